@@ -1,0 +1,89 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { createTokenSigner } from './auth/tokens.ts';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { AppDeps } from './deps.ts';
+import { auditRoutes } from './features/audit/audit.routes.ts';
+import { authRoutes } from './features/auth/auth.routes.ts';
+import { devicesRoutes } from './features/devices/devices.routes.ts';
+import { healthRoutes } from './features/health/health.routes.ts';
+import { sitesRoutes } from './features/sites/sites.routes.ts';
+import { usersRoutes } from './features/users/users.routes.ts';
+import { registerAuth } from './http/auth.ts';
+import { registerErrorHandling } from './http/errors.ts';
+
+export type BuildOptions = { logger?: boolean };
+
+const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
+
+/** Builds the whole HTTP application on an open, migrated database. Binds no port. */
+export async function buildApp(
+  config: Config,
+  database: Database,
+  options: BuildOptions = {},
+): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false ? false : loggerOptions(config),
+    bodyLimit: config.bodyLimitBytes,
+    routerOptions: { ignoreTrailingSlash: true },
+    requestIdHeader: 'x-request-id',
+    genReqId: () => crypto.randomUUID(),
+    trustProxy: true,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  const deps: AppDeps = {
+    config,
+    database,
+    db: database.db,
+    signer: createTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+  };
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  const webDist = config.webDist ?? DEFAULT_WEB_DIST;
+  const hasWebApp = existsSync(path.join(webDist, 'index.html'));
+  registerErrorHandling(app, { spaFallback: hasWebApp });
+  registerAuth(app, deps);
+
+  await app.register(rateLimit, { global: false });
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Gapal API', version: '0.1.0', description: 'Orders and stock for a dairy distributor' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+
+  // The route map, in one place.
+  await app.register(healthRoutes(deps), { prefix: '/api' });
+  await app.register(authRoutes(deps), { prefix: '/api/auth' });
+  await app.register(usersRoutes(deps), { prefix: '/api/users' });
+  await app.register(sitesRoutes(deps), { prefix: '/api/sites' });
+  await app.register(devicesRoutes(deps), { prefix: '/api/devices' });
+  await app.register(auditRoutes(deps), { prefix: '/api/audit' });
+
+  // The built dashboard at `/`; unknown non-API paths get its index (see the not-found handler).
+  if (hasWebApp) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  return app;
+}
+
+function loggerOptions(config: Config) {
+  const base = {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie', 'body.password', 'body.refresh_token'],
+  };
+  return process.stdout.isTTY ? { ...base, transport: { target: 'pino-pretty' } } : base;
+}

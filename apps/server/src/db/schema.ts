@@ -1,0 +1,377 @@
+import { sql } from 'drizzle-orm';
+import {
+  bigserial,
+  boolean,
+  check,
+  date,
+  index,
+  integer,
+  jsonb,
+  pgEnum,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
+
+export const roleEnum = pgEnum('role', ['vendeur', 'gestionnaire_commandes', 'gestionnaire_stocks', 'admin']);
+
+export const sites = pgTable('sites', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  code: text('code').notNull().unique(),
+  address: text('address'),
+  isActive: boolean('is_active').notNull().default(true),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    username: text('username').notNull(),
+    fullName: text('full_name').notNull(),
+    phone: text('phone'),
+    role: roleEnum('role').notNull(),
+    siteId: uuid('site_id').references(() => sites.id),
+    passwordHash: text('password_hash').notNull(),
+    isActive: boolean('is_active').notNull().default(true),
+    lastLoginAt: timestamp('last_login_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('users_username_lower_key').on(sql`lower(${t.username})`),
+    // Everyone but the admin belongs to exactly one site.
+    check('users_site_required', sql`${t.role} = 'admin' OR ${t.siteId} IS NOT NULL`),
+  ],
+);
+
+export const devices = pgTable(
+  'devices',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    serial: text('serial').notNull().unique(),
+    name: text('name').notNull(),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    userId: uuid('user_id').references(() => users.id),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }),
+    /** Highest sync mutation sequence this device has had processed (sync protocol). */
+    lastSeq: integer('last_seq').notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [index('devices_site_idx').on(t.siteId)],
+);
+
+export const refreshTokens = pgTable(
+  'refresh_tokens',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** All tokens issued from one login share a family; reuse of a rotated token revokes it. */
+    familyId: uuid('family_id').notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    rotatedAt: timestamp('rotated_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('refresh_tokens_family_idx').on(t.familyId), index('refresh_tokens_user_idx').on(t.userId)],
+);
+
+export const auditLog = pgTable(
+  'audit_log',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
+    userId: uuid('user_id'),
+    deviceId: uuid('device_id'),
+    siteId: uuid('site_id'),
+    action: text('action').notNull(),
+    entity: text('entity').notNull(),
+    entityId: text('entity_id'),
+    before: jsonb('before'),
+    after: jsonb('after'),
+    requestId: text('request_id'),
+    ip: text('ip'),
+  },
+  (t) => [
+    index('audit_log_entity_idx').on(t.entity, t.entityId, t.id),
+    index('audit_log_user_idx').on(t.userId, t.id),
+    index('audit_log_at_idx').on(t.at),
+  ],
+);
+
+// ---------------------------------------------------------------- catalog and stock
+
+export const categories = pgTable('categories', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull().unique(),
+  description: text('description'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+
+export const products = pgTable(
+  'products',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name').notNull(),
+    categoryId: uuid('category_id').references(() => categories.id),
+    unit: text('unit').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    barcode: text('barcode'),
+    minStockLevel: integer('min_stock_level').notNull().default(0),
+    shelfLifeDays: integer('shelf_life_days'),
+    isActive: boolean('is_active').notNull().default(true),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('products_barcode_key')
+      .on(t.barcode)
+      .where(sql`${t.barcode} IS NOT NULL AND ${t.deletedAt} IS NULL`),
+    index('products_category_idx').on(t.categoryId),
+    check('products_unit_price_nonneg', sql`${t.unitPrice} >= 0`),
+    check('products_min_stock_nonneg', sql`${t.minStockLevel} >= 0`),
+  ],
+);
+
+export const lots = pgTable(
+  'lots',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    code: text('code').notNull(),
+    expiryDate: date('expiry_date', { mode: 'string' }).notNull(),
+    quantity: integer('quantity').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('lots_product_site_code_key').on(t.productId, t.siteId, t.code),
+    index('lots_fefo_idx').on(t.productId, t.siteId, t.expiryDate),
+    index('lots_site_expiry_idx').on(t.siteId, t.expiryDate),
+    // Backstop for invariant 2: the service never lets stock go negative, the database refuses it too.
+    check('lots_quantity_nonneg', sql`${t.quantity} >= 0`),
+  ],
+);
+
+/** Current stock of a product at a site: the sum of its lots, kept in step by the ledger service. */
+export const stockLevels = pgTable(
+  'stock_levels',
+  {
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    quantity: integer('quantity').notNull().default(0),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.productId, t.siteId] }),
+    check('stock_levels_quantity_nonneg', sql`${t.quantity} >= 0`),
+  ],
+);
+
+export const movementTypeEnum = pgEnum('movement_type', [
+  'entree',
+  'sortie',
+  'ajustement',
+  'vente',
+  'retour',
+  'perte',
+]);
+
+/** The stock ledger. Append-only: a trigger refuses UPDATE and DELETE. */
+export const stockMovements = pgTable(
+  'stock_movements',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    lotId: uuid('lot_id')
+      .notNull()
+      .references(() => lots.id),
+    type: movementTypeEnum('type').notNull(),
+    quantity: integer('quantity').notNull(),
+    stockBefore: integer('stock_before').notNull(),
+    stockAfter: integer('stock_after').notNull(),
+    lotBefore: integer('lot_before').notNull(),
+    lotAfter: integer('lot_after').notNull(),
+    reference: text('reference'),
+    orderId: uuid('order_id'),
+    userId: uuid('user_id').references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    reason: text('reason'),
+    expiredOverride: boolean('expired_override').notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('stock_movements_product_site_idx').on(t.productId, t.siteId, t.id),
+    index('stock_movements_site_idx').on(t.siteId, t.id),
+    index('stock_movements_lot_idx').on(t.lotId, t.id),
+    index('stock_movements_order_idx').on(t.orderId),
+    index('stock_movements_reference_idx').on(t.reference),
+    check('stock_movements_chain', sql`${t.stockAfter} = ${t.stockBefore} + ${t.quantity}`),
+    check('stock_movements_lot_chain', sql`${t.lotAfter} = ${t.lotBefore} + ${t.quantity}`),
+    check('stock_movements_nonneg', sql`${t.stockAfter} >= 0 AND ${t.lotAfter} >= 0`),
+    check('stock_movements_nonzero', sql`${t.quantity} <> 0`),
+  ],
+);
+
+// ---------------------------------------------------------------- orders
+
+export const deliveryStatusEnum = pgEnum('delivery_status', [
+  'nouvelle',
+  'en_preparation',
+  'en_cours',
+  'livree',
+  'annulee',
+]);
+export const paymentStatusEnum = pgEnum('payment_status', ['non_payee', 'partielle', 'payee']);
+export const priorityEnum = pgEnum('priority', ['basse', 'moyenne', 'haute']);
+export const paymentMethodEnum = pgEnum('payment_method', ['especes', 'orange_money', 'moov_money', 'autre']);
+
+export const orders = pgTable(
+  'orders',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Client-generated UUID: creating twice with the same one returns the same order. */
+    localId: uuid('local_id').notNull().unique(),
+    /** Human-readable, unique per site: `CMD-20261121-0042`. */
+    number: text('number').notNull(),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    clientName: text('client_name').notNull(),
+    clientPhone: text('client_phone'),
+    deliveryAddress: text('delivery_address'),
+    deliveryDate: date('delivery_date', { mode: 'string' }),
+    priority: priorityEnum('priority').notNull().default('moyenne'),
+    notes: text('notes'),
+    deliveryStatus: deliveryStatusEnum('delivery_status').notNull().default('nouvelle'),
+    paymentStatus: paymentStatusEnum('payment_status').notNull().default('non_payee'),
+    totalAmount: integer('total_amount').notNull(),
+    paidAmount: integer('paid_amount').notNull().default(0),
+    version: integer('version').notNull().default(1),
+    deliveredAt: timestamp('delivered_at', { withTimezone: true }),
+    cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('orders_site_number_key').on(t.siteId, t.number),
+    // Keyset pagination for the dashboard: (site, created_at desc, id) and the common filters.
+    index('orders_site_created_idx').on(t.siteId, t.createdAt.desc(), t.id.desc()),
+    index('orders_site_status_created_idx').on(t.siteId, t.deliveryStatus, t.createdAt.desc(), t.id.desc()),
+    index('orders_site_payment_created_idx').on(t.siteId, t.paymentStatus, t.createdAt.desc(), t.id.desc()),
+    index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
+    index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    check('orders_paid_le_total', sql`${t.paidAmount} >= 0 AND ${t.paidAmount} <= ${t.totalAmount}`),
+  ],
+);
+
+export const orderItems = pgTable(
+  'order_items',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id, { onDelete: 'cascade' }),
+    productId: uuid('product_id')
+      .notNull()
+      .references(() => products.id),
+    quantity: integer('quantity').notNull(),
+    unitPrice: integer('unit_price').notNull(),
+    subtotal: integer('subtotal').notNull(),
+    returnedQuantity: integer('returned_quantity').notNull().default(0),
+  },
+  (t) => [
+    index('order_items_order_idx').on(t.orderId),
+    index('order_items_product_idx').on(t.productId),
+    check('order_items_quantity_pos', sql`${t.quantity} > 0`),
+    check(
+      'order_items_returned_range',
+      sql`${t.returnedQuantity} >= 0 AND ${t.returnedQuantity} <= ${t.quantity}`,
+    ),
+  ],
+);
+
+export const payments = pgTable(
+  'payments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    amount: integer('amount').notNull(),
+    method: paymentMethodEnum('method').notNull(),
+    reference: text('reference'),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('payments_order_idx').on(t.orderId), check('payments_amount_pos', sql`${t.amount} > 0`)],
+);
+
+export const orderReturns = pgTable(
+  'order_returns',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    reason: text('reason').notNull(),
+    items: jsonb('items').notNull(),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    createdAt: createdAt(),
+  },
+  (t) => [index('order_returns_order_idx').on(t.orderId)],
+);
+
+/** Per site and day counter behind the human-readable order number. */
+export const orderCounters = pgTable(
+  'order_counters',
+  {
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    day: date('day', { mode: 'string' }).notNull(),
+    last: integer('last').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.siteId, t.day] })],
+);

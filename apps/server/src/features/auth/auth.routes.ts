@@ -1,0 +1,78 @@
+import {
+  DeviceSerialSchema,
+  LoginInputSchema,
+  LogoutInputSchema,
+  MeSchema,
+  RefreshInputSchema,
+  TokenPairSchema,
+} from '@gapal/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../deps.ts';
+import { actorOf } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import * as auth from './auth.service.ts';
+import { LoginLimiter } from './login-limiter.ts';
+
+export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  const limiter = new LoginLimiter(deps.config.login.maxFailures, deps.config.login.windowSeconds * 1000);
+  return async (app) => {
+    app.post(
+      '/login/',
+      {
+        config: {
+          access: 'public',
+          rateLimit: { max: deps.config.login.ipMaxPerMinute, timeWindow: 60_000 },
+        },
+        schema: {
+          tags: ['auth'],
+          summary: 'Sign in; registers the device when a serial is given',
+          body: LoginInputSchema,
+          response: { 200: TokenPairSchema },
+        },
+      },
+      async (request) => {
+        const serial = request.body.device_serial ?? deviceSerialHeader(request.headers['x-device-serial']);
+        return auth.login(deps, limiter, { ...request.body, device_serial: serial }, sourceOf(request));
+      },
+    );
+
+    app.post(
+      '/refresh/',
+      {
+        config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
+        schema: { tags: ['auth'], body: RefreshInputSchema, response: { 200: TokenPairSchema } },
+      },
+      async (request) => auth.refresh(deps, request.body.refresh_token, sourceOf(request)),
+    );
+
+    app.post(
+      '/logout/',
+      { config: { access: 'authenticated' }, schema: { tags: ['auth'], body: LogoutInputSchema.optional() } },
+      async (request, reply) => {
+        await auth.logout(deps, actorOf(request), request.body?.refresh_token);
+        return reply.code(204).send();
+      },
+    );
+
+    app.get(
+      '/me/',
+      { config: { access: 'authenticated' }, schema: { tags: ['auth'], response: { 200: MeSchema } } },
+      async (request) => auth.me(deps, actorOf(request)),
+    );
+  };
+}
+
+function deviceSerialHeader(value: string | string[] | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const parsed = DeviceSerialSchema.safeParse(Array.isArray(value) ? value[0] : value);
+  if (!parsed.success) {
+    throw new AppError('validation_error', 'Numéro de série d’appareil invalide', {
+      fields: [{ field: 'x-device-serial', message: parsed.error.issues[0]?.message ?? 'invalide' }],
+    });
+  }
+  return parsed.data;
+}
+
+export function sourceOf(request: { id: string; ip: string }) {
+  return { requestId: request.id, ip: request.ip };
+}

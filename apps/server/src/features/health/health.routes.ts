@@ -1,0 +1,47 @@
+import { sql } from 'drizzle-orm';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../deps.ts';
+import { AppError } from '../../http/errors.ts';
+
+export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/health/',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['health'],
+          summary: 'Liveness',
+          response: { 200: z.object({ status: z.literal('ok') }) },
+        },
+      },
+      async () => ({ status: 'ok' as const }),
+    );
+    app.get(
+      '/ready/',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['health'],
+          summary: 'Readiness: database reachable and every migration applied',
+          response: {
+            200: z.object({ status: z.literal('ready'), database: z.string(), migrations: z.number().int() }),
+          },
+        },
+      },
+      async () => {
+        try {
+          await deps.db.execute(sql`SELECT 1`);
+        } catch {
+          throw new AppError('service_unavailable', 'Base de données injoignable');
+        }
+        const state = await deps.database.migrationState();
+        if (state.applied < state.expected) {
+          throw new AppError('service_unavailable', 'Migrations en attente', state);
+        }
+        return { status: 'ready' as const, database: deps.database.kind, migrations: state.applied };
+      },
+    );
+  };
+}

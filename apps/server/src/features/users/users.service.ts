@@ -1,0 +1,182 @@
+import type { CreateUserInput, UpdateUserInput, User } from '@gapal/shared';
+import { and, asc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
+import { hashPassword } from '../../auth/passwords.ts';
+import type { Db } from '../../db/client.ts';
+import { refreshTokens, sites, users } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { toIso } from '../../lib/dates.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+
+type UserRow = typeof users.$inferSelect;
+
+export function toUserDto(row: UserRow): User {
+  return {
+    id: row.id,
+    username: row.username,
+    full_name: row.fullName,
+    phone: row.phone,
+    role: row.role,
+    site_id: row.siteId,
+    is_active: row.isActive,
+    last_login_at: toIso(row.lastLoginAt),
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+
+/** What the audit trail keeps of a user: never the password hash. */
+function auditView(row: UserRow) {
+  const { passwordHash: _omit, ...rest } = row;
+  return rest;
+}
+
+export async function listUsers(
+  db: Db,
+  filter: { role?: User['role']; site_id?: string; is_active?: 'true' | 'false'; search?: string },
+): Promise<User[]> {
+  const conditions: SQL[] = [];
+  if (filter.role) conditions.push(eq(users.role, filter.role));
+  if (filter.site_id) conditions.push(eq(users.siteId, filter.site_id));
+  if (filter.is_active) conditions.push(eq(users.isActive, filter.is_active === 'true'));
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+    conditions.push(or(ilike(users.username, pattern), ilike(users.fullName, pattern))!);
+  }
+  const rows = await db
+    .select()
+    .from(users)
+    .where(and(...conditions))
+    .orderBy(asc(users.username));
+  return rows.map(toUserDto);
+}
+
+export async function getUser(db: Db, id: string): Promise<User> {
+  return toUserDto(await findUser(db, id));
+}
+
+async function findUser(db: Db, id: string, forUpdate = false): Promise<UserRow> {
+  const query = db.select().from(users).where(eq(users.id, id));
+  const [row] = forUpdate ? await query.for('update') : await query;
+  if (!row) throw notFound('Utilisateur');
+  return row;
+}
+
+async function assertSiteForRole(
+  db: Db,
+  role: User['role'],
+  siteId: string | null | undefined,
+): Promise<void> {
+  if (!siteId) {
+    if (role !== 'admin') {
+      throw new AppError('validation_error', 'Un site est requis pour ce rôle', {
+        fields: [{ field: 'site_id', message: 'requis sauf pour un administrateur' }],
+      });
+    }
+    return;
+  }
+  const [site] = await db
+    .select({ id: sites.id, isActive: sites.isActive })
+    .from(sites)
+    .where(eq(sites.id, siteId));
+  if (!site?.isActive) {
+    throw new AppError('validation_error', 'Site inconnu ou inactif', {
+      fields: [{ field: 'site_id', message: 'site inconnu ou inactif' }],
+    });
+  }
+}
+
+async function assertUsernameFree(db: Db, username: string): Promise<void> {
+  const [taken] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(sql`lower(${users.username}) = ${username.toLowerCase()}`);
+  if (taken) {
+    throw new AppError('conflict', 'Cet identifiant est déjà utilisé', {
+      fields: [{ field: 'username', message: 'déjà utilisé' }],
+    });
+  }
+}
+
+export async function createUser(db: Db, actor: Actor, input: CreateUserInput): Promise<User> {
+  await assertSiteForRole(db, input.role, input.site_id);
+  await assertUsernameFree(db, input.username);
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const [row] = await tx
+      .insert(users)
+      .values({
+        username: input.username,
+        fullName: input.full_name,
+        phone: input.phone ?? null,
+        role: input.role,
+        siteId: input.site_id ?? null,
+        passwordHash,
+      })
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'user.create',
+      entity: 'user',
+      entityId: row!.id,
+      siteId: row!.siteId,
+      after: auditView(row!),
+    });
+    return toUserDto(row!);
+  });
+}
+
+export async function updateUser(db: Db, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
+  return db.transaction(async (tx) => {
+    const before = await findUser(tx, id, true);
+    const role = input.role ?? before.role;
+    const siteId = input.site_id === undefined ? before.siteId : input.site_id;
+    if (input.role !== undefined || input.site_id !== undefined) await assertSiteForRole(tx, role, siteId);
+    if (id === actor.userId && (input.is_active === false || (input.role && input.role !== 'admin'))) {
+      throw new AppError('conflict', 'Vous ne pouvez pas retirer vos propres droits d’administrateur');
+    }
+    const [after] = await tx
+      .update(users)
+      .set({
+        fullName: input.full_name ?? before.fullName,
+        phone: input.phone === undefined ? before.phone : input.phone,
+        role,
+        siteId,
+        isActive: input.is_active ?? before.isActive,
+        updatedAt: new Date(),
+      })
+      .where(eq(users.id, id))
+      .returning();
+    if (after!.isActive === false || after!.siteId !== before.siteId) await revokeUserSessions(tx, id);
+    await recordAudit(tx, actor, {
+      action: input.is_active === false ? 'user.deactivate' : 'user.update',
+      entity: 'user',
+      entityId: id,
+      siteId: after!.siteId,
+      before: auditView(before),
+      after: auditView(after!),
+    });
+    return toUserDto(after!);
+  });
+}
+
+export async function resetPassword(db: Db, actor: Actor, id: string, password: string): Promise<void> {
+  const passwordHash = await hashPassword(password);
+  await db.transaction(async (tx) => {
+    const user = await findUser(tx, id, true);
+    await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, id));
+    await revokeUserSessions(tx, id);
+    await recordAudit(tx, actor, {
+      action: 'user.reset_password',
+      entity: 'user',
+      entityId: id,
+      siteId: user.siteId,
+    });
+  });
+}
+
+async function revokeUserSessions(tx: Db, userId: string): Promise<void> {
+  await tx
+    .update(refreshTokens)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(refreshTokens.userId, userId), isNull(refreshTokens.revokedAt)));
+}

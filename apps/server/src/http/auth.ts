@@ -1,0 +1,107 @@
+import { PERMISSIONS, type Permission, type Role, roleHasPermission } from '@gapal/shared';
+import { eq } from 'drizzle-orm';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { TokenSigner } from '../auth/tokens.ts';
+import type { Db } from '../db/client.ts';
+import { devices, users } from '../db/schema.ts';
+import { AppError, forbidden } from './errors.ts';
+
+/** Who is calling: every service takes this and checks role and site against it. */
+export type Actor = {
+  userId: string;
+  username: string;
+  role: Role;
+  siteId: string | null;
+  deviceId: string | null;
+  requestId: string;
+  ip: string;
+};
+
+/** What a route declares: a permission from the table, any signed-in user, or public. */
+export type RouteAccess = Permission | 'authenticated' | 'public';
+
+export type RouteRule = { method: string; url: string; access: RouteAccess };
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    access?: RouteAccess;
+  }
+  interface FastifyRequest {
+    actor: Actor | null;
+  }
+  interface FastifyInstance {
+    routeRules: RouteRule[];
+  }
+}
+
+export function registerAuth(app: FastifyInstance, deps: { db: Db; signer: TokenSigner }): void {
+  app.decorateRequest('actor', null);
+  app.decorate('routeRules', [] as RouteRule[]);
+
+  // A route under /api without an access rule is a programming error: refuse to start.
+  app.addHook('onRoute', (route) => {
+    // The OpenAPI document and its UI are public and registered by their plugins.
+    if (!route.url.startsWith('/api') || route.url.startsWith('/api/docs')) return;
+    const access = (route.config as { access?: RouteAccess } | undefined)?.access;
+    if (!access || (access !== 'public' && access !== 'authenticated' && !(access in PERMISSIONS))) {
+      throw new Error(`Route ${String(route.method)} ${route.url} declares no access rule`);
+    }
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      app.routeRules.push({ method, url: route.url, access });
+    }
+  });
+
+  app.addHook('onRequest', async (request) => {
+    const access = request.routeOptions.config.access;
+    if (!access || access === 'public') return;
+    request.actor = await authenticate(request, deps);
+    if (access !== 'authenticated' && !roleHasPermission(request.actor.role, access)) throw forbidden();
+  });
+}
+
+async function authenticate(request: FastifyRequest, deps: { db: Db; signer: TokenSigner }): Promise<Actor> {
+  const header = request.headers.authorization;
+  if (!header?.startsWith('Bearer ')) throw new AppError('unauthorized', 'Authentification requise');
+  const claims = await deps.signer.verifyAccess(header.slice('Bearer '.length).trim());
+
+  // Checked on every request so a deactivated user or revoked device is refused at once.
+  const [user] = await deps.db
+    .select({
+      id: users.id,
+      username: users.username,
+      role: users.role,
+      siteId: users.siteId,
+      isActive: users.isActive,
+    })
+    .from(users)
+    .where(eq(users.id, claims.userId));
+  if (!user) throw new AppError('token_invalid', 'Jeton invalide');
+  if (!user.isActive) throw new AppError('account_disabled', 'Ce compte est désactivé');
+
+  if (claims.deviceId) {
+    const [device] = await deps.db
+      .select({ revokedAt: devices.revokedAt })
+      .from(devices)
+      .where(eq(devices.id, claims.deviceId));
+    if (!device || device.revokedAt) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
+  }
+
+  return {
+    userId: user.id,
+    username: user.username,
+    // Role and site are read from the database, not the token, so a change applies at once.
+    role: user.role,
+    siteId: user.siteId,
+    deviceId: claims.deviceId,
+    requestId: request.id,
+    ip: request.ip,
+  };
+}
+
+/** The caller of a route that declared an access rule other than `public`. */
+export function actorOf(request: FastifyRequest): Actor {
+  if (!request.actor) throw new AppError('unauthorized', 'Authentification requise');
+  return request.actor;
+}

@@ -1,0 +1,121 @@
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@gapal/shared';
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { ZodError } from 'zod';
+
+/** The one error type services throw; the handler turns it into the shared error shape. */
+export class AppError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+
+  get statusCode(): number {
+    return ERROR_STATUS[this.code];
+  }
+}
+
+export const notFound = (what = 'Ressource') => new AppError('not_found', `${what} introuvable`);
+export const forbidden = (message = 'Action non autorisée pour votre rôle') =>
+  new AppError('forbidden', message);
+
+export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
+  return { error: details === undefined ? { code, message } : { code, message, details } };
+}
+
+const PG_UNIQUE_VIOLATION = '23505';
+const PG_FOREIGN_KEY_VIOLATION = '23503';
+const PG_CHECK_VIOLATION = '23514';
+
+/** Maps every error that reaches Fastify to `{ error: { code, message, details } }`. */
+export function registerErrorHandling(app: FastifyInstance, options: { spaFallback: boolean }): void {
+  app.setNotFoundHandler((request, reply) => {
+    if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api')) {
+      return reply.sendFile('index.html');
+    }
+    return reply
+      .code(404)
+      .send(errorBody('not_found', `Aucune route ${request.method} ${request.url.split('?')[0]}`));
+  });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const mapped = mapError(error);
+    if (mapped.status >= 500) {
+      request.log.error({ err: error, reqId: request.id }, 'request failed');
+    }
+    if (mapped.status === 503) reply.header('retry-after', '5');
+    reply.code(mapped.status).send(mapped.body);
+  });
+}
+
+function mapError(error: FastifyError): { status: number; body: ErrorBody } {
+  if (error instanceof AppError) {
+    return { status: error.statusCode, body: errorBody(error.code, error.message, error.details) };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields: FieldIssue[] = error.validation.map((issue) => ({
+      field: fieldName(error.validationContext, issue.instancePath, issue.params),
+      message: issue.message ?? 'invalide',
+    }));
+    return {
+      status: 400,
+      body: errorBody('validation_error', `Données invalides : ${fields.map((f) => f.field).join(', ')}`, {
+        fields,
+      }),
+    };
+  }
+  if (error instanceof ZodError) {
+    const fields = error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+    return { status: 400, body: errorBody('validation_error', 'Données invalides', { fields }) };
+  }
+  const pgCode = (error as { code?: string }).code;
+  if (pgCode === PG_UNIQUE_VIOLATION) {
+    return { status: 409, body: errorBody('conflict', 'Cette valeur existe déjà') };
+  }
+  if (pgCode === PG_FOREIGN_KEY_VIOLATION) {
+    return { status: 409, body: errorBody('conflict', 'Référence à une ressource inexistante') };
+  }
+  if (pgCode === PG_CHECK_VIOLATION) {
+    return { status: 409, body: errorBody('conflict', 'Opération refusée par une règle de cohérence') };
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, body: errorBody('payload_too_large', 'Requête trop volumineuse') };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, body: errorBody('unsupported_media_type', 'Type de contenu non pris en charge') };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, body: errorBody('bad_request', 'Corps de requête JSON invalide') };
+  }
+  if (error.statusCode === 429) {
+    return { status: 429, body: errorBody('rate_limited', 'Trop de requêtes, réessayez plus tard') };
+  }
+  if (
+    error instanceof SyntaxError ||
+    (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
+  ) {
+    return {
+      status: error.statusCode && error.statusCode < 500 ? error.statusCode : 400,
+      body: errorBody('bad_request', 'Requête invalide'),
+    };
+  }
+  if (isConnectionError(error)) {
+    return { status: 503, body: errorBody('service_unavailable', 'Service momentanément indisponible') };
+  }
+  return { status: 500, body: errorBody('internal_error', 'Erreur interne du serveur') };
+}
+
+function fieldName(context: string | undefined, instancePath: string, params: unknown): string {
+  const base = instancePath.replace(/^\//, '').replaceAll('/', '.');
+  const keys = (params as { keys?: string[] } | undefined)?.keys;
+  const name = keys && keys.length > 0 ? [base, ...keys].filter(Boolean).join('.') : base;
+  return name || (context ?? 'body');
+}
+
+function isConnectionError(error: Error): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300'].includes(code);
+}

@@ -1,0 +1,73 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { PGlite } from '@electric-sql/pglite';
+import pg from 'pg';
+import type { TestProject } from 'vitest/node';
+import { openDatabase } from '../src/db/client.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    pgliteTemplate: string | null;
+    pgTemplate: { adminUrl: string; template: string; runId: string } | null;
+  }
+}
+
+/**
+ * Migrates one template database per run; each test file then starts from a copy of it:
+ * a PGlite data-dir dump, or a PostgreSQL `CREATE DATABASE … TEMPLATE` when DATABASE_URL is set.
+ */
+export default async function setup(project: TestProject) {
+  const adminUrl = process.env.DATABASE_URL;
+  if (adminUrl) {
+    const runId = `${Date.now().toString(36)}${process.pid}`;
+    const template = `gapal_tpl_${runId}`;
+    await withAdmin(adminUrl, (client) => client.query(`CREATE DATABASE ${template}`));
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: withDatabase(adminUrl, template),
+      poolSize: 2,
+    });
+    await database.migrate();
+    await database.close();
+    project.provide('pgTemplate', { adminUrl, template, runId });
+    project.provide('pgliteTemplate', null);
+    return async () => {
+      await withAdmin(adminUrl, async (client) => {
+        const { rows } = await client.query<{ datname: string }>(
+          'SELECT datname FROM pg_database WHERE datname LIKE $1',
+          [`gapal_%_${runId}%`],
+        );
+        for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+      });
+    };
+  }
+
+  const dir = mkdtempSync(path.join(tmpdir(), 'gapal-test-'));
+  const file = path.join(dir, 'template.tar');
+  const template = await openDatabase({ kind: 'pglite' });
+  await template.migrate();
+  const client = (template.db as unknown as { $client: PGlite }).$client;
+  const dump = await client.dumpDataDir('none');
+  writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
+  await template.close();
+  project.provide('pgliteTemplate', file);
+  project.provide('pgTemplate', null);
+  return () => rmSync(dir, { recursive: true, force: true });
+}
+
+export async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    return await run(client);
+  } finally {
+    await client.end();
+  }
+}
+
+export function withDatabase(url: string, database: string): string {
+  const parsed = new URL(url);
+  parsed.pathname = `/${database}`;
+  return parsed.toString();
+}

@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { IdSchema, IsoDateSchema, pageLimit } from './common.ts';
+
+export const AuditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  user_id: IdSchema.nullable(),
+  username: z.string().nullable(),
+  device_id: IdSchema.nullable(),
+  site_id: IdSchema.nullable(),
+  action: z.string(),
+  entity: z.string(),
+  entity_id: z.string().nullable(),
+  before: z.unknown().nullable(),
+  after: z.unknown().nullable(),
+  request_id: z.string().nullable(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditQuerySchema = z.strictObject({
+  user_id: IdSchema.optional(),
+  entity: z.string().max(64).optional(),
+  entity_id: z.string().max(64).optional(),
+  action: z.string().max(64).optional(),
+  from: IsoDateSchema.optional(),
+  to: IsoDateSchema.optional(),
+  cursor: z.string().max(64).optional(),
+  limit: pageLimit(50, 200),
+});
+export type AuditQuery = z.infer<typeof AuditQuerySchema>;

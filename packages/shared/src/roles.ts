@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+export const ROLES = ['vendeur', 'gestionnaire_commandes', 'gestionnaire_stocks', 'admin'] as const;
+export const RoleSchema = z.enum(ROLES);
+export type Role = z.infer<typeof RoleSchema>;
+
+const ALL: readonly Role[] = ROLES;
+
+/**
+ * The permission table: every API route declares one of these, and only the roles
+ * listed may call it. Site scoping is applied on top by the services.
+ */
+export const PERMISSIONS = {
+  'users.manage': ['admin'],
+  'sites.read': ALL,
+  'sites.manage': ['admin'],
+  'devices.manage': ['admin'],
+  'audit.read': ['admin'],
+  'catalog.read': ALL,
+  'catalog.write': ['gestionnaire_stocks', 'admin'],
+  'stock.read': ALL,
+  'stock.write': ['gestionnaire_stocks', 'admin'],
+  'orders.read': ['vendeur', 'gestionnaire_commandes', 'admin'],
+  'orders.create': ['vendeur', 'gestionnaire_commandes', 'admin'],
+  'orders.manage': ['gestionnaire_commandes', 'admin'],
+  'reports.read': ['gestionnaire_commandes', 'admin'],
+  'sync.use': ALL,
+  'notifications.read': ALL,
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function roleHasPermission(role: Role, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly Role[]).includes(role);
+}
