@@ -12,10 +12,15 @@ import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { AppDeps } from './deps.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
+import { categoriesRoutes } from './features/catalog/categories.routes.ts';
+import { productsRoutes } from './features/catalog/products.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { devicesRoutes } from './features/devices/devices.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { ordersRoutes } from './features/orders/orders.routes.ts';
 import { sitesRoutes } from './features/sites/sites.routes.ts';
+import { lotsRoutes } from './features/stock/lots.routes.ts';
+import { stockRoutes } from './features/stock/stock.routes.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -74,6 +79,11 @@ export async function buildApp(
   await app.register(sitesRoutes(deps), { prefix: '/api/sites' });
   await app.register(devicesRoutes(deps), { prefix: '/api/devices' });
   await app.register(auditRoutes(deps), { prefix: '/api/audit' });
+  await app.register(categoriesRoutes(deps), { prefix: '/api/categories' });
+  await app.register(productsRoutes(deps), { prefix: '/api/products' });
+  await app.register(lotsRoutes(deps), { prefix: '/api/lots' });
+  await app.register(stockRoutes(deps), { prefix: '/api/stock' });
+  await app.register(ordersRoutes(deps), { prefix: '/api/orders' });
 
   // The built dashboard at `/`; unknown non-API paths get its index (see the not-found handler).
   if (hasWebApp) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

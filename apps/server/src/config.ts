@@ -35,6 +35,15 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   LOGIN_IP_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  WS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
+  WS_AUTH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_000_000),
+  WS_MAX_MESSAGES_PER_10S: z.coerce.number().int().min(1).max(10_000).default(30),
+  EXPIRY_CHECK_HOUR: z.coerce.number().int().min(0).max(23).default(6),
+  EXPIRY_ALERT_DAYS: z
+    .string()
+    .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'days before expiry, comma-separated, such as 3,1')
+    .default('3,1'),
 });
 
 function isValidTimeZone(zone: string): boolean {
@@ -64,6 +73,15 @@ export type Config = {
   logLevel: string;
   bodyLimitBytes: number;
   login: { maxFailures: number; windowSeconds: number; ipMaxPerMinute: number };
+  realtime: {
+    heartbeatSeconds: number;
+    authTimeoutSeconds: number;
+    /** A client whose unsent data passes this is closed (`slow_client`), so memory stays bounded. */
+    maxBufferedBytes: number;
+    maxMessagesPer10s: number;
+  };
+  /** Local hour (business time zone) of the daily expiry check, and the days-before-expiry alerts. */
+  expiry: { checkHour: number; alertDays: number[] };
 };
 
 export class ConfigError extends Error {
@@ -113,6 +131,18 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxFailures: e.LOGIN_MAX_FAILURES,
       windowSeconds: e.LOGIN_WINDOW_SECONDS,
       ipMaxPerMinute: e.LOGIN_IP_MAX_PER_MINUTE,
+    },
+    realtime: {
+      heartbeatSeconds: e.WS_HEARTBEAT_SECONDS,
+      authTimeoutSeconds: e.WS_AUTH_TIMEOUT_SECONDS,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+      maxMessagesPer10s: e.WS_MAX_MESSAGES_PER_10S,
+    },
+    expiry: {
+      checkHour: e.EXPIRY_CHECK_HOUR,
+      alertDays: [...new Set(e.EXPIRY_ALERT_DAYS.split(',').map((day) => Number(day.trim())))].sort(
+        (a, b) => b - a,
+      ),
     },
   };
 }

@@ -1,19 +1,123 @@
+import { PublicSettingsSchema } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
+import { lazy, type ReactNode, Suspense } from 'react';
+import { Link, Route, Switch } from 'wouter';
+import { Spinner } from './components/button.tsx';
+import { ToastViewport } from './components/toast.tsx';
+import { LoginPage } from './features/auth/login-page.tsx';
+import { meQuery } from './features/auth/queries.ts';
+import { AppShell } from './layout/app-shell.tsx';
+import { apiRequest } from './lib/api-client.ts';
+import { useI18n } from './lib/i18n.ts';
+import { useCan } from './lib/permissions.ts';
+import { useSession } from './lib/session.ts';
+import { applySettings } from './lib/settings.ts';
+import type { Permission } from '@gapal/shared';
 
-/** Placeholder shell: the dashboard lands with its own issue. */
-export function App() {
-  const health = useQuery({
-    queryKey: ['health'],
-    queryFn: async () => (await fetch('/api/health/')).json() as Promise<{ status: string }>,
+// Each screen is its own chunk: the first load carries only the shell and the login.
+const HomePage = lazy(() => import('./features/home/home-page.tsx').then((m) => ({ default: m.HomePage })));
+const UsersPage = lazy(() => import('./features/users/users-page.tsx').then((m) => ({ default: m.UsersPage })));
+const SitesPage = lazy(() => import('./features/sites/sites-page.tsx').then((m) => ({ default: m.SitesPage })));
+const DevicesPage = lazy(() =>
+  import('./features/devices/devices-page.tsx').then((m) => ({ default: m.DevicesPage })),
+);
+const AuditPage = lazy(() => import('./features/audit/audit-page.tsx').then((m) => ({ default: m.AuditPage })));
+
+function useSettings(): void {
+  useQuery({
+    queryKey: ['settings'],
+    queryFn: async () => {
+      const settings = await apiRequest('/api/settings/', { schema: PublicSettingsSchema, anonymous: true });
+      applySettings(settings);
+      return settings;
+    },
+    staleTime: Number.POSITIVE_INFINITY,
   });
+}
+
+function PageFallback() {
+  const { t } = useI18n();
   return (
-    <main className="mx-auto max-w-xl p-8">
-      <h1 className="text-2xl font-semibold text-emerald-800">Gapal</h1>
-      <p className="mt-2 text-slate-600">Commandes et stocks — Gapal du Faso</p>
-      <p className="mt-6 text-sm">
-        Serveur :{' '}
-        {health.isPending ? 'vérification…' : health.data?.status === 'ok' ? 'en ligne' : 'injoignable'}
-      </p>
-    </main>
+    <div className="flex h-64 items-center justify-center text-slate-400" role="status">
+      <Spinner className="size-6" />
+      <span className="sr-only">{t('common.loading')}</span>
+    </div>
+  );
+}
+
+/** Hides a screen from roles that can't use it; the server refuses them anyway. */
+function Guard({ permission, children }: { permission: Permission; children: ReactNode }) {
+  const { t } = useI18n();
+  const allowed = useCan(permission);
+  if (!allowed) {
+    return (
+      <div className="rounded-lg border border-amber-200 bg-amber-50 p-6 text-sm text-amber-900" role="alert">
+        {t('common.forbidden')}
+      </div>
+    );
+  }
+  return <>{children}</>;
+}
+
+function NotFound() {
+  const { t } = useI18n();
+  return (
+    <div className="py-16 text-center">
+      <h1 className="text-xl font-semibold text-slate-900">{t('common.page_not_found')}</h1>
+      <p className="mt-2 text-sm text-slate-500">{t('common.page_not_found_hint')}</p>
+      <Link href="/" className="mt-4 inline-block text-sm font-medium text-emerald-700 hover:underline">
+        {t('common.go_home')}
+      </Link>
+    </div>
+  );
+}
+
+function SignedInApp() {
+  // Keeps the session honest: a deactivated account or revoked device ends here within a minute.
+  useQuery(meQuery());
+  return (
+    <AppShell>
+      <Suspense fallback={<PageFallback />}>
+        <Switch>
+          <Route path="/">
+            <HomePage />
+          </Route>
+          <Route path="/admin/utilisateurs">
+            <Guard permission="users.manage">
+              <UsersPage />
+            </Guard>
+          </Route>
+          <Route path="/admin/sites">
+            <Guard permission="sites.manage">
+              <SitesPage />
+            </Guard>
+          </Route>
+          <Route path="/admin/appareils">
+            <Guard permission="devices.manage">
+              <DevicesPage />
+            </Guard>
+          </Route>
+          <Route path="/admin/audit">
+            <Guard permission="audit.read">
+              <AuditPage />
+            </Guard>
+          </Route>
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </Suspense>
+    </AppShell>
+  );
+}
+
+export function App() {
+  useSettings();
+  const session = useSession();
+  return (
+    <>
+      {session ? <SignedInApp /> : <LoginPage />}
+      <ToastViewport />
+    </>
   );
 }

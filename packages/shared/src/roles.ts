@@ -20,6 +20,8 @@ export const PERMISSIONS = {
   'catalog.write': ['gestionnaire_stocks', 'admin'],
   'stock.read': ALL,
   'stock.write': ['gestionnaire_stocks', 'admin'],
+  /** The movement ledger; others read stock levels (of their own site) through `stock.read`. */
+  'stock.ledger.read': ['gestionnaire_stocks', 'admin'],
   'orders.read': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'orders.create': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'orders.manage': ['gestionnaire_commandes', 'admin'],

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   bigserial,
   boolean,
   check,
@@ -374,4 +375,51 @@ export const orderCounters = pgTable(
     last: integer('last').notNull(),
   },
   (t) => [primaryKey({ columns: [t.siteId, t.day] })],
+);
+
+// ---------------------------------------------------------------- notifications
+
+/**
+ * One row per event, addressed to a user, to roles (at `site_id`; `admin` means every admin,
+ * whatever the site), or both. Who sees it is decided when reading, so a role-wide notification
+ * is one row however many people hold the role; read state is per user in `notification_reads`.
+ */
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    kind: text('kind').notNull(),
+    siteId: uuid('site_id').references(() => sites.id),
+    targetUserId: uuid('target_user_id').references(() => users.id),
+    targetRoles: roleEnum('target_roles').array().notNull().default(sql`'{}'`),
+    title: text('title').notNull(),
+    body: text('body').notNull(),
+    data: jsonb('data').notNull().default({}),
+    /** Set for notifications that must exist once (expiry alerts: lot + threshold), across processes. */
+    dedupeKey: text('dedupe_key').unique(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('notifications_user_idx').on(t.targetUserId, t.id),
+    index('notifications_site_idx').on(t.siteId, t.id),
+    index('notifications_roles_idx').using('gin', t.targetRoles),
+    check(
+      'notifications_has_target',
+      sql`${t.targetUserId} IS NOT NULL OR cardinality(${t.targetRoles}) > 0`,
+    ),
+  ],
+);
+
+export const notificationReads = pgTable(
+  'notification_reads',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    notificationId: bigint('notification_id', { mode: 'number' })
+      .notNull()
+      .references(() => notifications.id, { onDelete: 'cascade' }),
+    readAt: timestamp('read_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.notificationId] })],
 );

@@ -64,7 +64,18 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; signer: Token
 async function authenticate(request: FastifyRequest, deps: { db: Db; signer: TokenSigner }): Promise<Actor> {
   const header = request.headers.authorization;
   if (!header?.startsWith('Bearer ')) throw new AppError('unauthorized', 'Authentification requise');
-  const claims = await deps.signer.verifyAccess(header.slice('Bearer '.length).trim());
+  const identity = await identifyToken(deps, header.slice('Bearer '.length).trim());
+  return { ...identity, requestId: request.id, ip: request.ip };
+}
+
+export type Identity = Omit<Actor, 'requestId' | 'ip'>;
+
+/**
+ * Verifies an access token and reads the user and device behind it, for HTTP requests and the
+ * WebSocket alike. Throws `token_invalid`, `token_expired`, `account_disabled` or `device_revoked`.
+ */
+export async function identifyToken(deps: { db: Db; signer: TokenSigner }, token: string): Promise<Identity> {
+  const claims = await deps.signer.verifyAccess(token);
 
   // Checked on every request so a deactivated user or revoked device is refused at once.
   const [user] = await deps.db
@@ -95,8 +106,6 @@ async function authenticate(request: FastifyRequest, deps: { db: Db; signer: Tok
     role: user.role,
     siteId: user.siteId,
     deviceId: claims.deviceId,
-    requestId: request.id,
-    ip: request.ip,
   };
 }
 

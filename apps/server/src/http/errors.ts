@@ -71,7 +71,7 @@ function mapError(error: FastifyError): { status: number; body: ErrorBody } {
     const fields = error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
     return { status: 400, body: errorBody('validation_error', 'Données invalides', { fields }) };
   }
-  const pgCode = (error as { code?: string }).code;
+  const pgCode = postgresErrorCode(error);
   if (pgCode === PG_UNIQUE_VIOLATION) {
     return { status: 409, body: errorBody('conflict', 'Cette valeur existe déjà') };
   }
@@ -115,7 +115,15 @@ function fieldName(context: string | undefined, instancePath: string, params: un
   return name || (context ?? 'body');
 }
 
+/** The SQLSTATE of a database error; Drizzle wraps driver errors in a `DrizzleQueryError` (`cause`). */
+export function postgresErrorCode(error: unknown): string | undefined {
+  const own = (error as { code?: unknown } | null)?.code;
+  if (typeof own === 'string') return own;
+  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  return typeof cause === 'string' ? cause : undefined;
+}
+
 function isConnectionError(error: Error): boolean {
-  const code = (error as { code?: string }).code ?? '';
+  const code = postgresErrorCode(error) ?? '';
   return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300'].includes(code);
 }

@@ -1,3 +1,4 @@
+import { PublicSettingsSchema } from '@gapal/shared';
 import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
@@ -17,6 +18,22 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async () => ({ status: 'ok' as const }),
+    );
+    app.get(
+      '/settings/',
+      {
+        config: { access: 'public' },
+        schema: {
+          tags: ['health'],
+          summary: 'Business settings a client needs before signing in (currency, time zone)',
+          response: { 200: PublicSettingsSchema },
+        },
+      },
+      async () => ({
+        currency: deps.config.currency,
+        time_zone: deps.config.timeZone,
+        business_name: deps.config.businessName,
+      }),
     );
     app.get(
       '/ready/',

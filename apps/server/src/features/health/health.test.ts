@@ -21,6 +21,16 @@ describe('health', () => {
     expect(response.body.migrations).toBeGreaterThan(0);
   });
 
+  it('tells any client the business currency and time zone, without a token', async () => {
+    const response = await api(t, 'GET', '/api/settings/');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({
+      currency: 'XOF',
+      time_zone: 'Africa/Ouagadougou',
+      business_name: 'Gapal du Faso',
+    });
+  });
+
   it('serves the OpenAPI document', async () => {
     const response = await api(t, 'GET', '/api/docs/json');
     expect(response.status).toBe(200);

@@ -1,8 +1,23 @@
-// CONTRACT — being implemented by the stock-ledger work (issue 3). The signatures below are
-// what the orders feature calls; the implementation replaces the bodies.
+import type { MovementType, Role, StockShortage } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
+import { todayIn } from '../../lib/dates.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import {
+  findLots,
+  findOrCreateLot,
+  insertMovements,
+  type LockedLot,
+  lockLotsOfProducts,
+  lockStockLevels,
+  writeLotQuantities,
+  writeStockLevels,
+} from './stock-ledger.repo.ts';
+
+// The one way stock changes. Every function runs inside the caller's transaction and takes
+// the products' stock level locks first, in product-id order (see lockStockLevels), so the
+// level, the lots and the ledger chain of a product at a site change one transaction at a time.
 
 export type OutgoingType = 'sortie' | 'vente' | 'perte';
 export type IncomingType = 'entree' | 'retour';
@@ -21,6 +36,8 @@ export type StockOutOptions = {
   reason?: string | null;
   /** Expired lots are skipped unless a manager overrides; the override is audited. */
   allowExpired?: boolean;
+  /** Today in the business time zone (`YYYY-MM-DD`); defaults to the configured zone's today. */
+  today?: string;
 };
 
 export type PutStockLine = { productId: string; lotId: string; quantity: number };
@@ -42,27 +59,351 @@ export type MovementRecord = {
   stockAfter: number;
 };
 
+/** Roles that may take stock from an expired lot. */
+const EXPIRY_OVERRIDE_ROLES: readonly Role[] = ['gestionnaire_stocks', 'gestionnaire_commandes', 'admin'];
+
+let businessTimeZone = 'Africa/Ouagadougou';
+
+/** Set once from the config when the app is built: "expired" is judged in this zone. */
+export function setLedgerTimeZone(timeZone: string): void {
+  businessTimeZone = timeZone;
+}
+
+export function ledgerToday(): string {
+  return todayIn(businessTimeZone);
+}
+
 /**
  * Takes stock out inside the caller's transaction, locking in a fixed order (product id)
  * so concurrent callers never deadlock. Throws `insufficient_stock` (409) with
  * `details.shortages: [{ product_id, requested, available }]` and writes nothing when any
- * line can't be served.
+ * line can't be served. Lots are used first-expired-first-out; expired lots only for a
+ * loss (`perte`) or with `allowExpired` (managers only, audited).
  */
 export async function takeStock(
-  _tx: Db,
-  _actor: Actor,
-  _lines: TakeStockLine[],
-  _options: StockOutOptions,
+  tx: Db,
+  actor: Actor,
+  lines: TakeStockLine[],
+  options: StockOutOptions,
 ): Promise<MovementRecord[]> {
-  throw new AppError('internal_error', 'takeStock not implemented yet');
+  if (lines.length === 0) return [];
+  assertPositiveQuantities(lines);
+  if (options.allowExpired && !EXPIRY_OVERRIDE_ROLES.includes(actor.role)) {
+    throw forbidden('Seul un gestionnaire peut sortir un lot périmé');
+  }
+  const today = options.today ?? ledgerToday();
+  const productIds = lines.map((line) => line.productId);
+  const levels = await lockStockLevels(tx, options.siteId, productIds, { create: false });
+  const namedLotIds = lines.flatMap((line) => (line.lotId ? [line.lotId] : []));
+  const lots = await lockLotsOfProducts(tx, options.siteId, productIds, namedLotIds);
+  const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
+  const remaining = new Map(lots.map((lot) => [lot.id, lot.quantity]));
+  const isWriteOff = options.type === 'perte';
+
+  const changes: Change[] = [];
+  const requested = new Map<string, number>();
+  const served = new Map<string, number>();
+  for (const line of lines) {
+    let candidates: LockedLot[];
+    if (line.lotId) {
+      const lot = lotsById.get(line.lotId);
+      if (!lot || lot.productId !== line.productId) throw notFound('Lot');
+      if (lot.expiryDate < today && !isWriteOff && !options.allowExpired) {
+        throw new AppError('conflict', `Le lot ${lot.code} est périmé depuis le ${lot.expiryDate}`, {
+          lot_id: lot.id,
+          fields: [{ field: 'lot_id', message: 'lot périmé' }],
+        });
+      }
+      candidates = [lot];
+    } else {
+      candidates = lots.filter(
+        (lot) =>
+          lot.productId === line.productId && (lot.expiryDate >= today || isWriteOff || options.allowExpired),
+      );
+    }
+    let need = line.quantity;
+    for (const lot of candidates) {
+      if (need === 0) break;
+      const take = Math.min(need, remaining.get(lot.id) ?? 0);
+      if (take === 0) continue;
+      remaining.set(lot.id, (remaining.get(lot.id) ?? 0) - take);
+      need -= take;
+      changes.push({
+        productId: line.productId,
+        lotId: lot.id,
+        delta: -take,
+        // A write-off of expired goods is the normal way out for them, not an override.
+        expiredOverride: lot.expiryDate < today && !isWriteOff,
+      });
+    }
+    requested.set(line.productId, (requested.get(line.productId) ?? 0) + line.quantity);
+    served.set(line.productId, (served.get(line.productId) ?? 0) + line.quantity - need);
+  }
+
+  const shortages: StockShortage[] = [...requested]
+    .filter(([productId, quantity]) => (served.get(productId) ?? 0) < quantity)
+    .map(([productId, quantity]) => ({
+      product_id: productId,
+      requested: quantity,
+      available: served.get(productId) ?? 0,
+    }));
+  if (shortages.length > 0) {
+    throw new AppError('insufficient_stock', 'Stock insuffisant', { shortages });
+  }
+
+  const records = await applyChanges(tx, actor, lotsById, levels, changes, { ...options });
+  await auditExpiredOverrides(tx, actor, changes, lotsById, options);
+  return records;
 }
 
 /** Puts stock back into known lots (returns) inside the caller's transaction. */
 export async function putStock(
-  _tx: Db,
-  _actor: Actor,
-  _lines: PutStockLine[],
-  _options: StockInOptions,
+  tx: Db,
+  actor: Actor,
+  lines: PutStockLine[],
+  options: StockInOptions,
 ): Promise<MovementRecord[]> {
-  throw new AppError('internal_error', 'putStock not implemented yet');
+  if (lines.length === 0) return [];
+  assertPositiveQuantities(lines);
+  const levels = await lockStockLevels(
+    tx,
+    options.siteId,
+    lines.map((line) => line.productId),
+    { create: true },
+  );
+  const lots = await findLots(
+    tx,
+    lines.map((line) => line.lotId),
+    { lock: true },
+  );
+  const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
+  for (const line of lines) {
+    const lot = lotsById.get(line.lotId);
+    if (!lot || lot.siteId !== options.siteId || lot.productId !== line.productId) throw notFound('Lot');
+  }
+  const changes = lines.map((line) => ({
+    productId: line.productId,
+    lotId: line.lotId,
+    delta: line.quantity,
+    expiredOverride: false,
+  }));
+  return applyChanges(tx, actor, lotsById, levels, changes, options);
+}
+
+export type ReceiveStockLine = { productId: string; lotCode: string; expiryDate: string; quantity: number };
+
+/**
+ * Goods received (`entree`): finds or creates each lot by its code, then adds to it. A lot
+ * code already used for the product at the site with another expiry date is a 409.
+ */
+export async function receiveStock(
+  tx: Db,
+  actor: Actor,
+  lines: ReceiveStockLine[],
+  options: Omit<StockInOptions, 'type'>,
+): Promise<MovementRecord[]> {
+  if (lines.length === 0) return [];
+  assertPositiveQuantities(lines);
+  const levels = await lockStockLevels(
+    tx,
+    options.siteId,
+    lines.map((line) => line.productId),
+    { create: true },
+  );
+  const lotsById = new Map<string, LockedLot>();
+  const changes: Change[] = [];
+  for (const [index, line] of lines.entries()) {
+    const lot = await findOrCreateLot(tx, {
+      productId: line.productId,
+      siteId: options.siteId,
+      code: line.lotCode,
+      expiryDate: line.expiryDate,
+    });
+    if (lot.expiryDate !== line.expiryDate) {
+      throw new AppError(
+        'conflict',
+        `Le lot ${lot.code} existe déjà avec la date de péremption ${lot.expiryDate}`,
+        { fields: [{ field: `items.${index}.expiry_date`, message: `le lot expire le ${lot.expiryDate}` }] },
+      );
+    }
+    lotsById.set(lot.id, lot);
+    changes.push({ productId: line.productId, lotId: lot.id, delta: line.quantity, expiredOverride: false });
+  }
+  return applyChanges(tx, actor, lotsById, levels, changes, { ...options, type: 'entree' });
+}
+
+export type CountedLot = { lotId: string; countedQuantity: number };
+
+/**
+ * Inventory count (`ajustement`): each lot is set to the counted quantity; the movement is
+ * the difference, and a lot already right gets none.
+ */
+export async function adjustStock(
+  tx: Db,
+  actor: Actor,
+  counts: CountedLot[],
+  options: { siteId: string; reference?: string | null; reason?: string | null },
+): Promise<MovementRecord[]> {
+  if (counts.length === 0) return [];
+  // Read unlocked to learn the products, then lock in the standard order and read again.
+  const seen = await findLots(
+    tx,
+    counts.map((count) => count.lotId),
+    { lock: false },
+  );
+  const seenById = new Map(seen.map((lot) => [lot.id, lot]));
+  for (const count of counts) {
+    const lot = seenById.get(count.lotId);
+    if (!lot || lot.siteId !== options.siteId) throw notFound('Lot');
+  }
+  const levels = await lockStockLevels(
+    tx,
+    options.siteId,
+    seen.map((lot) => lot.productId),
+    { create: true },
+  );
+  const lots = await findLots(
+    tx,
+    counts.map((count) => count.lotId),
+    { lock: true },
+  );
+  const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
+  const changes: Change[] = counts
+    .map((count) => {
+      const lot = lotsById.get(count.lotId)!;
+      return {
+        productId: lot.productId,
+        lotId: lot.id,
+        delta: count.countedQuantity - lot.quantity,
+        expiredOverride: false,
+      };
+    })
+    .filter((change) => change.delta !== 0);
+  return applyChanges(tx, actor, lotsById, levels, changes, { ...options, type: 'ajustement' });
+}
+
+/**
+ * Locks the products' stock at a site ahead of a `takeStock` in the same transaction, for a
+ * caller that must read lot quantities first (a whole-lot write-off). Same order, so safe.
+ */
+export async function lockProductsAtSite(tx: Db, siteId: string, productIds: string[]): Promise<void> {
+  await lockStockLevels(tx, siteId, productIds, { create: false });
+}
+
+const RETRYABLE = new Set(['40001', '40P01']);
+
+/**
+ * Runs a stock transaction, retrying a serialization failure or deadlock a few times so it
+ * never reaches the client. With the lock order above neither should happen; this is the net.
+ */
+export async function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await db.transaction((tx) => run(tx));
+    } catch (error) {
+      const code = postgresErrorCode(error);
+      if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- internals
+
+type Change = { productId: string; lotId: string; delta: number; expiredOverride: boolean };
+
+type MovementMeta = {
+  siteId: string;
+  type: MovementType;
+  reference?: string | null;
+  orderId?: string | null;
+  reason?: string | null;
+};
+
+/** Applies the changes in order: each movement's before is the previous one's after. */
+async function applyChanges(
+  tx: Db,
+  actor: Actor,
+  lotsById: Map<string, LockedLot>,
+  levels: Map<string, number>,
+  changes: Change[],
+  meta: MovementMeta,
+): Promise<MovementRecord[]> {
+  if (changes.length === 0) return [];
+  const stock = new Map(levels);
+  const lotQuantities = new Map<string, number>();
+  const rows = changes.map((change) => {
+    const stockBefore = stock.get(change.productId) ?? 0;
+    const lotBefore = lotQuantities.get(change.lotId) ?? lotsById.get(change.lotId)!.quantity;
+    const stockAfter = stockBefore + change.delta;
+    const lotAfter = lotBefore + change.delta;
+    if (stockAfter < 0 || lotAfter < 0) {
+      // Unreachable when levels and lots agree; refuse rather than let the CHECK fire.
+      throw new AppError('insufficient_stock', 'Stock insuffisant', {
+        shortages: [{ product_id: change.productId, requested: -change.delta, available: lotBefore }],
+      });
+    }
+    stock.set(change.productId, stockAfter);
+    lotQuantities.set(change.lotId, lotAfter);
+    return {
+      productId: change.productId,
+      siteId: meta.siteId,
+      lotId: change.lotId,
+      type: meta.type,
+      quantity: change.delta,
+      stockBefore,
+      stockAfter,
+      lotBefore,
+      lotAfter,
+      reference: meta.reference ?? null,
+      orderId: meta.orderId ?? null,
+      userId: actor.userId,
+      deviceId: actor.deviceId,
+      reason: meta.reason ?? null,
+      expiredOverride: change.expiredOverride,
+    };
+  });
+  const changedProducts = new Map(
+    [...new Set(changes.map((change) => change.productId))].map((id) => [id, stock.get(id)!]),
+  );
+  await writeLotQuantities(tx, lotQuantities);
+  await writeStockLevels(tx, meta.siteId, changedProducts);
+  return insertMovements(tx, rows);
+}
+
+async function auditExpiredOverrides(
+  tx: Db,
+  actor: Actor,
+  changes: Change[],
+  lotsById: Map<string, LockedLot>,
+  options: StockOutOptions,
+): Promise<void> {
+  for (const change of changes.filter((c) => c.expiredOverride)) {
+    const lot = lotsById.get(change.lotId)!;
+    await recordAudit(tx, actor, {
+      action: 'stock.expired_override',
+      entity: 'lot',
+      entityId: lot.id,
+      siteId: options.siteId,
+      after: {
+        product_id: lot.productId,
+        lot_code: lot.code,
+        expiry_date: lot.expiryDate,
+        quantity: -change.delta,
+        type: options.type,
+        reference: options.reference ?? null,
+        order_id: options.orderId ?? null,
+        reason: options.reason ?? null,
+      },
+    });
+  }
+}
+
+function assertPositiveQuantities(lines: Array<{ quantity: number }>): void {
+  const index = lines.findIndex((line) => !Number.isInteger(line.quantity) || line.quantity <= 0);
+  if (index >= 0) {
+    throw new AppError('validation_error', 'La quantité doit être un entier positif', {
+      fields: [{ field: `items.${index}.quantity`, message: 'entier positif attendu' }],
+    });
+  }
 }

@@ -1,0 +1,202 @@
+import type {
+  CreateProductInput,
+  Product,
+  ProductListQuery,
+  ProductStockQuery,
+  UpdateProductInput,
+} from '@gapal/shared';
+import { and, eq, isNull, ne, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { categories, products } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { todayIn } from '../../lib/dates.ts';
+import { scopeSite } from '../../lib/site-scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { type StockView, selectProducts } from './products.repo.ts';
+
+const CursorSchema = z.object({ k: z.string(), id: z.uuid() });
+
+function stockView(actor: Actor, query: { site_id?: string; expiring_days: number }, timeZone: string) {
+  return {
+    siteId: scopeSite(actor, query.site_id),
+    today: todayIn(timeZone),
+    expiringDays: query.expiring_days,
+  } satisfies StockView;
+}
+
+export async function listProducts(
+  db: Db,
+  actor: Actor,
+  query: ProductListQuery,
+  timeZone: string,
+): Promise<{ items: Product[]; next_cursor: string | null }> {
+  const after = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
+  const rows = await selectProducts(
+    db,
+    stockView(actor, query, timeZone),
+    { search: query.search, categoryId: query.category_id, isActive: query.is_active },
+    { sort: query.sort, after, limit: query.limit + 1 },
+  );
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ cursor_key: _key, ...product }) => product),
+    next_cursor: rows.length > query.limit && last ? encodeCursor({ k: last.cursor_key, id: last.id }) : null,
+  };
+}
+
+/** Active products under their alert threshold at the caller's site, emptiest first. */
+export async function listLowStock(
+  db: Db,
+  actor: Actor,
+  query: ProductStockQuery,
+  timeZone: string,
+): Promise<Product[]> {
+  const rows = await selectProducts(
+    db,
+    stockView(actor, query, timeZone),
+    { isActive: true, belowThreshold: true },
+    { sort: 'stock', limit: 1000 },
+  );
+  return rows.map(({ cursor_key: _key, ...product }) => product);
+}
+
+export async function getProduct(
+  db: Db,
+  actor: Actor,
+  id: string,
+  query: ProductStockQuery,
+  timeZone: string,
+): Promise<Product> {
+  const [row] = await selectProducts(db, stockView(actor, query, timeZone), { ids: [id] });
+  if (!row) throw notFound('Produit');
+  const { cursor_key: _key, ...product } = row;
+  return product;
+}
+
+export async function createProduct(
+  db: Db,
+  actor: Actor,
+  input: CreateProductInput,
+  timeZone: string,
+): Promise<Product> {
+  const id = await db.transaction(async (tx) => {
+    await assertCategoryExists(tx, input.category_id);
+    if (input.barcode) await assertBarcodeFree(tx, input.barcode);
+    const [row] = await tx
+      .insert(products)
+      .values({
+        name: input.name,
+        categoryId: input.category_id ?? null,
+        unit: input.unit,
+        unitPrice: input.unit_price,
+        barcode: input.barcode ?? null,
+        minStockLevel: input.min_stock_level,
+        shelfLifeDays: input.shelf_life_days ?? null,
+        isActive: input.is_active,
+      })
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'product.create',
+      entity: 'product',
+      entityId: row!.id,
+      after: row,
+    });
+    return row!.id;
+  });
+  return getProduct(db, actor, id, { expiring_days: 3 }, timeZone);
+}
+
+export async function updateProduct(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: UpdateProductInput,
+  timeZone: string,
+): Promise<Product> {
+  await db.transaction(async (tx) => {
+    const before = await lockProduct(tx, id);
+    if (input.category_id !== undefined) await assertCategoryExists(tx, input.category_id);
+    if (input.barcode && input.barcode !== before.barcode) await assertBarcodeFree(tx, input.barcode, id);
+    const [after] = await tx
+      .update(products)
+      .set({
+        name: input.name ?? before.name,
+        categoryId: input.category_id === undefined ? before.categoryId : input.category_id,
+        unit: input.unit ?? before.unit,
+        unitPrice: input.unit_price ?? before.unitPrice,
+        barcode: input.barcode === undefined ? before.barcode : input.barcode,
+        minStockLevel: input.min_stock_level ?? before.minStockLevel,
+        shelfLifeDays: input.shelf_life_days === undefined ? before.shelfLifeDays : input.shelf_life_days,
+        isActive: input.is_active ?? before.isActive,
+        updatedAt: new Date(),
+      })
+      .where(eq(products.id, id))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'product.update',
+      entity: 'product',
+      entityId: id,
+      before,
+      after,
+    });
+  });
+  return getProduct(db, actor, id, { expiring_days: 3 }, timeZone);
+}
+
+/** Soft delete: the row stays for the ledger and for sync tombstones; its barcode is freed. */
+export async function deleteProduct(db: Db, actor: Actor, id: string): Promise<void> {
+  await db.transaction(async (tx) => {
+    const before = await lockProduct(tx, id);
+    const now = new Date();
+    const [after] = await tx
+      .update(products)
+      .set({ deletedAt: now, isActive: false, updatedAt: now })
+      .where(eq(products.id, id))
+      .returning();
+    await recordAudit(tx, actor, {
+      action: 'product.delete',
+      entity: 'product',
+      entityId: id,
+      before,
+      after,
+    });
+  });
+}
+
+async function lockProduct(tx: Db, id: string) {
+  const [row] = await tx
+    .select()
+    .from(products)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)))
+    .for('update');
+  if (!row) throw notFound('Produit');
+  return row;
+}
+
+async function assertCategoryExists(tx: Db, categoryId: string | null | undefined): Promise<void> {
+  if (!categoryId) return;
+  const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId));
+  if (!row) {
+    throw new AppError('validation_error', 'Catégorie inconnue', {
+      fields: [{ field: 'category_id', message: 'catégorie inconnue' }],
+    });
+  }
+}
+
+async function assertBarcodeFree(tx: Db, barcode: string, exceptId?: string): Promise<void> {
+  const conditions: SQL[] = [eq(products.barcode, barcode), isNull(products.deletedAt)];
+  if (exceptId) conditions.push(ne(products.id, exceptId));
+  const [taken] = await tx
+    .select({ id: products.id })
+    .from(products)
+    .where(and(...conditions));
+  if (taken) {
+    throw new AppError('conflict', 'Ce code-barres est déjà utilisé par un autre produit', {
+      fields: [{ field: 'barcode', message: 'déjà utilisé' }],
+    });
+  }
+}

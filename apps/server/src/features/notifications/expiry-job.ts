@@ -1,0 +1,168 @@
+import { PERMISSIONS, type Role } from '@gapal/shared';
+import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Config } from '../../config.ts';
+import type { Db } from '../../db/client.ts';
+import { lots, notifications, products } from '../../db/schema.ts';
+import { todayIn } from '../../lib/dates.ts';
+import type { EventBus } from '../../realtime/bus.ts';
+import type { NewNotification } from './notifications.repo.ts';
+import { notify } from './notify.ts';
+import { inTransaction } from './outbox.ts';
+
+const STOCK_MANAGERS: readonly Role[] = PERMISSIONS['stock.write'];
+
+/**
+ * Creates the expiry notifications due today (business time zone): for each lot still holding
+ * stock, the tightest threshold it has reached (D-3 then D-1 by default; a lot first seen at D-2
+ * gets the D-3 one, at D-0 the D-1 one) and, once past its date, an "expired" one. Each exists
+ * once per lot and threshold, whichever process or run gets there first: the dedupe key is
+ * unique in the database, and concurrent runs insert in the same key order so they can't deadlock.
+ * Returns how many were created by this run.
+ */
+export async function runExpiryCheck(
+  db: Db,
+  bus: EventBus,
+  options: { timeZone: string; alertDays: readonly number[]; now?: Date },
+): Promise<number> {
+  const today = todayIn(options.timeZone, options.now);
+  const horizon = Math.max(0, ...options.alertDays);
+  const candidates = await db
+    .select({
+      lotId: lots.id,
+      code: lots.code,
+      siteId: lots.siteId,
+      productId: lots.productId,
+      quantity: lots.quantity,
+      expiryDate: lots.expiryDate,
+      daysLeft: sql<number>`(${lots.expiryDate} - ${today}::date)::int`,
+      productName: products.name,
+      unit: products.unit,
+    })
+    .from(lots)
+    .innerJoin(products, eq(products.id, lots.productId))
+    .where(and(gt(lots.quantity, 0), lte(lots.expiryDate, sql`${today}::date + ${horizon}::int`)));
+
+  const due = candidates
+    .map((lot) => ({ lot, item: expiryNotification(lot, options.alertDays) }))
+    .filter((entry): entry is { lot: (typeof candidates)[number]; item: NewNotification } => entry.item !== null);
+  if (due.length === 0) return 0;
+
+  // Skip what an earlier run stored (cheap); the insert's ON CONFLICT settles races between runs.
+  const keys = due.map((entry) => entry.item.dedupeKey!);
+  const existing = await db
+    .select({ key: notifications.dedupeKey })
+    .from(notifications)
+    .where(inArray(notifications.dedupeKey, keys));
+  const known = new Set(existing.map((row) => row.key));
+  const items = due
+    .map((entry) => entry.item)
+    .filter((item) => !known.has(item.dedupeKey!))
+    .sort((a, b) => (a.dedupeKey! < b.dedupeKey! ? -1 : 1));
+  if (items.length === 0) return 0;
+  return inTransaction(db, bus, (tx, outbox) => notify(tx, outbox, items));
+}
+
+type ExpiringLot = {
+  lotId: string;
+  code: string;
+  siteId: string;
+  productId: string;
+  quantity: number;
+  expiryDate: string;
+  daysLeft: number;
+  productName: string;
+  unit: string;
+};
+
+function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): NewNotification | null {
+  const audience = { siteId: lot.siteId, roles: STOCK_MANAGERS, userId: null };
+  const data = {
+    lot_id: lot.lotId,
+    lot_code: lot.code,
+    product_id: lot.productId,
+    expiry_date: lot.expiryDate,
+    quantity: lot.quantity,
+  };
+  if (lot.daysLeft < 0) {
+    return {
+      kind: 'lot_expire',
+      audience,
+      title: `Lot périmé : ${lot.productName} (${lot.code})`,
+      body: `${lot.quantity} ${lot.unit} encore en stock, périmé depuis le ${frenchDate(lot.expiryDate)}`,
+      data,
+      dedupeKey: `expiry:${lot.lotId}:expired`,
+    };
+  }
+  const threshold = Math.min(...alertDays.filter((days) => days >= lot.daysLeft));
+  if (!Number.isFinite(threshold)) return null;
+  const when =
+    lot.daysLeft === 0 ? 'aujourd’hui' : lot.daysLeft === 1 ? 'demain' : `dans ${lot.daysLeft} jours`;
+  return {
+    kind: 'lot_expiration_proche',
+    audience,
+    title: `${lot.productName} (${lot.code}) expire ${when}`,
+    body: `${lot.quantity} ${lot.unit} en stock, date de péremption le ${frenchDate(lot.expiryDate)}`,
+    data: { ...data, days_before: threshold },
+    dedupeKey: `expiry:${lot.lotId}:D-${threshold}`,
+  };
+}
+
+function frenchDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+function hourIn(timeZone: string, now: Date): number {
+  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(now));
+}
+
+const TICK_MS = 60_000;
+
+/**
+ * Runs the check now, then every day at `expiry.checkHour` in the business time zone. Several
+ * processes may all run it: the database keeps each notification single. `stop` waits for a run
+ * in progress so the database can be closed after it.
+ */
+export function startExpiryScheduler(deps: {
+  db: Db;
+  bus: EventBus;
+  config: Pick<Config, 'timeZone' | 'expiry'>;
+  log: FastifyBaseLogger;
+}): { stop(): Promise<void> } {
+  const { timeZone, expiry } = deps.config;
+  let lastScheduledDay: string | null = null;
+  let running: Promise<void> = Promise.resolve();
+  let stopped = false;
+
+  const run = (reason: string) => {
+    running = running.then(async () => {
+      if (stopped) return;
+      try {
+        const created = await runExpiryCheck(deps.db, deps.bus, { timeZone, alertDays: expiry.alertDays });
+        deps.log.info({ created, reason }, 'expiry check done');
+      } catch (error) {
+        deps.log.error({ err: error }, 'expiry check failed');
+      }
+    });
+  };
+
+  run('start-up');
+  const timer = setInterval(() => {
+    const now = new Date();
+    const today = todayIn(timeZone, now);
+    if (hourIn(timeZone, now) === expiry.checkHour && lastScheduledDay !== today) {
+      lastScheduledDay = today;
+      run('daily');
+    }
+  }, TICK_MS);
+  timer.unref();
+
+  return {
+    async stop() {
+      stopped = true;
+      clearInterval(timer);
+      await running;
+    },
+  };
+}

@@ -1,0 +1,155 @@
+import type { Notification, NotificationKind } from '@gapal/shared';
+import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import { type Db, selectRows } from '../../db/client.ts';
+import { notificationReads, notifications } from '../../db/schema.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { toIso } from '../../lib/dates.ts';
+import type { Audience, ChannelMember } from '../../realtime/channels.ts';
+
+type NotificationRow = typeof notifications.$inferSelect;
+
+export type NewNotification = {
+  kind: NotificationKind;
+  audience: Audience;
+  title: string;
+  body: string;
+  data?: Record<string, unknown>;
+  /** Notifications that must exist once (per lot and threshold…): a second insert is skipped. */
+  dedupeKey?: string;
+};
+
+export function toNotificationDto(row: NotificationRow, readAt: Date | null = null): Notification {
+  return {
+    id: String(row.id),
+    kind: row.kind as NotificationKind,
+    title: row.title,
+    body: row.body,
+    site_id: row.siteId,
+    data: row.data as Record<string, unknown>,
+    created_at: toIso(row.createdAt),
+    read_at: toIso(readAt),
+  };
+}
+
+/**
+ * Inserts in the caller's transaction; returns the rows actually written (those whose dedupe
+ * key already existed are skipped, also when another process inserts them at the same moment).
+ */
+export async function insertNotifications(tx: Db, items: NewNotification[]): Promise<NotificationRow[]> {
+  if (items.length === 0) return [];
+  return tx
+    .insert(notifications)
+    .values(
+      items.map((item) => ({
+        kind: item.kind,
+        siteId: item.audience.siteId,
+        targetUserId: item.audience.userId,
+        targetRoles: [...new Set(item.audience.roles)],
+        title: item.title,
+        body: item.body,
+        data: item.data ?? {},
+        dedupeKey: item.dedupeKey ?? null,
+      })),
+    )
+    .onConflictDoNothing({ target: notifications.dedupeKey })
+    .returning();
+}
+
+/** The stored twin of `memberChannels`/`audienceChannels` (realtime/channels.ts): who may see a row. */
+export function visibleTo(viewer: ChannelMember): SQL {
+  const mine = eq(notifications.targetUserId, viewer.userId);
+  if (viewer.role === 'admin') return sql`(${mine} OR ${notifications.targetRoles} @> ARRAY['admin']::role[])`;
+  if (!viewer.siteId) return mine;
+  return sql`(${mine} OR (${notifications.siteId} = ${viewer.siteId}
+    AND ${notifications.targetRoles} @> ARRAY[${viewer.role}::role]))`;
+}
+
+const isRead = sql<boolean>`(${notificationReads.readAt} IS NOT NULL)`;
+const CursorSchema = z.object({ read: z.boolean(), id: z.number().int().positive() });
+
+/**
+ * Unread first, newest first within each group. A notification read while the client pages
+ * moves to the read group; at worst it shows twice, never goes missing from both.
+ */
+export async function listVisible(
+  db: Db,
+  viewer: ChannelMember,
+  query: { unread_only?: boolean; cursor?: string; limit: number },
+): Promise<{ items: Notification[]; next_cursor: string | null }> {
+  const conditions: SQL[] = [visibleTo(viewer)];
+  if (query.unread_only) conditions.push(sql`${notificationReads.readAt} IS NULL`);
+  if (query.cursor) {
+    const after = decodeCursor(query.cursor, CursorSchema);
+    conditions.push(
+      sql`(${isRead} > ${after.read} OR (${isRead} = ${after.read} AND ${notifications.id} < ${after.id}))`,
+    );
+  }
+  const rows = await db
+    .select({ row: notifications, readAt: notificationReads.readAt })
+    .from(notifications)
+    .leftJoin(
+      notificationReads,
+      and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.userId, viewer.userId)),
+    )
+    .where(and(...conditions))
+    .orderBy(isRead, desc(notifications.id))
+    .limit(query.limit + 1);
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map(({ row, readAt }) => toNotificationDto(row, readAt)),
+    next_cursor:
+      rows.length > query.limit && last ? encodeCursor({ read: last.readAt !== null, id: last.row.id }) : null,
+  };
+}
+
+export async function countUnread(db: Db, viewer: ChannelMember): Promise<number> {
+  const [row] = await db
+    .select({ count: sql<number>`count(*)::int` })
+    .from(notifications)
+    .where(
+      and(
+        visibleTo(viewer),
+        sql`NOT EXISTS (SELECT 1 FROM ${notificationReads} WHERE ${notificationReads.notificationId} = ${notifications.id}
+          AND ${notificationReads.userId} = ${viewer.userId})`,
+      ),
+    );
+  return Number(row?.count ?? 0);
+}
+
+export async function findVisible(db: Db, viewer: ChannelMember, id: number): Promise<NotificationRow | undefined> {
+  const [row] = await db
+    .select()
+    .from(notifications)
+    .where(and(eq(notifications.id, id), visibleTo(viewer)));
+  return row;
+}
+
+/** Marks one notification read for this user; keeps the first read time. Returns that time. */
+export async function markRead(tx: Db, userId: string, id: number): Promise<{ readAt: Date; isNew: boolean }> {
+  const [inserted] = await tx
+    .insert(notificationReads)
+    .values({ userId, notificationId: id })
+    .onConflictDoNothing()
+    .returning({ readAt: notificationReads.readAt });
+  if (inserted) return { readAt: inserted.readAt, isNew: true };
+  const [existing] = await tx
+    .select({ readAt: notificationReads.readAt })
+    .from(notificationReads)
+    .where(and(eq(notificationReads.userId, userId), eq(notificationReads.notificationId, id)));
+  return { readAt: existing!.readAt, isNew: false };
+}
+
+/** Marks every notification the user can see as read; returns how many were unread. */
+export async function markAllRead(tx: Db, viewer: ChannelMember): Promise<number> {
+  const rows = await selectRows<{ id: number }>(
+    tx,
+    sql`INSERT INTO ${notificationReads} (user_id, notification_id)
+        SELECT ${viewer.userId}::uuid, ${notifications.id} FROM ${notifications}
+        WHERE ${visibleTo(viewer)}
+        ON CONFLICT DO NOTHING
+        RETURNING notification_id AS id`,
+  );
+  return rows.length;
+}

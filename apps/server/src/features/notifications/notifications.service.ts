@@ -1,0 +1,66 @@
+import type { Notification, NotificationListQuery, NotificationPage } from '@gapal/shared';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../http/auth.ts';
+import { notFound } from '../../http/errors.ts';
+import type { EventBus } from '../../realtime/bus.ts';
+import { userChannel } from '../../realtime/channels.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import * as repo from './notifications.repo.ts';
+import { inTransaction } from './outbox.ts';
+
+export async function listNotifications(
+  db: Db,
+  actor: Actor,
+  query: NotificationListQuery,
+): Promise<NotificationPage> {
+  const [page, unreadCount] = await Promise.all([
+    repo.listVisible(db, actor, query),
+    repo.countUnread(db, actor),
+  ]);
+  return { ...page, unread_count: unreadCount };
+}
+
+/**
+ * Marks one notification read for the caller only (others holding the same role keep theirs
+ * unread). One the caller can't see is a 404. The caller's other devices hear of it live.
+ */
+export async function readNotification(db: Db, bus: EventBus, actor: Actor, id: string): Promise<Notification> {
+  const notificationId = Number(id);
+  return inTransaction(db, bus, async (tx, outbox) => {
+    const row = await repo.findVisible(tx, actor, notificationId);
+    if (!row) throw notFound('Notification');
+    const { readAt, isNew } = await repo.markRead(tx, actor.userId, notificationId);
+    if (isNew) {
+      await recordAudit(tx, actor, {
+        action: 'notification.read',
+        entity: 'notification',
+        entityId: id,
+        siteId: row.siteId,
+      });
+      outbox.events.push({
+        channels: [userChannel(actor.userId)],
+        message: { type: 'notifications_read', ids: [id], all: false },
+      });
+    }
+    return repo.toNotificationDto(row, readAt);
+  });
+}
+
+export async function readAllNotifications(db: Db, bus: EventBus, actor: Actor): Promise<{ marked: number }> {
+  return inTransaction(db, bus, async (tx, outbox) => {
+    const marked = await repo.markAllRead(tx, actor);
+    if (marked > 0) {
+      await recordAudit(tx, actor, {
+        action: 'notification.read_all',
+        entity: 'notification',
+        siteId: actor.siteId,
+        after: { marked },
+      });
+      outbox.events.push({
+        channels: [userChannel(actor.userId)],
+        message: { type: 'notifications_read', ids: [], all: true },
+      });
+    }
+    return { marked };
+  });
+}

@@ -1,0 +1,237 @@
+/**
+ * What the other features call, inside the transaction of the change, to store notifications and
+ * queue their live push for after the commit (see outbox.ts). Each function is one line at the
+ * call site: `await notifyOrderCreated(tx, outbox, order)`.
+ */
+import {
+  type DeliveryStatus,
+  type PaymentMethod,
+  type PaymentStatus,
+  PERMISSIONS,
+  type Role,
+} from '@gapal/shared';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { products } from '../../db/schema.ts';
+import { type Audience, audienceChannels } from '../../realtime/channels.ts';
+import { insertNotifications, type NewNotification, toNotificationDto } from './notifications.repo.ts';
+import type { Outbox } from './outbox.ts';
+
+/** Managers are whoever the permission table lets manage: the same roles the API lets act. */
+const ORDER_MANAGERS: readonly Role[] = PERMISSIONS['orders.manage'];
+const STOCK_MANAGERS: readonly Role[] = PERMISSIONS['stock.write'];
+
+/** The fields of an order the messages need (the orders row has them all). */
+export type OrderRef = {
+  id: string;
+  number: string;
+  siteId: string;
+  createdBy: string;
+  clientName: string;
+  totalAmount: number;
+};
+
+/** Stores the notifications and queues their live push; returns how many were stored (deduped ones are not). */
+export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): Promise<number> {
+  const rows = await insertNotifications(tx, items);
+  for (const row of rows) {
+    // Channels come from the stored row, so the live push and the REST list agree on who sees it.
+    const audience = { siteId: row.siteId, roles: row.targetRoles, userId: row.targetUserId };
+    outbox.events.push({
+      channels: audienceChannels(audience),
+      message: { type: 'notification', notification: toNotificationDto(row) },
+    });
+  }
+  return rows.length;
+}
+
+/** New order: to the order managers of its site and the admins. */
+export async function notifyOrderCreated(tx: Db, outbox: Outbox, order: OrderRef): Promise<void> {
+  await notify(tx, outbox, [
+    {
+      kind: 'commande_nouvelle',
+      audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
+      title: `Nouvelle commande ${order.number}`,
+      body: `${order.clientName} · ${formatAmount(order.totalAmount)}`,
+      data: orderData(order),
+    },
+  ]);
+}
+
+/** Delivery status changed: to the order's creator (the vendor) and the order managers of its site. */
+export async function notifyOrderStatusChanged(
+  tx: Db,
+  outbox: Outbox,
+  order: OrderRef,
+  change: { from: DeliveryStatus; to: DeliveryStatus },
+): Promise<void> {
+  await notify(tx, outbox, [
+    {
+      kind: 'commande_statut',
+      audience: orderAudience(order),
+      title: `Commande ${order.number} : ${DELIVERY_LABELS[change.to]}`,
+      body: `${order.clientName} · ${DELIVERY_LABELS[change.from]} → ${DELIVERY_LABELS[change.to]}`,
+      data: { ...orderData(order), from: change.from, to: change.to },
+    },
+  ]);
+}
+
+/** Payment recorded on an order: to the order's creator and the order managers of its site. */
+export async function notifyPaymentRecorded(
+  tx: Db,
+  outbox: Outbox,
+  order: OrderRef,
+  payment: { amount: number; method: PaymentMethod; paymentStatus: PaymentStatus; paidAmount: number },
+): Promise<void> {
+  await notify(tx, outbox, [
+    {
+      kind: 'paiement_enregistre',
+      audience: orderAudience(order),
+      title: `Paiement de ${formatAmount(payment.amount)} sur ${order.number}`,
+      body: `${order.clientName} · ${METHOD_LABELS[payment.method]} · ${PAYMENT_LABELS[payment.paymentStatus]} (${formatAmount(payment.paidAmount)} / ${formatAmount(order.totalAmount)})`,
+      data: {
+        ...orderData(order),
+        amount: payment.amount,
+        method: payment.method,
+        payment_status: payment.paymentStatus,
+        paid_amount: payment.paidAmount,
+      },
+    },
+  ]);
+}
+
+/** Whether a stock level is out, strictly under the alert threshold (as `is_below_threshold`), or fine. */
+export function stockAlertLevel(quantity: number, minStockLevel: number): 'rupture' | 'bas' | null {
+  if (quantity <= 0) return 'rupture';
+  return quantity < minStockLevel ? 'bas' : null;
+}
+
+/**
+ * A product's stock at a site went from `before` to `after`: notifies the site's stock managers
+ * and the admins when it *crosses* into low stock or out of stock (not at every sale below the
+ * threshold). Does nothing otherwise.
+ */
+export async function notifyStockLevel(
+  tx: Db,
+  outbox: Outbox,
+  change: { siteId: string; productId: string; before: number; after: number },
+): Promise<void> {
+  if (change.after >= change.before) return;
+  const [product] = await tx
+    .select({ name: products.name, unit: products.unit, minStockLevel: products.minStockLevel })
+    .from(products)
+    .where(eq(products.id, change.productId));
+  if (!product) return;
+  const levelBefore = stockAlertLevel(change.before, product.minStockLevel);
+  const levelAfter = stockAlertLevel(change.after, product.minStockLevel);
+  if (levelAfter === null || levelAfter === levelBefore) return;
+  const isOut = levelAfter === 'rupture';
+  await notify(tx, outbox, [
+    {
+      kind: isOut ? 'rupture_stock' : 'stock_bas',
+      audience: { siteId: change.siteId, roles: STOCK_MANAGERS, userId: null },
+      title: isOut ? `Rupture de stock : ${product.name}` : `Stock bas : ${product.name}`,
+      body: isOut
+        ? 'Plus aucune unité en stock'
+        : `${change.after} ${product.unit} en stock (seuil d’alerte ${product.minStockLevel})`,
+      data: {
+        product_id: change.productId,
+        quantity: change.after,
+        min_stock_level: product.minStockLevel,
+      },
+    },
+  ]);
+}
+
+/**
+ * The same for the movements one ledger call returned (several lots of one product chain their
+ * stock before/after): one check per product, from its first `stockBefore` to its last `stockAfter`.
+ */
+export async function notifyStockMovements(
+  tx: Db,
+  outbox: Outbox,
+  siteId: string,
+  movements: readonly { productId: string; stockBefore: number; stockAfter: number }[],
+): Promise<void> {
+  const byProduct = new Map<string, { before: number; after: number }>();
+  for (const movement of movements) {
+    const seen = byProduct.get(movement.productId);
+    if (seen) seen.after = movement.stockAfter;
+    else byProduct.set(movement.productId, { before: movement.stockBefore, after: movement.stockAfter });
+  }
+  for (const [productId, { before, after }] of byProduct) {
+    await notifyStockLevel(tx, outbox, { siteId, productId, before, after });
+  }
+}
+
+/** A sync push had rejected mutations: to the vendor who pushed them, one notification per push. */
+export async function notifySyncRejected(
+  tx: Db,
+  outbox: Outbox,
+  push: {
+    userId: string;
+    siteId: string | null;
+    deviceId: string | null;
+    rejected: readonly { mutationId: string; type: string; reason: string; orderId?: string | null }[];
+  },
+): Promise<void> {
+  if (push.rejected.length === 0) return;
+  const count = push.rejected.length;
+  await notify(tx, outbox, [
+    {
+      kind: 'sync_rejetee',
+      audience: { siteId: push.siteId, roles: [], userId: push.userId },
+      title:
+        count === 1
+          ? 'Une modification envoyée a été refusée'
+          : `${count} modifications envoyées ont été refusées`,
+      body: push.rejected
+        .slice(0, 3)
+        .map((item) => item.reason)
+        .join(' · '),
+      data: {
+        device_id: push.deviceId,
+        rejected: push.rejected.slice(0, 50).map((item) => ({
+          mutation_id: item.mutationId,
+          type: item.type,
+          reason: item.reason,
+          order_id: item.orderId ?? null,
+        })),
+      },
+    },
+  ]);
+}
+
+function orderAudience(order: OrderRef): Audience {
+  return { siteId: order.siteId, roles: ORDER_MANAGERS, userId: order.createdBy };
+}
+
+function orderData(order: OrderRef) {
+  return { order_id: order.id, order_number: order.number, total_amount: order.totalAmount };
+}
+
+/** `12 500`: whole amounts, grouped like French speakers write them; the currency is a setting. */
+function formatAmount(amount: number): string {
+  return amount.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ');
+}
+
+const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
+  nouvelle: 'nouvelle',
+  en_preparation: 'en préparation',
+  en_cours: 'en cours de livraison',
+  livree: 'livrée',
+  annulee: 'annulée',
+};
+
+const PAYMENT_LABELS: Record<PaymentStatus, string> = {
+  non_payee: 'non payée',
+  partielle: 'payée en partie',
+  payee: 'payée',
+};
+
+const METHOD_LABELS: Record<PaymentMethod, string> = {
+  especes: 'espèces',
+  orange_money: 'Orange Money',
+  moov_money: 'Moov Money',
+  autre: 'autre moyen',
+};

@@ -1,0 +1,58 @@
+import { NEXT_STATUSES, type Order, type OrderSummary } from '@gapal/shared';
+import { toIso } from '../../lib/dates.ts';
+import type { OrderAggregate, OrderRow } from './orders.repo.ts';
+
+export function toOrderSummary(row: OrderRow, createdByName: string | null): OrderSummary {
+  return {
+    id: row.id,
+    local_id: row.localId,
+    number: row.number,
+    site_id: row.siteId,
+    created_by: row.createdBy,
+    created_by_name: createdByName,
+    device_id: row.deviceId,
+    client_name: row.clientName,
+    client_phone: row.clientPhone,
+    delivery_address: row.deliveryAddress,
+    delivery_date: row.deliveryDate,
+    priority: row.priority,
+    notes: row.notes,
+    delivery_status: row.deliveryStatus,
+    payment_status: row.paymentStatus,
+    total_amount: row.totalAmount,
+    paid_amount: row.paidAmount,
+    balance: row.totalAmount - row.paidAmount,
+    version: row.version,
+    delivered_at: toIso(row.deliveredAt),
+    cancelled_at: toIso(row.cancelledAt),
+    created_at: toIso(row.createdAt),
+    updated_at: toIso(row.updatedAt),
+  };
+}
+
+export function toOrderDto(aggregate: OrderAggregate): Order {
+  return {
+    ...toOrderSummary(aggregate.order, aggregate.createdByName),
+    items: aggregate.items,
+    payments: aggregate.payments,
+    returns: aggregate.returns,
+    next_statuses: [...NEXT_STATUSES[aggregate.order.deliveryStatus]],
+  };
+}
+
+/** What the audit trail keeps of an order: its row and, when they changed, its items. */
+export function auditView(
+  row: OrderRow,
+  items?: { productId: string; quantity: number; unitPrice: number }[],
+) {
+  return items
+    ? {
+        ...row,
+        items: items.map((item) => ({
+          product_id: item.productId,
+          quantity: item.quantity,
+          unit_price: item.unitPrice,
+        })),
+      }
+    : row;
+}

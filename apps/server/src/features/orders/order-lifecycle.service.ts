@@ -1,0 +1,236 @@
+import type { ChangeStatusInput, Order, PaymentInput, ReturnInput } from '@gapal/shared';
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { orderItems, orderReturns, payments } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { inStockTransaction, putStock, takeStock } from '../stock/stock-ledger.service.ts';
+import { toOrderDto } from './order-dto.ts';
+import {
+  assertEditable,
+  assertManager,
+  assertOrderVisible,
+  assertTransition,
+  assertVersion,
+  isOrderManager,
+  paymentStatusOf,
+} from './order-rules.ts';
+import {
+  findItems,
+  lockOrder,
+  type OrderRow,
+  readOrder,
+  returnableLots,
+  setStatus,
+  updateOrder,
+} from './orders.repo.ts';
+
+/**
+ * Locks the order for the rest of the transaction and checks it may be seen and is at the
+ * version the caller expects. Every change starts here, so two changes of one order run
+ * one after the other and the second sees the first's result.
+ */
+async function lockVisibleOrder(
+  tx: Db,
+  actor: Actor,
+  id: string,
+  version: number | undefined,
+): Promise<OrderRow> {
+  const order = await lockOrder(tx, id);
+  if (!order) throw notFound('Commande');
+  assertOrderVisible(actor, order);
+  assertVersion(order.version, version);
+  return order;
+}
+
+/**
+ * Moves the delivery status. `livree` takes the stock in this same transaction; because the
+ * row is locked and the status re-checked under the lock, a second delivery (retry, double
+ * click, another manager) gets 409 and takes nothing.
+ */
+export async function changeStatus(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: ChangeStatusInput,
+): Promise<Order> {
+  return inStockTransaction(db, async (tx) => {
+    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    if (!isOrderManager(actor)) {
+      // Vendors may only cancel their own order, and only while it is new.
+      if (input.status !== 'annulee') throw forbidden('Seul un gestionnaire des commandes change ce statut');
+      assertEditable(before.deliveryStatus);
+    }
+    assertTransition(before.deliveryStatus, input.status);
+    if (input.status === 'livree') {
+      const items = await findItems(tx, id);
+      await takeStock(
+        tx,
+        actor,
+        items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
+        {
+          siteId: before.siteId,
+          type: 'vente',
+          reference: before.number,
+          orderId: id,
+          allowExpired: input.allow_expired === true,
+        },
+      );
+    }
+    const after = await setStatus(tx, before, input.status);
+    await recordAudit(tx, actor, {
+      action: input.status === 'annulee' ? 'order.cancel' : 'order.status',
+      entity: 'order',
+      entityId: id,
+      siteId: before.siteId,
+      before: { delivery_status: before.deliveryStatus, version: before.version },
+      after: {
+        delivery_status: after.deliveryStatus,
+        version: after.version,
+        ...(input.allow_expired ? { allow_expired: true } : {}),
+      },
+    });
+    return toOrderDto((await readOrder(tx, id))!);
+  });
+}
+
+/** Records a payment; the payment status follows from the sum paid. Never more than the balance. */
+export async function recordPayment(db: Db, actor: Actor, id: string, input: PaymentInput): Promise<Order> {
+  assertManager(actor);
+  return db.transaction(async (tx) => {
+    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    if (before.deliveryStatus === 'annulee') {
+      throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
+    }
+    const balance = before.totalAmount - before.paidAmount;
+    if (input.amount > balance) {
+      throw new AppError('validation_error', `Le montant dépasse le solde restant (${balance})`, {
+        fields: [{ field: 'amount', message: 'supérieur au solde restant' }],
+        balance,
+      });
+    }
+    const [payment] = await tx
+      .insert(payments)
+      .values({
+        orderId: id,
+        amount: input.amount,
+        method: input.method,
+        reference: input.reference ?? null,
+        recordedBy: actor.userId,
+        deviceId: actor.deviceId,
+      })
+      .returning();
+    const paidAmount = before.paidAmount + input.amount;
+    const after = await updateOrder(
+      tx,
+      id,
+      { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount) },
+      before.version,
+    );
+    await recordAudit(tx, actor, {
+      action: 'order.payment',
+      entity: 'order',
+      entityId: id,
+      siteId: before.siteId,
+      before: {
+        paid_amount: before.paidAmount,
+        payment_status: before.paymentStatus,
+        version: before.version,
+      },
+      after: {
+        payment,
+        paid_amount: after.paidAmount,
+        payment_status: after.paymentStatus,
+        version: after.version,
+      },
+    });
+    return toOrderDto((await readOrder(tx, id))!);
+  });
+}
+
+/**
+ * Puts returned goods back into the lots they were sold from (read from the order's `vente`
+ * movements) and records the return on the order.
+ */
+export async function returnItems(db: Db, actor: Actor, id: string, input: ReturnInput): Promise<Order> {
+  assertManager(actor);
+  return inStockTransaction(db, async (tx) => {
+    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    if (before.deliveryStatus !== 'livree') {
+      throw new AppError('conflict', 'Seule une commande livrée peut faire l’objet d’un retour');
+    }
+    const items = new Map((await findItems(tx, id)).map((item) => [item.id, item]));
+    const fields: { field: string; message: string }[] = [];
+    const seen = new Set<string>();
+    input.items.forEach((line, index) => {
+      const item = items.get(line.item_id);
+      if (!item || seen.has(line.item_id)) {
+        fields.push({
+          field: `items.${index}.item_id`,
+          message: item ? 'article en double' : 'article inconnu',
+        });
+      } else if (line.quantity > item.quantity - item.returnedQuantity) {
+        fields.push({
+          field: `items.${index}.quantity`,
+          message: 'supérieure à la quantité livrée non retournée',
+        });
+      }
+      seen.add(line.item_id);
+    });
+    if (fields.length > 0) throw new AppError('validation_error', 'Retour invalide', { fields });
+
+    const lots = await returnableLots(tx, id);
+    const stockLines: { productId: string; lotId: string; quantity: number }[] = [];
+    for (const line of input.items) {
+      const item = items.get(line.item_id)!;
+      let left = line.quantity;
+      for (const lot of lots) {
+        if (left === 0) break;
+        if (lot.productId !== item.productId || lot.quantity === 0) continue;
+        const quantity = Math.min(left, lot.quantity);
+        stockLines.push({ productId: item.productId, lotId: lot.lotId, quantity });
+        lot.quantity -= quantity;
+        left -= quantity;
+      }
+      if (left > 0) throw new AppError('conflict', 'Lot d’origine introuvable pour ce retour');
+    }
+    await putStock(tx, actor, stockLines, {
+      siteId: before.siteId,
+      type: 'retour',
+      reference: before.number,
+      orderId: id,
+      reason: input.reason,
+    });
+    for (const line of input.items) {
+      await tx
+        .update(orderItems)
+        .set({ returnedQuantity: sql`${orderItems.returnedQuantity} + ${line.quantity}` })
+        .where(eq(orderItems.id, line.item_id));
+    }
+    const returned = input.items.map((line) => ({
+      item_id: line.item_id,
+      product_id: items.get(line.item_id)!.productId,
+      quantity: line.quantity,
+    }));
+    const [record] = await tx
+      .insert(orderReturns)
+      .values({
+        orderId: id,
+        reason: input.reason,
+        items: returned,
+        createdBy: actor.userId,
+        deviceId: actor.deviceId,
+      })
+      .returning();
+    const after = await updateOrder(tx, id, {}, before.version);
+    await recordAudit(tx, actor, {
+      action: 'order.return',
+      entity: 'order',
+      entityId: id,
+      siteId: before.siteId,
+      after: { return_id: record!.id, reason: input.reason, items: returned, version: after.version },
+    });
+    return toOrderDto((await readOrder(tx, id))!);
+  });
+}

@@ -1,0 +1,117 @@
+import { ORDER_SORTS, type OrderListFilter, type OrderListQuery, type OrderSummary } from '@gapal/shared';
+import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db } from '../../db/client.ts';
+import { orders } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError } from '../../http/errors.ts';
+import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { periodConditions } from '../../lib/period.ts';
+import { scopeSite } from '../../lib/site-scope.ts';
+import { toOrderSummary } from './order-dto.ts';
+import { countOrders as countRows, selectOrderPage } from './orders.repo.ts';
+
+/**
+ * Each sort is an expression plus the type its cursor value is cast back to. The cursor
+ * carries the value as PostgreSQL text, so timestamps keep their microseconds and keyset
+ * pages never skip or repeat a row. `id` breaks ties.
+ */
+const SORTS = {
+  created_at: { expression: sql`${orders.createdAt}`, cast: sql.raw('timestamptz') },
+  // Orders without a delivery date sort last in ascending order.
+  delivery_date: {
+    expression: sql`coalesce(${orders.deliveryDate}, 'infinity'::date)`,
+    cast: sql.raw('date'),
+  },
+  priority: { expression: sql`${orders.priority}`, cast: sql.raw('priority') },
+  total_amount: { expression: sql`${orders.totalAmount}`, cast: sql.raw('integer') },
+  delivery_status: { expression: sql`${orders.deliveryStatus}`, cast: sql.raw('delivery_status') },
+} satisfies Record<(typeof ORDER_SORTS)[number], { expression: SQL; cast: SQL }>;
+
+const CursorSchema = z.object({
+  sort: z.enum(ORDER_SORTS),
+  direction: z.enum(['asc', 'desc']),
+  key: z.string().max(64),
+  id: z.uuid(),
+});
+
+/** Vendors see their own orders, other roles their site's, the admin every site (or the one asked). */
+function scopeConditions(actor: Actor, filter: OrderListFilter, timeZone: string): SQL[] {
+  const conditions: SQL[] = [];
+  const siteId = scopeSite(actor, filter.site_id);
+  if (siteId) conditions.push(eq(orders.siteId, siteId));
+  if (actor.role === 'vendeur') conditions.push(eq(orders.createdBy, actor.userId));
+  if (filter.created_by) conditions.push(eq(orders.createdBy, filter.created_by));
+  if (filter.delivery_status) conditions.push(eq(orders.deliveryStatus, filter.delivery_status));
+  if (filter.payment_status) conditions.push(eq(orders.paymentStatus, filter.payment_status));
+  if (filter.priority) conditions.push(eq(orders.priority, filter.priority));
+  if (filter.delivery_from && filter.delivery_to && filter.delivery_from > filter.delivery_to) {
+    throw new AppError('validation_error', 'La date de début est après la date de fin', {
+      fields: [{ field: 'delivery_from', message: 'après la date de fin' }],
+    });
+  }
+  if (filter.delivery_from) conditions.push(gte(orders.deliveryDate, filter.delivery_from));
+  if (filter.delivery_to) conditions.push(lte(orders.deliveryDate, filter.delivery_to));
+  conditions.push(...periodConditions(orders.createdAt, filter.from, filter.to, timeZone));
+  if (filter.search) {
+    const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+    conditions.push(
+      or(
+        ilike(orders.clientName, pattern),
+        ilike(orders.clientPhone, pattern),
+        ilike(orders.number, pattern),
+      )!,
+    );
+  }
+  return conditions;
+}
+
+export async function listOrders(
+  db: Db,
+  actor: Actor,
+  query: OrderListQuery,
+  timeZone: string,
+): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
+  const conditions = scopeConditions(actor, query, timeZone);
+  const sort = SORTS[query.sort];
+  const isDesc = query.direction === 'desc';
+  if (query.cursor) {
+    const cursor = decodeCursor(query.cursor, CursorSchema);
+    if (cursor.sort !== query.sort || cursor.direction !== query.direction) {
+      throw new AppError('validation_error', 'Le curseur ne correspond pas au tri demandé', {
+        fields: [{ field: 'cursor', message: 'tri différent' }],
+      });
+    }
+    const after = sql`(${cursor.key}::${sort.cast}, ${cursor.id}::uuid)`;
+    conditions.push(
+      isDesc
+        ? sql`(${sort.expression}, ${orders.id}) < ${after}`
+        : sql`(${sort.expression}, ${orders.id}) > ${after}`,
+    );
+  }
+  const direction = isDesc ? desc : asc;
+  const rows = await selectOrderPage(db, {
+    where: and(...conditions),
+    sortKey: sort.expression,
+    orderBy: [direction(sort.expression), direction(orders.id)],
+    limit: query.limit + 1,
+  });
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  return {
+    items: page.map((row) => toOrderSummary(row.order, row.createdByName)),
+    next_cursor:
+      rows.length > query.limit && last
+        ? encodeCursor({ sort: query.sort, direction: query.direction, key: last.sortKey, id: last.order.id })
+        : null,
+  };
+}
+
+export async function countOrders(
+  db: Db,
+  actor: Actor,
+  filter: OrderListFilter,
+  timeZone: string,
+): Promise<{ count: number }> {
+  return { count: await countRows(db, and(...scopeConditions(actor, filter, timeZone))) };
+}

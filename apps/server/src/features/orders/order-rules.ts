@@ -1,0 +1,59 @@
+import { type DeliveryStatus, NEXT_STATUSES, type PaymentStatus } from '@gapal/shared';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, forbidden, notFound } from '../../http/errors.ts';
+
+/** The payment status is never stored from the client: it follows from what was paid. */
+export function paymentStatusOf(paid: number, total: number): PaymentStatus {
+  if (paid >= total) return 'payee';
+  return paid === 0 ? 'non_payee' : 'partielle';
+}
+
+/** 409 `invalid_transition` with the allowed next states when `to` may not follow `from`. */
+export function assertTransition(from: DeliveryStatus, to: DeliveryStatus): void {
+  const allowed = NEXT_STATUSES[from];
+  if (!allowed.includes(to)) {
+    throw new AppError('invalid_transition', `Passage de « ${from} » à « ${to} » impossible`, {
+      from,
+      to,
+      allowed: [...allowed],
+    });
+  }
+}
+
+export function assertVersion(current: number, expected: number | undefined): void {
+  if (expected !== undefined && expected !== current) {
+    throw new AppError('version_conflict', 'La commande a été modifiée entre-temps', {
+      current_version: current,
+    });
+  }
+}
+
+type OrderOwnership = { siteId: string; createdBy: string };
+
+/**
+ * Who sees an order: vendors their own, other roles their site's, the admin all.
+ * Anything else answers 404 so ids don't leak.
+ */
+export function assertOrderVisible(actor: Actor, order: OrderOwnership): void {
+  if (actor.role === 'admin') return;
+  if (order.siteId !== actor.siteId) throw notFound('Commande');
+  if (actor.role === 'vendeur' && order.createdBy !== actor.userId) throw notFound('Commande');
+}
+
+/** Vendors may change only their own orders, and only while `nouvelle` (checked by the caller). */
+export function isOrderManager(actor: Actor): boolean {
+  return actor.role === 'admin' || actor.role === 'gestionnaire_commandes';
+}
+
+export function assertManager(actor: Actor): void {
+  if (!isOrderManager(actor)) throw forbidden('Seul un gestionnaire des commandes peut faire cela');
+}
+
+export function assertEditable(status: DeliveryStatus): void {
+  if (status !== 'nouvelle') {
+    throw new AppError('invalid_transition', 'Une commande ne se modifie plus après « nouvelle »', {
+      from: status,
+      allowed: [],
+    });
+  }
+}

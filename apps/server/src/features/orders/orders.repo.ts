@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { type Db, selectRows } from '../../db/client.ts';
+import { orderItems, orders, products, users } from '../../db/schema.ts';
+
+export type OrderRow = typeof orders.$inferSelect;
+export type OrderItemRow = typeof orderItems.$inferSelect;
+export type NewOrder = Omit<
+  typeof orders.$inferInsert,
+  'id' | 'number' | 'createdAt' | 'updatedAt' | 'version'
+>;
+
+/** An order with what its detail view shows; the collections come back as JSON in one query. */
+export type OrderAggregate = {
+  order: OrderRow;
+  createdByName: string | null;
+  items: OrderItem[];
+  payments: Payment[];
+  returns: OrderReturn[];
+};
+
+export type ProductRef = { id: string; name: string; unitPrice: number; isActive: boolean };
+
+export async function findProducts(db: Db, ids: string[]): Promise<Map<string, ProductRef>> {
+  const rows = await db
+    .select({
+      id: products.id,
+      name: products.name,
+      unitPrice: products.unitPrice,
+      isActive: products.isActive,
+    })
+    .from(products)
+    .where(and(inArray(products.id, ids), sql`${products.deletedAt} IS NULL`));
+  return new Map(rows.map((row) => [row.id, row]));
+}
+
+export async function findOrderIdByLocalId(db: Db, localId: string): Promise<string | undefined> {
+  const [row] = await db.select({ id: orders.id }).from(orders).where(eq(orders.localId, localId));
+  return row?.id;
+}
+
+/**
+ * Takes the next number of the site's day and inserts the order in one statement, so the
+ * counter row (the one hot spot of creation) stays locked for as short as possible.
+ * Returns undefined when an order with the same `local_id` already exists: the caller
+ * must then roll back, which also gives the number back.
+ */
+export async function insertNumberedOrder(
+  tx: Db,
+  day: string,
+  values: NewOrder,
+): Promise<OrderRow | undefined> {
+  // Id and times are given here rather than defaulted, so the row is known without reading it back.
+  const now = new Date();
+  const row: Omit<OrderRow, 'number'> = {
+    id: randomUUID(),
+    localId: values.localId,
+    siteId: values.siteId,
+    createdBy: values.createdBy,
+    deviceId: values.deviceId ?? null,
+    clientName: values.clientName,
+    clientPhone: values.clientPhone ?? null,
+    deliveryAddress: values.deliveryAddress ?? null,
+    deliveryDate: values.deliveryDate ?? null,
+    priority: values.priority ?? 'moyenne',
+    notes: values.notes ?? null,
+    deliveryStatus: values.deliveryStatus ?? 'nouvelle',
+    paymentStatus: values.paymentStatus ?? 'non_payee',
+    totalAmount: values.totalAmount,
+    paidAmount: 0,
+    version: 1,
+    deliveredAt: values.deliveredAt ?? null,
+    cancelledAt: null,
+    createdAt: now,
+    updatedAt: now,
+  };
+  const inserted = await selectRows<{ number: string }>(
+    tx,
+    sql`
+    WITH counter AS (
+      INSERT INTO order_counters (site_id, day, last) VALUES (${row.siteId}, ${day}, 1)
+      ON CONFLICT (site_id, day) DO UPDATE SET last = order_counters.last + 1
+      RETURNING last
+    )
+    INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_name, client_phone,
+      delivery_address, delivery_date, priority, notes, delivery_status, payment_status,
+      total_amount, paid_amount, version, delivered_at, created_at, updated_at)
+    SELECT ${row.id}, ${row.localId},
+      'CMD-' || to_char(${day}::date, 'YYYYMMDD') || '-'
+        || lpad(counter.last::text, greatest(4, length(counter.last::text)), '0'),
+      ${row.siteId}, ${row.createdBy}, ${row.deviceId}, ${row.clientName}, ${row.clientPhone},
+      ${row.deliveryAddress}, ${row.deliveryDate}, ${row.priority}, ${row.notes}, ${row.deliveryStatus},
+      ${row.paymentStatus}, ${row.totalAmount}, 0, 1, ${row.deliveredAt?.toISOString() ?? null}::timestamptz,
+      ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
+    FROM counter
+    ON CONFLICT (local_id) DO NOTHING
+    RETURNING number`,
+  );
+  const number = inserted[0]?.number;
+  return number ? { ...row, number } : undefined;
+}
+
+export async function insertItems(
+  tx: Db,
+  orderId: string,
+  items: { productId: string; quantity: number; unitPrice: number }[],
+): Promise<OrderItemRow[]> {
+  return tx
+    .insert(orderItems)
+    .values(
+      items.map((item) => ({
+        orderId,
+        productId: item.productId,
+        quantity: item.quantity,
+        unitPrice: item.unitPrice,
+        subtotal: item.quantity * item.unitPrice,
+      })),
+    )
+    .returning();
+}
+
+/** Locks the order row: every change of status, payment or content goes through this. */
+export async function lockOrder(tx: Db, id: string): Promise<OrderRow | undefined> {
+  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
+  return row;
+}
+
+export async function findItems(db: Db, orderId: string): Promise<OrderItemRow[]> {
+  return db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(orderItems.id);
+}
+
+export async function updateOrder(
+  tx: Db,
+  id: string,
+  changes: Partial<typeof orders.$inferInsert>,
+  version: number,
+): Promise<OrderRow> {
+  const [row] = await tx
+    .update(orders)
+    .set({ ...changes, version: version + 1, updatedAt: new Date() })
+    .where(eq(orders.id, id))
+    .returning();
+  return row!;
+}
+
+export async function setStatus(tx: Db, before: OrderRow, status: DeliveryStatus): Promise<OrderRow> {
+  const now = new Date();
+  return updateOrder(
+    tx,
+    before.id,
+    {
+      deliveryStatus: status,
+      ...(status === 'livree' ? { deliveredAt: now } : {}),
+      ...(status === 'annulee' ? { cancelledAt: now } : {}),
+    },
+    before.version,
+  );
+}
+
+const isoField = (column: string) =>
+  sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+
+export async function readOrder(db: Db, id: string): Promise<OrderAggregate | undefined> {
+  const [row] = await db
+    .select({
+      order: orders,
+      createdByName: users.fullName,
+      items: sql<OrderItem[]>`coalesce((
+        SELECT json_agg(json_build_object('id', i.id, 'product_id', i.product_id, 'product_name', p.name,
+          'quantity', i.quantity, 'unit_price', i.unit_price, 'subtotal', i.subtotal,
+          'returned_quantity', i.returned_quantity) ORDER BY p.name, i.id)
+        FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = ${orders.id}), '[]'::json)`,
+      payments: sql<Payment[]>`coalesce((
+        SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
+          'reference', pay.reference, 'recorded_by', pay.recorded_by, 'device_id', pay.device_id,
+          'created_at', ${isoField('pay.created_at')}) ORDER BY pay.created_at, pay.id)
+        FROM payments pay WHERE pay.order_id = ${orders.id}), '[]'::json)`,
+      returns: sql<OrderReturn[]>`coalesce((
+        SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
+          'created_by', r.created_by, 'created_at', ${isoField('r.created_at')}) ORDER BY r.created_at, r.id)
+        FROM order_returns r WHERE r.order_id = ${orders.id}), '[]'::json)`,
+    })
+    .from(orders)
+    .leftJoin(users, eq(users.id, orders.createdBy))
+    .where(eq(orders.id, id));
+  return row
+    ? {
+        ...row,
+        items: parseJson(row.items),
+        payments: parseJson(row.payments),
+        returns: parseJson(row.returns),
+      }
+    : undefined;
+}
+
+function parseJson<T>(value: T | string): T {
+  return typeof value === 'string' ? (JSON.parse(value) as T) : value;
+}
+
+export type ListPage = { rows: { order: OrderRow; createdByName: string | null; sortKey: string }[] };
+
+export async function selectOrderPage(
+  db: Db,
+  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
+): Promise<{ order: OrderRow; createdByName: string | null; sortKey: string }[]> {
+  return db
+    .select({
+      order: orders,
+      createdByName: users.fullName,
+      sortKey: sql<string>`(${options.sortKey})::text`,
+    })
+    .from(orders)
+    .leftJoin(users, eq(users.id, orders.createdBy))
+    .where(options.where)
+    .orderBy(...options.orderBy)
+    .limit(options.limit);
+}
+
+export async function countOrders(db: Db, where: SQL | undefined): Promise<number> {
+  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(orders).where(where);
+  return Number(row?.count ?? 0);
+}
+
+/** What each lot still holds of this order's sale: sold minus already returned, per product and lot. */
+export async function returnableLots(
+  tx: Db,
+  orderId: string,
+): Promise<{ productId: string; lotId: string; quantity: number }[]> {
+  const rows = await selectRows<{ product_id: string; lot_id: string; quantity: number }>(
+    tx,
+    sql`SELECT product_id, lot_id, (-sum(quantity))::int AS quantity
+        FROM stock_movements
+        WHERE order_id = ${orderId} AND type IN ('vente', 'retour')
+        GROUP BY product_id, lot_id
+        HAVING -sum(quantity) > 0
+        ORDER BY product_id, min(id)`,
+  );
+  return rows.map((row) => ({
+    productId: row.product_id,
+    lotId: row.lot_id,
+    quantity: Number(row.quantity),
+  }));
+}

@@ -1,0 +1,112 @@
+import {
+  ChangeStatusInputSchema,
+  CreateOrderInputSchema,
+  IdParamsSchema,
+  OrderCountSchema,
+  OrderListFilterSchema,
+  OrderListQuerySchema,
+  OrderSchema,
+  OrderSummarySchema,
+  PaymentInputSchema,
+  pageOf,
+  ReturnInputSchema,
+  UpdateOrderInputSchema,
+} from '@gapal/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../deps.ts';
+import { actorOf } from '../../http/auth.ts';
+import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
+import { countOrders, listOrders } from './order-list.service.ts';
+import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
+
+export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    const tags = ['orders'];
+    const timeZone = deps.config.timeZone;
+    const read = { access: 'orders.read' } as const;
+    const create = { access: 'orders.create' } as const;
+    const manage = { access: 'orders.manage' } as const;
+
+    app.get(
+      '/',
+      {
+        config: read,
+        schema: { tags, querystring: OrderListQuerySchema, response: { 200: pageOf(OrderSummarySchema) } },
+      },
+      async (request) => listOrders(deps.db, actorOf(request), request.query, timeZone),
+    );
+    app.get(
+      '/count/',
+      {
+        config: read,
+        schema: { tags, querystring: OrderListFilterSchema, response: { 200: OrderCountSchema } },
+      },
+      async (request) => countOrders(deps.db, actorOf(request), request.query, timeZone),
+    );
+    app.post(
+      '/',
+      {
+        config: create,
+        schema: {
+          tags,
+          summary: 'Create (idempotent on local_id: 201 new, 200 existing)',
+          body: CreateOrderInputSchema,
+          response: { 200: OrderSchema, 201: OrderSchema },
+        },
+      },
+      async (request, reply) => {
+        const { order, created } = await createOrder(deps.db, actorOf(request), request.body, timeZone);
+        return reply.code(created ? 201 : 200).send(order);
+      },
+    );
+    app.get(
+      '/:id/',
+      { config: read, schema: { tags, params: IdParamsSchema, response: { 200: OrderSchema } } },
+      async (request) => getOrder(deps.db, actorOf(request), request.params.id),
+    );
+    app.put(
+      '/:id/',
+      {
+        config: create,
+        schema: {
+          tags,
+          params: IdParamsSchema,
+          body: UpdateOrderInputSchema,
+          response: { 200: OrderSchema },
+        },
+      },
+      async (request) =>
+        updateOrderContent(deps.db, actorOf(request), request.params.id, request.body, timeZone),
+    );
+    app.patch(
+      '/:id/status/',
+      {
+        // Vendors may cancel their own new orders; every other move is checked in the service.
+        config: create,
+        schema: {
+          tags,
+          params: IdParamsSchema,
+          body: ChangeStatusInputSchema,
+          response: { 200: OrderSchema },
+        },
+      },
+      async (request) => changeStatus(deps.db, actorOf(request), request.params.id, request.body),
+    );
+    app.patch(
+      '/:id/payment/',
+      {
+        config: manage,
+        schema: { tags, params: IdParamsSchema, body: PaymentInputSchema, response: { 200: OrderSchema } },
+      },
+      async (request) => recordPayment(deps.db, actorOf(request), request.params.id, request.body),
+    );
+    app.post(
+      '/:id/return/',
+      {
+        config: manage,
+        schema: { tags, params: IdParamsSchema, body: ReturnInputSchema, response: { 200: OrderSchema } },
+      },
+      async (request) => returnItems(deps.db, actorOf(request), request.params.id, request.body),
+    );
+  };
+}

@@ -1,0 +1,222 @@
+import type { CreateOrderInput, Order, UpdateOrderInput } from '@gapal/shared';
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client.ts';
+import { orderItems, sites } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, notFound } from '../../http/errors.ts';
+import { todayIn } from '../../lib/dates.ts';
+import { siteForWrite } from '../../lib/site-scope.ts';
+import { recordAudit } from '../audit/audit.service.ts';
+import { inStockTransaction, takeStock } from '../stock/stock-ledger.service.ts';
+import { auditView, toOrderDto } from './order-dto.ts';
+import { assertEditable, assertOrderVisible, assertVersion, paymentStatusOf } from './order-rules.ts';
+import {
+  findItems,
+  findOrderIdByLocalId,
+  findProducts,
+  insertItems,
+  insertNumberedOrder,
+  lockOrder,
+  readOrder,
+  updateOrder,
+} from './orders.repo.ts';
+
+type Line = { productId: string; quantity: number; unitPrice: number };
+
+/** Thrown inside the create transaction to roll it back (and give the number back) on a duplicate. */
+class DuplicateLocalId extends Error {}
+
+export async function getOrder(db: Db, actor: Actor, id: string): Promise<Order> {
+  const aggregate = await readOrder(db, id);
+  if (!aggregate) throw notFound('Commande');
+  assertOrderVisible(actor, aggregate.order);
+  return toOrderDto(aggregate);
+}
+
+/**
+ * Creates an order exactly once per `local_id`: a retry, even concurrent, gets the order the
+ * first call created (`created: false`). A direct sale is created delivered, and its stock
+ * leaves in the same transaction.
+ */
+export async function createOrder(
+  db: Db,
+  actor: Actor,
+  input: CreateOrderInput,
+  timeZone: string,
+): Promise<{ order: Order; created: boolean }> {
+  const existingId = await findOrderIdByLocalId(db, input.local_id);
+  if (existingId) return { order: await existingOrder(db, actor, existingId), created: false };
+
+  const siteId = siteForWrite(actor, input.site_id);
+  if (actor.role === 'admin' && input.site_id) await assertSiteActive(db, input.site_id);
+  assertDeliveryDate(input.delivery_date, timeZone);
+  const lines = await priceLines(db, input.items, new Map());
+  const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+  const isDirectSale = input.direct_sale === true;
+
+  let orderId: string;
+  try {
+    orderId = await inStockTransaction(db, async (tx) => {
+      const row = await insertNumberedOrder(tx, todayIn(timeZone), {
+        localId: input.local_id,
+        siteId,
+        createdBy: actor.userId,
+        deviceId: actor.deviceId,
+        clientName: input.client_name,
+        clientPhone: input.client_phone ?? null,
+        deliveryAddress: input.delivery_address ?? null,
+        deliveryDate: input.delivery_date ?? null,
+        priority: input.priority ?? 'moyenne',
+        notes: input.notes ?? null,
+        deliveryStatus: isDirectSale ? 'livree' : 'nouvelle',
+        paymentStatus: paymentStatusOf(0, totalAmount),
+        totalAmount,
+        deliveredAt: isDirectSale ? new Date() : null,
+      });
+      if (!row) throw new DuplicateLocalId();
+      await insertItems(tx, row.id, lines);
+      if (isDirectSale) {
+        await takeStock(
+          tx,
+          actor,
+          lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+          { siteId, type: 'vente', reference: row.number, orderId: row.id },
+        );
+      }
+      await recordAudit(tx, actor, {
+        action: isDirectSale ? 'order.direct_sale' : 'order.create',
+        entity: 'order',
+        entityId: row.id,
+        siteId,
+        after: auditView(row, lines),
+      });
+      return row.id;
+    });
+  } catch (error) {
+    if (!(error instanceof DuplicateLocalId)) throw error;
+    // Another request with the same local_id committed first: answer with its order.
+    const winnerId = await findOrderIdByLocalId(db, input.local_id);
+    if (!winnerId) throw error;
+    return { order: await existingOrder(db, actor, winnerId), created: false };
+  }
+  return { order: await getOrder(db, actor, orderId), created: true };
+}
+
+async function existingOrder(db: Db, actor: Actor, id: string): Promise<Order> {
+  try {
+    return await getOrder(db, actor, id);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'not_found') {
+      // The id belongs to an order this caller may not see: refuse without showing it.
+      throw new AppError('conflict', 'Cet identifiant local est déjà utilisé', {
+        fields: [{ field: 'local_id', message: 'déjà utilisé' }],
+      });
+    }
+    throw error;
+  }
+}
+
+/** Content edits (client, delivery, items): only while `nouvelle`, by its vendor or a manager. */
+export async function updateOrderContent(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: UpdateOrderInput,
+  timeZone: string,
+): Promise<Order> {
+  if (input.delivery_date) assertDeliveryDate(input.delivery_date, timeZone);
+  return db.transaction(async (tx) => {
+    const before = await lockOrder(tx, id);
+    if (!before) throw notFound('Commande');
+    assertOrderVisible(actor, before);
+    assertVersion(before.version, input.version);
+    assertEditable(before.deliveryStatus);
+
+    let lines: Line[] | undefined;
+    let totalAmount = before.totalAmount;
+    if (input.items) {
+      const current = await findItems(tx, id);
+      // Prices stay frozen for products already on the order; new ones take today's price.
+      const frozen = new Map(current.map((item) => [item.productId, item.unitPrice]));
+      lines = await priceLines(tx, input.items, frozen);
+      totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+      if (totalAmount < before.paidAmount) {
+        throw new AppError('conflict', 'Le nouveau total est inférieur au montant déjà payé', {
+          paid_amount: before.paidAmount,
+          total_amount: totalAmount,
+        });
+      }
+      await tx.delete(orderItems).where(eq(orderItems.orderId, id));
+      await insertItems(tx, id, lines);
+    }
+    const after = await updateOrder(
+      tx,
+      id,
+      {
+        clientName: input.client_name ?? before.clientName,
+        clientPhone: input.client_phone === undefined ? before.clientPhone : input.client_phone,
+        deliveryAddress:
+          input.delivery_address === undefined ? before.deliveryAddress : input.delivery_address,
+        deliveryDate: input.delivery_date === undefined ? before.deliveryDate : input.delivery_date,
+        priority: input.priority ?? before.priority,
+        notes: input.notes === undefined ? before.notes : input.notes,
+        totalAmount,
+        paymentStatus: paymentStatusOf(before.paidAmount, totalAmount),
+      },
+      before.version,
+    );
+    await recordAudit(tx, actor, {
+      action: 'order.update',
+      entity: 'order',
+      entityId: id,
+      siteId: before.siteId,
+      before: auditView(before),
+      after: auditView(after, lines),
+    });
+    return toOrderDto((await readOrder(tx, id))!);
+  });
+}
+
+/** Unknown, deleted or inactive products are a 400 naming the item; prices come from the catalog. */
+async function priceLines(
+  db: Db,
+  items: { product_id: string; quantity: number }[],
+  frozenPrices: Map<string, number>,
+): Promise<Line[]> {
+  const found = await findProducts(
+    db,
+    items.map((item) => item.product_id),
+  );
+  const fields: { field: string; message: string }[] = [];
+  const lines = items.map((item, index) => {
+    const product = found.get(item.product_id);
+    const frozen = frozenPrices.get(item.product_id);
+    if (!product || (!product.isActive && frozen === undefined)) {
+      fields.push({ field: `items.${index}.product_id`, message: 'produit inconnu ou inactif' });
+    }
+    return {
+      productId: item.product_id,
+      quantity: item.quantity,
+      unitPrice: frozen ?? product?.unitPrice ?? 0,
+    };
+  });
+  if (fields.length > 0) throw new AppError('validation_error', 'Produit inconnu ou inactif', { fields });
+  return lines;
+}
+
+function assertDeliveryDate(date: string | null | undefined, timeZone: string): void {
+  if (date && date < todayIn(timeZone)) {
+    throw new AppError('validation_error', 'La date de livraison est passée', {
+      fields: [{ field: 'delivery_date', message: 'date passée' }],
+    });
+  }
+}
+
+async function assertSiteActive(db: Db, siteId: string): Promise<void> {
+  const [site] = await db.select({ isActive: sites.isActive }).from(sites).where(eq(sites.id, siteId));
+  if (!site?.isActive) {
+    throw new AppError('validation_error', 'Site inconnu ou inactif', {
+      fields: [{ field: 'site_id', message: 'site inconnu ou inactif' }],
+    });
+  }
+}

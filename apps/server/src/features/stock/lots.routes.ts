@@ -1,0 +1,25 @@
+import { ExpiringLotsQuerySchema, LotSchema } from '@gapal/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import type { AppDeps } from '../../deps.ts';
+import { actorOf } from '../../http/auth.ts';
+import { listExpiringLots } from './lots.service.ts';
+
+export function lotsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    app.get(
+      '/expiring/',
+      {
+        config: { access: 'stock.read' },
+        schema: {
+          tags: ['stock'],
+          summary:
+            'Lots with stock expiring within `days` (expired ones included unless include_expired=false)',
+          querystring: ExpiringLotsQuerySchema,
+          response: { 200: z.array(LotSchema) },
+        },
+      },
+      async (request) => listExpiringLots(deps.db, actorOf(request), request.query, deps.config.timeZone),
+    );
+  };
+}

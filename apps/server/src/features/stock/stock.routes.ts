@@ -1,0 +1,111 @@
+import {
+  MovementListQuerySchema,
+  MovementSchema,
+  pageOf,
+  StockAdjustmentInputSchema,
+  StockEntryInputSchema,
+  StockExitInputSchema,
+  StockLossInputSchema,
+  StockOperationResultSchema,
+} from '@gapal/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../deps.ts';
+import { actorOf } from '../../http/auth.ts';
+import { todayIn } from '../../lib/dates.ts';
+import * as stockService from './stock.service.ts';
+import { setLedgerTimeZone } from './stock-ledger.service.ts';
+
+export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  // "Expired" is judged in the business time zone, also for ledger calls made by other features.
+  setLedgerTimeZone(deps.config.timeZone);
+  return async (app) => {
+    const tags = ['stock'];
+    const write = { access: 'stock.write' } as const;
+    const timeZone = deps.config.timeZone;
+    const created = { 201: StockOperationResultSchema };
+
+    app.post(
+      '/entry/',
+      {
+        config: write,
+        schema: { tags, summary: 'Goods received (entree)', body: StockEntryInputSchema, response: created },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await stockService.recordEntry(deps.db, actorOf(request), request.body, timeZone)),
+    );
+    app.post(
+      '/exit/',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'Manual exit (sortie), first-expired-first-out unless a lot is named',
+          body: StockExitInputSchema,
+          response: created,
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await stockService.recordExit(deps.db, actorOf(request), request.body, timeZone)),
+    );
+    app.post(
+      '/adjustment/',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'Inventory count (ajustement): counted quantity per lot',
+          body: StockAdjustmentInputSchema,
+          response: created,
+        },
+      },
+      async (request, reply) =>
+        reply.code(201).send(await stockService.recordAdjustment(deps.db, actorOf(request), request.body)),
+    );
+    app.post(
+      '/loss/',
+      {
+        config: write,
+        schema: {
+          tags,
+          summary: 'Write-off (perte); a lot without a quantity is written off whole',
+          body: StockLossInputSchema,
+          response: created,
+        },
+      },
+      async (request, reply) =>
+        reply
+          .code(201)
+          .send(await stockService.recordLoss(deps.db, actorOf(request), request.body, timeZone)),
+    );
+    app.get(
+      '/movements/',
+      {
+        config: { access: 'stock.ledger.read' },
+        schema: {
+          tags,
+          summary: 'The ledger, newest first; format=csv streams the whole selection',
+          querystring: MovementListQuerySchema,
+          response: { 200: pageOf(MovementSchema) },
+        },
+      },
+      async (request, reply) => {
+        const actor = actorOf(request);
+        if (request.query.format === 'csv') {
+          const stream = stockService.streamMovementsCsv(deps.db, actor, request.query, timeZone);
+          return (
+            reply
+              .type('text/csv; charset=utf-8')
+              .header('content-disposition', `attachment; filename="mouvements-${todayIn(timeZone)}.csv"`)
+              // A stream is sent as is, never through the JSON serializer of the schema.
+              .send(stream as never)
+          );
+        }
+        return stockService.listMovements(deps.db, actor, request.query, timeZone);
+      },
+    );
+  };
+}

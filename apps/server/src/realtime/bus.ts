@@ -1,0 +1,103 @@
+import type { ServerMessage } from '@gapal/shared';
+import type { FastifyBaseLogger } from 'fastify';
+import { Redis } from 'ioredis';
+
+/** A message for the sockets that joined any of `channels` (each socket gets it once). */
+export type RealtimeEvent = { channels: string[]; message: ServerMessage };
+
+export type EventBus = {
+  kind: 'memory' | 'redis';
+  /** Hands the event to every process's subscribers. Never throws: a lost live event is refetched by REST. */
+  publish(event: RealtimeEvent): Promise<void>;
+  subscribe(handler: (event: RealtimeEvent) => void): () => void;
+  close(): Promise<void>;
+};
+
+type Log = Pick<FastifyBaseLogger, 'warn' | 'error'>;
+
+/** One process: subscribers run on a later tick, as they would with Redis, never inside the publisher. */
+export function createMemoryBus(log: Log): EventBus {
+  const handlers = new Set<(event: RealtimeEvent) => void>();
+  return {
+    kind: 'memory',
+    async publish(event) {
+      setImmediate(() => deliver(handlers, event, log));
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    async close() {
+      handlers.clear();
+    },
+  };
+}
+
+export const REDIS_CHANNEL = 'gapal:realtime';
+
+/**
+ * Several processes: every event goes through one Redis pub/sub channel and each process fans it
+ * out to its own sockets. The publisher hears its own events back from Redis, so local delivery
+ * takes the same path and happens exactly once. Fails the start-up when Redis can't be reached;
+ * later disconnections are retried by ioredis, which re-subscribes by itself.
+ */
+export async function createRedisBus(url: string, log: Log, channel = REDIS_CHANNEL): Promise<EventBus> {
+  // Publishing while Redis is away fails at once instead of queueing without bound.
+  const publisher = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectionName: 'gapal-pub' });
+  const subscriber = new Redis(url, { lazyConnect: true, connectionName: 'gapal-sub' });
+  for (const client of [publisher, subscriber]) {
+    client.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));
+  }
+  const handlers = new Set<(event: RealtimeEvent) => void>();
+  try {
+    await Promise.all([publisher.connect(), subscriber.connect()]);
+    await subscriber.subscribe(channel);
+  } catch (error) {
+    publisher.disconnect();
+    subscriber.disconnect();
+    throw error;
+  }
+  subscriber.on('message', (from: string, payload: string) => {
+    if (from !== channel) return;
+    let event: RealtimeEvent;
+    try {
+      event = JSON.parse(payload) as RealtimeEvent;
+    } catch {
+      log.warn('unreadable realtime event from redis');
+      return;
+    }
+    deliver(handlers, event, log);
+  });
+  return {
+    kind: 'redis',
+    async publish(event) {
+      try {
+        await publisher.publish(channel, JSON.stringify(event));
+      } catch (error) {
+        log.warn({ err: (error as Error).message }, 'realtime event not published');
+      }
+    },
+    subscribe(handler) {
+      handlers.add(handler);
+      return () => handlers.delete(handler);
+    },
+    async close() {
+      handlers.clear();
+      await Promise.allSettled([publisher.quit(), subscriber.quit()]);
+    },
+  };
+}
+
+export async function createEventBus(redisUrl: string | undefined, log: Log): Promise<EventBus> {
+  return redisUrl ? createRedisBus(redisUrl, log) : createMemoryBus(log);
+}
+
+function deliver(handlers: Set<(event: RealtimeEvent) => void>, event: RealtimeEvent, log: Log): void {
+  for (const handler of handlers) {
+    try {
+      handler(event);
+    } catch (error) {
+      log.error({ err: error }, 'realtime subscriber failed');
+    }
+  }
+}

@@ -1,0 +1,76 @@
+import type { RealtimeEvent } from './bus.ts';
+
+/** What the hub needs of a socket: a way to send a serialized message, and a liveness probe. */
+export type HubClient = { send(data: string): void; heartbeat(): void };
+
+/** The sockets of this process, indexed by the channels they joined. */
+export class Hub {
+  private readonly byChannel = new Map<string, Set<HubClient>>();
+  private readonly channelsOf = new Map<HubClient, readonly string[]>();
+  private readonly all = new Set<HubClient>();
+
+  /** Counted from the upgrade on, so unauthenticated sockets get heartbeats and shutdown too. */
+  add(client: HubClient): void {
+    this.all.add(client);
+  }
+
+  /** Replaces the client's channels (a refreshed token may carry a new role or site). */
+  join(client: HubClient, channels: readonly string[]): void {
+    this.leaveChannels(client);
+    this.channelsOf.set(client, channels);
+    for (const channel of channels) {
+      let members = this.byChannel.get(channel);
+      if (!members) this.byChannel.set(channel, (members = new Set()));
+      members.add(client);
+    }
+  }
+
+  remove(client: HubClient): void {
+    this.leaveChannels(client);
+    this.all.delete(client);
+  }
+
+  /** Serializes once and sends once per socket, however many of its channels the event names. */
+  deliver(event: RealtimeEvent): number {
+    const data = JSON.stringify(event.message);
+    let sent = 0;
+    if (event.channels.length === 1) {
+      for (const client of this.byChannel.get(event.channels[0]!) ?? []) {
+        client.send(data);
+        sent += 1;
+      }
+      return sent;
+    }
+    const seen = new Set<HubClient>();
+    for (const channel of event.channels) {
+      for (const client of this.byChannel.get(channel) ?? []) {
+        if (seen.has(client)) continue;
+        seen.add(client);
+        client.send(data);
+        sent += 1;
+      }
+    }
+    return sent;
+  }
+
+  heartbeat(): void {
+    for (const client of this.all) client.heartbeat();
+  }
+
+  clients(): IterableIterator<HubClient> {
+    return this.all.values();
+  }
+
+  get size(): number {
+    return this.all.size;
+  }
+
+  private leaveChannels(client: HubClient): void {
+    for (const channel of this.channelsOf.get(client) ?? []) {
+      const members = this.byChannel.get(channel);
+      members?.delete(client);
+      if (members?.size === 0) this.byChannel.delete(channel);
+    }
+    this.channelsOf.delete(client);
+  }
+}

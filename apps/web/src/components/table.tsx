@@ -1,0 +1,29 @@
+import type { ReactNode, ThHTMLAttributes } from 'react';
+
+/** The card that holds every list: a toolbar slot, then a scrollable table. */
+export function TableCard({ toolbar, children, footer }: { toolbar?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+  return (
+    <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
+      {toolbar ? <div className="border-b border-slate-200 bg-white px-4 py-3">{toolbar}</div> : null}
+      <div className="overflow-x-auto">
+        <table className="min-w-full divide-y divide-slate-200 text-sm">{children}</table>
+      </div>
+      {footer ? <div className="border-t border-slate-200 bg-slate-50 px-4 py-2.5">{footer}</div> : null}
+    </div>
+  );
+}
+
+export function Th({ children, className = '', ...rest }: ThHTMLAttributes<HTMLTableCellElement>) {
+  return (
+    <th
+      scope="col"
+      className={`bg-slate-50 px-4 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${className}`}
+      {...rest}
+    >
+      {children}
+    </th>
+  );
+}
+
+export const TBODY = 'divide-y divide-slate-100 bg-white';
+export const TD = 'px-4 py-2.5 whitespace-nowrap text-slate-700';

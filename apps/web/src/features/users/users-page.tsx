@@ -1,0 +1,209 @@
+import { ROLES, type Role, type User } from '@gapal/shared';
+import { useQuery } from '@tanstack/react-query';
+import { useMemo, useState } from 'react';
+import { Badge } from '../../components/badge.tsx';
+import { Button } from '../../components/button.tsx';
+import { ConfirmDialog } from '../../components/dialog.tsx';
+import { inputClass } from '../../components/form.tsx';
+import { Icon } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/page.tsx';
+import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
+import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { toast } from '../../components/toast.tsx';
+import { formatDateTime } from '../../lib/format.ts';
+import { useI18n } from '../../lib/i18n.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
+import { sitesQuery } from '../sites/queries.ts';
+import { useDeactivateUser, useUpdateUser } from './mutations.ts';
+import { type UserFilter, usersQuery } from './queries.ts';
+import { RoleBadge } from './role-badge.tsx';
+import { ResetPasswordDialog, UserFormDialog } from './user-dialogs.tsx';
+
+const COLUMNS = 7;
+
+export function UsersPage() {
+  const { t } = useI18n();
+  const [search, setSearch] = useState('');
+  const [role, setRole] = useState<Role | ''>('');
+  const [isActive, setIsActive] = useState<'' | 'true' | 'false'>('');
+  const debouncedSearch = useDebounced(search.trim(), 250);
+  const filter: UserFilter = { search: debouncedSearch || undefined, role, is_active: isActive };
+  const users = useQuery(usersQuery(filter));
+  const sites = useQuery(sitesQuery());
+  const siteNames = useMemo(() => new Map((sites.data ?? []).map((site) => [site.id, site.name])), [sites.data]);
+
+  const [editing, setEditing] = useState<User | 'new' | null>(null);
+  const [resetting, setResetting] = useState<User | null>(null);
+  const [deactivating, setDeactivating] = useState<User | null>(null);
+  const deactivate = useDeactivateUser();
+  const update = useUpdateUser();
+
+  return (
+    <>
+      <PageHeader
+        title={t('users.title')}
+        subtitle={t('users.subtitle')}
+        actions={
+          <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setEditing('new')}>
+            {t('users.new')}
+          </Button>
+        }
+      />
+      <TableCard
+        toolbar={
+          <div className="flex flex-wrap gap-2">
+            <div className="relative w-64">
+              <Icon name="search" className="pointer-events-none absolute top-2 left-2.5 size-4 text-slate-400" />
+              <input
+                type="search"
+                aria-label={t('common.search')}
+                placeholder={t('users.search_placeholder')}
+                className={inputClass('pl-8')}
+                value={search}
+                onChange={(event) => setSearch(event.target.value)}
+              />
+            </div>
+            <select
+              aria-label={t('users.role')}
+              className={inputClass('w-56')}
+              value={role}
+              onChange={(event) => setRole(event.target.value as Role | '')}
+            >
+              <option value="">{`${t('users.role')} : ${t('common.all').toLowerCase()}`}</option>
+              {ROLES.map((option) => (
+                <option key={option} value={option}>
+                  {t(`role.${option}`)}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label={t('common.status')}
+              className={inputClass('w-40')}
+              value={isActive}
+              onChange={(event) => setIsActive(event.target.value as '' | 'true' | 'false')}
+            >
+              <option value="">{`${t('common.status')} : ${t('common.all').toLowerCase()}`}</option>
+              <option value="true">{t('common.active')}</option>
+              <option value="false">{t('common.inactive')}</option>
+            </select>
+          </div>
+        }
+      >
+        <thead>
+          <tr>
+            <Th>{t('users.full_name')}</Th>
+            <Th>{t('users.role')}</Th>
+            <Th>{t('users.site')}</Th>
+            <Th>{t('users.phone')}</Th>
+            <Th>{t('users.last_login')}</Th>
+            <Th>{t('common.status')}</Th>
+            <Th className="text-right">
+              <span className="sr-only">{t('common.actions')}</span>
+            </Th>
+          </tr>
+        </thead>
+        <tbody className={TBODY}>
+          {users.isPending ? (
+            <LoadingRows columns={COLUMNS} />
+          ) : users.isError ? (
+            <ErrorRow columns={COLUMNS} error={users.error} onRetry={() => users.refetch()} />
+          ) : users.data.length === 0 ? (
+            <EmptyRow columns={COLUMNS}>{t('users.empty')}</EmptyRow>
+          ) : (
+            users.data.map((user) => (
+              <tr key={user.id} data-testid={`user-row-${user.username}`} className="hover:bg-slate-50/70">
+                <td className={TD}>
+                  <p className="font-medium text-slate-900">{user.full_name}</p>
+                  <p className="text-xs text-slate-500">{user.username}</p>
+                </td>
+                <td className={TD}>
+                  <RoleBadge role={user.role} />
+                </td>
+                <td className={TD}>{user.site_id ? (siteNames.get(user.site_id) ?? '…') : t('users.no_site')}</td>
+                <td className={TD}>{user.phone ?? t('common.none')}</td>
+                <td className={TD}>{user.last_login_at ? formatDateTime(user.last_login_at) : t('users.never')}</td>
+                <td className={TD}>
+                  {user.is_active ? (
+                    <Badge tone="green" dot>
+                      {t('common.active')}
+                    </Badge>
+                  ) : (
+                    <Badge tone="red" dot>
+                      {t('common.inactive')}
+                    </Badge>
+                  )}
+                </td>
+                <td className={`${TD} text-right`}>
+                  <div className="flex justify-end gap-1">
+                    <Button size="sm" variant="ghost" onClick={() => setEditing(user)} aria-label={`${t('common.edit')} ${user.full_name}`}>
+                      {t('common.edit')}
+                    </Button>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => setResetting(user)}
+                      aria-label={`${t('users.reset_password')} — ${user.full_name}`}
+                    >
+                      {t('auth.password')}
+                    </Button>
+                    {user.is_active ? (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        className="text-red-700 hover:bg-red-50 hover:text-red-800"
+                        onClick={() => setDeactivating(user)}
+                        aria-label={`${t('users.deactivate')} ${user.full_name}`}
+                      >
+                        {t('users.deactivate')}
+                      </Button>
+                    ) : (
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        isLoading={update.isPending && update.variables?.id === user.id}
+                        onClick={() =>
+                          update.mutate(
+                            { id: user.id, input: { is_active: true } },
+                            { onSuccess: () => toast(t('common.saved')), onError: (error) => toast(error.message, 'error') },
+                          )
+                        }
+                      >
+                        {t('users.reactivate')}
+                      </Button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))
+          )}
+        </tbody>
+      </TableCard>
+
+      {editing ? (
+        <UserFormDialog user={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
+      {resetting ? <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
+      {deactivating ? (
+        <ConfirmDialog
+          title={t('users.deactivate')}
+          message={t('users.deactivate_confirm', { name: deactivating.full_name })}
+          confirmLabel={t('users.deactivate')}
+          isPending={deactivate.isPending}
+          error={deactivate.error}
+          onClose={() => {
+            deactivate.reset();
+            setDeactivating(null);
+          }}
+          onConfirm={() =>
+            deactivate.mutate(deactivating.id, {
+              onSuccess: () => {
+                toast(t('users.deactivated', { name: deactivating.full_name }));
+                setDeactivating(null);
+              },
+            })
+          }
+        />
+      ) : null}
+    </>
+  );
+}

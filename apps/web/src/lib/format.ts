@@ -1,0 +1,86 @@
+import { getLocale } from './i18n.ts';
+import { getSettings } from './settings.ts';
+
+const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+
+function dateFormat(options: Intl.DateTimeFormatOptions): Intl.DateTimeFormat {
+  // Both languages show day/month/year: the business is in Burkina Faso whatever the UI language.
+  const locale = getLocale() === 'en' ? 'en-GB' : 'fr-FR';
+  const key = `d|${locale}|${getSettings().time_zone}|${JSON.stringify(options)}`;
+  let format = cache.get(key) as Intl.DateTimeFormat | undefined;
+  if (!format) {
+    format = new Intl.DateTimeFormat(locale, { timeZone: getSettings().time_zone, ...options });
+    cache.set(key, format);
+  }
+  return format;
+}
+
+function numberFormat(options: Intl.NumberFormatOptions = {}): Intl.NumberFormat {
+  const key = `n|${JSON.stringify(options)}`;
+  let format = cache.get(key) as Intl.NumberFormat | undefined;
+  if (!format) {
+    format = new Intl.NumberFormat('fr-FR', options);
+    cache.set(key, format);
+  }
+  return format;
+}
+
+function toDate(value: string | Date): Date {
+  if (value instanceof Date) return value;
+  // A bare calendar date is a business day, not an instant: read it at noon UTC so no zone shifts it.
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T12:00:00Z`) : new Date(value);
+}
+
+/** `21/11/2026` */
+export function formatDate(value: string | Date | null | undefined): string {
+  if (!value) return '—';
+  return dateFormat({ day: '2-digit', month: '2-digit', year: 'numeric' }).format(toDate(value));
+}
+
+/** `21/11/2026 14:05` */
+export function formatDateTime(value: string | Date | null | undefined): string {
+  if (!value) return '—';
+  return dateFormat({
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+  })
+    .format(toDate(value))
+    .replace(',', '');
+}
+
+/** `12 500` */
+export function formatNumber(value: number): string {
+  return numberFormat().format(value);
+}
+
+/** `12 500 FCFA`: XOF is shown the way people in Burkina Faso write it. */
+export function formatAmount(value: number | null | undefined): string {
+  if (value === null || value === undefined) return '—';
+  const { currency } = getSettings();
+  if (currency === 'XOF' || currency === 'XAF') return `${formatNumber(value)}\u00a0FCFA`;
+  return numberFormat({ style: 'currency', currency }).format(value);
+}
+
+/** Today's date in the business time zone, `YYYY-MM-DD`. */
+export function todayIso(): string {
+  return isoDateInZone(new Date());
+}
+
+export function isoDateInZone(date: Date): string {
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone: getSettings().time_zone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(date);
+  return parts;
+}
+
+export function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T12:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { IdSchema, pageLimit, pageOf, QueryBooleanSchema } from './common.ts';
+
+/** What a notification is about; the web app picks an icon and a link from it. */
+export const NOTIFICATION_KINDS = [
+  'commande_nouvelle',
+  'commande_statut',
+  'paiement_enregistre',
+  'stock_bas',
+  'rupture_stock',
+  'lot_expiration_proche',
+  'lot_expire',
+  'sync_rejetee',
+] as const;
+export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS);
+export type NotificationKind = z.infer<typeof NotificationKindSchema>;
+
+/** Notification ids are increasing integers, carried as text (JSON numbers lose precision past 2^53). */
+export const NotificationIdSchema = z.string().regex(/^[1-9][0-9]{0,17}$/, 'identifiant de notification');
+export const NotificationIdParamsSchema = z.strictObject({ id: NotificationIdSchema });
+
+export const NotificationSchema = z.object({
+  id: NotificationIdSchema,
+  kind: NotificationKindSchema,
+  title: z.string(),
+  body: z.string(),
+  site_id: IdSchema.nullable(),
+  /** Ids the client links to (`order_id`, `product_id`, `lot_id`…), by kind. */
+  data: z.record(z.string(), z.unknown()),
+  created_at: z.string(),
+  /** When the caller read it; null while unread. Read state is per user, even for a role-wide notification. */
+  read_at: z.string().nullable(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
+
+export const NotificationListQuerySchema = z.strictObject({
+  unread_only: QueryBooleanSchema.optional(),
+  cursor: z.string().max(128).optional(),
+  limit: pageLimit(30, 100),
+});
+export type NotificationListQuery = z.infer<typeof NotificationListQuerySchema>;
+
+/** Unread first, then newest first; `unread_count` is the caller's total, for the badge. */
+export const NotificationPageSchema = pageOf(NotificationSchema).extend({
+  unread_count: z.number().int().nonnegative(),
+});
+export type NotificationPage = z.infer<typeof NotificationPageSchema>;
+
+export const ReadAllResultSchema = z.object({ marked: z.number().int().nonnegative() });
