@@ -17,15 +17,27 @@ import { productsRoutes } from './features/catalog/products.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
 import { devicesRoutes } from './features/devices/devices.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
+import { registerExpiryScheduler } from './features/notifications/expiry-job.ts';
+import { notificationsRoutes } from './features/notifications/notifications.routes.ts';
 import { ordersRoutes } from './features/orders/orders.routes.ts';
+import { reportsRoutes } from './features/reports/reports.routes.ts';
 import { sitesRoutes } from './features/sites/sites.routes.ts';
 import { lotsRoutes } from './features/stock/lots.routes.ts';
 import { stockRoutes } from './features/stock/stock.routes.ts';
+import { syncRoutes } from './features/sync/sync.routes.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { registerSecurity, relaxDocsCsp } from './http/security.ts';
+import { registerMetrics } from './metrics/metrics.routes.ts';
+import { createEventBus } from './realtime/bus.ts';
+import { realtimeRoutes } from './realtime/realtime.routes.ts';
 
-export type BuildOptions = { logger?: boolean };
+export type BuildOptions = {
+  logger?: boolean;
+  /** Scheduled jobs (the daily expiry check): on in server.ts, off in tests unless asked for. */
+  jobs?: boolean;
+};
 
 const DEFAULT_WEB_DIST = fileURLToPath(new URL('../../web/dist', import.meta.url));
 
@@ -41,7 +53,7 @@ export async function buildApp(
     routerOptions: { ignoreTrailingSlash: true },
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
-    trustProxy: true,
+    trustProxy: config.trustProxy,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -51,7 +63,11 @@ export async function buildApp(
     database,
     db: database.db,
     signer: createTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+    bus: await createEventBus(config.redisUrl, app.log),
   };
+  app.decorate('bus', deps.bus);
+  app.addHook('onClose', () => deps.bus.close());
+  if (options.jobs) registerExpiryScheduler(app, deps);
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -61,6 +77,8 @@ export async function buildApp(
   registerErrorHandling(app, { spaFallback: hasWebApp });
   registerAuth(app, deps);
 
+  await registerSecurity(app, config);
+  await registerMetrics(app, { database, token: config.security.metricsToken });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {
     openapi: {
@@ -70,7 +88,7 @@ export async function buildApp(
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs' });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', transformStaticCSP: relaxDocsCsp });
 
   // The route map, in one place.
   await app.register(healthRoutes(deps), { prefix: '/api' });
@@ -79,11 +97,15 @@ export async function buildApp(
   await app.register(sitesRoutes(deps), { prefix: '/api/sites' });
   await app.register(devicesRoutes(deps), { prefix: '/api/devices' });
   await app.register(auditRoutes(deps), { prefix: '/api/audit' });
+  await app.register(notificationsRoutes(deps), { prefix: '/api/notifications' });
+  await app.register(realtimeRoutes(deps), { prefix: '/api/ws' });
   await app.register(categoriesRoutes(deps), { prefix: '/api/categories' });
   await app.register(productsRoutes(deps), { prefix: '/api/products' });
   await app.register(lotsRoutes(deps), { prefix: '/api/lots' });
   await app.register(stockRoutes(deps), { prefix: '/api/stock' });
   await app.register(ordersRoutes(deps), { prefix: '/api/orders' });
+  await app.register(reportsRoutes(deps), { prefix: '/api/reports' });
+  await app.register(syncRoutes(deps), { prefix: '/api' });
 
   // The built dashboard at `/`; unknown non-API paths get its index (see the not-found handler).
   if (hasWebApp) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });

@@ -44,6 +44,13 @@ const EnvSchema = z.object({
     .string()
     .regex(/^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$/, 'days before expiry, comma-separated, such as 3,1')
     .default('3,1'),
+  TRUST_PROXY: z.string().min(1).default('loopback'),
+  CORS_ORIGINS: z.string().default(''),
+  HSTS_MAX_AGE_SECONDS: z.coerce.number().int().min(0).max(63_072_000).default(15_552_000),
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  SYNC_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(120),
+  GAPAL_BACKUP_DIR: z.string().min(1).default('./backups'),
+  GAPAL_BACKUP_KEEP_DAYS: z.coerce.number().int().min(1).max(3650).default(14),
 });
 
 function isValidTimeZone(zone: string): boolean {
@@ -82,6 +89,18 @@ export type Config = {
   };
   /** Local hour (business time zone) of the daily expiry check, and the days-before-expiry alerts. */
   expiry: { checkHour: number; alertDays: number[] };
+  /** Fastify `trustProxy`: whose X-Forwarded-* headers count (client IP, https). */
+  trustProxy: boolean | string;
+  security: {
+    /** Browser origins allowed to call the API cross-origin; none by default (the app is same-origin). */
+    corsOrigins: string[];
+    /** Sent only on requests that arrived over https (directly or per a trusted proxy); 0 = never. */
+    hstsMaxAgeSeconds: number;
+    /** When set, `/metrics` wants this bearer token; otherwise it answers direct loopback calls only. */
+    metricsToken: string | undefined;
+    syncRateLimitPerMinute: number;
+  };
+  backup: { dir: string; keepDays: number };
 };
 
 export class ConfigError extends Error {
@@ -144,7 +163,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
         (a, b) => b - a,
       ),
     },
+    trustProxy: parseTrustProxy(e.TRUST_PROXY),
+    security: {
+      corsOrigins: e.CORS_ORIGINS.split(',')
+        .map((origin) => origin.trim())
+        .filter((origin) => origin.length > 0),
+      hstsMaxAgeSeconds: e.HSTS_MAX_AGE_SECONDS,
+      metricsToken: e.METRICS_TOKEN,
+      syncRateLimitPerMinute: e.SYNC_RATE_LIMIT_PER_MINUTE,
+    },
+    backup: { dir: path.resolve(e.GAPAL_BACKUP_DIR), keepDays: e.GAPAL_BACKUP_KEEP_DAYS },
   };
+}
+
+/** `true`/`false`, a hop count, or addresses/CIDRs/`loopback`/`uniquelocal` as proxy-addr reads them. */
+function parseTrustProxy(value: string): boolean | string {
+  if (value === 'true' || value === 'false') return value === 'true';
+  return value;
 }
 
 /** A fresh install is secure by default: the secret is random and kept (0600) in the data dir. */

@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   const database = await openDatabase(config.database);
   await database.migrate();
   const report = await bootstrap(database.db, config);
-  const app = await buildApp(config, database);
+  const app = await buildApp(config, database, { jobs: true });
 
   let closing = false;
   const shutdown = async (signal: string) => {

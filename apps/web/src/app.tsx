@@ -1,3 +1,4 @@
+import type { Permission } from '@gapal/shared';
 import { PublicSettingsSchema } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
 import { lazy, type ReactNode, Suspense } from 'react';
@@ -10,18 +11,40 @@ import { AppShell } from './layout/app-shell.tsx';
 import { apiRequest } from './lib/api-client.ts';
 import { useI18n } from './lib/i18n.ts';
 import { useCan } from './lib/permissions.ts';
+import { useRealtimeConnection } from './lib/realtime-socket.ts';
 import { useSession } from './lib/session.ts';
 import { applySettings } from './lib/settings.ts';
-import type { Permission } from '@gapal/shared';
 
 // Each screen is its own chunk: the first load carries only the shell and the login.
 const HomePage = lazy(() => import('./features/home/home-page.tsx').then((m) => ({ default: m.HomePage })));
-const UsersPage = lazy(() => import('./features/users/users-page.tsx').then((m) => ({ default: m.UsersPage })));
-const SitesPage = lazy(() => import('./features/sites/sites-page.tsx').then((m) => ({ default: m.SitesPage })));
+const UsersPage = lazy(() =>
+  import('./features/users/users-page.tsx').then((m) => ({ default: m.UsersPage })),
+);
+const SitesPage = lazy(() =>
+  import('./features/sites/sites-page.tsx').then((m) => ({ default: m.SitesPage })),
+);
 const DevicesPage = lazy(() =>
   import('./features/devices/devices-page.tsx').then((m) => ({ default: m.DevicesPage })),
 );
-const AuditPage = lazy(() => import('./features/audit/audit-page.tsx').then((m) => ({ default: m.AuditPage })));
+const OrdersPage = lazy(() =>
+  import('./features/orders/orders-page.tsx').then((m) => ({ default: m.OrdersPage })),
+);
+const NewOrderPage = lazy(() =>
+  import('./features/orders/new-order-page.tsx').then((m) => ({ default: m.NewOrderPage })),
+);
+const OrderDetailPage = lazy(() =>
+  import('./features/orders/order-detail-page.tsx').then((m) => ({ default: m.OrderDetailPage })),
+);
+const DeliveryNotePage = lazy(() =>
+  import('./features/orders/delivery-note-page.tsx').then((m) => ({ default: m.DeliveryNotePage })),
+);
+const ProductsPage = lazy(() =>
+  import('./features/products/products-page.tsx').then((m) => ({ default: m.ProductsPage })),
+);
+const StockPage = lazy(() => import('./features/stock/stock-page.tsx').then((m) => ({ default: m.StockPage })));
+const AuditPage = lazy(() =>
+  import('./features/audit/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
+);
 
 function useSettings(): void {
   useQuery({
@@ -75,12 +98,47 @@ function NotFound() {
 function SignedInApp() {
   // Keeps the session honest: a deactivated account or revoked device ends here within a minute.
   useQuery(meQuery());
+  useRealtimeConnection();
   return (
     <AppShell>
       <Suspense fallback={<PageFallback />}>
         <Switch>
           <Route path="/">
             <HomePage />
+          </Route>
+          <Route path="/commandes">
+            <Guard permission="orders.read">
+              <OrdersPage />
+            </Guard>
+          </Route>
+          <Route path="/commandes/nouvelle">
+            <Guard permission="orders.create">
+              <NewOrderPage />
+            </Guard>
+          </Route>
+          <Route path="/commandes/:id/bon">
+            {(params) => (
+              <Guard permission="orders.read">
+                <DeliveryNotePage id={params.id} />
+              </Guard>
+            )}
+          </Route>
+          <Route path="/commandes/:id">
+            {(params) => (
+              <Guard permission="orders.read">
+                <OrderDetailPage id={params.id} />
+              </Guard>
+            )}
+          </Route>
+          <Route path="/produits">
+            <Guard permission="catalog.read">
+              <ProductsPage />
+            </Guard>
+          </Route>
+          <Route path="/stock">
+            <Guard permission="stock.read">
+              <StockPage />
+            </Guard>
           </Route>
           <Route path="/admin/utilisateurs">
             <Guard permission="users.manage">

@@ -10,6 +10,8 @@ import './index.css';
 
 // Client-side checks with the shared schemas speak French, like the server's own messages.
 z.config(fr());
+// The server's CSP has no 'unsafe-eval': zod must not probe `new Function` (a CSP violation).
+z.config({ jitless: true });
 document.documentElement.lang = getLocale();
 
 const root = document.getElementById('root');

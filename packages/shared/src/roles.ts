@@ -26,6 +26,8 @@ export const PERMISSIONS = {
   'orders.create': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'orders.manage': ['gestionnaire_commandes', 'admin'],
   'reports.read': ['gestionnaire_commandes', 'admin'],
+  /** Stock reports (stock at a date, expiring lots, losses); order reports stay `reports.read`. */
+  'reports.stock': ['gestionnaire_commandes', 'gestionnaire_stocks', 'admin'],
   'sync.use': ALL,
   'notifications.read': ALL,
 } as const satisfies Record<string, readonly Role[]>;

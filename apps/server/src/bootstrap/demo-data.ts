@@ -3,6 +3,7 @@ import { inArray } from 'drizzle-orm';
 import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/client.ts';
 import { categories, products, users } from '../db/schema.ts';
+import { seedDemoStock } from './demo-stock.ts';
 
 export type DemoLogin = { username: string; password: string; role: Role };
 
@@ -106,6 +107,7 @@ export async function seedDemoData(
         })),
       );
     }
+    await seedDemoStock(tx, siteId);
   });
   return logins;
 }

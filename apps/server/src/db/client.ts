@@ -8,6 +8,7 @@ import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
+import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
 
 export type Schema = typeof schema;
@@ -25,6 +26,8 @@ export type Database = {
   migrate(): Promise<void>;
   /** Number of migrations applied and expected, for the readiness check. */
   migrationState(): Promise<{ applied: number; expected: number }>;
+  /** Connection pool usage for the metrics; null on PGlite, which has no pool. */
+  poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
 };
 
@@ -61,13 +64,20 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
       }
     },
     migrationState: () => readMigrationState(db),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
   };
 }
 
 async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+  const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
   const client = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
-  await client.waitReady;
+  try {
+    await client.waitReady;
+  } catch (error) {
+    unlock();
+    throw error;
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
@@ -76,7 +86,11 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     migrationState: () => readMigrationState(db),
-    close: () => client.close(),
+    poolStats: () => null,
+    async close() {
+      await client.close();
+      unlock();
+    },
   };
 }
 

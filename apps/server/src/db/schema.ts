@@ -423,3 +423,55 @@ export const notificationReads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.notificationId] })],
 );
+
+// ---------------------------------------------------------------- offline sync
+
+/**
+ * Every mutation a device pushed, claimed by its UUID inside the transaction that applies it:
+ * a retry finds it here and gets the stored result instead of a second application.
+ */
+export const syncMutations = pgTable(
+  'sync_mutations',
+  {
+    id: uuid('id').primaryKey(),
+    deviceId: uuid('device_id')
+      .notNull()
+      .references(() => devices.id),
+    seq: integer('seq').notNull(),
+    name: text('name').notNull(),
+    status: text('status').notNull(),
+    result: jsonb('result').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('sync_mutations_device_seq_key').on(t.deviceId, t.seq),
+    check('sync_mutations_status', sql`${t.status} IN ('applied', 'rejected')`),
+  ],
+);
+
+/**
+ * The change log devices pull from, appended by triggers (see the sync_change_log migration).
+ * A position is (txid, id): pulls only read below the oldest running transaction, so a row of a
+ * transaction that commits late is never behind a cursor already handed out.
+ */
+export const syncChanges = pgTable(
+  'sync_changes',
+  {
+    id: bigserial('id', { mode: 'number' }).primaryKey(),
+    txid: bigint('txid', { mode: 'number' })
+      .notNull()
+      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    stream: text('stream').notNull(),
+    entityId: uuid('entity_id').notNull(),
+    /** Null for rows every site sees (a product's catalog fields, a category). */
+    siteId: uuid('site_id'),
+    /** The order's creator, so a vendor pulls only their own orders. */
+    userId: uuid('user_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('sync_changes_position_idx').on(t.txid, t.id),
+    index('sync_changes_created_idx').on(t.createdAt),
+    check('sync_changes_stream', sql`${t.stream} IN ('category', 'product', 'order')`),
+  ],
+);

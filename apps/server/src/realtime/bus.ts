@@ -15,6 +15,13 @@ export type EventBus = {
 
 type Log = Pick<FastifyBaseLogger, 'warn' | 'error'>;
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** The app's event bus (tests and benchmarks publish through it). */
+    bus: EventBus;
+  }
+}
+
 /** One process: subscribers run on a later tick, as they would with Redis, never inside the publisher. */
 export function createMemoryBus(log: Log): EventBus {
   const handlers = new Set<(event: RealtimeEvent) => void>();
@@ -43,7 +50,11 @@ export const REDIS_CHANNEL = 'gapal:realtime';
  */
 export async function createRedisBus(url: string, log: Log, channel = REDIS_CHANNEL): Promise<EventBus> {
   // Publishing while Redis is away fails at once instead of queueing without bound.
-  const publisher = new Redis(url, { lazyConnect: true, enableOfflineQueue: false, connectionName: 'gapal-pub' });
+  const publisher = new Redis(url, {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    connectionName: 'gapal-pub',
+  });
   const subscriber = new Redis(url, { lazyConnect: true, connectionName: 'gapal-sub' });
   for (const client of [publisher, subscriber]) {
     client.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));

@@ -110,10 +110,12 @@ export class RealtimeConnection implements HubClient {
       this.close('flood');
       return;
     }
-    this.queue = this.queue.then(() => this.handle(data, isBinary)).catch((error: unknown) => {
-      this.deps.log.error({ err: error }, 'websocket message failed');
-      this.close('bad_message');
-    });
+    this.queue = this.queue
+      .then(() => this.handle(data, isBinary))
+      .catch((error: unknown) => {
+        this.deps.log.error({ err: error }, 'websocket message failed');
+        this.close('bad_message');
+      });
   }
 
   private async handle(data: RawData, isBinary: boolean): Promise<void> {

@@ -19,9 +19,9 @@ export class Hub {
     this.leaveChannels(client);
     this.channelsOf.set(client, channels);
     for (const channel of channels) {
-      let members = this.byChannel.get(channel);
-      if (!members) this.byChannel.set(channel, (members = new Set()));
-      members.add(client);
+      const members = this.byChannel.get(channel);
+      if (members) members.add(client);
+      else this.byChannel.set(channel, new Set([client]));
     }
   }
 

@@ -1,7 +1,8 @@
-import { WS_CLOSE_CODES } from '@gapal/shared';
 import websocket from '@fastify/websocket';
+import { WS_CLOSE_CODES } from '@gapal/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.ts';
+import { trackWebSockets } from '../metrics/metrics.ts';
 import { RealtimeConnection } from './connection.ts';
 import { Hub } from './hub.ts';
 
@@ -16,11 +17,13 @@ const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 export function realtimeRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const hub = new Hub();
+    const untrackSockets = trackWebSockets(() => hub.size);
     await app.register(websocket, {
       options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES },
       // Tell every client to reconnect (to another process); don't wait for slow handshakes.
       preClose(done) {
-        for (const socket of app.websocketServer.clients) socket.close(WS_CLOSE_CODES.going_away, 'going_away');
+        for (const socket of app.websocketServer.clients)
+          socket.close(WS_CLOSE_CODES.going_away, 'going_away');
         app.websocketServer.close();
         done();
       },
@@ -32,6 +35,7 @@ export function realtimeRoutes(deps: AppDeps): FastifyPluginAsync {
     app.addHook('onClose', async () => {
       clearInterval(heartbeat);
       unsubscribe();
+      untrackSockets();
     });
 
     app.get(

@@ -24,7 +24,15 @@ const DOTS: Record<Tone, string> = {
   violet: 'bg-violet-500',
 };
 
-export function Badge({ tone = 'gray', children, dot = false }: { tone?: Tone; children: ReactNode; dot?: boolean }) {
+export function Badge({
+  tone = 'gray',
+  children,
+  dot = false,
+}: {
+  tone?: Tone;
+  children: ReactNode;
+  dot?: boolean;
+}) {
   return (
     <span
       className={`inline-flex items-center gap-1.5 rounded-full px-2 py-0.5 text-xs font-medium whitespace-nowrap ring-1 ring-inset ${TONES[tone]}`}

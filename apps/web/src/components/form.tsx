@@ -8,11 +8,11 @@ import {
 import type { ApiError } from '../lib/api-error.ts';
 import { t } from '../lib/i18n.ts';
 
-const CONTROL =
-  'block w-full rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:outline-none disabled:bg-slate-50 disabled:text-slate-500';
+const CONTROL_BASE =
+  'block rounded-md border-0 bg-white px-3 py-1.5 text-sm text-slate-900 shadow-sm ring-1 ring-inset placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:outline-none disabled:bg-slate-50 disabled:text-slate-500';
 
 function controlClass(hasError: boolean): string {
-  return `${CONTROL} ${hasError ? 'ring-red-400 focus:ring-red-500' : 'ring-slate-300 focus:ring-emerald-600'}`;
+  return `${CONTROL_BASE} w-full ${hasError ? 'ring-red-400 focus:ring-red-500' : 'ring-slate-300 focus:ring-emerald-600'}`;
 }
 
 type FieldProps = {
@@ -99,7 +99,7 @@ export function TextAreaField({ label, error, className, ...area }: TextAreaFiel
 
 /** A bare control for filter bars, where the label is visually hidden but still announced. */
 export function inputClass(extra = ''): string {
-  return `${controlClass(false)} ${extra}`;
+  return `${CONTROL_BASE} ring-slate-300 focus:ring-emerald-600 h-9 ${extra}`;
 }
 
 /** The form-level message: the server's sentence, when no field took the blame. */

@@ -33,7 +33,15 @@ export function EmptyRow({ columns, children }: { columns: number; children: Rea
   );
 }
 
-export function ErrorRow({ columns, error, onRetry }: { columns: number; error: Error; onRetry: () => void }) {
+export function ErrorRow({
+  columns,
+  error,
+  onRetry,
+}: {
+  columns: number;
+  error: Error;
+  onRetry: () => void;
+}) {
   const { t } = useI18n();
   return (
     <tr>

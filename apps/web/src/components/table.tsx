@@ -1,7 +1,15 @@
 import type { ReactNode, ThHTMLAttributes } from 'react';
 
 /** The card that holds every list: a toolbar slot, then a scrollable table. */
-export function TableCard({ toolbar, children, footer }: { toolbar?: ReactNode; children: ReactNode; footer?: ReactNode }) {
+export function TableCard({
+  toolbar,
+  children,
+  footer,
+}: {
+  toolbar?: ReactNode;
+  children: ReactNode;
+  footer?: ReactNode;
+}) {
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
       {toolbar ? <div className="border-b border-slate-200 bg-white px-4 py-3">{toolbar}</div> : null}

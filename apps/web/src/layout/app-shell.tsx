@@ -11,7 +11,8 @@ import { NAV_ITEMS, type NavItem } from './navigation.ts';
 
 function isCurrent(item: NavItem, location: string): boolean {
   if (item.href === '/') return location === '/';
-  if (item.href === '/commandes') return location === '/commandes' || /^\/commandes\/(?!nouvelle)/.test(location);
+  if (item.href === '/commandes')
+    return location === '/commandes' || /^\/commandes\/(?!nouvelle)/.test(location);
   return location === item.href || location.startsWith(`${item.href}/`);
 }
 
@@ -33,7 +34,7 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
         return (
           <div key={section.key}>
             {section.title ? (
-              <p className="mb-1.5 px-3 text-[11px] font-semibold tracking-wider text-slate-500 uppercase">
+              <p className="mb-1.5 px-3 text-[11px] font-semibold tracking-wider text-slate-400 uppercase">
                 {section.title}
               </p>
             ) : null}
@@ -52,7 +53,10 @@ function Sidebar({ onNavigate }: { onNavigate?: () => void }) {
                           : 'text-slate-300 hover:bg-slate-800 hover:text-white'
                       }`}
                     >
-                      <Icon name={item.icon} className={`size-5 ${current ? 'text-emerald-400' : 'text-slate-400'}`} />
+                      <Icon
+                        name={item.icon}
+                        className={`size-5 ${current ? 'text-emerald-400' : 'text-slate-400'}`}
+                      />
                       {t(item.label)}
                     </Link>
                   </li>
@@ -70,7 +74,10 @@ function Brand() {
   const { t } = useI18n();
   return (
     <div className="flex h-14 items-center gap-2.5 border-b border-slate-800 px-5">
-      <div className="flex size-8 items-center justify-center rounded-lg bg-emerald-600 font-bold text-white" aria-hidden="true">
+      <div
+        className="flex size-8 items-center justify-center rounded-lg bg-emerald-600 font-bold text-white"
+        aria-hidden="true"
+      >
         G
       </div>
       <div className="leading-tight">

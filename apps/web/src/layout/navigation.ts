@@ -14,11 +14,29 @@ export type NavItem = {
 export const NAV_ITEMS: NavItem[] = [
   { href: '/', label: 'nav.home', icon: 'home', permission: null, section: 'main' },
   { href: '/commandes', label: 'nav.orders', icon: 'orders', permission: 'orders.read', section: 'main' },
-  { href: '/commandes/nouvelle', label: 'nav.new_order', icon: 'plus', permission: 'orders.create', section: 'main' },
+  {
+    href: '/commandes/nouvelle',
+    label: 'nav.new_order',
+    icon: 'plus',
+    permission: 'orders.create',
+    section: 'main',
+  },
   { href: '/produits', label: 'nav.products', icon: 'products', permission: 'catalog.read', section: 'main' },
   { href: '/stock', label: 'nav.stock', icon: 'stock', permission: 'stock.read', section: 'main' },
-  { href: '/admin/utilisateurs', label: 'nav.users', icon: 'users', permission: 'users.manage', section: 'admin' },
+  {
+    href: '/admin/utilisateurs',
+    label: 'nav.users',
+    icon: 'users',
+    permission: 'users.manage',
+    section: 'admin',
+  },
   { href: '/admin/sites', label: 'nav.sites', icon: 'sites', permission: 'sites.manage', section: 'admin' },
-  { href: '/admin/appareils', label: 'nav.devices', icon: 'devices', permission: 'devices.manage', section: 'admin' },
+  {
+    href: '/admin/appareils',
+    label: 'nav.devices',
+    icon: 'devices',
+    permission: 'devices.manage',
+    section: 'admin',
+  },
   { href: '/admin/audit', label: 'nav.audit', icon: 'audit', permission: 'audit.read', section: 'admin' },
 ];

@@ -65,7 +65,7 @@ function refreshAfter(usedToken: string): Promise<boolean> {
 
 function withRefreshLock<T>(run: () => Promise<T>): Promise<T> {
   if (typeof navigator !== 'undefined' && navigator.locks) {
-    return navigator.locks.request('gapal-token-refresh', run);
+    return navigator.locks.request('gapal-token-refresh', run) as Promise<T>;
   }
   return run();
 }

@@ -27,9 +27,7 @@ export function setLocale(next: Locale): void {
 export const t: Translate = (key, vars) => {
   const template = DICTIONARIES[locale][key] ?? fr[key] ?? key;
   if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
-    name in vars ? String(vars[name]) : whole,
-  );
+  return template.replace(/\{(\w+)\}/g, (whole, name: string) => (name in vars ? String(vars[name]) : whole));
 };
 
 function subscribe(listener: () => void): () => void {

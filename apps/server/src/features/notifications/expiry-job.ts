@@ -1,6 +1,6 @@
 import { PERMISSIONS, type Role } from '@gapal/shared';
 import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { lots, notifications, products } from '../../db/schema.ts';
@@ -45,7 +45,9 @@ export async function runExpiryCheck(
 
   const due = candidates
     .map((lot) => ({ lot, item: expiryNotification(lot, options.alertDays) }))
-    .filter((entry): entry is { lot: (typeof candidates)[number]; item: NewNotification } => entry.item !== null);
+    .filter(
+      (entry): entry is { lot: (typeof candidates)[number]; item: NewNotification } => entry.item !== null,
+    );
   if (due.length === 0) return 0;
 
   // Skip what an earlier run stored (cheap); the insert's ON CONFLICT settles races between runs.
@@ -114,7 +116,9 @@ function frenchDate(isoDate: string): string {
 }
 
 function hourIn(timeZone: string, now: Date): number {
-  return Number(new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(now));
+  return Number(
+    new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(now),
+  );
 }
 
 const TICK_MS = 60_000;
@@ -136,8 +140,8 @@ export function startExpiryScheduler(deps: {
   let stopped = false;
 
   const run = (reason: string) => {
+    if (stopped) return;
     running = running.then(async () => {
-      if (stopped) return;
       try {
         const created = await runExpiryCheck(deps.db, deps.bus, { timeZone, alertDays: expiry.alertDays });
         deps.log.info({ created, reason }, 'expiry check done');
@@ -165,4 +169,18 @@ export function startExpiryScheduler(deps: {
       await running;
     },
   };
+}
+
+/** Starts the scheduler when the app is ready and stops it (waiting for a run) when it closes. */
+export function registerExpiryScheduler(
+  app: FastifyInstance,
+  deps: { db: Db; bus: EventBus; config: Pick<Config, 'timeZone' | 'expiry'> },
+): void {
+  let scheduler: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    scheduler = startExpiryScheduler({ ...deps, log: app.log });
+  });
+  app.addHook('onClose', async () => {
+    await scheduler?.stop();
+  });
 }

@@ -59,7 +59,8 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
 /** The stored twin of `memberChannels`/`audienceChannels` (realtime/channels.ts): who may see a row. */
 export function visibleTo(viewer: ChannelMember): SQL {
   const mine = eq(notifications.targetUserId, viewer.userId);
-  if (viewer.role === 'admin') return sql`(${mine} OR ${notifications.targetRoles} @> ARRAY['admin']::role[])`;
+  if (viewer.role === 'admin')
+    return sql`(${mine} OR ${notifications.targetRoles} @> ARRAY['admin']::role[])`;
   if (!viewer.siteId) return mine;
   return sql`(${mine} OR (${notifications.siteId} = ${viewer.siteId}
     AND ${notifications.targetRoles} @> ARRAY[${viewer.role}::role]))`;
@@ -90,7 +91,10 @@ export async function listVisible(
     .from(notifications)
     .leftJoin(
       notificationReads,
-      and(eq(notificationReads.notificationId, notifications.id), eq(notificationReads.userId, viewer.userId)),
+      and(
+        eq(notificationReads.notificationId, notifications.id),
+        eq(notificationReads.userId, viewer.userId),
+      ),
     )
     .where(and(...conditions))
     .orderBy(isRead, desc(notifications.id))
@@ -100,7 +104,9 @@ export async function listVisible(
   return {
     items: page.map(({ row, readAt }) => toNotificationDto(row, readAt)),
     next_cursor:
-      rows.length > query.limit && last ? encodeCursor({ read: last.readAt !== null, id: last.row.id }) : null,
+      rows.length > query.limit && last
+        ? encodeCursor({ read: last.readAt !== null, id: last.row.id })
+        : null,
   };
 }
 
@@ -118,7 +124,11 @@ export async function countUnread(db: Db, viewer: ChannelMember): Promise<number
   return Number(row?.count ?? 0);
 }
 
-export async function findVisible(db: Db, viewer: ChannelMember, id: number): Promise<NotificationRow | undefined> {
+export async function findVisible(
+  db: Db,
+  viewer: ChannelMember,
+  id: number,
+): Promise<NotificationRow | undefined> {
   const [row] = await db
     .select()
     .from(notifications)
@@ -127,7 +137,11 @@ export async function findVisible(db: Db, viewer: ChannelMember, id: number): Pr
 }
 
 /** Marks one notification read for this user; keeps the first read time. Returns that time. */
-export async function markRead(tx: Db, userId: string, id: number): Promise<{ readAt: Date; isNew: boolean }> {
+export async function markRead(
+  tx: Db,
+  userId: string,
+  id: number,
+): Promise<{ readAt: Date; isNew: boolean }> {
   const [inserted] = await tx
     .insert(notificationReads)
     .values({ userId, notificationId: id })

@@ -6,7 +6,7 @@ import type { EventBus } from '../../realtime/bus.ts';
 import { userChannel } from '../../realtime/channels.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './notifications.repo.ts';
-import { inTransaction } from './outbox.ts';
+import { enqueue, inTransaction } from './outbox.ts';
 
 export async function listNotifications(
   db: Db,
@@ -24,7 +24,12 @@ export async function listNotifications(
  * Marks one notification read for the caller only (others holding the same role keep theirs
  * unread). One the caller can't see is a 404. The caller's other devices hear of it live.
  */
-export async function readNotification(db: Db, bus: EventBus, actor: Actor, id: string): Promise<Notification> {
+export async function readNotification(
+  db: Db,
+  bus: EventBus,
+  actor: Actor,
+  id: string,
+): Promise<Notification> {
   const notificationId = Number(id);
   return inTransaction(db, bus, async (tx, outbox) => {
     const row = await repo.findVisible(tx, actor, notificationId);
@@ -37,7 +42,7 @@ export async function readNotification(db: Db, bus: EventBus, actor: Actor, id: 
         entityId: id,
         siteId: row.siteId,
       });
-      outbox.events.push({
+      enqueue(outbox, {
         channels: [userChannel(actor.userId)],
         message: { type: 'notifications_read', ids: [id], all: false },
       });
@@ -56,7 +61,7 @@ export async function readAllNotifications(db: Db, bus: EventBus, actor: Actor):
         siteId: actor.siteId,
         after: { marked },
       });
-      outbox.events.push({
+      enqueue(outbox, {
         channels: [userChannel(actor.userId)],
         message: { type: 'notifications_read', ids: [], all: true },
       });

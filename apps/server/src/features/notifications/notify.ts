@@ -15,7 +15,7 @@ import type { Db } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import { insertNotifications, type NewNotification, toNotificationDto } from './notifications.repo.ts';
-import type { Outbox } from './outbox.ts';
+import { enqueue, type Outbox } from './outbox.ts';
 
 /** Managers are whoever the permission table lets manage: the same roles the API lets act. */
 const ORDER_MANAGERS: readonly Role[] = PERMISSIONS['orders.manage'];
@@ -37,10 +37,14 @@ export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): 
   for (const row of rows) {
     // Channels come from the stored row, so the live push and the REST list agree on who sees it.
     const audience = { siteId: row.siteId, roles: row.targetRoles, userId: row.targetUserId };
-    outbox.events.push({
-      channels: audienceChannels(audience),
-      message: { type: 'notification', notification: toNotificationDto(row) },
-    });
+    enqueue(
+      outbox,
+      {
+        channels: audienceChannels(audience),
+        message: { type: 'notification', notification: toNotificationDto(row) },
+      },
+      row.id,
+    );
   }
   return rows.length;
 }

@@ -1,4 +1,6 @@
+import { inArray } from 'drizzle-orm';
 import type { Db, Tx } from '../../db/client.ts';
+import { notifications } from '../../db/schema.ts';
 import type { EventBus, RealtimeEvent } from '../../realtime/bus.ts';
 
 /**
@@ -7,25 +9,54 @@ import type { EventBus, RealtimeEvent } from '../../realtime/bus.ts';
  *
  *   const outbox = createOutbox();
  *   await db.transaction(async (tx) => { …; await notifyOrderCreated(tx, outbox, order); });
- *   await publishOutbox(bus, outbox);   // only reached when the commit succeeded
+ *   await publishOutbox(db, bus, outbox);   // after the commit
  *
  * or the same in one call: `inTransaction(db, bus, async (tx, outbox) => …)`.
+ *
+ * `publishOutbox` pushes a notification only if its row is there after the commit (one indexed
+ * read). So one outbox may safely span a retried transaction (`inStockTransaction`), a savepoint
+ * that rolled back, or a sync push whose mutations each commit or roll back on their own: what
+ * rolled back is never published, whoever flushes.
  * Why a collector and not a commit hook: Drizzle has none, and PostgreSQL's NOTIFY would tie the
  * fan-out to the database instead of Redis. A crash between commit and publish loses only the
  * live push: the notification is stored and clients refetch it when they reconnect.
- * Call the notify functions in the outermost transaction: an event recorded inside a savepoint
- * that rolls back would still be published.
  */
-export type Outbox = { readonly events: RealtimeEvent[] };
+export type Outbox = {
+  readonly pending: { event: RealtimeEvent; notificationId: number | null }[];
+};
 
 export function createOutbox(): Outbox {
-  return { events: [] };
+  return { pending: [] };
 }
 
-/** Publishes what a committed transaction collected, then empties the outbox. Never throws. */
-export async function publishOutbox(bus: EventBus, outbox: Outbox): Promise<void> {
-  const events = outbox.events.splice(0);
-  await Promise.all(events.map((event) => bus.publish(event)));
+/** Queues a live event; `notificationId` ties it to the stored row it announces. */
+export function enqueue(outbox: Outbox, event: RealtimeEvent, notificationId: number | null = null): void {
+  outbox.pending.push({ event, notificationId });
+}
+
+/** Publishes the committed part of what was collected, then empties the outbox. Never throws. */
+export async function publishOutbox(db: Db, bus: EventBus, outbox: Outbox): Promise<void> {
+  const pending = outbox.pending.splice(0);
+  if (pending.length === 0) return;
+  const ids = pending.flatMap((item) => (item.notificationId === null ? [] : [item.notificationId]));
+  let committed = new Set<number>();
+  if (ids.length > 0) {
+    try {
+      const rows = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(inArray(notifications.id, ids));
+      committed = new Set(rows.map((row) => row.id));
+    } catch {
+      // Database unreachable: skip the live push; the rows, if any, are fetched on reconnect.
+      return;
+    }
+  }
+  await Promise.all(
+    pending
+      .filter((item) => item.notificationId === null || committed.has(item.notificationId))
+      .map((item) => bus.publish(item.event)),
+  );
 }
 
 /** `db.transaction(work)`, then publishes the events `work` recorded; nothing is published on rollback. */
@@ -36,6 +67,6 @@ export async function inTransaction<T>(
 ): Promise<T> {
   const outbox = createOutbox();
   const result = await db.transaction((tx) => work(tx, outbox));
-  await publishOutbox(bus, outbox);
+  await publishOutbox(db, bus, outbox);
   return result;
 }

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { periodConditions } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { toOrderSummary } from './order-dto.ts';
-import { countOrders as countRows, selectOrderPage } from './orders.repo.ts';
+import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**
  * Each sort is an expression plus the type its cursor value is cast back to. The cursor
@@ -66,12 +66,8 @@ function scopeConditions(actor: Actor, filter: OrderListFilter, timeZone: string
   return conditions;
 }
 
-export async function listOrders(
-  db: Db,
-  actor: Actor,
-  query: OrderListQuery,
-  timeZone: string,
-): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
+/** The page statement for a caller and query (exported for the benchmark's EXPLAIN). */
+export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery, timeZone: string) {
   const conditions = scopeConditions(actor, query, timeZone);
   const sort = SORTS[query.sort];
   const isDesc = query.direction === 'desc';
@@ -90,12 +86,21 @@ export async function listOrders(
     );
   }
   const direction = isDesc ? desc : asc;
-  const rows = await selectOrderPage(db, {
+  return selectOrderPage(db, {
     where: and(...conditions),
     sortKey: sort.expression,
     orderBy: [direction(sort.expression), direction(orders.id)],
     limit: query.limit + 1,
   });
+}
+
+export async function listOrders(
+  db: Db,
+  actor: Actor,
+  query: OrderListQuery,
+  timeZone: string,
+): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
+  const rows = await buildOrderListQuery(db, actor, query, timeZone);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   return {
@@ -107,11 +112,16 @@ export async function listOrders(
   };
 }
 
+export function buildOrderCountQuery(db: Db, actor: Actor, filter: OrderListFilter, timeZone: string) {
+  return countOrdersQuery(db, and(...scopeConditions(actor, filter, timeZone)));
+}
+
 export async function countOrders(
   db: Db,
   actor: Actor,
   filter: OrderListFilter,
   timeZone: string,
 ): Promise<{ count: number }> {
-  return { count: await countRows(db, and(...scopeConditions(actor, filter, timeZone))) };
+  const [row] = await buildOrderCountQuery(db, actor, filter, timeZone);
+  return { count: Number(row?.count ?? 0) };
 }

@@ -198,12 +198,11 @@ function parseJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
 
-export type ListPage = { rows: { order: OrderRow; createdByName: string | null; sortKey: string }[] };
-
-export async function selectOrderPage(
+/** Not awaited here, so the benchmark can EXPLAIN the exact statement (`.toSQL()`). */
+export function selectOrderPage(
   db: Db,
   options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
-): Promise<{ order: OrderRow; createdByName: string | null; sortKey: string }[]> {
+) {
   return db
     .select({
       order: orders,
@@ -217,9 +216,8 @@ export async function selectOrderPage(
     .limit(options.limit);
 }
 
-export async function countOrders(db: Db, where: SQL | undefined): Promise<number> {
-  const [row] = await db.select({ count: sql<number>`count(*)::int` }).from(orders).where(where);
-  return Number(row?.count ?? 0);
+export function countOrdersQuery(db: Db, where: SQL | undefined) {
+  return db.select({ count: sql<number>`count(*)::int` }).from(orders).where(where);
 }
 
 /** What each lot still holds of this order's sale: sold minus already returned, per product and lot. */

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { count, eq } from 'drizzle-orm';
+import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { unique } from '../../../test/factories.ts';
 import { api, type TestApp } from '../../../test/harness.ts';
-import { auditLog, type orders, products } from '../../db/schema.ts';
+import { auditLog, lots, type orders, products, stockLevels, stockMovements } from '../../db/schema.ts';
 
 export async function createProduct(
   t: TestApp,
@@ -59,8 +59,50 @@ export async function receiveStock(
   token: string,
   items: { product_id: string; quantity: number; expiry_date?: string; lot_code?: string }[],
 ) {
-  const response = await api(t, 'POST', '/api/stock/entry/', { token, body: { items } });
+  const withExpiry = items.map((item) => ({ expiry_date: isoDay(30), ...item }));
+  const response = await api(t, 'POST', '/api/stock/entry/', { token, body: { items: withExpiry } });
   if (response.status !== 201)
     throw new Error(`entry failed: ${response.status} ${JSON.stringify(response.body)}`);
   return response.body;
+}
+
+/**
+ * Invariant 1 for each product at the site: the movements chain (each stock_before is the
+ * previous stock_after), the last one equals the stock level, and the lots add up to it.
+ */
+export async function ledgerProblems(t: TestApp, siteId: string, productIds: string[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const productId of productIds) {
+    const movements = await t.db
+      .select()
+      .from(stockMovements)
+      .where(and(eq(stockMovements.productId, productId), eq(stockMovements.siteId, siteId)))
+      .orderBy(asc(stockMovements.id));
+    let previous = 0;
+    for (const movement of movements) {
+      if (movement.stockBefore !== previous) problems.push(`${productId}: chain broken at ${movement.id}`);
+      previous = movement.stockAfter;
+    }
+    const [level] = await t.db
+      .select()
+      .from(stockLevels)
+      .where(and(eq(stockLevels.productId, productId), eq(stockLevels.siteId, siteId)));
+    if ((level?.quantity ?? 0) !== previous)
+      problems.push(`${productId}: level ${level?.quantity} ≠ ledger ${previous}`);
+    const [lotSum] = await t.db
+      .select({ total: sql<number>`coalesce(sum(${lots.quantity}), 0)::int` })
+      .from(lots)
+      .where(and(eq(lots.productId, productId), eq(lots.siteId, siteId)));
+    if (Number(lotSum!.total) !== previous)
+      problems.push(`${productId}: lots ${lotSum!.total} ≠ ledger ${previous}`);
+  }
+  return problems;
+}
+
+export async function stockLevelOf(t: TestApp, siteId: string, productId: string): Promise<number> {
+  const [row] = await t.db
+    .select()
+    .from(stockLevels)
+    .where(and(eq(stockLevels.productId, productId), eq(stockLevels.siteId, siteId)));
+  return row?.quantity ?? 0;
 }

@@ -30,11 +30,19 @@ function ChangeView({ entry }: { entry: AuditEntry }) {
     <div className="grid gap-3 md:grid-cols-2">
       <div>
         <p className="mb-1 text-xs font-semibold text-slate-500 uppercase">{t('audit.before')}</p>
-        {entry.before === null ? <p className="text-xs text-slate-400">{t('common.none')}</p> : render(entry.before)}
+        {entry.before === null ? (
+          <p className="text-xs text-slate-500">{t('common.none')}</p>
+        ) : (
+          render(entry.before)
+        )}
       </div>
       <div>
         <p className="mb-1 text-xs font-semibold text-slate-500 uppercase">{t('audit.after')}</p>
-        {entry.after === null ? <p className="text-xs text-slate-400">{t('common.none')}</p> : render(entry.after)}
+        {entry.after === null ? (
+          <p className="text-xs text-slate-500">{t('common.none')}</p>
+        ) : (
+          render(entry.after)
+        )}
       </div>
     </div>
   );
@@ -151,14 +159,18 @@ export function AuditPage() {
               <Fragment key={entry.id}>
                 <tr data-testid="audit-row">
                   <td className={`${TD} tabular-nums`}>{formatDateTime(entry.at)}</td>
-                  <td className={TD}>{entry.username ?? <span className="text-slate-400">{t('audit.system')}</span>}</td>
                   <td className={TD}>
-                    <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">{entry.action}</code>
+                    {entry.username ?? <span className="text-slate-500">{t('audit.system')}</span>}
+                  </td>
+                  <td className={TD}>
+                    <code className="rounded bg-slate-100 px-1.5 py-0.5 text-xs text-slate-800">
+                      {entry.action}
+                    </code>
                   </td>
                   <td className={TD}>
                     {entry.entity}
                     {entry.entity_id ? (
-                      <span className="ml-1.5 text-xs text-slate-400">{entry.entity_id.slice(0, 8)}</span>
+                      <span className="ml-1.5 text-xs text-slate-500">{entry.entity_id.slice(0, 8)}</span>
                     ) : null}
                   </td>
                   <td className={`${TD} text-right`}>

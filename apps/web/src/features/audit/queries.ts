@@ -2,7 +2,14 @@ import { AuditEntrySchema, pageOf } from '@gapal/shared';
 import { infiniteQueryOptions } from '@tanstack/react-query';
 import { apiRequest } from '../../lib/api-client.ts';
 
-export type AuditFilter = { user_id?: string; entity?: string; entity_id?: string; action?: string; from?: string; to?: string };
+export type AuditFilter = {
+  user_id?: string;
+  entity?: string;
+  entity_id?: string;
+  action?: string;
+  from?: string;
+  to?: string;
+};
 
 const AuditPageSchema = pageOf(AuditEntrySchema);
 

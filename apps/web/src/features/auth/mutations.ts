@@ -9,7 +9,12 @@ export function useLogin() {
   return useMutation({
     mutationFn: async (input: { username: string; password: string }) => {
       const body = validated(LoginInputSchema, input);
-      return apiRequest('/api/auth/login/', { method: 'POST', body, schema: TokenPairSchema, anonymous: true });
+      return apiRequest('/api/auth/login/', {
+        method: 'POST',
+        body,
+        schema: TokenPairSchema,
+        anonymous: true,
+      });
     },
     onSuccess: (pair) => {
       queryClient.clear();

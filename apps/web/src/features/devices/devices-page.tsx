@@ -35,12 +35,23 @@ function DeviceDialog({ device, onClose }: { device: Device; onClose: () => void
       onSubmit={() =>
         update.mutate(
           { id: device.id, input: { name, site_id: siteId, user_id: userId || null } },
-          { onSuccess: () => (toast(t('common.saved')), onClose()) },
+          {
+            onSuccess: () => {
+              toast(t('common.saved'));
+              onClose();
+            },
+          },
         )
       }
     >
       <FormError error={update.error} />
-      <TextField label={t('devices.name')} name="name" value={name} onChange={(e) => setName(e.target.value)} error={fieldError(update.error, 'name')} />
+      <TextField
+        label={t('devices.name')}
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fieldError(update.error, 'name')}
+      />
       <SelectField
         label={t('devices.site')}
         name="site_id"
@@ -57,7 +68,10 @@ function DeviceDialog({ device, onClose }: { device: Device; onClose: () => void
         error={fieldError(update.error, 'user_id')}
         options={[
           { value: '', label: t('devices.unassigned') },
-          ...(users.data ?? []).map((user) => ({ value: user.id, label: `${user.full_name} (${user.username})` })),
+          ...(users.data ?? []).map((user) => ({
+            value: user.id,
+            label: `${user.full_name} (${user.username})`,
+          })),
         ]}
       />
     </Dialog>
@@ -99,7 +113,9 @@ export function DevicesPage() {
               aria-label={t('common.status')}
               className={inputClass('w-44')}
               value={filter.is_revoked ?? ''}
-              onChange={(e) => setFilter({ ...filter, is_revoked: e.target.value as DeviceFilter['is_revoked'] })}
+              onChange={(e) =>
+                setFilter({ ...filter, is_revoked: e.target.value as DeviceFilter['is_revoked'] })
+              }
             >
               <option value="">{`${t('common.status')} : ${t('common.all').toLowerCase()}`}</option>
               <option value="false">{t('devices.in_service')}</option>
@@ -136,7 +152,9 @@ export function DevicesPage() {
                   <code className="text-xs text-slate-600">{device.serial}</code>
                 </td>
                 <td className={TD}>{siteNames.get(device.site_id) ?? '…'}</td>
-                <td className={TD}>{device.user_id ? (userNames.get(device.user_id) ?? '…') : t('devices.unassigned')}</td>
+                <td className={TD}>
+                  {device.user_id ? (userNames.get(device.user_id) ?? '…') : t('devices.unassigned')}
+                </td>
                 <td className={TD}>{formatDateTime(device.last_seen_at)}</td>
                 <td className={TD}>
                   {device.is_revoked ? (
@@ -150,7 +168,12 @@ export function DevicesPage() {
                   )}
                 </td>
                 <td className={`${TD} text-right`}>
-                  <Button size="sm" variant="ghost" onClick={() => setEditing(device)} aria-label={`${t('common.edit')} ${device.name}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setEditing(device)}
+                    aria-label={`${t('common.edit')} ${device.name}`}
+                  >
                     {t('common.edit')}
                   </Button>
                   {device.is_revoked ? null : (

@@ -20,7 +20,8 @@ export function useUpdateDevice() {
 export function useRevokeDevice() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (id: string) => apiRequest(`/api/devices/${id}/revoke/`, { method: 'POST', schema: DeviceSchema }),
+    mutationFn: (id: string) =>
+      apiRequest(`/api/devices/${id}/revoke/`, { method: 'POST', schema: DeviceSchema }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: deviceKeys.all }),
   });
 }

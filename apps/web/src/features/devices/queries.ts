@@ -13,6 +13,7 @@ export const deviceKeys = {
 export const devicesQuery = (filter: DeviceFilter = {}) =>
   queryOptions({
     queryKey: deviceKeys.list(filter),
-    queryFn: ({ signal }) => apiRequest('/api/devices/', { query: filter, schema: z.array(DeviceSchema), signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/devices/', { query: filter, schema: z.array(DeviceSchema), signal }),
     placeholderData: keepPreviousData,
   });

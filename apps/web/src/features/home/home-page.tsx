@@ -5,5 +5,10 @@ import { useSession } from '../../lib/session.ts';
 export function HomePage() {
   const { t } = useI18n();
   const session = useSession();
-  return <PageHeader title={t('home.greeting', { name: session?.user.full_name ?? '' })} subtitle={t('home.title')} />;
+  return (
+    <PageHeader
+      title={t('home.greeting', { name: session?.user.full_name ?? '' })}
+      subtitle={t('home.title')}
+    />
+  );
 }

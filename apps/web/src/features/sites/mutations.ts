@@ -14,7 +14,11 @@ export function useCreateSite() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: CreateSiteInput) =>
-      apiRequest('/api/sites/', { method: 'POST', body: validated(CreateSiteInputSchema, input), schema: SiteSchema }),
+      apiRequest('/api/sites/', {
+        method: 'POST',
+        body: validated(CreateSiteInputSchema, input),
+        schema: SiteSchema,
+      }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: siteKeys.all }),
   });
 }

@@ -27,7 +27,12 @@ function SiteDialog({ site, onClose }: { site: Site | null; onClose: () => void 
   const [code, setCode] = useState(site?.code ?? '');
   const [address, setAddress] = useState(site?.address ?? '');
   const submit = () => {
-    const done = { onSuccess: () => (toast(site ? t('common.saved') : t('sites.created', { name })), onClose()) };
+    const done = {
+      onSuccess: () => {
+        toast(site ? t('common.saved') : t('sites.created', { name }));
+        onClose();
+      },
+    };
     if (site) update.mutate({ id: site.id, input: { name, address: blankToNull(address) } }, done);
     else create.mutate({ name, code: code.trim().toUpperCase(), address: blankToNull(address) }, done);
   };
@@ -41,7 +46,13 @@ function SiteDialog({ site, onClose }: { site: Site | null; onClose: () => void 
       submitLabel={site ? t('common.save') : t('common.create')}
     >
       <FormError error={mutation.error} />
-      <TextField label={t('sites.name')} name="name" value={name} onChange={(e) => setName(e.target.value)} error={fieldError(mutation.error, 'name')} />
+      <TextField
+        label={t('sites.name')}
+        name="name"
+        value={name}
+        onChange={(e) => setName(e.target.value)}
+        error={fieldError(mutation.error, 'name')}
+      />
       <TextField
         label={t('sites.code')}
         name="code"
@@ -51,7 +62,13 @@ function SiteDialog({ site, onClose }: { site: Site | null; onClose: () => void 
         error={fieldError(mutation.error, 'code')}
         hint={t('sites.code_hint')}
       />
-      <TextField label={t('sites.address')} name="address" value={address} onChange={(e) => setAddress(e.target.value)} error={fieldError(mutation.error, 'address')} />
+      <TextField
+        label={t('sites.address')}
+        name="address"
+        value={address}
+        onChange={(e) => setAddress(e.target.value)}
+        error={fieldError(mutation.error, 'address')}
+      />
     </Dialog>
   );
 }
@@ -67,7 +84,11 @@ export function SitesPage() {
         title={t('sites.title')}
         subtitle={t('sites.subtitle')}
         actions={
-          <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setEditing('new')}>
+          <Button
+            variant="primary"
+            icon={<Icon name="plus" className="size-4" />}
+            onClick={() => setEditing('new')}
+          >
             {t('sites.new')}
           </Button>
         }
@@ -107,7 +128,12 @@ export function SitesPage() {
                 </td>
                 <td className={TD}>{formatDate(site.created_at)}</td>
                 <td className={`${TD} text-right`}>
-                  <Button size="sm" variant="ghost" onClick={() => setEditing(site)} aria-label={`${t('common.edit')} ${site.name}`}>
+                  <Button
+                    size="sm"
+                    variant="ghost"
+                    onClick={() => setEditing(site)}
+                    aria-label={`${t('common.edit')} ${site.name}`}
+                  >
                     {t('common.edit')}
                   </Button>
                   <Button
@@ -116,7 +142,10 @@ export function SitesPage() {
                     onClick={() =>
                       update.mutate(
                         { id: site.id, input: { is_active: !site.is_active } },
-                        { onSuccess: () => toast(t('common.saved')), onError: (error) => toast(error.message, 'error') },
+                        {
+                          onSuccess: () => toast(t('common.saved')),
+                          onError: (error) => toast(error.message, 'error'),
+                        },
                       )
                     }
                   >
@@ -128,7 +157,9 @@ export function SitesPage() {
           )}
         </tbody>
       </TableCard>
-      {editing ? <SiteDialog site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <SiteDialog site={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
     </>
   );
 }

@@ -20,7 +20,11 @@ export function useCreateUser() {
   const onSuccess = useInvalidateUsers();
   return useMutation({
     mutationFn: (input: CreateUserInput) =>
-      apiRequest('/api/users/', { method: 'POST', body: validated(CreateUserInputSchema, input), schema: UserSchema }),
+      apiRequest('/api/users/', {
+        method: 'POST',
+        body: validated(CreateUserInputSchema, input),
+        schema: UserSchema,
+      }),
     onSuccess,
   });
 }

@@ -3,7 +3,12 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiRequest } from '../../lib/api-client.ts';
 
-export type UserFilter = { role?: Role | ''; site_id?: string; is_active?: 'true' | 'false' | ''; search?: string };
+export type UserFilter = {
+  role?: Role | '';
+  site_id?: string;
+  is_active?: 'true' | 'false' | '';
+  search?: string;
+};
 
 export const userKeys = {
   all: ['users'] as const,
@@ -14,6 +19,7 @@ export const userKeys = {
 export const usersQuery = (filter: UserFilter = {}) =>
   queryOptions({
     queryKey: userKeys.list(filter),
-    queryFn: ({ signal }) => apiRequest('/api/users/', { query: filter, schema: z.array(UserSchema), signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/users/', { query: filter, schema: z.array(UserSchema), signal }),
     placeholderData: keepPreviousData,
   });

@@ -30,7 +30,10 @@ export function UsersPage() {
   const filter: UserFilter = { search: debouncedSearch || undefined, role, is_active: isActive };
   const users = useQuery(usersQuery(filter));
   const sites = useQuery(sitesQuery());
-  const siteNames = useMemo(() => new Map((sites.data ?? []).map((site) => [site.id, site.name])), [sites.data]);
+  const siteNames = useMemo(
+    () => new Map((sites.data ?? []).map((site) => [site.id, site.name])),
+    [sites.data],
+  );
 
   const [editing, setEditing] = useState<User | 'new' | null>(null);
   const [resetting, setResetting] = useState<User | null>(null);
@@ -44,7 +47,11 @@ export function UsersPage() {
         title={t('users.title')}
         subtitle={t('users.subtitle')}
         actions={
-          <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setEditing('new')}>
+          <Button
+            variant="primary"
+            icon={<Icon name="plus" className="size-4" />}
+            onClick={() => setEditing('new')}
+          >
             {t('users.new')}
           </Button>
         }
@@ -53,12 +60,15 @@ export function UsersPage() {
         toolbar={
           <div className="flex flex-wrap gap-2">
             <div className="relative w-64">
-              <Icon name="search" className="pointer-events-none absolute top-2 left-2.5 size-4 text-slate-400" />
+              <Icon
+                name="search"
+                className="pointer-events-none absolute top-2 left-2.5 size-4 text-slate-400"
+              />
               <input
                 type="search"
                 aria-label={t('common.search')}
                 placeholder={t('users.search_placeholder')}
-                className={inputClass('pl-8')}
+                className={inputClass('w-full pl-8')}
                 value={search}
                 onChange={(event) => setSearch(event.target.value)}
               />
@@ -119,9 +129,13 @@ export function UsersPage() {
                 <td className={TD}>
                   <RoleBadge role={user.role} />
                 </td>
-                <td className={TD}>{user.site_id ? (siteNames.get(user.site_id) ?? '…') : t('users.no_site')}</td>
+                <td className={TD}>
+                  {user.site_id ? (siteNames.get(user.site_id) ?? '…') : t('users.no_site')}
+                </td>
                 <td className={TD}>{user.phone ?? t('common.none')}</td>
-                <td className={TD}>{user.last_login_at ? formatDateTime(user.last_login_at) : t('users.never')}</td>
+                <td className={TD}>
+                  {user.last_login_at ? formatDateTime(user.last_login_at) : t('users.never')}
+                </td>
                 <td className={TD}>
                   {user.is_active ? (
                     <Badge tone="green" dot>
@@ -135,7 +149,12 @@ export function UsersPage() {
                 </td>
                 <td className={`${TD} text-right`}>
                   <div className="flex justify-end gap-1">
-                    <Button size="sm" variant="ghost" onClick={() => setEditing(user)} aria-label={`${t('common.edit')} ${user.full_name}`}>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => setEditing(user)}
+                      aria-label={`${t('common.edit')} ${user.full_name}`}
+                    >
                       {t('common.edit')}
                     </Button>
                     <Button
@@ -164,7 +183,10 @@ export function UsersPage() {
                         onClick={() =>
                           update.mutate(
                             { id: user.id, input: { is_active: true } },
-                            { onSuccess: () => toast(t('common.saved')), onError: (error) => toast(error.message, 'error') },
+                            {
+                              onSuccess: () => toast(t('common.saved')),
+                              onError: (error) => toast(error.message, 'error'),
+                            },
                           )
                         }
                       >

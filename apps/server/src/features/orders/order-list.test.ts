@@ -1,0 +1,189 @@
+import { inArray, sql } from 'drizzle-orm';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createSite, signedInUser } from '../../../test/factories.ts';
+import { api, useTestApp } from '../../../test/harness.ts';
+import { orders } from '../../db/schema.ts';
+import { createOrderAs, createProduct, isoDay } from './test-helpers.ts';
+
+type Summary = {
+  id: string;
+  priority: string;
+  total_amount: number;
+  delivery_date: string | null;
+  created_at: string;
+  delivery_status: string;
+  created_by: string;
+  client_name: string;
+  number: string;
+};
+
+describe('order list', () => {
+  const t = useTestApp();
+  const ctx = {} as {
+    siteId: string;
+    vendorA: { token: string; user: { id: string } };
+    vendorB: { token: string; user: { id: string } };
+    manager: { token: string };
+    admin: { token: string };
+    ids: string[];
+  };
+
+  beforeAll(async () => {
+    const site = await createSite(t);
+    ctx.siteId = site.id;
+    ctx.vendorA = await signedInUser(t, 'vendeur', { siteId: site.id });
+    ctx.vendorB = await signedInUser(t, 'vendeur', { siteId: site.id });
+    ctx.manager = await signedInUser(t, 'gestionnaire_commandes', { siteId: site.id });
+    ctx.admin = await signedInUser(t, 'admin', { siteId: null });
+    const product = await createProduct(t, { unitPrice: 100 });
+    const priorities = ['basse', 'moyenne', 'haute'];
+    ctx.ids = [];
+    for (let i = 0; i < 13; i += 1) {
+      const token = i % 3 === 0 ? ctx.vendorB.token : ctx.vendorA.token;
+      const order = await createOrderAs(t, token, [product.id], {
+        client_name: i === 4 ? 'Mariam Zongo' : `Client ${i}`,
+        client_phone: i === 5 ? '+226 76 99 88 77' : '70000000',
+        priority: priorities[i % 3],
+        delivery_date: i % 4 === 0 ? null : isoDay(1 + (i % 5)),
+        items: [{ product_id: product.id, quantity: 1 + ((i * 7) % 5) }],
+      });
+      ctx.ids.push(order.id);
+    }
+    // Same creation instant (to the microsecond) for several rows: ties must page by id.
+    await t.db
+      .update(orders)
+      .set({ createdAt: sql`'2030-01-01 10:00:00.123456+00'::timestamptz` })
+      .where(inArray(orders.id, ctx.ids.slice(2, 7)));
+    const manager = ctx.manager.token;
+    for (const id of ctx.ids.slice(0, 3)) {
+      await api(t, 'PATCH', `/api/orders/${id}/status/`, {
+        token: manager,
+        body: { status: 'en_preparation' },
+      });
+    }
+    await api(t, 'PATCH', `/api/orders/${ctx.ids[3]}/payment/`, {
+      token: manager,
+      body: { amount: 50, method: 'especes' },
+    });
+  });
+
+  async function allPages(token: string, query: string, limit = 4): Promise<Summary[]> {
+    const seen: Summary[] = [];
+    let cursor: string | null = null;
+    for (let guard = 0; guard < 50; guard += 1) {
+      const url: string = `/api/orders/?${query}&limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`;
+      const response = await api(t, 'GET', url, { token });
+      expect(response.status, url).toBe(200);
+      seen.push(...response.body.items);
+      cursor = response.body.next_cursor;
+      if (!cursor) return seen;
+    }
+    throw new Error('pagination did not end');
+  }
+
+  const PRIORITY_RANK: Record<string, number> = { basse: 0, moyenne: 1, haute: 2 };
+  const keyOf: Record<string, (o: Summary) => string | number> = {
+    created_at: (o) => o.created_at,
+    delivery_date: (o) => o.delivery_date ?? '9999-12-31',
+    priority: (o) => PRIORITY_RANK[o.priority]!,
+    total_amount: (o) => o.total_amount,
+    delivery_status: (o) =>
+      ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'].indexOf(o.delivery_status),
+  };
+
+  for (const sort of Object.keys(keyOf)) {
+    for (const direction of ['asc', 'desc']) {
+      it(`pages through every order exactly once sorted by ${sort} ${direction}`, async () => {
+        const rows = await allPages(
+          ctx.manager.token,
+          `site_id=${ctx.siteId}&sort=${sort}&direction=${direction}`,
+        );
+        expect(rows.map((r) => r.id).sort()).toEqual([...ctx.ids].sort());
+        const sign = direction === 'asc' ? 1 : -1;
+        for (let i = 1; i < rows.length; i += 1) {
+          const a = keyOf[sort]!(rows[i - 1]!);
+          const b = keyOf[sort]!(rows[i]!);
+          if (a !== b) expect((a < b ? -1 : 1) * sign, `${sort} ${direction} at ${i}`).toBe(-1);
+          else expect((rows[i - 1]!.id < rows[i]!.id ? -1 : 1) * sign).toBe(-1);
+        }
+      });
+    }
+  }
+
+  it('shows vendors their own orders only, managers their site, admin all', async () => {
+    const mine = await allPages(ctx.vendorA.token, 'sort=created_at', 200);
+    expect(mine.length).toBe(8);
+    expect(mine.every((o) => o.created_by === ctx.vendorA.user.id)).toBe(true);
+    // A vendor filtering on another vendor still sees only their own (none).
+    const other = await api(t, 'GET', `/api/orders/?created_by=${ctx.vendorB.user.id}`, {
+      token: ctx.vendorA.token,
+    });
+    expect(other.body.items).toEqual([]);
+    const siteRows = await allPages(ctx.manager.token, 'sort=created_at', 200);
+    expect(siteRows.length).toBe(13);
+    const foreign = await signedInUser(t, 'gestionnaire_commandes');
+    const foreignRows = await api(t, 'GET', '/api/orders/', { token: foreign.token });
+    expect(foreignRows.body.items.some((o: Summary) => ctx.ids.includes(o.id))).toBe(false);
+    const asked = await api(t, 'GET', `/api/orders/?site_id=${ctx.siteId}`, { token: foreign.token });
+    expect(asked.status).toBe(404);
+    const adminRows = await api(t, 'GET', `/api/orders/?site_id=${ctx.siteId}&limit=200`, {
+      token: ctx.admin.token,
+    });
+    expect(adminRows.body.items).toHaveLength(13);
+  });
+
+  it('filters and counts', async () => {
+    const token = ctx.manager.token;
+    const check = async (query: string, expected: number) => {
+      const list = await allPages(token, query, 200);
+      const count = await api(t, 'GET', `/api/orders/count/?${query}`, { token });
+      expect(list.length, query).toBe(expected);
+      expect(count.body.count, query).toBe(expected);
+      return list;
+    };
+    await check('delivery_status=en_preparation', 3);
+    await check('delivery_status=nouvelle', 10);
+    await check('payment_status=partielle', 1);
+    await check('priority=haute', 4);
+    await check(`created_by=${ctx.vendorB.user.id}`, 5);
+    const named = await check('search=zongo', 1);
+    expect(named[0]!.client_name).toBe('Mariam Zongo');
+    await check('search=99%2088', 1);
+    const byNumber = await allPages(token, 'sort=created_at', 200);
+    await check(`search=${byNumber[0]!.number}`, 1);
+    await check(
+      `delivery_from=${isoDay(2)}&delivery_to=${isoDay(3)}`,
+      byNumber.filter((o) => o.delivery_date && o.delivery_date >= isoDay(2) && o.delivery_date <= isoDay(3))
+        .length,
+    );
+    await check('from=2030-01-01&to=2030-01-01', 5);
+    await check('from=2031-01-01', 0);
+    await check('search=%25', 0);
+  });
+
+  it('refuses bad filters with a 400', async () => {
+    const token = ctx.manager.token;
+    for (const query of [
+      'delivery_status=perdue',
+      'limit=201',
+      'limit=0',
+      'sort=client_phone',
+      'cursor=not-a-cursor',
+      'from=2026-02-10&to=2026-02-01',
+      'delivery_from=2026-02-10&delivery_to=2026-02-01',
+      'unknown=1',
+    ]) {
+      const response = await api(t, 'GET', `/api/orders/?${query}`, { token });
+      expect(response.status, query).toBe(400);
+      expect(response.body.error.code).toBe('validation_error');
+    }
+    const page = await api(t, 'GET', '/api/orders/?limit=2&sort=total_amount', { token });
+    const mismatched = await api(
+      t,
+      'GET',
+      `/api/orders/?limit=2&sort=priority&cursor=${page.body.next_cursor}`,
+      { token },
+    );
+    expect(mismatched.status).toBe(400);
+  });
+});

@@ -1,0 +1,92 @@
+import type { DeliveryStatus, PaymentMethod, PaymentStatus } from '@gapal/shared';
+
+/** What people call the currency: XOF and XAF are both said "FCFA". */
+export function currencyLabel(code: string): string {
+  return code === 'XOF' || code === 'XAF' ? 'FCFA' : code;
+}
+
+/** `12 500`: groups of three with a plain space (PDF standard fonts have no narrow space). */
+export function formatNumber(value: number): string {
+  const sign = value < 0 ? '-' : '';
+  return sign + Math.abs(Math.round(value)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+}
+
+export function formatAmount(value: number, currency: string): string {
+  return `${formatNumber(value)} ${currency}`;
+}
+
+/** `2026-11-21` → `21/11/2026`. */
+export function formatDate(isoDate: string): string {
+  const [year, month, day] = isoDate.split('-');
+  return `${day}/${month}/${year}`;
+}
+
+const partFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** Calendar date and clock time of an instant in the business time zone. */
+export function localParts(instant: Date, timeZone: string): { date: string; time: string } {
+  let format = partFormats.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    partFormats.set(timeZone, format);
+  }
+  const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
+  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}` };
+}
+
+/** `21/11/2026 14:05` in the business time zone. */
+export function formatDateTime(instant: Date, timeZone: string): string {
+  const { date, time } = localParts(instant, timeZone);
+  return `${formatDate(date)} ${time.slice(0, 5)}`;
+}
+
+/** `2026-11-21 14:05:09`: sortable, and read as a date by every spreadsheet whatever its locale. */
+export function csvDateTime(instant: Date | null, timeZone: string): string {
+  if (!instant) return '';
+  const { date, time } = localParts(instant, timeZone);
+  return `${date} ${time}`;
+}
+
+/**
+ * Spreadsheet cells have no time zone: the instant is shifted so that its UTC fields are the
+ * business wall-clock time, which is what the reader expects to see.
+ */
+export function wallClock(instant: Date, timeZone: string): Date {
+  const { date, time } = localParts(instant, timeZone);
+  return new Date(`${date}T${time}Z`);
+}
+
+/** An ISO calendar date as a spreadsheet date (midnight UTC, shown without time). */
+export function calendarDate(isoDate: string): Date {
+  return new Date(`${isoDate}T00:00:00Z`);
+}
+
+export const DELIVERY_STATUS_LABELS: Record<DeliveryStatus, string> = {
+  nouvelle: 'Nouvelle',
+  en_preparation: 'En préparation',
+  en_cours: 'En cours',
+  livree: 'Livrée',
+  annulee: 'Annulée',
+};
+
+export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
+  non_payee: 'Non payée',
+  partielle: 'Partielle',
+  payee: 'Payée',
+};
+
+export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
+  especes: 'Espèces',
+  orange_money: 'Orange Money',
+  moov_money: 'Moov Money',
+  autre: 'Autre',
+};

@@ -1,0 +1,157 @@
+import type { SyncCategory, SyncOrder, SyncProduct, SyncStream } from '@gapal/shared';
+import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
+import { type Db, selectRows } from '../../db/client.ts';
+import { categories, orders } from '../../db/schema.ts';
+import { toIso } from '../../lib/dates.ts';
+import { toOrderSummary } from '../orders/order-dto.ts';
+
+/** Whose data a device pulls: its site's catalog and stock, and its orders (a vendor: only their own). */
+export type PullScope = { siteId: string; ownerId: string | null };
+
+/** A position in the change log; rows at or after it are still to be read. */
+export type LogPosition = { txid: number; id: number };
+
+export type ChangeRef = { txid: number; id: number; stream: SyncStream; entityId: string };
+
+/**
+ * The changes visible to the scope from `from`, in log order, never past the oldest transaction
+ * still running: its rows (and those of anything that commits after it) come at or after `xmin`,
+ * so a cursor handed out from this page can't be overtaken by a late commit.
+ */
+export async function selectChanges(
+  db: Db,
+  scope: PullScope,
+  from: LogPosition,
+  limit: number,
+): Promise<{ xmin: number; changes: ChangeRef[] }> {
+  const rows = await selectRows<{
+    xmin: string | number;
+    txid: string | number | null;
+    id: string | number | null;
+    stream: SyncStream | null;
+    entity_id: string | null;
+  }>(
+    db,
+    sql`WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+        SELECT snap.xmin, c.txid, c.id, c.stream, c.entity_id
+        FROM snap LEFT JOIN LATERAL (
+          SELECT c.txid, c.id, c.stream, c.entity_id FROM sync_changes c
+          WHERE (c.txid, c.id) >= (${from.txid}::bigint, ${from.id}::bigint) AND c.txid < snap.xmin
+            AND (c.stream = 'category'
+              OR (c.stream = 'product' AND (c.site_id IS NULL OR c.site_id = ${scope.siteId}::uuid))
+              OR (c.stream = 'order' AND c.site_id = ${scope.siteId}::uuid
+                  AND (${scope.ownerId}::uuid IS NULL OR c.user_id = ${scope.ownerId}::uuid)))
+          ORDER BY c.txid, c.id
+          LIMIT ${limit}
+        ) c ON true`,
+  );
+  return {
+    xmin: Number(rows[0]!.xmin),
+    changes: rows
+      .filter((row) => row.id !== null)
+      .map((row) => ({
+        txid: Number(row.txid),
+        id: Number(row.id),
+        stream: row.stream!,
+        entityId: row.entity_id!,
+      })),
+  };
+}
+
+/** The oldest running transaction now: the log position a snapshot read now is complete up to. */
+export async function currentXmin(db: Db): Promise<number> {
+  const [row] = await selectRows<{ xmin: string | number }>(
+    db,
+    sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`,
+  );
+  return Number(row!.xmin);
+}
+
+export async function selectCategories(db: Db, ids?: string[]): Promise<SyncCategory[]> {
+  const rows = await db
+    .select()
+    .from(categories)
+    .where(ids ? inArray(categories.id, ids) : undefined)
+    .orderBy(categories.name);
+  return rows.map((row) => ({
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    updated_at: toIso(row.updatedAt),
+  }));
+}
+
+/** Products with their stock at the site; with `ids`, soft-deleted ones too (they become tombstones). */
+export async function selectProducts(
+  db: Db,
+  siteId: string,
+  ids?: string[],
+): Promise<Array<SyncProduct & { deleted: boolean }>> {
+  const where = ids
+    ? sql`p.id = ANY(${`{${ids.join(',')}}`}::uuid[])`
+    : sql`p.deleted_at IS NULL`;
+  const rows = await selectRows<Omit<SyncProduct, 'stock_quantity'> & { stock_quantity: number | string; deleted: boolean }>(
+    db,
+    sql`SELECT p.id, p.name, p.category_id, p.unit, p.unit_price, p.barcode, p.min_stock_level, p.is_active,
+          p.deleted_at IS NOT NULL AS deleted,
+          coalesce(s.quantity, 0) AS stock_quantity,
+          (SELECT min(l.expiry_date)::text FROM lots l
+            WHERE l.product_id = p.id AND l.site_id = ${siteId}::uuid AND l.quantity > 0) AS nearest_expiry,
+          to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at
+        FROM products p
+        LEFT JOIN stock_levels s ON s.product_id = p.id AND s.site_id = ${siteId}::uuid
+        WHERE ${where}
+        ORDER BY p.name, p.id`,
+  );
+  return rows.map((row) => ({ ...row, stock_quantity: Number(row.stock_quantity) }));
+}
+
+/**
+ * The scope's orders: by id for a page of changes, or for a first sync every open order and
+ * those that changed in the last `recentDays` days (older closed ones are history, not work).
+ */
+export async function selectOrders(
+  db: Db,
+  scope: PullScope,
+  filter: { ids: string[] } | { recentDays: number },
+): Promise<SyncOrder[]> {
+  const conditions: (SQL | undefined)[] = [
+    eq(orders.siteId, scope.siteId),
+    scope.ownerId ? eq(orders.createdBy, scope.ownerId) : undefined,
+  ];
+  if ('ids' in filter) conditions.push(inArray(orders.id, filter.ids));
+  else {
+    conditions.push(
+      or(
+        notInArray(orders.deliveryStatus, ['livree', 'annulee']),
+        sql`${orders.updatedAt} > now() - make_interval(days => ${filter.recentDays})`,
+      ),
+    );
+  }
+  const rows = await db
+    .select({
+      order: orders,
+      items: sql<SyncOrder['items'] | string>`coalesce((
+        SELECT json_agg(json_build_object('product_id', i.product_id, 'quantity', i.quantity,
+          'unit_price', i.unit_price, 'subtotal', i.subtotal, 'returned_quantity', i.returned_quantity)
+          ORDER BY i.id)
+        FROM order_items i WHERE i.order_id = "orders"."id"), '[]'::json)`,
+    })
+    .from(orders)
+    .where(and(...conditions))
+    .orderBy(orders.createdAt, orders.id);
+  return rows.map((row) => {
+    const { created_by_name: _name, ...summary } = toOrderSummary(row.order, null);
+    return { ...summary, items: typeof row.items === 'string' ? JSON.parse(row.items) : row.items };
+  });
+}
+
+/** Drops log rows older than the retention; cursors older than it get a reset instead. */
+export async function pruneChanges(db: Db, olderThanDays: number): Promise<number> {
+  const rows = await selectRows<{ n: number }>(
+    db,
+    sql`WITH gone AS (DELETE FROM sync_changes WHERE created_at < now() - make_interval(days => ${olderThanDays})
+        RETURNING 1) SELECT count(*)::int AS n FROM gone`,
+  );
+  return Number(rows[0]?.n ?? 0);
+}

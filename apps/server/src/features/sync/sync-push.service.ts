@@ -1,0 +1,233 @@
+import {
+  SYNC_MIN_SCHEMA_VERSION,
+  SYNC_SCHEMA_VERSION,
+  type SyncMutation,
+  type SyncMutationResult,
+  type SyncPushInput,
+  type SyncPushResponse,
+} from '@gapal/shared';
+import type { Db } from '../../db/client.ts';
+import type { AppDeps } from '../../deps.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, postgresErrorCode } from '../../http/errors.ts';
+import { todayIn } from '../../lib/dates.ts';
+import { notifySyncRejected } from '../notifications/notify.ts';
+import { inTransaction } from '../notifications/outbox.ts';
+import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
+import { syncDevice, withTemporaryFailures } from './sync-device.ts';
+import { createOrderFast, type PricedLine } from './sync-fast-create.repo.ts';
+import {
+  applyMutation,
+  currentOrderOf,
+  type MutationContext,
+  parseArgs,
+  rejectionReason,
+  SyncRejection,
+} from './sync-mutations.ts';
+import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
+
+/** 426 for a client too old to speak this protocol, 400 for one from the future. */
+export function assertSchemaVersion(version: unknown): void {
+  if (typeof version !== 'number') return; // the body schema reports it
+  if (version < SYNC_MIN_SCHEMA_VERSION) {
+    throw new AppError(
+      'upgrade_required',
+      'Cette version de l’application est trop ancienne pour se synchroniser : mettez-la à jour',
+      { schema_version: version, min_schema_version: SYNC_MIN_SCHEMA_VERSION },
+    );
+  }
+  if (version > SYNC_SCHEMA_VERSION) {
+    throw new AppError('validation_error', 'Version du protocole de synchronisation inconnue', {
+      fields: [{ field: 'schema_version', message: `au plus ${SYNC_SCHEMA_VERSION}` }],
+    });
+  }
+}
+
+type Outcome = SyncMutationResult | { gap: number };
+
+/**
+ * Applies a batch in order, each mutation in its own transaction. A gap in the sequence stops
+ * the batch (the rest is `skipped`); a rejection is stored and the sequence moves on.
+ */
+export async function pushMutations(deps: AppDeps, actor: Actor, input: SyncPushInput): Promise<SyncPushResponse> {
+  assertSchemaVersion(input.schema_version);
+  const device = await syncDevice(deps.db, actor, input.device_id);
+  const context: MutationContext = {
+    actor: { ...actor, deviceId: device.id },
+    deviceSiteId: device.siteId,
+    timeZone: deps.config.timeZone,
+  };
+  const prices = await pricesOf(deps.db, input.mutations);
+  const day = todayIn(deps.config.timeZone);
+
+  const results: SyncMutationResult[] = [];
+  let stopped: SyncPushResponse['stopped'] = null;
+  for (const mutation of input.mutations) {
+    if (stopped) {
+      results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
+      continue;
+    }
+    const outcome = await withTemporaryFailures(async () => {
+      const fast = await tryFastCreate(deps.db, context, mutation, prices, day);
+      return fast ?? processMutation(deps.db, context, device.id, mutation);
+    });
+    if ('gap' in outcome) {
+      stopped = { reason: 'seq_gap', expected_seq: outcome.gap };
+      results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
+      continue;
+    }
+    results.push(outcome);
+  }
+
+  await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
+  const counts = await stockAlertCounts(deps.db, device.siteId);
+  const after = await findDevice(deps.db, device.id);
+  return {
+    device_id: device.id,
+    results,
+    last_seq: after?.lastSeq ?? device.lastSeq,
+    stopped,
+    stats: {
+      sent: input.mutations.length,
+      applied: results.filter((result) => result.status === 'applied').length,
+      duplicates: results.filter((result) => result.status === 'duplicate').length,
+      rejected: results.filter((result) => result.status === 'rejected').length,
+      ...counts,
+      stock_alert: counts.low_stock_count + counts.out_of_stock_count > 0,
+    },
+  };
+}
+
+// Rejections that are not stored (they concern a sequence or an id, not the order) don't advance.
+const UNSTORED_REASONS = new Set(['seq_out_of_order', 'mutation_id_conflict']);
+const isStored = (result: SyncMutationResult) => !UNSTORED_REASONS.has(result.reason?.code ?? '');
+
+/** The general path: lock the device, sort out duplicates and gaps, apply in a savepoint. */
+async function processMutation(
+  db: Db,
+  context: MutationContext,
+  deviceId: string,
+  mutation: SyncMutation,
+): Promise<Outcome> {
+  return db.transaction(async (tx) => {
+    const state = await lockDeviceForMutation(tx, deviceId, mutation.id);
+    if (!state || state.revoked) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
+    const { id, seq } = mutation;
+    if (state.existing) {
+      if (state.existing.deviceId !== deviceId) {
+        return rejected(mutation, {
+          code: 'mutation_id_conflict',
+          message: 'Cet identifiant de mutation est déjà utilisé par un autre appareil',
+        });
+      }
+      const { status: _status, id: _id, seq: storedSeq, ...stored } = state.existing.result;
+      return { ...stored, id, seq: storedSeq, status: 'duplicate', original_status: state.existing.status };
+    }
+    if (seq <= state.lastSeq) {
+      return rejected(mutation, {
+        code: 'seq_out_of_order',
+        message: `Numéro de séquence déjà dépassé (attendu : ${state.lastSeq + 1})`,
+        details: { expected_seq: state.lastSeq + 1 },
+      });
+    }
+    if (seq > state.lastSeq + 1) return { gap: state.lastSeq + 1 };
+
+    let result: SyncMutationResult;
+    try {
+      const order = await tx.transaction((savepoint) => applyMutation(savepoint, context, mutation));
+      result = { id, seq, status: 'applied', order };
+    } catch (error) {
+      const reason = rejectionReason(error);
+      if (!reason) throw error;
+      result = { ...rejected(mutation, reason), current: await currentOrderOf(tx, context.actor, mutation) };
+    }
+    await storeMutation(tx, deviceId, mutation, result);
+    return result;
+  });
+}
+
+function rejected(mutation: SyncMutation, reason: SyncMutationResult['reason']): SyncMutationResult {
+  return { id: mutation.id, seq: mutation.seq, status: 'rejected', reason };
+}
+
+/** Product prices for every order creation of the batch, read once (prices are frozen at creation). */
+async function pricesOf(db: Db, mutations: SyncMutation[]): Promise<Map<string, ProductRef>> {
+  const ids = new Set<string>();
+  for (const mutation of mutations) {
+    if (mutation.name !== 'create_order') continue;
+    const items = (mutation.args as { items?: unknown } | null)?.items;
+    if (!Array.isArray(items)) continue;
+    for (const item of items) {
+      const id = (item as { product_id?: unknown } | null)?.product_id;
+      if (typeof id === 'string' && /^[0-9a-f-]{36}$/i.test(id)) ids.add(id);
+    }
+  }
+  return ids.size > 0 ? findProducts(db, [...ids]) : new Map();
+}
+
+/**
+ * The one-statement path for a plain order creation by a vendor or manager of the device's site.
+ * Returns undefined whenever the general path must decide (duplicates, gaps, refusals, direct sales).
+ */
+async function tryFastCreate(
+  db: Db,
+  context: MutationContext,
+  mutation: SyncMutation,
+  prices: Map<string, ProductRef>,
+  day: string,
+): Promise<SyncMutationResult | undefined> {
+  if (mutation.name !== 'create_order' || context.actor.role === 'admin') return undefined;
+  let args: ReturnType<typeof parseArgs<'create_order'>>;
+  try {
+    args = parseArgs('create_order', mutation.args);
+  } catch (error) {
+    if (error instanceof SyncRejection) return undefined;
+    throw error;
+  }
+  if (args.direct_sale || (args.delivery_date && args.delivery_date < day)) return undefined;
+  const lines: PricedLine[] = [];
+  for (const item of args.items) {
+    const product = prices.get(item.product_id);
+    if (!product?.isActive) return undefined;
+    lines.push({ productId: item.product_id, quantity: item.quantity, unitPrice: product.unitPrice });
+  }
+  try {
+    return await createOrderFast(db, context.actor, {
+      deviceId: context.actor.deviceId!,
+      siteId: context.deviceSiteId,
+      day,
+      mutation,
+      args,
+      lines,
+    });
+  } catch (error) {
+    if (postgresErrorCode(error) === '23505') return undefined;
+    throw error;
+  }
+}
+
+/** One notification per push for the mutations refused this time (not for replays of old refusals). */
+async function notifyRejections(
+  deps: AppDeps,
+  actor: Actor,
+  siteId: string,
+  mutations: SyncMutation[],
+  results: SyncMutationResult[],
+): Promise<void> {
+  const refused = results.filter((result) => result.status === 'rejected' && isStored(result));
+  if (refused.length === 0) return;
+  const names = new Map(mutations.map((mutation) => [mutation.id, mutation.name]));
+  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
+    notifySyncRejected(tx, outbox, {
+      userId: actor.userId,
+      siteId,
+      deviceId: actor.deviceId,
+      rejected: refused.map((result) => ({
+        mutationId: result.id,
+        type: names.get(result.id) ?? 'inconnue',
+        reason: result.reason?.message ?? 'refusée',
+        orderId: result.current?.id ?? null,
+      })),
+    }),
+  );
+}

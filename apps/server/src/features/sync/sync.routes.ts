@@ -1,0 +1,53 @@
+import compress from '@fastify/compress';
+import {
+  SyncPullQuerySchema,
+  SyncPullResponseSchema,
+  SyncPushInputSchema,
+  SyncPushResponseSchema,
+} from '@gapal/shared';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import type { AppDeps } from '../../deps.ts';
+import { actorOf } from '../../http/auth.ts';
+import { pullChanges } from './sync-pull.service.ts';
+import { assertSchemaVersion, pushMutations } from './sync-push.service.ts';
+
+/** Registered under `/api`: `/sync/push/`, its old name `/orders/sync/`, and `/sync/pull/`. */
+export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
+  return async (app) => {
+    // Only these routes: a first sync is one big answer over 2G, and phones may gzip their pushes.
+    await app.register(compress, { global: true, threshold: 1024 });
+    const tags = ['sync'];
+    const config = { access: 'sync.use' } as const;
+
+    const pushOptions = {
+      config,
+      // A client too old gets a clear 426 before its body is held against today's schema.
+      preValidation: async (request: { body: unknown }) => {
+        assertSchemaVersion((request.body as { schema_version?: unknown } | null)?.schema_version);
+      },
+      schema: {
+        tags,
+        summary: 'Push offline mutations; each applied exactly once',
+        body: SyncPushInputSchema,
+        response: { 200: SyncPushResponseSchema },
+      },
+    };
+    for (const url of ['/sync/push/', '/orders/sync/']) {
+      app.post(url, pushOptions, async (request) => pushMutations(deps, actorOf(request), request.body));
+    }
+
+    app.get(
+      '/sync/pull/',
+      {
+        config,
+        schema: {
+          tags,
+          summary: 'Changes since an opaque cursor (a full snapshot without one)',
+          querystring: SyncPullQuerySchema,
+          response: { 200: SyncPullResponseSchema },
+        },
+      },
+      async (request) => pullChanges(deps.db, actorOf(request), request.query),
+    );
+  };
+}

@@ -1,0 +1,78 @@
+import {
+  type ChangeStatusInput,
+  ChangeStatusInputSchema,
+  type CreateOrderInput,
+  CreateOrderInputSchema,
+  OrderSchema,
+  type PaymentInput,
+  PaymentInputSchema,
+  type ReturnInput,
+  ReturnInputSchema,
+} from '@gapal/shared';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { apiRequest } from '../../lib/api-client.ts';
+import { validated } from '../../lib/validate.ts';
+import { orderKeys } from './queries.ts';
+
+/** Every order change makes lists, counts and the detail stale; stock may have moved too. */
+function useOrderChanged() {
+  const queryClient = useQueryClient();
+  return (order: { id: string }) => {
+    void queryClient.invalidateQueries({ queryKey: orderKeys.all });
+    void queryClient.invalidateQueries({ queryKey: ['products'] });
+    void queryClient.invalidateQueries({ queryKey: ['stock'] });
+    return order;
+  };
+}
+
+export function useCreateOrder() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: (input: CreateOrderInput) =>
+      apiRequest('/api/orders/', {
+        method: 'POST',
+        body: validated(CreateOrderInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+export function useChangeStatus() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; number: string; input: ChangeStatusInput }) =>
+      apiRequest(`/api/orders/${id}/status/`, {
+        method: 'PATCH',
+        body: validated(ChangeStatusInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+export function useRecordPayment() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: PaymentInput }) =>
+      apiRequest(`/api/orders/${id}/payment/`, {
+        method: 'PATCH',
+        body: validated(PaymentInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+export function useReturnItems() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: ReturnInput }) =>
+      apiRequest(`/api/orders/${id}/return/`, {
+        method: 'POST',
+        body: validated(ReturnInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}

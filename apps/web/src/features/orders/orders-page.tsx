@@ -1,0 +1,295 @@
+import {
+  DELIVERY_STATUSES,
+  type DeliveryStatus,
+  type OrderListFilter,
+  type OrderSummary,
+  type PaymentStatus,
+  PaymentStatusSchema,
+  type Priority,
+  PrioritySchema,
+} from '@gapal/shared';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link } from 'wouter';
+import { Button } from '../../components/button.tsx';
+import { inputClass } from '../../components/form.tsx';
+import { Icon } from '../../components/icons.tsx';
+import { PageHeader } from '../../components/page.tsx';
+import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
+import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
+import { useI18n } from '../../lib/i18n.ts';
+import { useCan } from '../../lib/permissions.ts';
+import { useRealtimeInvalidation } from '../../lib/realtime.ts';
+import { useDebounced } from '../../lib/use-debounced.ts';
+import { PaymentDialog, StatusQuickAction } from './order-actions.tsx';
+import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
+import { type OrderListParams, orderCountQuery, orderKeys, ordersQuery } from './queries.ts';
+
+const PAGE_SIZE = 25;
+const SORTS: OrderListParams['sort'][] = ['created_at', 'delivery_date', 'priority', 'total_amount', 'delivery_status'];
+
+type Filters = {
+  search: string;
+  delivery_status: DeliveryStatus | '';
+  payment_status: PaymentStatus | '';
+  priority: Priority | '';
+  from: string;
+  to: string;
+};
+
+const EMPTY: Filters = { search: '', delivery_status: '', payment_status: '', priority: '', from: '', to: '' };
+
+function toApiFilter(filters: Filters, search: string): OrderListFilter {
+  return {
+    ...(search ? { search } : {}),
+    ...(filters.delivery_status ? { delivery_status: filters.delivery_status } : {}),
+    ...(filters.payment_status ? { payment_status: filters.payment_status } : {}),
+    ...(filters.priority ? { priority: filters.priority } : {}),
+    ...(filters.from ? { from: filters.from } : {}),
+    ...(filters.to ? { to: filters.to } : {}),
+  };
+}
+
+export function OrdersPage() {
+  const { t } = useI18n();
+  const canManage = useCan('orders.manage');
+  const canCreate = useCan('orders.create');
+  const [filters, setFilters] = useState<Filters>(EMPTY);
+  const [sort, setSort] = useState<OrderListParams['sort']>('created_at');
+  const [direction, setDirection] = useState<'asc' | 'desc'>('desc');
+  // Keyset pages: the cursors of the pages already seen, so "previous" goes back exactly.
+  const [cursors, setCursors] = useState<(string | undefined)[]>([undefined]);
+  const [paying, setPaying] = useState<OrderSummary | null>(null);
+  const search = useDebounced(filters.search.trim(), 300);
+  const filter = toApiFilter(filters, search);
+  const cursor = cursors.at(-1);
+  const orders = useQuery(ordersQuery({ ...filter, sort, direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }));
+  const count = useQuery(orderCountQuery(filter));
+  useRealtimeInvalidation(['notification:commande_', 'notification:paiement_', 'reconnected'], [orderKeys.all]);
+
+  const update = (patch: Partial<Filters>) => {
+    setFilters((previous) => ({ ...previous, ...patch }));
+    setCursors([undefined]);
+  };
+  const columns = canManage ? 10 : 9;
+
+  return (
+    <>
+      <PageHeader
+        title={t('orders.title')}
+        subtitle={t('orders.subtitle')}
+        actions={
+          canCreate ? (
+            <Link
+              href="/commandes/nouvelle"
+              className="inline-flex h-9 items-center gap-2 rounded-md bg-emerald-700 px-3.5 text-sm font-medium text-white shadow-sm hover:bg-emerald-800"
+            >
+              <Icon name="plus" className="size-4" />
+              {t('orders.new_title')}
+            </Link>
+          ) : null
+        }
+      />
+      <TableCard
+        toolbar={
+          <div className="flex flex-wrap items-center gap-2">
+            <div className="relative w-72">
+              <Icon name="search" className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400" />
+              <input
+                type="search"
+                aria-label={t('common.search')}
+                placeholder={t('orders.search_placeholder')}
+                className={inputClass('w-full pl-8')}
+                value={filters.search}
+                onChange={(event) => update({ search: event.target.value })}
+              />
+            </div>
+            <select
+              aria-label={t('orders.status')}
+              className={inputClass('w-44')}
+              value={filters.delivery_status}
+              onChange={(event) => update({ delivery_status: event.target.value as DeliveryStatus | '' })}
+            >
+              <option value="">{t('orders.all_statuses')}</option>
+              {DELIVERY_STATUSES.map((status) => (
+                <option key={status} value={status}>
+                  {t(`status.${status}`)}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label={t('orders.payment')}
+              className={inputClass('w-40')}
+              value={filters.payment_status}
+              onChange={(event) => update({ payment_status: event.target.value as PaymentStatus | '' })}
+            >
+              <option value="">{t('orders.all_payments')}</option>
+              {PaymentStatusSchema.options.map((status) => (
+                <option key={status} value={status}>
+                  {t(`payment.${status}`)}
+                </option>
+              ))}
+            </select>
+            <select
+              aria-label={t('orders.priority')}
+              className={inputClass('w-40')}
+              value={filters.priority}
+              onChange={(event) => update({ priority: event.target.value as Priority | '' })}
+            >
+              <option value="">{t('orders.all_priorities')}</option>
+              {PrioritySchema.options.map((priority) => (
+                <option key={priority} value={priority}>
+                  {t(`priority.${priority}`)}
+                </option>
+              ))}
+            </select>
+            <input
+              type="date"
+              aria-label={`${t('orders.period')} — ${t('common.from')}`}
+              className={inputClass('w-36')}
+              value={filters.from}
+              onChange={(event) => update({ from: event.target.value })}
+            />
+            <input
+              type="date"
+              aria-label={`${t('orders.period')} — ${t('common.to')}`}
+              className={inputClass('w-36')}
+              value={filters.to}
+              onChange={(event) => update({ to: event.target.value })}
+            />
+            <div className="ml-auto flex items-center gap-1.5">
+              <select
+                aria-label={t('orders.sort')}
+                className={inputClass('w-44')}
+                value={sort}
+                onChange={(event) => {
+                  setSort(event.target.value as OrderListParams['sort']);
+                  setCursors([undefined]);
+                }}
+              >
+                {SORTS.map((option) => (
+                  <option key={option} value={option}>
+                    {t(`orders.sort.${option}`)}
+                  </option>
+                ))}
+              </select>
+              <Button
+                variant="secondary"
+                aria-label={t(`orders.direction.${direction}`)}
+                title={t(`orders.direction.${direction}`)}
+                onClick={() => {
+                  setDirection(direction === 'desc' ? 'asc' : 'desc');
+                  setCursors([undefined]);
+                }}
+                icon={<Icon name={direction === 'desc' ? 'chevronDown' : 'chevronUp'} className="size-4" />}
+              />
+            </div>
+          </div>
+        }
+        footer={
+          <div className="flex items-center justify-between text-sm text-slate-600">
+            <span data-testid="order-count">
+              {count.data ? t('orders.count', { count: count.data.count }) : '\u00a0'}
+            </span>
+            <div className="flex gap-2">
+              <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+                {t('common.previous')}
+              </Button>
+              <Button
+                size="sm"
+                disabled={!orders.data?.next_cursor}
+                onClick={() => orders.data?.next_cursor && setCursors([...cursors, orders.data.next_cursor])}
+              >
+                {t('common.next')}
+              </Button>
+            </div>
+          </div>
+        }
+      >
+        <thead>
+          <tr>
+            <Th>{t('orders.number')}</Th>
+            <Th>{t('orders.client')}</Th>
+            <Th>{t('orders.created_at')}</Th>
+            <Th>{t('orders.delivery_date')}</Th>
+            <Th>{t('orders.priority')}</Th>
+            <Th>{t('orders.status')}</Th>
+            <Th>{t('orders.payment')}</Th>
+            <Th className="text-right">{t('orders.total')}</Th>
+            <Th className="text-right">{t('orders.balance')}</Th>
+            {canManage ? (
+              <Th className="text-right">
+                <span className="sr-only">{t('common.actions')}</span>
+              </Th>
+            ) : null}
+          </tr>
+        </thead>
+        <tbody className={TBODY}>
+          {orders.isPending ? (
+            <LoadingRows columns={columns} rows={8} />
+          ) : orders.isError ? (
+            <ErrorRow columns={columns} error={orders.error} onRetry={() => orders.refetch()} />
+          ) : orders.data.items.length === 0 ? (
+            <EmptyRow columns={columns}>{t('orders.empty')}</EmptyRow>
+          ) : (
+            orders.data.items.map((order) => {
+              const isUnpaid = order.balance > 0 && order.delivery_status !== 'annulee';
+              return (
+                <tr
+                  key={order.id}
+                  data-testid={`order-row-${order.number}`}
+                  className={`hover:bg-slate-50 ${order.delivery_status === 'annulee' ? 'text-slate-400' : ''}`}
+                >
+                  <td className={TD}>
+                    <Link
+                      href={`/commandes/${order.id}`}
+                      className="font-medium text-emerald-800 hover:underline"
+                      aria-label={t('orders.open', { number: order.number })}
+                    >
+                      {order.number}
+                    </Link>
+                  </td>
+                  <td className={TD}>
+                    <p className="max-w-48 truncate font-medium text-slate-900">{order.client_name}</p>
+                    <p className="text-xs text-slate-500">{order.client_phone ?? t('common.none')}</p>
+                  </td>
+                  <td className={`${TD} tabular-nums`}>{formatDateTime(order.created_at)}</td>
+                  <td className={`${TD} tabular-nums`}>{formatDate(order.delivery_date)}</td>
+                  <td className={TD}>
+                    <PriorityBadge priority={order.priority} />
+                  </td>
+                  <td className={TD}>
+                    <StatusBadge status={order.delivery_status} />
+                  </td>
+                  <td className={TD}>
+                    <PaymentBadge status={order.payment_status} />
+                  </td>
+                  <td className={`${TD} text-right font-medium tabular-nums text-slate-900`}>
+                    {formatAmount(order.total_amount)}
+                  </td>
+                  <td className={`${TD} text-right tabular-nums ${isUnpaid ? 'font-semibold text-red-700' : 'text-slate-500'}`}>
+                    {formatAmount(order.balance)}
+                  </td>
+                  {canManage ? (
+                    <td className={`${TD} text-right`}>
+                      <div className="flex justify-end gap-1.5">
+                        <StatusQuickAction order={order} />
+                        {isUnpaid ? (
+                          <Button size="sm" variant="ghost" onClick={() => setPaying(order)} aria-label={`${t('orders.record_payment')} — ${order.number}`}>
+                            {t('orders.record_payment')}
+                          </Button>
+                        ) : null}
+                      </div>
+                    </td>
+                  ) : null}
+                </tr>
+              );
+            })
+          )}
+        </tbody>
+      </TableCard>
+      {paying ? <PaymentDialog order={paying} onClose={() => setPaying(null)} /> : null}
+    </>
+  );
+}

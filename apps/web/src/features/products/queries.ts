@@ -1,0 +1,50 @@
+import { CategorySchema, LotSchema, type ProductSort, ProductSchema, pageOf } from '@gapal/shared';
+import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { z } from 'zod';
+import { apiRequest } from '../../lib/api-client.ts';
+
+export type ProductFilter = {
+  search?: string;
+  category_id?: string;
+  is_active?: 'true' | 'false';
+  sort?: ProductSort;
+  limit?: number;
+  cursor?: string;
+};
+
+const ProductPageSchema = pageOf(ProductSchema);
+
+export const productKeys = {
+  all: ['products'] as const,
+  lists: () => [...productKeys.all, 'list'] as const,
+  list: (filter: ProductFilter) => [...productKeys.lists(), filter] as const,
+  lowStock: () => [...productKeys.all, 'low-stock'] as const,
+  lots: (productId: string) => [...productKeys.all, 'lots', productId] as const,
+  categories: () => ['categories'] as const,
+};
+
+export const productsQuery = (filter: ProductFilter) =>
+  queryOptions({
+    queryKey: productKeys.list(filter),
+    queryFn: ({ signal }) => apiRequest('/api/products/', { query: filter, schema: ProductPageSchema, signal }),
+    placeholderData: keepPreviousData,
+  });
+
+export const lowStockQuery = () =>
+  queryOptions({
+    queryKey: productKeys.lowStock(),
+    queryFn: ({ signal }) => apiRequest('/api/products/low-stock/', { schema: z.array(ProductSchema), signal }),
+  });
+
+export const productLotsQuery = (productId: string) =>
+  queryOptions({
+    queryKey: productKeys.lots(productId),
+    queryFn: ({ signal }) => apiRequest(`/api/products/${productId}/lots/`, { schema: z.array(LotSchema), signal }),
+  });
+
+export const categoriesQuery = () =>
+  queryOptions({
+    queryKey: productKeys.categories(),
+    queryFn: ({ signal }) => apiRequest('/api/categories/', { schema: z.array(CategorySchema), signal }),
+    staleTime: 60_000,
+  });

@@ -1,0 +1,405 @@
+/**
+ * `npm run bench orders`: order creation and delivery throughput, and the order list's latency on
+ * a million orders, over real HTTP with 16 concurrent clients, on the PostgreSQL in DATABASE_URL.
+ *
+ * The server runs in a child process (one Fastify app, as in production) so the load generator
+ * does not share its event loop. The bench creates its own database and drops it at the end.
+ */
+
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const CLIENTS = 16;
+const PRODUCTS = 200;
+const ITEMS_PER_ORDER = 3;
+const ORDERS_PER_CLIENT = 300; // created, then delivered: 4 800 of each
+const SEEDED_ORDERS = Number(process.env.BENCH_SEEDED_ORDERS ?? 1_000_000);
+const LIST_REQUESTS_PER_CLIENT = 150;
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+
+type ServerData = { url: string; dataDir: string };
+
+if (process.argv[2] === 'serve') {
+  await serve(JSON.parse(process.argv[3]!) as ServerData);
+} else {
+  await main();
+}
+
+async function serve({ url, dataDir }: ServerData): Promise<void> {
+  const { loadConfig } = await import('../apps/server/src/config.ts');
+  const { openDatabase } = await import('../apps/server/src/db/client.ts');
+  const { bootstrap } = await import('../apps/server/src/bootstrap/bootstrap.ts');
+  const { buildApp } = await import('../apps/server/src/app.ts');
+  const config = loadConfig({
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: '20',
+    JWT_SECRET,
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    GAPAL_DATA_DIR: dataDir,
+    GAPAL_DEMO_DATA: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  await bootstrap(database.db, config);
+  const app = await buildApp(config, database, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.send!({ port });
+  process.on('message', async (message) => {
+    if (message === 'close') {
+      await app.close();
+      await database.close();
+      process.send!('closed', () => process.exit(0));
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL is required (npm run bench sets it)');
+  const name = `gapal_bench_orders_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-bench-'));
+  const server: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    ['serve', JSON.stringify({ url: dbUrl.toString(), dataDir })],
+    { execArgv: ['--import', 'tsx'] },
+  );
+  const db = new pg.Client({ connectionString: dbUrl.toString() });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      server.once('message', (message) => resolve(message as { port: number }));
+      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    await db.connect();
+    const base = `http://127.0.0.1:${port}`;
+    const results = await run(base, db);
+    printResults(results);
+  } finally {
+    if (server.connected) server.send('close');
+    await new Promise((resolve) => {
+      server.once('exit', resolve);
+      setTimeout(resolve, 10_000).unref();
+    });
+    server.kill();
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Results = {
+  created: Throughput;
+  delivered: Throughput;
+  lists: { label: string; latency: Latency }[];
+  plans: { label: string; plan: string }[];
+  seedSeconds: number;
+  environment: { postgres: string };
+};
+type Throughput = { count: number; seconds: number; perSecond: number; failures: number };
+type Latency = { count: number; p50: number; p99: number; max: number; failures: number };
+
+async function run(base: string, db: pg.Client): Promise<Results> {
+  const { createTokenSigner } = await import('../apps/server/src/auth/tokens.ts');
+  const signer = createTokenSigner(JWT_SECRET, 3600);
+  const [site] = (await db.query<{ id: string }>('SELECT id FROM sites ORDER BY created_at LIMIT 1')).rows;
+  const siteId = site!.id;
+
+  // Users straight in the table (the password is never used: tokens are signed here).
+  const makeUser = async (role: string, username: string) => {
+    const { rows } = await db.query<{ id: string }>(
+      `INSERT INTO users (username, full_name, role, site_id, password_hash)
+       VALUES ($1, $1, $2, $3, 'x') RETURNING id`,
+      [username, role, siteId],
+    );
+    const id = rows[0]!.id;
+    return {
+      id,
+      token: await signer.signAccess({ userId: id, role: role as never, siteId, deviceId: null }),
+    };
+  };
+  const vendors = await Promise.all(
+    Array.from({ length: CLIENTS }, (_, i) => makeUser('vendeur', `bench-v${i}`)),
+  );
+  const manager = await makeUser('gestionnaire_commandes', 'bench-manager');
+  const stocker = await makeUser('gestionnaire_stocks', 'bench-stocker');
+  const admin = await makeUser('admin', 'bench-admin');
+
+  const { rows: products } = await db.query<{ id: string }>(
+    `INSERT INTO products (name, unit, unit_price, shelf_life_days)
+     SELECT 'Produit ' || g, 'pot', 100 + (g % 20) * 25, 60 FROM generate_series(1, ${PRODUCTS}) g
+     RETURNING id`,
+  );
+  // Plenty of stock, received through the real ledger endpoint.
+  const entry = await call(base, stocker.token, 'POST', '/api/stock/entry/', {
+    items: products.map((p) => ({ product_id: p.id, quantity: 1_000_000 })),
+  });
+  if (entry.status !== 201) throw new Error(`stock entry failed: ${entry.status} ${entry.text}`);
+
+  // --- orders created per second
+  const createdIds: string[][] = vendors.map(() => []);
+  const created = await throughput(async (client) => {
+    const vendor = vendors[client]!;
+    for (let i = 0; i < ORDERS_PER_CLIENT; i += 1) {
+      const response = await call(base, vendor.token, 'POST', '/api/orders/', {
+        local_id: randomUUID(),
+        client_name: `Client ${client}-${i}`,
+        client_phone: '+226 70 12 34 56',
+        items: pickProducts(products, client * 7919 + i).map((id, k) => ({
+          product_id: id,
+          quantity: 1 + k,
+        })),
+      });
+      if (response.status !== 201) throw new Error(`create failed: ${response.status} ${response.text}`);
+      createdIds[client]!.push(JSON.parse(response.text).id);
+    }
+    return ORDERS_PER_CLIENT;
+  });
+
+  // The way to `en_cours` is not what is measured: set it directly.
+  await db.query(`UPDATE orders SET delivery_status = 'en_cours', version = 3`);
+
+  // --- deliveries per second (3 items each, over 200 products)
+  const delivered = await throughput(async (client) => {
+    for (const id of createdIds[client]!) {
+      const response = await call(base, manager.token, 'PATCH', `/api/orders/${id}/status/`, {
+        status: 'livree',
+      });
+      if (response.status !== 200) throw new Error(`delivery failed: ${response.status} ${response.text}`);
+    }
+    return createdIds[client]!.length;
+  });
+  const { rows: ledgerCheck } = await db.query<{ n: number }>(
+    `SELECT count(DISTINCT order_id)::int AS n FROM stock_movements WHERE type = 'vente'`,
+  );
+  if (ledgerCheck[0]!.n !== CLIENTS * ORDERS_PER_CLIENT)
+    throw new Error('not every order was delivered once');
+
+  // --- a million orders, seeded in SQL (not through the API)
+  const seedStarted = performance.now();
+  await seedOrders(
+    db,
+    siteId,
+    vendors.map((v) => v.id),
+  );
+  const seedSeconds = (performance.now() - seedStarted) / 1000;
+
+  const listCases: { label: string; token: string; query: string }[] = [
+    { label: 'default view (manager: site, newest first, 50)', token: manager.token, query: '' },
+    {
+      label: 'status filter delivery_status=nouvelle',
+      token: manager.token,
+      query: 'delivery_status=nouvelle',
+    },
+    {
+      label: 'status filter delivery_status=en_cours',
+      token: manager.token,
+      query: 'delivery_status=en_cours',
+    },
+    { label: 'admin, every site', token: admin.token, query: '' },
+    { label: 'vendor (own orders)', token: vendors[3]!.token, query: '' },
+    { label: 'payment_status=partielle', token: manager.token, query: 'payment_status=partielle' },
+    { label: 'priority=haute', token: manager.token, query: 'priority=haute' },
+  ];
+  // Warm the cache the way a running server is warm.
+  for (const item of listCases) await call(base, item.token, 'GET', `/api/orders/?${item.query}`);
+  const lists = [];
+  for (const item of listCases) {
+    lists.push({ label: item.label, latency: await latency(base, item.token, `/api/orders/?${item.query}`) });
+  }
+  // Page 2 of the default view through the cursor.
+  const first = JSON.parse((await call(base, manager.token, 'GET', '/api/orders/')).text);
+  lists.push({
+    label: 'default view, next page (cursor)',
+    latency: await latency(base, manager.token, `/api/orders/?cursor=${first.next_cursor}`),
+  });
+  lists.push({
+    label: 'count, status filter (GET /api/orders/count/?delivery_status=nouvelle)',
+    latency: await latency(base, manager.token, '/api/orders/count/?delivery_status=nouvelle', 20),
+  });
+
+  const plans = await explainPlans(db, siteId, vendors[3]!.id, admin.id);
+  const { rows: version } = await db.query<{ v: string }>('SHOW server_version');
+  return { created, delivered, lists, plans, seedSeconds, environment: { postgres: version[0]!.v } };
+}
+
+function pickProducts(products: { id: string }[], seed: number): string[] {
+  const picked = new Set<string>();
+  let x = seed;
+  while (picked.size < ITEMS_PER_ORDER) {
+    x = (x * 1103515245 + 12345) % 2147483648;
+    picked.add(products[x % products.length]!.id);
+  }
+  return [...picked];
+}
+
+async function call(base: string, token: string, method: string, url: string, body?: unknown) {
+  const response = await fetch(`${base}${url}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: response.status, text: await response.text() };
+}
+
+async function throughput(work: (client: number) => Promise<number>): Promise<Throughput> {
+  const started = performance.now();
+  const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, client) => work(client)));
+  const seconds = (performance.now() - started) / 1000;
+  const count = counts.reduce((sum, n) => sum + n, 0);
+  return { count, seconds, perSecond: count / seconds, failures: 0 };
+}
+
+async function latency(
+  base: string,
+  token: string,
+  url: string,
+  perClient = LIST_REQUESTS_PER_CLIENT,
+): Promise<Latency> {
+  const samples: number[] = [];
+  let failures = 0;
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async () => {
+      for (let i = 0; i < perClient; i += 1) {
+        const started = performance.now();
+        const response = await call(base, token, 'GET', url);
+        samples.push(performance.now() - started);
+        if (response.status !== 200) failures += 1;
+      }
+    }),
+  );
+  samples.sort((a, b) => a - b);
+  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
+  return { count: samples.length, p50: at(0.5), p99: at(0.99), max: samples.at(-1)!, failures };
+}
+
+/**
+ * A year of orders for one site: most delivered, some new or on the way, a few cancelled;
+ * triggers (foreign keys, the sync change log) are off during the load, as for a restore.
+ */
+async function seedOrders(db: pg.Client, siteId: string, vendorIds: string[]): Promise<void> {
+  await db.query('SET session_replication_role = replica');
+  await db.query(
+    `INSERT INTO orders (id, local_id, number, site_id, created_by, client_name, client_phone, delivery_address,
+       delivery_date, priority, delivery_status, payment_status, total_amount, paid_amount, version,
+       delivered_at, cancelled_at, created_at, updated_at)
+     SELECT gen_random_uuid(), gen_random_uuid(), 'SEED-' || g, $1, ($2::uuid[])[1 + g % $3],
+       'Client ' || (g % 20000), '+226 70' || lpad((g % 1000000)::text, 6, '0'), 'Secteur ' || (g % 30),
+       (ts + interval '1 day')::date,
+       (ARRAY['basse','moyenne','haute'])[1 + g % 3]::priority,
+       st::delivery_status,
+       (CASE WHEN st = 'livree' THEN 'payee' WHEN g % 7 = 0 THEN 'partielle' ELSE 'non_payee' END)::payment_status,
+       amount,
+       CASE WHEN st = 'livree' THEN amount WHEN g % 7 = 0 THEN amount / 2 ELSE 0 END,
+       1, CASE WHEN st = 'livree' THEN ts + interval '1 day' END,
+       CASE WHEN st = 'annulee' THEN ts + interval '1 hour' END, ts, ts
+     FROM (
+       SELECT g, now() - interval '1 day' - g * interval '31 seconds' AS ts, 1000 + (g % 50) * 500 AS amount,
+         CASE WHEN g % 100 < 70 THEN 'livree' WHEN g % 100 < 75 THEN 'annulee' WHEN g % 100 < 85 THEN 'nouvelle'
+              WHEN g % 100 < 93 THEN 'en_preparation' ELSE 'en_cours' END AS st
+       FROM generate_series(1, ${SEEDED_ORDERS}) g
+     ) seed`,
+    [siteId, vendorIds, vendorIds.length],
+  );
+  await db.query('SET session_replication_role = DEFAULT');
+  await db.query('VACUUM ANALYZE orders');
+}
+
+/** The plans of the list's statements, built by the service itself (no copy of its SQL). */
+async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adminId: string) {
+  const { drizzle } = await import('drizzle-orm/node-postgres');
+  const { buildOrderListQuery, buildOrderCountQuery } = await import(
+    '../apps/server/src/features/orders/order-list.service.ts'
+  );
+  const { OrderListQuerySchema } = await import('@gapal/shared');
+  const orm = drizzle(db) as never;
+  const actor = (role: string, userId: string, site: string | null) => ({
+    userId,
+    username: 'bench',
+    role: role as never,
+    siteId: site,
+    deviceId: null,
+    requestId: 'bench',
+    ip: '127.0.0.1',
+  });
+  const managerActor = actor('gestionnaire_commandes', randomUUID(), siteId);
+  const cases: [string, ReturnType<typeof actor>, Record<string, string>][] = [
+    ['default view (manager)', managerActor, {}],
+    ['delivery_status=nouvelle', managerActor, { delivery_status: 'nouvelle' }],
+    ['payment_status=partielle', managerActor, { payment_status: 'partielle' }],
+    ['priority=haute', managerActor, { priority: 'haute' }],
+    ['vendor (own orders)', actor('vendeur', vendorId, siteId), {}],
+    ['admin, every site', actor('admin', adminId, null), {}],
+    [
+      'delivery date range (one week)',
+      managerActor,
+      { delivery_from: isoDaysAgo(40), delivery_to: isoDaysAgo(33) },
+    ],
+    ['creation period (one day)', managerActor, { from: isoDaysAgo(60), to: isoDaysAgo(60) }],
+    ['search=Client 1234', managerActor, { search: 'Client 1234' }],
+    ['sort=total_amount', managerActor, { sort: 'total_amount' }],
+  ];
+  const plans: { label: string; plan: string }[] = [];
+  for (const [label, who, query] of cases) {
+    const statement = buildOrderListQuery(
+      orm,
+      who,
+      OrderListQuerySchema.parse(query),
+      'Africa/Ouagadougou',
+    ).toSQL();
+    plans.push({ label, plan: await explain(db, statement.sql, statement.params) });
+  }
+  const count = buildOrderCountQuery(
+    orm,
+    managerActor,
+    { delivery_status: 'nouvelle' },
+    'Africa/Ouagadougou',
+  ).toSQL();
+  plans.push({ label: 'count delivery_status=nouvelle', plan: await explain(db, count.sql, count.params) });
+  return plans;
+}
+
+async function explain(db: pg.Client, sql: string, params: unknown[]): Promise<string> {
+  const { rows } = await db.query<{ 'QUERY PLAN': string }>(
+    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`,
+    params,
+  );
+  return rows.map((row) => row['QUERY PLAN']).join('\n');
+}
+
+function isoDaysAgo(days: number): string {
+  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+}
+
+function printResults(results: Results): void {
+  const ms = (value: number) => `${value.toFixed(1)} ms`;
+  console.log(`PostgreSQL ${results.environment.postgres}, ${CLIENTS} concurrent clients`);
+  for (const [label, t] of [
+    ['orders created', results.created],
+    [`deliveries (${ITEMS_PER_ORDER} items, ${PRODUCTS} products)`, results.delivered],
+  ] as const) {
+    console.log(`${label}: ${t.perSecond.toFixed(0)}/s (${t.count} in ${t.seconds.toFixed(1)} s)`);
+  }
+  console.log(`seeded ${SEEDED_ORDERS} orders in ${results.seedSeconds.toFixed(0)} s`);
+  for (const { label, latency } of results.lists) {
+    console.log(
+      `list ${label}: p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (${latency.count} requests, ${latency.failures} failed)`,
+    );
+  }
+  for (const { label, plan } of results.plans) console.log(`\n--- plan: ${label}\n${plan}`);
+}

@@ -1,0 +1,48 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildApp } from '../../apps/server/src/app.ts';
+import { bootstrap } from '../../apps/server/src/bootstrap/bootstrap.ts';
+import { loadConfig } from '../../apps/server/src/config.ts';
+import { openDatabase } from '../../apps/server/src/db/client.ts';
+
+export const ADMIN = { username: 'admin', password: 'admin-e2e-password' };
+
+export const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist', import.meta.url));
+
+export type GapalServer = { url: string; close(): Promise<void> };
+
+/**
+ * A real Gapal: the built dashboard and the API on a fresh PGlite in a temp data dir, on a
+ * random loopback port. Only the first admin exists; each test seeds what it needs through the API.
+ */
+export async function startGapal(): Promise<GapalServer> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-e2e-'));
+  const config = loadConfig({
+    GAPAL_DATA_DIR: dataDir,
+    JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456789',
+    GAPAL_DEMO_DATA: 'false',
+    GAPAL_ADMIN_USERNAME: ADMIN.username,
+    GAPAL_ADMIN_PASSWORD: ADMIN.password,
+    GAPAL_WEB_DIST: WEB_DIST,
+    LOG_LEVEL: 'silent',
+    LOGIN_IP_MAX_PER_MINUTE: '100000',
+    LOGIN_MAX_FAILURES: '1000',
+  });
+  const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
+  await database.migrate();
+  await bootstrap(database.db, config);
+  const app = await buildApp(config, database, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server has no port');
+  return {
+    url: `http://127.0.0.1:${address.port}`,
+    async close() {
+      await app.close();
+      await database.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
