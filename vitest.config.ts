@@ -23,6 +23,18 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'sync-client',
+          include: ['packages/sync-client/test/**/*.test.ts'],
+          environment: 'node',
+          // The engine is tested against the real server, on a fresh database like the server tests.
+          globalSetup: ['apps/server/test/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['e2e/**/*.e2e.ts'],
           environment: 'node',

@@ -9,7 +9,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -17,12 +17,15 @@ import pg from 'pg';
 const CLIENTS = 16;
 const PRODUCTS = 200;
 const ITEMS_PER_ORDER = 3;
-const ORDERS_PER_CLIENT = 300; // created, then delivered: 4 800 of each
+const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 300); // created, then delivered
 const SEEDED_ORDERS = Number(process.env.BENCH_SEEDED_ORDERS ?? 1_000_000);
-const LIST_REQUESTS_PER_CLIENT = 150;
+const LIST_REQUESTS_PER_CLIENT = Number(process.env.BENCH_LIST_REQUESTS_PER_CLIENT ?? 150);
 const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 
 type ServerData = { url: string; dataDir: string };
+const START_LOAD = loadavg()
+  .map((n) => n.toFixed(1))
+  .join(' ');
 
 if (process.argv[2] === 'serve') {
   await serve(JSON.parse(process.argv[3]!) as ServerData);
@@ -231,8 +234,15 @@ async function run(base: string, db: pg.Client): Promise<Results> {
   });
 
   const plans = await explainPlans(db, siteId, vendors[3]!.id, admin.id);
-  const { rows: version } = await db.query<{ v: string }>('SHOW server_version');
-  return { created, delivered, lists, plans, seedSeconds, environment: { postgres: version[0]!.v } };
+  const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
+  return {
+    created,
+    delivered,
+    lists,
+    plans,
+    seedSeconds,
+    environment: { postgres: version[0]!.server_version },
+  };
 }
 
 function pickProducts(products: { id: string }[], seed: number): string[] {
@@ -364,6 +374,28 @@ async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adm
     ).toSQL();
     plans.push({ label, plan: await explain(db, statement.sql, statement.params) });
   }
+  // Page 2 of the default view: the keyset condition must stay an index condition.
+  const { encodeCursor } = await import('../apps/server/src/lib/cursor.ts');
+  const firstPage = await buildOrderListQuery(
+    orm,
+    managerActor,
+    OrderListQuerySchema.parse({}),
+    'Africa/Ouagadougou',
+  );
+  const last = firstPage.at(-2)!;
+  const cursor = encodeCursor({
+    sort: 'created_at',
+    direction: 'desc',
+    key: last.sortKey,
+    id: last.order.id,
+  });
+  const next = buildOrderListQuery(
+    orm,
+    managerActor,
+    OrderListQuerySchema.parse({ cursor }),
+    'Africa/Ouagadougou',
+  ).toSQL();
+  plans.push({ label: 'default view, next page (cursor)', plan: await explain(db, next.sql, next.params) });
   const count = buildOrderCountQuery(
     orm,
     managerActor,
@@ -388,7 +420,14 @@ function isoDaysAgo(days: number): string {
 
 function printResults(results: Results): void {
   const ms = (value: number) => `${value.toFixed(1)} ms`;
-  console.log(`PostgreSQL ${results.environment.postgres}, ${CLIENTS} concurrent clients`);
+  console.log(
+    `PostgreSQL ${results.environment.postgres}, node ${process.version}, ${availableParallelism()} CPUs, ${CLIENTS} concurrent clients`,
+  );
+  console.log(
+    `load average at start ${START_LOAD}, at end ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
   for (const [label, t] of [
     ['orders created', results.created],
     [`deliveries (${ITEMS_PER_ORDER} items, ${PRODUCTS} products)`, results.delivered],

@@ -9,7 +9,10 @@ describe('administration', () => {
   const e2e = useE2e();
 
   it('creates a user, shows field errors in French, edits role and site, resets the password, deactivates', async () => {
-    const branch = await e2e.api.call('POST', '/api/sites/', { name: 'Ouagadougou', code: unique('OUA').slice(0, 12).toUpperCase() });
+    const branch = await e2e.api.call('POST', '/api/sites/', {
+      name: 'Ouagadougou',
+      code: unique('OUA').slice(0, 12).toUpperCase(),
+    });
     await e2e.signIn(ADMIN);
     const users = new UsersAdminPage(e2e.page);
     await users.open();
@@ -24,7 +27,7 @@ describe('administration', () => {
     await users.fillUser({ password: 'motdepasse-solide' });
     await users.submit('Créer');
     await users.row(username).waitFor();
-    expect(await users.row(username).innerText()).toContain('Vendeur');
+    expect(await users.row(username).textContent()).toContain('Vendeur');
 
     // Edit: role and site.
     await users.row(username).getByRole('button', { name: 'Modifier Awa Sanou' }).click();
@@ -34,11 +37,16 @@ describe('administration', () => {
     await users.row(username).getByText('Ouagadougou').waitFor();
 
     // Reset the password: the new one works.
-    await users.row(username).getByRole('button', { name: 'Réinitialiser le mot de passe — Awa Sanou' }).click();
+    await users
+      .row(username)
+      .getByRole('button', { name: 'Réinitialiser le mot de passe — Awa Sanou' })
+      .click();
     await users.dialog().getByLabel('Nouveau mot de passe').fill('nouveau-secret-42');
     await users.dialog().getByRole('button', { name: 'Enregistrer' }).click();
     await e2e.page.getByText('Mot de passe de Awa Sanou réinitialisé').waitFor();
-    await expect(e2e.api.login(username, 'nouveau-secret-42')).resolves.toMatchObject({ user: { role: 'gestionnaire_stocks' } });
+    await expect(e2e.api.login(username, 'nouveau-secret-42')).resolves.toMatchObject({
+      user: { role: 'gestionnaire_stocks' },
+    });
 
     // Deactivate, with confirmation.
     await users.row(username).getByRole('button', { name: 'Désactiver Awa Sanou' }).click();
@@ -109,7 +117,9 @@ describe('administration', () => {
     await audit.rows().first().waitFor();
     await e2e.page.getByLabel('Action').fill('user.update');
     await e2e.page.waitForFunction(() =>
-      [...document.querySelectorAll('[data-testid="audit-row"]')].every((row) => row.textContent?.includes('user.update')),
+      [...document.querySelectorAll('[data-testid="audit-row"]')].every((row) =>
+        row.textContent?.includes('user.update'),
+      ),
     );
     const row = audit.rows().first();
     await row.getByRole('button', { name: 'Détails' }).click();

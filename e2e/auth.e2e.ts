@@ -31,7 +31,7 @@ describe('signing in', () => {
       await e2e.signIn(user, page);
       const shell = new AppShell(page);
       expect(await shell.menuLabels()).toEqual(expected[role]);
-      await expect(page.getByTestId('current-user').innerText()).resolves.toContain(`Agent ${role}`);
+      await expect(page.getByTestId('current-user').textContent()).resolves.toContain(`Agent ${role}`);
       // A screen the role can't use is refused even when typed in the address bar.
       await page.goto('/admin/utilisateurs');
       await page.getByText('Votre rôle ne donne pas accès à cet écran.').waitFor();

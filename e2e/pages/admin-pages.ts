@@ -20,7 +20,14 @@ export class UsersAdminPage {
     await this.page.getByRole('button', { name: 'Nouvel utilisateur' }).click();
   }
 
-  async fillUser(fields: { full_name?: string; username?: string; phone?: string; password?: string; role?: string; site?: string }) {
+  async fillUser(fields: {
+    full_name?: string;
+    username?: string;
+    phone?: string;
+    password?: string;
+    role?: string;
+    site?: string;
+  }) {
     const dialog = this.dialog();
     if (fields.full_name !== undefined) await dialog.getByLabel('Nom complet').fill(fields.full_name);
     if (fields.username !== undefined) await dialog.getByLabel('Identifiant').fill(fields.username);

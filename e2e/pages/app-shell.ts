@@ -9,7 +9,7 @@ export class AppShell {
   }
 
   async menuLabels(): Promise<string[]> {
-    return (await this.nav().getByRole('link').allInnerTexts()).map((text) => text.trim());
+    return (await this.nav().getByRole('link').allTextContents()).map((text) => text.trim());
   }
 
   async goTo(label: string): Promise<void> {

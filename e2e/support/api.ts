@@ -63,3 +63,54 @@ export class SeedApi {
     return { id: user.id, username, password, full_name, role };
   }
 }
+
+export type SeededProduct = { id: string; name: string; unit_price: number };
+
+/** Catalog and stock seeding, through the same API the dashboard uses. */
+export async function seedProduct(
+  api: SeedApi,
+  options: {
+    name?: string;
+    price?: number;
+    stock?: number;
+    threshold?: number;
+    shelfLifeDays?: number;
+    barcode?: string;
+  } = {},
+): Promise<SeededProduct> {
+  const name = options.name ?? `Yaourt ${unique('')}`;
+  const product = await api.call('POST', '/api/products/', {
+    name,
+    unit: 'pot',
+    unit_price: options.price ?? 250,
+    min_stock_level: options.threshold ?? 0,
+    shelf_life_days: options.shelfLifeDays ?? 21,
+    ...(options.barcode ? { barcode: options.barcode } : {}),
+  });
+  if (options.stock) {
+    await api.call('POST', '/api/stock/entry/', {
+      reference: 'BL-SEED',
+      items: [{ product_id: product.id, quantity: options.stock }],
+    });
+  }
+  return { id: product.id, name, unit_price: product.unit_price };
+}
+
+export async function seedOrder(
+  api: SeedApi,
+  items: { product_id: string; quantity: number }[],
+  options: { clientName?: string; token?: string; priority?: 'basse' | 'moyenne' | 'haute' } = {},
+): Promise<{ id: string; number: string; total_amount: number }> {
+  return api.call(
+    'POST',
+    '/api/orders/',
+    {
+      local_id: crypto.randomUUID(),
+      client_name: options.clientName ?? 'Maquis Le Baobab',
+      client_phone: '+226 70 12 34 56',
+      priority: options.priority ?? 'moyenne',
+      items,
+    },
+    options.token,
+  );
+}

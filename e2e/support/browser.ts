@@ -18,6 +18,7 @@ export async function launchBrowser(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      '--lang=fr-FR',
     ],
   });
 }

@@ -41,7 +41,9 @@ const DeliveryNotePage = lazy(() =>
 const ProductsPage = lazy(() =>
   import('./features/products/products-page.tsx').then((m) => ({ default: m.ProductsPage })),
 );
-const StockPage = lazy(() => import('./features/stock/stock-page.tsx').then((m) => ({ default: m.StockPage })));
+const StockPage = lazy(() =>
+  import('./features/stock/stock-page.tsx').then((m) => ({ default: m.StockPage })),
+);
 const AuditPage = lazy(() =>
   import('./features/audit/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );

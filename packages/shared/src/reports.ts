@@ -1,6 +1,11 @@
 import { z } from 'zod';
 import { AmountSchema, IdSchema, IsoDateSchema } from './common.ts';
-import { DeliveryStatusSchema, OrderListFilterSchema, PaymentMethodSchema, PaymentStatusSchema } from './orders.ts';
+import {
+  DeliveryStatusSchema,
+  OrderListFilterSchema,
+  PaymentMethodSchema,
+  PaymentStatusSchema,
+} from './orders.ts';
 
 /** The longest period a report may cover, in days (both ends included). */
 export const REPORT_MAX_PERIOD_DAYS = 366;
@@ -74,7 +79,12 @@ export const OrdersReportSchema = z.object({
     returned_amount: AmountSchema,
   }),
   by_day: z.array(
-    z.object({ day: IsoDateSchema, ...countAmount, revenue: AmountSchema, cancelled_orders: z.number().int() }),
+    z.object({
+      day: IsoDateSchema,
+      ...countAmount,
+      revenue: AmountSchema,
+      cancelled_orders: z.number().int(),
+    }),
   ),
   by_status: z.array(z.object({ delivery_status: DeliveryStatusSchema, ...countAmount })),
   by_payment_status: z.array(
@@ -223,7 +233,9 @@ export const DailySummarySchema = z.object({
     total: AmountSchema,
     cash: AmountSchema,
     mobile_money: AmountSchema,
-    by_method: z.array(z.object({ method: PaymentMethodSchema, count: z.number().int(), amount: AmountSchema })),
+    by_method: z.array(
+      z.object({ method: PaymentMethodSchema, count: z.number().int(), amount: AmountSchema }),
+    ),
   }),
   stock_alerts: z.object({
     out_of_stock: z.array(z.object({ product_id: IdSchema, name: z.string(), site_id: IdSchema })),

@@ -3,7 +3,9 @@ import { api, useTestApp } from '../../test/harness.ts';
 
 describe('security defaults', () => {
   const t = useTestApp();
-  const withCors = useTestApp({ env: { CORS_ORIGINS: 'https://admin.example.com, https://other.example.com' } });
+  const withCors = useTestApp({
+    env: { CORS_ORIGINS: 'https://admin.example.com, https://other.example.com' },
+  });
 
   it('sends a strict content security policy and the usual hardening headers', async () => {
     const response = await api(t, 'GET', '/api/health/');
@@ -59,7 +61,9 @@ describe('security defaults', () => {
     });
     expect(preflight.statusCode).toBe(204);
     expect(preflight.headers['access-control-allow-origin']).toBe('https://admin.example.com');
-    const foreign = await api(withCors, 'GET', '/api/health/', { headers: { origin: 'https://evil.example.com' } });
+    const foreign = await api(withCors, 'GET', '/api/health/', {
+      headers: { origin: 'https://evil.example.com' },
+    });
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 

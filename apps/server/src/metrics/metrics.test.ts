@@ -15,8 +15,12 @@ describe('metrics', () => {
     expect(response.statusCode).toBe(200);
     expect(response.headers['content-type']).toContain('text/plain');
     const text = response.body;
-    expect(text).toMatch(/gapal_http_requests_total\{method="GET",route="\/api\/health\/",status_code="200"\} [1-9]/);
-    expect(text).toMatch(/gapal_http_request_duration_seconds_count\{method="GET",route="\/api\/health\/",status_code="200"\} [1-9]/);
+    expect(text).toMatch(
+      /gapal_http_requests_total\{method="GET",route="\/api\/health\/",status_code="200"\} [1-9]/,
+    );
+    expect(text).toMatch(
+      /gapal_http_request_duration_seconds_count\{method="GET",route="\/api\/health\/",status_code="200"\} [1-9]/,
+    );
     // Unknown URLs share one label instead of one series each.
     expect(text).toContain('route="unmatched",status_code="404"');
     expect(text).not.toContain('no-such-route');
@@ -25,13 +29,17 @@ describe('metrics', () => {
     expect(text).toContain('gapal_process_resident_memory_bytes');
   });
 
-  it('counts sync mutations by type and result through the exported hook', async () => {
-    recordSyncMutation('createOrder', 'applied');
-    recordSyncMutation('createOrder', 'applied');
-    recordSyncMutation('cancelOrder', 'rejected');
+  it('counts sync mutations by name and result through the exported hook, with bounded labels', async () => {
+    recordSyncMutation('create_order', 'applied');
+    recordSyncMutation('create_order', 'applied');
+    recordSyncMutation('cancel_order', 'rejected');
+    recordSyncMutation('drop_tables', 'rejected');
+    recordSyncMutation('create_order', 'skipped');
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
-    expect(text).toContain('gapal_sync_mutations_total{type="createOrder",result="applied"} 2');
-    expect(text).toContain('gapal_sync_mutations_total{type="cancelOrder",result="rejected"} 1');
+    expect(text).toContain('gapal_sync_mutations_total{name="create_order",result="applied"} 2');
+    expect(text).toContain('gapal_sync_mutations_total{name="cancel_order",result="rejected"} 1');
+    expect(text).toContain('gapal_sync_mutations_total{name="unknown",result="rejected"} 1');
+    expect(text).not.toContain('result="skipped"');
   });
 
   it('hides the metrics from remote callers and from anything that came through a proxy', async () => {

@@ -1,3 +1,4 @@
+import { SyncMutationArgsSchemas } from '@gapal/shared';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /**
@@ -23,18 +24,20 @@ export const httpDuration = new Histogram({
   registers: [registry],
 });
 
-export type SyncMutationResult = 'applied' | 'duplicate' | 'rejected';
-
 const syncMutations = new Counter({
   name: 'gapal_sync_mutations_total',
-  help: 'Mutations pushed by devices, by mutation type and result',
-  labelNames: ['type', 'result'] as const,
+  help: 'Mutations pushed by devices, by mutation name and result (applied, duplicate, rejected)',
+  labelNames: ['name', 'result'] as const,
   registers: [registry],
 });
 
-/** Called by the sync push once per mutation answered. */
-export function recordSyncMutation(type: string, result: SyncMutationResult): void {
-  syncMutations.inc({ type, result });
+const COUNTED_RESULTS = new Set(['applied', 'duplicate', 'rejected']);
+
+/** Called by the sync push once per mutation answered; `skipped` ones are pushed again later. */
+export function recordSyncMutation(name: string, result: string): void {
+  if (!COUNTED_RESULTS.has(result)) return;
+  // Names come from phones: an unknown one must not create a new series.
+  syncMutations.inc({ name: name in SyncMutationArgsSchemas ? name : 'unknown', result });
 }
 
 type PoolStats = { total: number; idle: number; waiting: number };

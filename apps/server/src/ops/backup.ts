@@ -1,5 +1,14 @@
 import { spawn } from 'node:child_process';
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { PGlite } from '@electric-sql/pglite';
@@ -26,7 +35,10 @@ export async function createBackup(
 ): Promise<BackupResult> {
   const dir = options.dir ?? config.backup.dir;
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stamp = (options.now ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = (options.now ?? new Date())
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   const database = config.database;
   const file =
     database.kind === 'postgres'
@@ -101,7 +113,10 @@ export function libpqEnv(url: string): { url: string; env: NodeJS.ProcessEnv } {
 
 export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { stdio: ['ignore', 'inherit', 'pipe'], env: { ...process.env, ...env } });
+    const child = spawn(command, args, {
+      stdio: ['ignore', 'inherit', 'pipe'],
+      env: { ...process.env, ...env },
+    });
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr = (stderr + chunk.toString()).slice(-4000);
@@ -109,7 +124,9 @@ export function run(command: string, args: string[], env: NodeJS.ProcessEnv = {}
     child.on('error', (error) =>
       reject(
         (error as NodeJS.ErrnoException).code === 'ENOENT'
-          ? new Error(`${command} not found: install the PostgreSQL client (apt-get install postgresql-client)`)
+          ? new Error(
+              `${command} not found: install the PostgreSQL client (apt-get install postgresql-client)`,
+            )
           : error,
       ),
     );

@@ -30,11 +30,16 @@ async function main(argv: string[]): Promise<number> {
     const file = path.resolve(process.env.INIT_CWD ?? process.cwd(), files[0]!);
     const result = await restoreBackup(config, file, { force });
     if (result.movedAside) console.log(`Previous database kept in ${result.movedAside}`);
-    console.log(`Restored ${result.kind} backup ${file}`);
-    console.log(Object.entries(result.counts).map(([table, n]) => `  ${table.padEnd(16)} ${n}`).join('\n'));
+    console.log(`Restored ${result.kind} backup ${file} (${result.migrations} migrations)`);
+    console.log(
+      Object.entries(result.counts)
+        .map(([table, n]) => `  ${table.padEnd(16)} ${n}`)
+        .join('\n'),
+    );
     if (result.problems.length > 0) {
       console.error(`Ledger check FAILED (${result.problems.length} problems):`);
-      for (const problem of result.problems.slice(0, 20)) console.error(`  ${problem.kind} ${JSON.stringify(problem.detail)}`);
+      for (const problem of result.problems.slice(0, 20))
+        console.error(`  ${problem.kind} ${JSON.stringify(problem.detail)}`);
       return 1;
     }
     console.log('Ledger check passed: stock = movements = lots, chains unbroken, orders whole.');
@@ -47,7 +52,10 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    const known = error instanceof ConfigError || error instanceof RestoreRefusedError || error instanceof DataDirInUseError;
+    const known =
+      error instanceof ConfigError ||
+      error instanceof RestoreRefusedError ||
+      error instanceof DataDirInUseError;
     console.error(known ? (error as Error).message : error);
     process.exit(known ? 2 : 1);
   },

@@ -109,7 +109,10 @@ const COUNTED_TABLES = [
 export async function countBusinessRows(db: Db): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
   for (const table of COUNTED_TABLES) {
-    const [row] = await selectRows<{ n: number }>(db, sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`);
+    const [row] = await selectRows<{ n: number }>(
+      db,
+      sql`SELECT count(*)::int AS n FROM ${sql.identifier(table)}`,
+    );
     counts[table] = Number(row?.n ?? 0);
   }
   return counts;

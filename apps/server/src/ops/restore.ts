@@ -10,6 +10,8 @@ export type BackupKind = 'postgres' | 'pglite';
 
 export type RestoreResult = {
   kind: BackupKind;
+  /** Migrations recorded in the copy; the server applies newer ones when it starts on it. */
+  migrations: number;
   counts: Record<string, number>;
   problems: LedgerProblem[];
   /** Where the replaced PGlite data went (`--force`); it is kept, never deleted. */
@@ -29,7 +31,9 @@ export function backupKind(file: string): BackupKind {
   }
   if (head.toString('latin1') === 'PGDMP') return 'postgres';
   if (head[0] === 0x1f && head[1] === 0x8b) return 'pglite';
-  throw new RestoreRefusedError(`${file} is not a Gapal backup (neither pg_dump custom format nor a PGlite dump)`);
+  throw new RestoreRefusedError(
+    `${file} is not a Gapal backup (neither pg_dump custom format nor a PGlite dump)`,
+  );
 }
 
 /**
@@ -58,11 +62,14 @@ export async function restoreBackup(
     movedAside = await restorePglite(database.dataDir, file, options.force ?? false);
   }
   const opened = await openDatabase(
-    database.kind === 'postgres' ? { ...database, poolSize: 2 } : { kind: 'pglite', dataDir: database.dataDir },
+    database.kind === 'postgres'
+      ? { ...database, poolSize: 2 }
+      : { kind: 'pglite', dataDir: database.dataDir },
   );
   try {
     return {
       kind,
+      migrations: (await opened.migrationState()).applied,
       counts: await countBusinessRows(opened.db),
       problems: await findLedgerProblems(opened.db),
       ...(movedAside ? { movedAside } : {}),
@@ -128,7 +135,10 @@ async function restorePglite(dataDir: string, file: string, force: boolean): Pro
           `${dataDir} already holds a database: restore into an empty GAPAL_DATA_DIR, or pass --force (the current one is moved aside, not deleted).`,
         );
       }
-      movedAside = `${dataDir}.replaced-${new Date().toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`;
+      movedAside = `${dataDir}.replaced-${new Date()
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d+Z$/, 'Z')}`;
       renameSync(dataDir, movedAside);
     }
   } finally {

@@ -17,7 +17,10 @@ export async function seedBusinessDay(t: TestApp): Promise<void> {
   const orders = [];
   for (let i = 0; i < 5; i += 1) orders.push(await createOrderAs(t, manager.token, ids));
   const move = async (id: string, status: string) => {
-    const response = await api(t, 'PATCH', `/api/orders/${id}/status/`, { token: manager.token, body: { status } });
+    const response = await api(t, 'PATCH', `/api/orders/${id}/status/`, {
+      token: manager.token,
+      body: { status },
+    });
     expect(response.status, JSON.stringify(response.body)).toBe(200);
   };
   for (const order of orders.slice(0, 3)) {

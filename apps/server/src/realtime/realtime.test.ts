@@ -13,7 +13,7 @@ import {
   notifySyncRejected,
   type OrderRef,
 } from '../features/notifications/notify.ts';
-import { inTransaction, type Outbox } from '../features/notifications/outbox.ts';
+import { createOutbox, inTransaction, type Outbox, publishOutbox } from '../features/notifications/outbox.ts';
 import { createProduct, listen, sleep, TestSocket } from './test-helpers.ts';
 
 type Member = { user: TestUser; token: string; socket: TestSocket };
@@ -190,6 +190,27 @@ describe('live notifications reach exactly their audience', () => {
       .from(notifications)
       .where(eq(notifications.title, `Nouvelle commande ${rolledBack.number}`));
     expect(stored).toEqual([]);
+  });
+
+  it('one outbox across a retried transaction publishes only the attempt that committed', async () => {
+    const manager = people.commandesA!.socket;
+    const outbox = createOutbox();
+    const failed = orderOf(() => siteA, 'vendeurA')();
+    const committed = orderOf(() => siteA, 'vendeurA')();
+    // As `inStockTransaction` does on a serialization failure: the first attempt rolls back.
+    await expect(
+      t.db.transaction(async (tx) => {
+        await notifyOrderCreated(tx, outbox, failed);
+        throw new Error('serialization failure');
+      }),
+    ).rejects.toThrow();
+    await t.db.transaction((tx) => notifyOrderCreated(tx, outbox, committed));
+    expect(outbox.pending).toHaveLength(2);
+    await publishOutbox(t.db, t.app.bus, outbox);
+    await manager.waitFor((m) => m.type === 'notification' && m.notification.data.order_id === committed.id);
+    await sleep(GRACE_MS);
+    expect(manager.notifications().some((n) => n.data.order_id === failed.id)).toBe(false);
+    expect(outbox.pending).toEqual([]);
   });
 
   it('reading a notification tells the reader’s other sockets, and only theirs', async () => {

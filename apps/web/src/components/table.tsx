@@ -13,7 +13,8 @@ export function TableCard({
   return (
     <div className="overflow-hidden rounded-lg border border-slate-200 bg-white shadow-sm">
       {toolbar ? <div className="border-b border-slate-200 bg-white px-4 py-3">{toolbar}</div> : null}
-      <div className="overflow-x-auto">
+      {/* relative: keeps absolutely positioned children (sr-only labels) inside the scroller. */}
+      <div className="relative overflow-x-auto">
         <table className="min-w-full divide-y divide-slate-200 text-sm">{children}</table>
       </div>
       {footer ? <div className="border-t border-slate-200 bg-slate-50 px-4 py-2.5">{footer}</div> : null}
@@ -25,7 +26,7 @@ export function Th({ children, className = '', ...rest }: ThHTMLAttributes<HTMLT
   return (
     <th
       scope="col"
-      className={`bg-slate-50 px-4 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${className}`}
+      className={`bg-slate-50 px-3 py-2.5 text-left text-xs font-semibold tracking-wide whitespace-nowrap text-slate-600 uppercase ${className}`}
       {...rest}
     >
       {children}
@@ -34,4 +35,4 @@ export function Th({ children, className = '', ...rest }: ThHTMLAttributes<HTMLT
 }
 
 export const TBODY = 'divide-y divide-slate-100 bg-white';
-export const TD = 'px-4 py-2.5 whitespace-nowrap text-slate-700';
+export const TD = 'px-3 py-2.5 whitespace-nowrap text-slate-700';

@@ -14,7 +14,7 @@ function emit(): void {
 /** Shows a short message in the corner; callable from anywhere (mutations, realtime events). */
 export function toast(message: string, tone: ToastTone = 'success', durationMs = 4500): void {
   const id = nextId++;
-  toasts = [...toasts, { id, tone, message }].slice(-4);
+  toasts = [...toasts, { id, tone, message }].slice(-3);
   emit();
   setTimeout(() => dismiss(id), durationMs);
 }

@@ -12,7 +12,7 @@ let activeSocket: WebSocket | null = null;
 /**
  * Keeps one socket to `/api/ws/` open while signed in, re-authenticates it when the tokens
  * rotate, reconnects with jittered backoff, and hands every message to the realtime seam.
- * After a reconnect it publishes `reconnected` so screens refetch what they may have missed.
+ * Once authenticated it publishes `reconnected` so screens refetch what they may have missed.
  */
 export function useRealtimeConnection(): void {
   const session = useSession();
@@ -34,18 +34,24 @@ export function useRealtimeConnection(): void {
       const current = new WebSocket(url);
       socket = current;
       activeSocket = current;
-      current.onopen = () => current.send(JSON.stringify({ type: 'auth', token: getSession()?.accessToken ?? token }));
+      current.onopen = () =>
+        current.send(JSON.stringify({ type: 'auth', token: getSession()?.accessToken ?? token }));
       current.onmessage = (message) => {
         const parsed = ServerMessageSchema.safeParse(JSON.parse(String(message.data)));
         if (!parsed.success) return;
         const data = parsed.data;
         if (data.type === 'ready') {
-          if (attempt > 0) publishRealtimeEvent({ type: 'reconnected' });
+          // Whatever happened between the screen's last fetch and this moment was not pushed:
+          // screens refetch on `reconnected`, on the first connection as after a drop.
+          publishRealtimeEvent({ type: 'reconnected' });
           attempt = 0;
           clearInterval(pingTimer);
           pingTimer = setInterval(() => current.send(JSON.stringify({ type: 'ping' })), PING_MS);
         } else if (data.type === 'notification') {
-          publishRealtimeEvent({ type: `notification:${data.notification.kind}`, notification: data.notification });
+          publishRealtimeEvent({
+            type: `notification:${data.notification.kind}`,
+            notification: data.notification,
+          });
         } else if (data.type === 'notifications_read') {
           publishRealtimeEvent({ type: 'notifications_read', ids: data.ids, all: data.all });
         }

@@ -21,8 +21,8 @@ describe('notifications API', () => {
   ) {
     const ids = await inTransaction(t.db, t.app.bus, async (tx, outbox) => {
       await notify(tx, outbox, [{ kind: 'stock_bas', audience, title, body: 'corps' }]);
-      return outbox.events.map(
-        (event) => (event.message as { notification: { id: string } }).notification.id,
+      return outbox.pending.map(
+        ({ event }) => (event.message as { notification: { id: string } }).notification.id,
       );
     });
     return ids[0]!;

@@ -10,7 +10,7 @@ import {
   PERMISSIONS,
   type Role,
 } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
+import { inArray } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
@@ -120,36 +120,13 @@ export async function notifyStockLevel(
   outbox: Outbox,
   change: { siteId: string; productId: string; before: number; after: number },
 ): Promise<void> {
-  if (change.after >= change.before) return;
-  const [product] = await tx
-    .select({ name: products.name, unit: products.unit, minStockLevel: products.minStockLevel })
-    .from(products)
-    .where(eq(products.id, change.productId));
-  if (!product) return;
-  const levelBefore = stockAlertLevel(change.before, product.minStockLevel);
-  const levelAfter = stockAlertLevel(change.after, product.minStockLevel);
-  if (levelAfter === null || levelAfter === levelBefore) return;
-  const isOut = levelAfter === 'rupture';
-  await notify(tx, outbox, [
-    {
-      kind: isOut ? 'rupture_stock' : 'stock_bas',
-      audience: { siteId: change.siteId, roles: STOCK_MANAGERS, userId: null },
-      title: isOut ? `Rupture de stock : ${product.name}` : `Stock bas : ${product.name}`,
-      body: isOut
-        ? 'Plus aucune unité en stock'
-        : `${change.after} ${product.unit} en stock (seuil d’alerte ${product.minStockLevel})`,
-      data: {
-        product_id: change.productId,
-        quantity: change.after,
-        min_stock_level: product.minStockLevel,
-      },
-    },
-  ]);
+  await notifyStockChanges(tx, outbox, change.siteId, [change]);
 }
 
 /**
  * The same for the movements one ledger call returned (several lots of one product chain their
- * stock before/after): one check per product, from its first `stockBefore` to its last `stockAfter`.
+ * stock before/after): one check per product, from its first `stockBefore` to its last
+ * `stockAfter`, with one product lookup for all of them.
  */
 export async function notifyStockMovements(
   tx: Db,
@@ -157,15 +134,62 @@ export async function notifyStockMovements(
   siteId: string,
   movements: readonly { productId: string; stockBefore: number; stockAfter: number }[],
 ): Promise<void> {
-  const byProduct = new Map<string, { before: number; after: number }>();
+  const byProduct = new Map<string, { productId: string; before: number; after: number }>();
   for (const movement of movements) {
     const seen = byProduct.get(movement.productId);
     if (seen) seen.after = movement.stockAfter;
-    else byProduct.set(movement.productId, { before: movement.stockBefore, after: movement.stockAfter });
+    else {
+      byProduct.set(movement.productId, {
+        productId: movement.productId,
+        before: movement.stockBefore,
+        after: movement.stockAfter,
+      });
+    }
   }
-  for (const [productId, { before, after }] of byProduct) {
-    await notifyStockLevel(tx, outbox, { siteId, productId, before, after });
+  await notifyStockChanges(tx, outbox, siteId, [...byProduct.values()]);
+}
+
+async function notifyStockChanges(
+  tx: Db,
+  outbox: Outbox,
+  siteId: string,
+  changes: readonly { productId: string; before: number; after: number }[],
+): Promise<void> {
+  const falling = changes.filter((change) => change.after < change.before);
+  if (falling.length === 0) return;
+  const found = await tx
+    .select({
+      id: products.id,
+      name: products.name,
+      unit: products.unit,
+      minStockLevel: products.minStockLevel,
+    })
+    .from(products)
+    .where(
+      inArray(
+        products.id,
+        falling.map((change) => change.productId),
+      ),
+    );
+  const byId = new Map(found.map((product) => [product.id, product]));
+  const items: NewNotification[] = [];
+  for (const change of falling) {
+    const product = byId.get(change.productId);
+    if (!product) continue;
+    const levelAfter = stockAlertLevel(change.after, product.minStockLevel);
+    if (levelAfter === null || levelAfter === stockAlertLevel(change.before, product.minStockLevel)) continue;
+    const isOut = levelAfter === 'rupture';
+    items.push({
+      kind: isOut ? 'rupture_stock' : 'stock_bas',
+      audience: { siteId, roles: STOCK_MANAGERS, userId: null },
+      title: isOut ? `Rupture de stock : ${product.name}` : `Stock bas : ${product.name}`,
+      body: isOut
+        ? 'Plus aucune unité en stock'
+        : `${change.after} ${product.unit} en stock (seuil d’alerte ${product.minStockLevel})`,
+      data: { product_id: change.productId, quantity: change.after, min_stock_level: product.minStockLevel },
+    });
   }
+  if (items.length > 0) await notify(tx, outbox, items);
 }
 
 /** A sync push had rejected mutations: to the vendor who pushed them, one notification per push. */

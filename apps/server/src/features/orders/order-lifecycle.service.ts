@@ -5,6 +5,12 @@ import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import {
+  notifyOrderStatusChanged,
+  notifyPaymentRecorded,
+  notifyStockMovements,
+} from '../notifications/notify.ts';
+import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { inStockTransaction, putStock, takeStock } from '../stock/stock-ledger.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {
@@ -54,6 +60,8 @@ export async function changeStatus(
   actor: Actor,
   id: string,
   input: ChangeStatusInput,
+  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
+  outbox: Outbox = createOutbox(),
 ): Promise<Order> {
   return inStockTransaction(db, async (tx) => {
     const before = await lockVisibleOrder(tx, actor, id, input.version);
@@ -65,7 +73,7 @@ export async function changeStatus(
     assertTransition(before.deliveryStatus, input.status);
     if (input.status === 'livree') {
       const items = await findItems(tx, id);
-      await takeStock(
+      const movements = await takeStock(
         tx,
         actor,
         items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
@@ -77,8 +85,13 @@ export async function changeStatus(
           allowExpired: input.allow_expired === true,
         },
       );
+      await notifyStockMovements(tx, outbox, before.siteId, movements);
     }
     const after = await setStatus(tx, before, input.status);
+    await notifyOrderStatusChanged(tx, outbox, after, {
+      from: before.deliveryStatus,
+      to: after.deliveryStatus,
+    });
     await recordAudit(tx, actor, {
       action: input.status === 'annulee' ? 'order.cancel' : 'order.status',
       entity: 'order',
@@ -96,7 +109,13 @@ export async function changeStatus(
 }
 
 /** Records a payment; the payment status follows from the sum paid. Never more than the balance. */
-export async function recordPayment(db: Db, actor: Actor, id: string, input: PaymentInput): Promise<Order> {
+export async function recordPayment(
+  db: Db,
+  actor: Actor,
+  id: string,
+  input: PaymentInput,
+  outbox: Outbox = createOutbox(),
+): Promise<Order> {
   assertManager(actor);
   return db.transaction(async (tx) => {
     const before = await lockVisibleOrder(tx, actor, id, input.version);
@@ -128,6 +147,12 @@ export async function recordPayment(db: Db, actor: Actor, id: string, input: Pay
       { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount) },
       before.version,
     );
+    await notifyPaymentRecorded(tx, outbox, after, {
+      amount: input.amount,
+      method: input.method,
+      paymentStatus: after.paymentStatus,
+      paidAmount: after.paidAmount,
+    });
     await recordAudit(tx, actor, {
       action: 'order.payment',
       entity: 'order',

@@ -15,6 +15,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
 import { countOrders, listOrders } from './order-list.service.ts';
 import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
@@ -55,7 +56,15 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { order, created } = await createOrder(deps.db, actorOf(request), request.body, timeZone);
+        const outbox = createOutbox();
+        const { order, created } = await createOrder(
+          deps.db,
+          actorOf(request),
+          request.body,
+          timeZone,
+          outbox,
+        );
+        await publishOutbox(deps.db, deps.bus, outbox);
         return reply.code(created ? 201 : 200).send(order);
       },
     );
@@ -90,7 +99,12 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: OrderSchema },
         },
       },
-      async (request) => changeStatus(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const outbox = createOutbox();
+        const order = await changeStatus(deps.db, actorOf(request), request.params.id, request.body, outbox);
+        await publishOutbox(deps.db, deps.bus, outbox);
+        return order;
+      },
     );
     app.patch(
       '/:id/payment/',
@@ -98,7 +112,12 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: manage,
         schema: { tags, params: IdParamsSchema, body: PaymentInputSchema, response: { 200: OrderSchema } },
       },
-      async (request) => recordPayment(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) => {
+        const outbox = createOutbox();
+        const order = await recordPayment(deps.db, actorOf(request), request.params.id, request.body, outbox);
+        await publishOutbox(deps.db, deps.bus, outbox);
+        return order;
+      },
     );
     app.post(
       '/:id/return/',

@@ -7,6 +7,8 @@ import { AppError, notFound } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { notifyOrderCreated, notifyStockMovements } from '../notifications/notify.ts';
+import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { inStockTransaction, takeStock } from '../stock/stock-ledger.service.ts';
 import { auditView, toOrderDto } from './order-dto.ts';
 import { assertEditable, assertOrderVisible, assertVersion, paymentStatusOf } from './order-rules.ts';
@@ -43,6 +45,8 @@ export async function createOrder(
   actor: Actor,
   input: CreateOrderInput,
   timeZone: string,
+  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
+  outbox: Outbox = createOutbox(),
 ): Promise<{ order: Order; created: boolean }> {
   const existingId = await findOrderIdByLocalId(db, input.local_id);
   if (existingId) return { order: await existingOrder(db, actor, existingId), created: false };
@@ -76,13 +80,15 @@ export async function createOrder(
       if (!row) throw new DuplicateLocalId();
       await insertItems(tx, row.id, lines);
       if (isDirectSale) {
-        await takeStock(
+        const movements = await takeStock(
           tx,
           actor,
           lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
           { siteId, type: 'vente', reference: row.number, orderId: row.id },
         );
+        await notifyStockMovements(tx, outbox, siteId, movements);
       }
+      await notifyOrderCreated(tx, outbox, row);
       await recordAudit(tx, actor, {
         action: isDirectSale ? 'order.direct_sale' : 'order.create',
         entity: 'order',

@@ -29,7 +29,10 @@ export function renderDailySummaryPdf(summary: DailySummary, alertDays: number, 
   pdf.keyFigures([
     { label: 'Commandes du jour', value: formatNumber(summary.orders.count) },
     { label: 'Montant commandé', value: money(summary.orders.amount) },
-    { label: 'Livraisons', value: `${formatNumber(summary.deliveries.count)} · ${money(summary.deliveries.amount)}` },
+    {
+      label: 'Livraisons',
+      value: `${formatNumber(summary.deliveries.count)} · ${money(summary.deliveries.amount)}`,
+    },
     { label: 'Encaissé', value: money(summary.collections.total) },
     { label: 'Espèces', value: money(summary.collections.cash) },
     { label: 'Mobile money', value: money(summary.collections.mobile_money) },
@@ -43,10 +46,18 @@ export function renderDailySummaryPdf(summary: DailySummary, alertDays: number, 
   pdf.section('Encaissements par mode de paiement');
   pdf.table(
     [
-      { header: 'Mode', width: 4, value: (row) => (row.method ? PAYMENT_METHOD_LABELS[row.method] : 'Total') },
+      {
+        header: 'Mode',
+        width: 4,
+        value: (row) => (row.method ? PAYMENT_METHOD_LABELS[row.method] : 'Total'),
+      },
       { header: 'Paiements', width: 2, align: 'right', value: (row) => formatNumber(row.count) },
       { header: 'Montant', width: 3, align: 'right', value: (row) => money(row.amount) },
-    ] satisfies PdfColumn<{ method: DailySummary['collections']['by_method'][number]['method'] | null; count: number; amount: number }>[],
+    ] satisfies PdfColumn<{
+      method: DailySummary['collections']['by_method'][number]['method'] | null;
+      count: number;
+      amount: number;
+    }>[],
     summary.collections.by_method,
     {
       total: {

@@ -23,7 +23,12 @@ export async function selectDayOrders(db: Db, date: string, timeZone: string, si
     .orderBy(orders.deliveryStatus) as Promise<{ status: DeliveryStatus; orders: number; amount: number }[]>;
 }
 
-export async function selectDayDeliveries(db: Db, date: string, timeZone: string, siteId: string | undefined) {
+export async function selectDayDeliveries(
+  db: Db,
+  date: string,
+  timeZone: string,
+  siteId: string | undefined,
+) {
   const [row] = await db
     .select({ count: counted(), amount: amount(sql`${orders.totalAmount}`) })
     .from(orders)
@@ -31,7 +36,12 @@ export async function selectDayDeliveries(db: Db, date: string, timeZone: string
   return row!;
 }
 
-export async function selectDayCancellations(db: Db, date: string, timeZone: string, siteId: string | undefined) {
+export async function selectDayCancellations(
+  db: Db,
+  date: string,
+  timeZone: string,
+  siteId: string | undefined,
+) {
   const [row] = await db
     .select({ count: counted() })
     .from(orders)
@@ -40,7 +50,12 @@ export async function selectDayCancellations(db: Db, date: string, timeZone: str
 }
 
 /** Money received during the day, per method, whatever the day of the order. */
-export async function selectDayCollections(db: Db, date: string, timeZone: string, siteId: string | undefined) {
+export async function selectDayCollections(
+  db: Db,
+  date: string,
+  timeZone: string,
+  siteId: string | undefined,
+) {
   const conditions = periodConditions(payments.createdAt, date, date, timeZone);
   if (siteId) conditions.push(eq(orders.siteId, siteId));
   return db

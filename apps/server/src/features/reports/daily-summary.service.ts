@@ -10,7 +10,13 @@ import {
   selectDayDeliveries,
   selectDayOrders,
 } from './daily-summary.repo.ts';
-import { CONTENT_TYPES, fileName, type ReportContext, type ReportFile, reportSite } from './report-context.ts';
+import {
+  CONTENT_TYPES,
+  fileName,
+  type ReportContext,
+  type ReportFile,
+  reportSite,
+} from './report-context.ts';
 import { selectLotStockAt, selectProductStockAt } from './stock-report.repo.ts';
 
 const MOBILE_MONEY = new Set(['orange_money', 'moov_money']);
@@ -30,7 +36,9 @@ export async function buildDailySummary(
   const byStatus = await selectDayOrders(db, date, ctx.timeZone, siteId);
   const deliveries = await selectDayDeliveries(db, date, ctx.timeZone, siteId);
   const cancelled = await selectDayCancellations(db, date, ctx.timeZone, siteId);
-  const collected = new Map((await selectDayCollections(db, date, ctx.timeZone, siteId)).map((row) => [row.method, row]));
+  const collected = new Map(
+    (await selectDayCollections(db, date, ctx.timeZone, siteId)).map((row) => [row.method, row]),
+  );
   const products = await selectProductStockAt(db, siteId, date, ctx.timeZone);
   const lots = await selectLotStockAt(db, siteId, date, ctx.timeZone);
 
@@ -48,13 +56,19 @@ export async function buildDailySummary(
       count: byStatus.reduce((sum, row) => sum + row.orders, 0),
       amount: byStatus.filter((row) => row.status !== 'annulee').reduce((sum, row) => sum + row.amount, 0),
       cancelled,
-      by_status: byStatus.map((row) => ({ delivery_status: row.status, orders: row.orders, amount: row.amount })),
+      by_status: byStatus.map((row) => ({
+        delivery_status: row.status,
+        orders: row.orders,
+        amount: row.amount,
+      })),
     },
     deliveries,
     collections: {
       total: byMethod.reduce((sum, row) => sum + row.amount, 0),
       cash: byMethod.filter((row) => row.method === 'especes').reduce((sum, row) => sum + row.amount, 0),
-      mobile_money: byMethod.filter((row) => MOBILE_MONEY.has(row.method)).reduce((sum, row) => sum + row.amount, 0),
+      mobile_money: byMethod
+        .filter((row) => MOBILE_MONEY.has(row.method))
+        .reduce((sum, row) => sum + row.amount, 0),
       by_method: byMethod,
     },
     stock_alerts: {
@@ -92,7 +106,13 @@ export async function dailySummary(
   alertDays: number,
   ctx: ReportContext,
 ): Promise<{ json: DailySummary } | { file: ReportFile }> {
-  const summary = await buildDailySummary(db, scopeSite(actor, query.site_id), query.date ?? ctx.today, alertDays, ctx);
+  const summary = await buildDailySummary(
+    db,
+    scopeSite(actor, query.site_id),
+    query.date ?? ctx.today,
+    alertDays,
+    ctx,
+  );
   if (format === 'json') return { json: summary };
   return {
     file: {

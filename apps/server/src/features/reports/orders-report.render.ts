@@ -59,7 +59,12 @@ const orderSheetColumns = (ctx: Ctx): XlsxColumn<OrderReportRow>[] => [
   { header: 'Statut de paiement', width: 16, value: (row) => PAYMENT_STATUS_LABELS[row.paymentStatus] },
   { header: `Montant (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.totalAmount },
   { header: `Payé (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.paidAmount },
-  { header: `Reste (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.totalAmount - row.paidAmount },
+  {
+    header: `Reste (${ctx.currency})`,
+    width: 14,
+    kind: 'amount',
+    value: (row) => row.totalAmount - row.paidAmount,
+  },
   {
     header: 'Livrée le',
     width: 17,
@@ -107,7 +112,12 @@ export async function writeOrdersWorkbook(
     { header: 'Jour', width: 12, kind: 'date', value: (row) => calendarDate(row.day) },
     { header: 'Commandes', kind: 'int', value: (row) => row.orders },
     { header: 'Annulées', kind: 'int', value: (row) => row.cancelled_orders },
-    { header: `Chiffre d'affaires (${ctx.currency})`, width: 22, kind: 'amount', value: (row) => row.revenue },
+    {
+      header: `Chiffre d'affaires (${ctx.currency})`,
+      width: 22,
+      kind: 'amount',
+      value: (row) => row.revenue,
+    },
   ]);
   await days.add(report.by_day);
   days.commit();
@@ -118,7 +128,10 @@ export async function writeOrdersWorkbook(
     { header: `Montant (${ctx.currency})`, width: 18, kind: 'amount', value: (row) => row.amount },
   ]);
   await statuses.add([
-    ...report.by_status.map((row) => ({ ...row, label: `Livraison : ${DELIVERY_STATUS_LABELS[row.delivery_status]}` })),
+    ...report.by_status.map((row) => ({
+      ...row,
+      label: `Livraison : ${DELIVERY_STATUS_LABELS[row.delivery_status]}`,
+    })),
     ...report.by_payment_status.map((row) => ({
       ...row,
       label: `Paiement : ${PAYMENT_STATUS_LABELS[row.payment_status]}`,
@@ -130,7 +143,12 @@ export async function writeOrdersWorkbook(
     { header: 'Vendeur', width: 24, value: (row) => row.name },
     { header: 'Commandes', kind: 'int', value: (row) => row.orders },
     { header: 'Annulées', kind: 'int', value: (row) => row.cancelled_orders },
-    { header: `Chiffre d'affaires (${ctx.currency})`, width: 22, kind: 'amount', value: (row) => row.revenue },
+    {
+      header: `Chiffre d'affaires (${ctx.currency})`,
+      width: 22,
+      kind: 'amount',
+      value: (row) => row.revenue,
+    },
     { header: `Encaissé (${ctx.currency})`, width: 18, kind: 'amount', value: (row) => row.paid },
   ]);
   await vendors.add(report.by_vendor);
@@ -197,7 +215,13 @@ export function renderOrdersPdf(
     {
       maxWidth: SUMMARY_WIDTH,
       empty: 'Aucune commande sur la période.',
-      total: { day: '', orders: t.orders, amount: 0, revenue: t.revenue, cancelled_orders: t.cancelled_orders },
+      total: {
+        day: '',
+        orders: t.orders,
+        amount: 0,
+        revenue: t.revenue,
+        cancelled_orders: t.cancelled_orders,
+      },
     },
   );
   pdf.section('Par statut');
@@ -297,7 +321,8 @@ function listColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
     {
       header: 'Date',
       width: 9,
-      value: (row) => ('total' in row ? `${formatNumber(row.count)} cmd` : formatDateTime(row.createdAt, ctx.timeZone)),
+      value: (row) =>
+        'total' in row ? `${formatNumber(row.count)} cmd` : formatDateTime(row.createdAt, ctx.timeZone),
     },
     { header: 'Client', width: 13, value: (row) => ('total' in row ? '' : row.clientName) },
     { header: 'Téléphone', width: 9, value: (row) => ('total' in row ? '' : (row.clientPhone ?? '')) },
@@ -307,7 +332,11 @@ function listColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
       width: 7,
       value: (row) => ('total' in row ? '' : DELIVERY_STATUS_LABELS[row.deliveryStatus]),
     },
-    { header: 'Paiement', width: 6, value: (row) => ('total' in row ? '' : PAYMENT_STATUS_LABELS[row.paymentStatus]) },
+    {
+      header: 'Paiement',
+      width: 6,
+      value: (row) => ('total' in row ? '' : PAYMENT_STATUS_LABELS[row.paymentStatus]),
+    },
     { header: `Total (${ctx.currency})`, width: 7, align: 'right', value: (row) => money(row.totalAmount) },
     { header: `Payé (${ctx.currency})`, width: 7, align: 'right', value: (row) => money(row.paidAmount) },
     {
@@ -317,23 +346,35 @@ function listColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
       value: (row) => money(row.totalAmount - row.paidAmount),
     },
   ];
-  if (withSite) columns.splice(2, 0, { header: 'Site', width: 8, value: (row) => ('total' in row ? '' : row.siteName) });
+  if (withSite)
+    columns.splice(2, 0, { header: 'Site', width: 8, value: (row) => ('total' in row ? '' : row.siteName) });
   return columns;
 }
 
 function cancelledColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
   const columns: PdfColumn<ListRow>[] = [
     { header: 'N° commande', width: 12, value: (row) => ('total' in row ? '' : row.number) },
-    { header: 'Date', width: 9, value: (row) => ('total' in row ? '' : formatDateTime(row.createdAt, ctx.timeZone)) },
+    {
+      header: 'Date',
+      width: 9,
+      value: (row) => ('total' in row ? '' : formatDateTime(row.createdAt, ctx.timeZone)),
+    },
     { header: 'Client', width: 14, value: (row) => ('total' in row ? '' : row.clientName) },
     { header: 'Vendeur', width: 11, value: (row) => ('total' in row ? '' : row.vendor) },
     {
       header: 'Annulée le',
       width: 9,
-      value: (row) => ('total' in row || !row.cancelledAt ? '' : formatDateTime(row.cancelledAt, ctx.timeZone)),
+      value: (row) =>
+        'total' in row || !row.cancelledAt ? '' : formatDateTime(row.cancelledAt, ctx.timeZone),
     },
-    { header: `Montant (${ctx.currency})`, width: 8, align: 'right', value: (row) => formatNumber(row.totalAmount) },
+    {
+      header: `Montant (${ctx.currency})`,
+      width: 8,
+      align: 'right',
+      value: (row) => formatNumber(row.totalAmount),
+    },
   ];
-  if (withSite) columns.splice(2, 0, { header: 'Site', width: 8, value: (row) => ('total' in row ? '' : row.siteName) });
+  if (withSite)
+    columns.splice(2, 0, { header: 'Site', width: 8, value: (row) => ('total' in row ? '' : row.siteName) });
   return columns;
 }

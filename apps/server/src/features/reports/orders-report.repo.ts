@@ -1,5 +1,5 @@
 import type { DeliveryStatus, OrderListFilter, PaymentStatus } from '@gapal/shared';
-import { and, asc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orders, products, sites, users } from '../../db/schema.ts';
 import { periodConditions } from '../../lib/period.ts';
@@ -23,7 +23,11 @@ export function orderReportConditions(
   if (filter.search) {
     const pattern = containsPattern(filter.search);
     conditions.push(
-      or(ilike(orders.clientName, pattern), ilike(orders.clientPhone, pattern), ilike(orders.number, pattern))!,
+      or(
+        ilike(orders.clientName, pattern),
+        ilike(orders.clientPhone, pattern),
+        ilike(orders.number, pattern),
+      )!,
     );
   }
   return conditions;
@@ -172,12 +176,18 @@ export async function selectOrderBatch(
     .innerJoin(users, eq(users.id, orders.createdBy))
     .innerJoin(sites, eq(sites.id, orders.siteId))
     .where(and(...where, ...keyset))
-    .orderBy(asc(orders.createdAt), asc(orders.id))
+    // NULLS FIRST matches the (created_at DESC NULLS LAST, id DESC NULLS LAST) indexes read
+    // backwards: each batch is an index range scan, not a sort of the whole period.
+    .orderBy(sql`${orders.createdAt} ASC NULLS FIRST`, sql`${orders.id} ASC NULLS FIRST`)
     .limit(limit);
 }
 
 /** The whole selection, batch after batch; only one batch is in memory at a time. */
-export async function* orderBatches(db: Db, where: SQL[], batchSize = 1000): AsyncGenerator<OrderReportRow[]> {
+export async function* orderBatches(
+  db: Db,
+  where: SQL[],
+  batchSize = 1000,
+): AsyncGenerator<OrderReportRow[]> {
   let after: { key: string; id: string } | null = null;
   for (;;) {
     const rows = await selectOrderBatch(db, where, after, batchSize);

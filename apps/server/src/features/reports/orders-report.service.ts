@@ -69,7 +69,10 @@ export async function ordersReport(
   if (format === 'xlsx') {
     return {
       file: {
-        stream: xlsxStream((book) => writeOrdersWorkbook(book, report, orderBatches(db, where), ctx), onError),
+        stream: xlsxStream(
+          (book) => writeOrdersWorkbook(book, report, orderBatches(db, where), ctx),
+          onError,
+        ),
         contentType: CONTENT_TYPES.xlsx,
         filename: base,
       },
@@ -77,7 +80,13 @@ export async function ordersReport(
   }
   return {
     file: {
-      stream: renderOrdersPdf(report, orderBatches(db, cancelledWhere), orderBatches(db, where), ctx, onError),
+      stream: renderOrdersPdf(
+        report,
+        orderBatches(db, cancelledWhere),
+        orderBatches(db, where),
+        ctx,
+        onError,
+      ),
       contentType: CONTENT_TYPES.pdf,
       filename: base,
     },
@@ -119,7 +128,11 @@ async function summarizeOrders(
       revenue: row.revenue,
       cancelled_orders: row.cancelledOrders,
     })),
-    by_status: byStatus.map((row) => ({ delivery_status: row.status, orders: row.orders, amount: row.amount })),
+    by_status: byStatus.map((row) => ({
+      delivery_status: row.status,
+      orders: row.orders,
+      amount: row.amount,
+    })),
     by_payment_status: byPayment.map((row) => ({
       payment_status: row.status,
       orders: row.orders,

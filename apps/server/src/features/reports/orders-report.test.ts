@@ -1,11 +1,13 @@
 import { existsSync, statSync } from 'node:fs';
-import { sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
+import { orders } from '../../db/schema.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { addDays } from '../../lib/sql-helpers.ts';
+import { orderBatches, orderReportConditions } from './orders-report.repo.ts';
 import { formatDate } from './render/format.ts';
 import {
   download,
@@ -86,7 +88,9 @@ describe('orders report', () => {
         { delivery_status: 'nouvelle', orders: 1, amount: 500 },
       ]),
     );
-    expect(report.by_vendor.map((row: { user_id: string; revenue: number }) => [row.user_id, row.revenue])).toEqual([
+    expect(
+      report.by_vendor.map((row: { user_id: string; revenue: number }) => [row.user_id, row.revenue]),
+    ).toEqual([
       [s.second.user.id, 14_500],
       [s.vendor.user.id, 13_000],
     ]);
@@ -135,7 +139,9 @@ describe('orders report', () => {
     const response = await download(t, '/api/reports/orders/pdf/', s.manager.token);
     const pages = await pdfPages(response.buffer);
     expect(pages.length).toBeGreaterThanOrEqual(3);
-    pages.forEach((page, index) => expect(page).toContain(`Page ${index + 1} / ${pages.length}`));
+    for (const [index, page] of pages.entries()) {
+      expect(page).toContain(`Page ${index + 1} / ${pages.length}`);
+    }
     const listPages = pages.filter((page) => created.some((number) => page.includes(number)));
     expect(listPages.length).toBeGreaterThanOrEqual(2);
     for (const page of listPages) expect(page).toMatch(/N° commande +Date +Client/);
@@ -233,6 +239,37 @@ describe('orders report', () => {
     expect(pdf[0]).toContain('Tous les sites');
   });
 
+  it('streams the list in keyset batches that never skip or repeat an order, even on equal timestamps', async () => {
+    const s = await reportSetup(t);
+    const created: string[] = [];
+    for (let index = 0; index < 7; index += 1) {
+      created.push((await s.order([{ product_id: s.yaourt.id, quantity: 1 }])).number);
+    }
+    // Five orders share one instant: only the id can order them.
+    await t.db
+      .update(orders)
+      .set({ createdAt: sql`date_trunc('second', now())` })
+      .where(and(eq(orders.siteId, s.site.id), inArray(orders.number, created.slice(1, 6))));
+    const today = todayIn(t.config.timeZone);
+    const where = orderReportConditions({}, { from: today, to: today }, s.site.id, t.config.timeZone);
+    const seen: string[] = [];
+    let batches = 0;
+    for await (const rows of orderBatches(t.db, where, 2)) {
+      batches += 1;
+      expect(rows.length).toBeLessThanOrEqual(2);
+      seen.push(...rows.map((row) => row.number));
+    }
+    expect(batches).toBe(4);
+    expect([...seen].sort()).toEqual([...created].sort());
+  });
+
+  it('documents the report routes in OpenAPI', async () => {
+    const response = await api(t, 'GET', '/api/docs/json');
+    for (const path of ['orders', 'receivables', 'stock', 'daily']) {
+      expect(response.body.paths[`/api/reports/${path}/{format}/`]?.get, path).toBeDefined();
+    }
+  });
+
   it('refuses bad input and other roles with a clear 4xx in the shared shape', async () => {
     const s = await reportSetup(t);
     const cases: [string, string, number, string][] = [
@@ -242,7 +279,12 @@ describe('orders report', () => {
       ['/api/reports/orders/csv/?format=docx', s.manager.token, 400, 'validation_error'],
       ['/api/reports/orders/csv/?sep=tab', s.manager.token, 400, 'validation_error'],
       ['/api/reports/orders/csv/?colour=red', s.manager.token, 400, 'validation_error'],
-      ['/api/reports/orders/pdf/?delivery_from=2026-03-10&delivery_to=2026-03-01', s.manager.token, 400, 'validation_error'],
+      [
+        '/api/reports/orders/pdf/?delivery_from=2026-03-10&delivery_to=2026-03-01',
+        s.manager.token,
+        400,
+        'validation_error',
+      ],
       ['/api/reports/orders/pdf/', s.vendor.token, 403, 'forbidden'],
       ['/api/reports/orders/csv/', s.stocker.token, 403, 'forbidden'],
     ];

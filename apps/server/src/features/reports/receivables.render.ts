@@ -12,7 +12,7 @@ import {
   wallClock,
 } from './render/format.ts';
 import { type PdfColumn, ReportPdf } from './render/pdf-document.ts';
-import type { XlsxBook, XlsxColumn } from './render/xlsx.ts';
+import type { XlsxBook } from './render/xlsx.ts';
 import { type ReportContext, siteLabel } from './report-context.ts';
 
 type Ctx = Pick<ReportContext, 'timeZone' | 'currency' | 'businessName' | 'generatedAt'>;

@@ -37,14 +37,24 @@ export async function selectOpenBalances(
     .orderBy(asc(orders.createdAt), asc(orders.id));
 }
 
-export type PaymentLine = { orderId: string; amount: number; method: (typeof payments.$inferSelect)['method']; createdAt: Date };
+export type PaymentLine = {
+  orderId: string;
+  amount: number;
+  method: (typeof payments.$inferSelect)['method'];
+  createdAt: Date;
+};
 
 /** The payments of these orders, oldest first (partial payments are shown on the report). */
 export async function selectPaymentsOf(db: Db, orderIds: string[]): Promise<PaymentLine[]> {
   const lines: PaymentLine[] = [];
   for (let index = 0; index < orderIds.length; index += 1000) {
     const rows = await db
-      .select({ orderId: payments.orderId, amount: payments.amount, method: payments.method, createdAt: payments.createdAt })
+      .select({
+        orderId: payments.orderId,
+        amount: payments.amount,
+        method: payments.method,
+        createdAt: payments.createdAt,
+      })
       .from(payments)
       .where(inArray(payments.orderId, orderIds.slice(index, index + 1000)))
       .orderBy(asc(payments.createdAt), asc(payments.id));

@@ -1,15 +1,26 @@
+import type { Readable } from 'node:stream';
 import type { ReceivablesReport, ReceivablesReportQuery, ReportFormat } from '@gapal/shared';
-import { Readable } from 'node:stream';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { ageingBucket, receivableCsvColumns, renderReceivablesPdf, writeReceivablesWorkbook } from './receivables.render.ts';
+import type { ReportLog } from './orders-report.service.ts';
+import {
+  ageingBucket,
+  receivableCsvColumns,
+  renderReceivablesPdf,
+  writeReceivablesWorkbook,
+} from './receivables.render.ts';
 import { selectOpenBalances, selectPaymentsOf } from './receivables.repo.ts';
 import { csvSeparator, csvStream } from './render/csv.ts';
 import { xlsxStream } from './render/xlsx.ts';
-import { CONTENT_TYPES, fileName, type ReportContext, type ReportFile, reportSite } from './report-context.ts';
-import type { ReportLog } from './orders-report.service.ts';
+import {
+  CONTENT_TYPES,
+  fileName,
+  type ReportContext,
+  type ReportFile,
+  reportSite,
+} from './report-context.ts';
 
 /** The same client written twice the same way: by phone digits when known, else by name. */
 function clientKey(name: string, phone: string | null): string {
@@ -32,8 +43,14 @@ export async function receivablesReport(
   const siteId = scopeSite(actor, query.site_id);
   const site = await reportSite(db, siteId);
   const open = await selectOpenBalances(db, { siteId, createdBy: query.created_by }, ctx.today, ctx.timeZone);
-  const paymentsByOrder = new Map<string, ReceivablesReport['clients'][number]['items'][number]['payments']>();
-  for (const line of await selectPaymentsOf(db, open.map((row) => row.id))) {
+  const paymentsByOrder = new Map<
+    string,
+    ReceivablesReport['clients'][number]['items'][number]['payments']
+  >();
+  for (const line of await selectPaymentsOf(
+    db,
+    open.map((row) => row.id),
+  )) {
     const list = paymentsByOrder.get(line.orderId) ?? [];
     list.push({ amount: line.amount, method: line.method, created_at: toIso(line.createdAt) });
     paymentsByOrder.set(line.orderId, list);

@@ -1,6 +1,6 @@
+import type { Readable } from 'node:stream';
 import { REPORT_MAX_PERIOD_DAYS } from '@gapal/shared';
 import { eq } from 'drizzle-orm';
-import type { Readable } from 'node:stream';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sites } from '../../db/schema.ts';
@@ -74,9 +74,15 @@ export function resolvePeriod(
   }
   const days = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;
   if (days > REPORT_MAX_PERIOD_DAYS) {
-    throw new AppError('validation_error', `La période ne peut pas dépasser ${REPORT_MAX_PERIOD_DAYS} jours`, {
-      fields: [{ field: fields.to, message: `période de ${days} jours, maximum ${REPORT_MAX_PERIOD_DAYS}` }],
-    });
+    throw new AppError(
+      'validation_error',
+      `La période ne peut pas dépasser ${REPORT_MAX_PERIOD_DAYS} jours`,
+      {
+        fields: [
+          { field: fields.to, message: `période de ${days} jours, maximum ${REPORT_MAX_PERIOD_DAYS}` },
+        ],
+      },
+    );
   }
   return { from: start, to: end };
 }

@@ -67,7 +67,10 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request, reply) => {
         const format = request.query.format ?? request.params.format;
         const actor = actorOf(request);
-        return send(reply, await receivablesReport(deps.db, actor, request.query, format, ctx(), request.log));
+        return send(
+          reply,
+          await receivablesReport(deps.db, actor, request.query, format, ctx(), request.log),
+        );
       },
     );
 

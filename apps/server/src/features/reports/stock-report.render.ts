@@ -1,7 +1,14 @@
 import type { Readable } from 'node:stream';
 import type { StockReport } from '@gapal/shared';
 import type { CsvColumn } from './render/csv.ts';
-import { calendarDate, formatAmount, formatDate, formatDateTime, formatNumber, wallClock } from './render/format.ts';
+import {
+  calendarDate,
+  formatAmount,
+  formatDate,
+  formatDateTime,
+  formatNumber,
+  wallClock,
+} from './render/format.ts';
 import { type PdfColumn, ReportPdf } from './render/pdf-document.ts';
 import type { XlsxBook } from './render/xlsx.ts';
 import { periodLabel, type ReportContext, siteLabel } from './report-context.ts';
@@ -45,10 +52,20 @@ export async function writeStockWorkbook(book: XlsxBook, report: StockReport, ct
     { header: 'Site', width: 16, value: (row: Lot) => row.site_name },
     { header: 'Produit', width: 28, value: (row: Lot) => row.product_name },
     { header: 'Lot', width: 16, value: (row: Lot) => row.code },
-    { header: 'Péremption', width: 12, kind: 'date' as const, value: (row: Lot) => calendarDate(row.expiry_date) },
+    {
+      header: 'Péremption',
+      width: 12,
+      kind: 'date' as const,
+      value: (row: Lot) => calendarDate(row.expiry_date),
+    },
     { header: 'Jours restants', kind: 'int' as const, value: (row: Lot) => row.days_to_expiry },
     { header: 'Quantité', kind: 'int' as const, value: (row: Lot) => row.quantity },
-    { header: `Valeur (${ctx.currency})`, width: 16, kind: 'amount' as const, value: (row: Lot) => row.value },
+    {
+      header: `Valeur (${ctx.currency})`,
+      width: 16,
+      kind: 'amount' as const,
+      value: (row: Lot) => row.value,
+    },
   ];
   const lots = book.sheet<Lot>('Par lot', lotColumns);
   await lots.add(report.lots);
@@ -57,7 +74,12 @@ export async function writeStockWorkbook(book: XlsxBook, report: StockReport, ct
   await expiring.add(report.lots.filter((lot) => lot.days_to_expiry <= report.expiring_days));
   expiring.commit();
   const losses = book.sheet<Loss>('Pertes', [
-    { header: 'Date', width: 17, kind: 'datetime', value: (row) => wallClock(new Date(row.created_at), ctx.timeZone) },
+    {
+      header: 'Date',
+      width: 17,
+      kind: 'datetime',
+      value: (row) => wallClock(new Date(row.created_at), ctx.timeZone),
+    },
     { header: 'Site', width: 16, value: (row) => row.site_name },
     { header: 'Produit', width: 28, value: (row) => row.product_name },
     { header: 'Lot', width: 16, value: (row) => row.lot_code },
@@ -88,7 +110,7 @@ export function renderStockPdf(report: StockReport, ctx: Ctx): Readable {
   pdf.keyFigures([
     { label: 'Unités en stock', value: formatNumber(t.quantity) },
     { label: 'Valeur (prix actuels)', value: money(t.value) },
-    { label: `Lots à écouler (≤ ${report.expiring_days} j)`, value: formatNumber(t.expiring_lots) },
+    { label: `Lots à écouler sous ${report.expiring_days} j`, value: formatNumber(t.expiring_lots) },
     { label: 'Pertes', value: `${formatNumber(t.loss_quantity)} · ${money(t.loss_value)}` },
   ]);
 
@@ -101,8 +123,18 @@ export function renderStockPdf(report: StockReport, ctx: Ctx): Readable {
       ...site<Product>(),
       { header: 'Produit', width: 6, value: (row) => row.name },
       { header: 'Catégorie', width: 3, value: (row) => row.category ?? '' },
-      { header: 'Quantité', width: 2.5, align: 'right', value: (row) => `${formatNumber(row.quantity)} ${row.unit ?? ''}` },
-      { header: 'Prix unitaire', width: 2.5, align: 'right', value: (row) => (row.unit ? money(row.unit_price) : '') },
+      {
+        header: 'Quantité',
+        width: 2.5,
+        align: 'right',
+        value: (row) => `${formatNumber(row.quantity)} ${row.unit ?? ''}`,
+      },
+      {
+        header: 'Prix unitaire',
+        width: 2.5,
+        align: 'right',
+        value: (row) => (row.unit ? money(row.unit_price) : ''),
+      },
       { header: 'Valeur', width: 3, align: 'right', value: (row) => money(row.value) },
     ],
     report.products,
@@ -142,7 +174,12 @@ export function renderStockPdf(report: StockReport, ctx: Ctx): Readable {
     ],
     report.losses,
     {
-      total: { product_name: 'Total', quantity: t.loss_quantity, value: t.loss_value, created_at: '' } as Loss,
+      total: {
+        product_name: 'Total',
+        quantity: t.loss_quantity,
+        value: t.loss_value,
+        created_at: '',
+      } as Loss,
       empty: 'Aucune perte sur la période.',
     },
   );

@@ -15,7 +15,13 @@ import { createProduct } from '../orders/test-helpers.ts';
 const run = promisify(execFile);
 export const SCREENSHOTS = fileURLToPath(new URL('../../../../../.screenshots/reports/', import.meta.url));
 
-export type Download = { status: number; headers: Record<string, unknown>; buffer: Buffer; json: any };
+export type Download = {
+  status: number;
+  headers: Record<string, unknown>;
+  buffer: Buffer;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read report fields directly, like `api()` bodies
+  json: any;
+};
 
 /** A GET whose body is kept as bytes (PDF, XLSX); JSON bodies are parsed too. */
 export async function download(t: TestApp, url: string, token: string): Promise<Download> {
@@ -57,7 +63,9 @@ export async function renderFirstPage(buffer: Buffer, name: string, page = 1): P
   mkdirSync(SCREENSHOTS, { recursive: true });
   const prefix = path.join(SCREENSHOTS, name);
   const pageArgs = ['-f', String(page), '-l', String(page)];
-  await withTempFile(buffer, (file) => run('pdftoppm', ['-png', '-r', '80', ...pageArgs, '-singlefile', file, prefix]));
+  await withTempFile(buffer, (file) =>
+    run('pdftoppm', ['-png', '-r', '80', ...pageArgs, '-singlefile', file, prefix]),
+  );
   return `${prefix}.png`;
 }
 

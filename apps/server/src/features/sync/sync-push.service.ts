@@ -11,6 +11,7 @@ import type { AppDeps } from '../../deps.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
+import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifySyncRejected } from '../notifications/notify.ts';
 import { inTransaction } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
@@ -79,6 +80,7 @@ export async function pushMutations(deps: AppDeps, actor: Actor, input: SyncPush
     results.push(outcome);
   }
 
+  for (const [index, result] of results.entries()) recordSyncMutation(input.mutations[index]!.name, result.status);
   await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
   const counts = await stockAlertCounts(deps.db, device.siteId);
   const after = await findDevice(deps.db, device.id);

@@ -8,6 +8,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { syncRateLimit } from '../../http/security.ts';
 import { pullChanges } from './sync-pull.service.ts';
 import { assertSchemaVersion, pushMutations } from './sync-push.service.ts';
 
@@ -17,7 +18,8 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     // Only these routes: a first sync is one big answer over 2G, and phones may gzip their pushes.
     await app.register(compress, { global: true, threshold: 1024 });
     const tags = ['sync'];
-    const config = { access: 'sync.use' } as const;
+    // Per device, not per IP: vendors on a mobile network share a few carrier-NAT addresses.
+    const config = { access: 'sync.use', rateLimit: syncRateLimit(deps.config) } as const;
 
     const pushOptions = {
       config,

@@ -3,7 +3,12 @@ import type { Role, SyncMutation, SyncPullResponse, SyncPushResponse } from '@ga
 import { SYNC_SCHEMA_VERSION } from '@gapal/shared';
 import { createDevice, createUser, tokenFor, unique } from '../../../test/factories.ts';
 import { api, type ApiResponse, type TestApp } from '../../../test/harness.ts';
+import { sql } from 'drizzle-orm';
+import { selectRows } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: error bodies are checked field by field in the tests
+type ErrorLike = { error?: any };
 
 export type SyncClient = {
   user: Awaited<ReturnType<typeof createUser>>;
@@ -53,8 +58,8 @@ export async function push(
   client: SyncClient,
   mutations: SyncMutation[],
   options: { url?: string; body?: unknown; token?: string } = {},
-): Promise<ApiResponse<SyncPushResponse>> {
-  return api<SyncPushResponse>(t, 'POST', options.url ?? '/api/sync/push/', {
+): Promise<ApiResponse<SyncPushResponse & ErrorLike>> {
+  return api<SyncPushResponse & ErrorLike>(t, 'POST', options.url ?? '/api/sync/push/', {
     token: options.token ?? client.token,
     body: options.body ?? { device_id: client.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations },
   });
@@ -65,22 +70,42 @@ export async function pull(
   client: SyncClient,
   cursor?: string,
   limit?: number,
-): Promise<ApiResponse<SyncPullResponse>> {
+): Promise<ApiResponse<SyncPullResponse & ErrorLike>> {
   const params = new URLSearchParams();
   if (cursor) params.set('cursor', cursor);
   if (limit) params.set('limit', String(limit));
-  return api<SyncPullResponse>(t, 'GET', `/api/sync/pull/?${params}`, { token: client.token });
+  return api<SyncPullResponse & ErrorLike>(t, 'GET', `/api/sync/pull/?${params}`, { token: client.token });
 }
 
-/** Pulls until `has_more` is false, returning every page. */
-export async function pullAll(t: TestApp, client: SyncClient, cursor?: string, limit?: number) {
+/**
+ * Pulls until `has_more` is false and nothing committed is still behind the horizon, returning
+ * every page. Transaction ids are cluster-wide: on a shared PostgreSQL, an open writer of another
+ * database (another test file) holds the horizon back for a moment; PGlite never waits.
+ */
+export async function pullAll(
+  t: TestApp,
+  client: SyncClient,
+  cursor?: string,
+  limit?: number,
+  options: { wait?: boolean } = {},
+) {
   const pages: SyncPullResponse[] = [];
   let next = cursor;
+  const deadline = Date.now() + 20_000;
   for (;;) {
-    const response = await pull(t, client, next, limit);
-    if (response.status !== 200) throw new Error(`pull failed: ${response.status} ${JSON.stringify(response.body)}`);
-    pages.push(response.body);
-    next = response.body.cursor;
-    if (!response.body.has_more) return { pages, cursor: next };
+    const [row] = await selectRows<{ behind: boolean }>(
+      t.db,
+      sql`SELECT EXISTS (SELECT 1 FROM sync_changes
+            WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint) AS behind`,
+    );
+    for (;;) {
+      const response = await pull(t, client, next, limit);
+      if (response.status !== 200) throw new Error(`pull failed: ${response.status} ${JSON.stringify(response.body)}`);
+      pages.push(response.body);
+      next = response.body.cursor;
+      if (!response.body.has_more) break;
+    }
+    if (options.wait === false || !row!.behind || Date.now() > deadline) return { pages, cursor: next };
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

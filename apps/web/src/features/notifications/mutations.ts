@@ -14,7 +14,8 @@ export function useMarkRead() {
 export function useMarkAllRead() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: () => apiRequest('/api/notifications/read-all/', { method: 'POST', schema: ReadAllResultSchema }),
+    mutationFn: () =>
+      apiRequest('/api/notifications/read-all/', { method: 'POST', schema: ReadAllResultSchema }),
     onSuccess: () => queryClient.invalidateQueries({ queryKey: notificationKeys.all }),
   });
 }

@@ -22,7 +22,12 @@ const KIND_DOT: Record<NotificationKind, string> = {
 };
 
 /** Events worth interrupting someone for; the rest only move the badge. */
-const TOAST_KINDS = new Set<NotificationKind>(['commande_nouvelle', 'rupture_stock', 'stock_bas', 'lot_expire']);
+const TOAST_KINDS = new Set<NotificationKind>([
+  'commande_nouvelle',
+  'rupture_stock',
+  'stock_bas',
+  'lot_expire',
+]);
 
 function linkFor(notification: Notification): string | null {
   const data = notification.data as { order_id?: string; product_id?: string };
@@ -46,7 +51,10 @@ export function NotificationBell() {
       onRealtimeEvent((event) => {
         const notification = event.notification as Notification | undefined;
         if (notification && TOAST_KINDS.has(notification.kind)) {
-          toast(`${notification.title} — ${notification.body}`, notification.kind === 'commande_nouvelle' ? 'info' : 'warning');
+          toast(
+            `${notification.title} — ${notification.body}`,
+            notification.kind === 'commande_nouvelle' ? 'info' : 'warning',
+          );
         }
       }),
     [],
@@ -55,7 +63,11 @@ export function NotificationBell() {
   useEffect(() => {
     if (!isOpen) return;
     const close = (event: MouseEvent | KeyboardEvent) => {
-      if (event instanceof KeyboardEvent ? event.key === 'Escape' : !panel.current?.contains(event.target as Node)) {
+      if (
+        event instanceof KeyboardEvent
+          ? event.key === 'Escape'
+          : !panel.current?.contains(event.target as Node)
+      ) {
         setOpen(false);
       }
     };
@@ -74,7 +86,11 @@ export function NotificationBell() {
       <button
         type="button"
         className="relative rounded-full p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
-        aria-label={unread > 0 ? `${t('notifications.title')} — ${t('notifications.unread', { count: unread })}` : t('notifications.title')}
+        aria-label={
+          unread > 0
+            ? `${t('notifications.title')} — ${t('notifications.unread', { count: unread })}`
+            : t('notifications.title')
+        }
         aria-expanded={isOpen}
         data-testid="notification-bell"
         onClick={() => setOpen(!isOpen)}
@@ -97,7 +113,11 @@ export function NotificationBell() {
           <div className="flex items-center justify-between border-b border-slate-200 px-4 py-2.5">
             <h2 className="text-sm font-semibold text-slate-900">
               {t('notifications.title')}
-              {unread > 0 ? <span className="ml-2 text-xs font-normal text-slate-500">{t('notifications.unread', { count: unread })}</span> : null}
+              {unread > 0 ? (
+                <span className="ml-2 text-xs font-normal text-slate-500">
+                  {t('notifications.unread', { count: unread })}
+                </span>
+              ) : null}
             </h2>
             <button
               type="button"
@@ -116,7 +136,11 @@ export function NotificationBell() {
                 const link = linkFor(notification);
                 const isUnread = notification.read_at === null;
                 return (
-                  <li key={notification.id} data-testid="notification-item" className={isUnread ? 'bg-emerald-50/40' : ''}>
+                  <li
+                    key={notification.id}
+                    data-testid="notification-item"
+                    className={isUnread ? 'bg-emerald-50/40' : ''}
+                  >
                     <button
                       type="button"
                       className="flex w-full gap-3 px-4 py-3 text-left hover:bg-slate-50"
@@ -128,13 +152,20 @@ export function NotificationBell() {
                         }
                       }}
                     >
-                      <span className={`mt-1.5 size-2 shrink-0 rounded-full ${KIND_DOT[notification.kind]}`} aria-hidden="true" />
+                      <span
+                        className={`mt-1.5 size-2 shrink-0 rounded-full ${KIND_DOT[notification.kind]}`}
+                        aria-hidden="true"
+                      />
                       <span className="min-w-0 flex-1">
-                        <span className={`block text-sm ${isUnread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}>
+                        <span
+                          className={`block text-sm ${isUnread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}
+                        >
                           {notification.title}
                         </span>
                         <span className="block text-xs text-slate-600">{notification.body}</span>
-                        <span className="mt-0.5 block text-[11px] text-slate-500">{formatDateTime(notification.created_at)}</span>
+                        <span className="mt-0.5 block text-[11px] text-slate-500">
+                          {formatDateTime(notification.created_at)}
+                        </span>
                       </span>
                       {isUnread ? <span className="sr-only">{t('notifications.mark_read')}</span> : null}
                     </button>

@@ -21,7 +21,11 @@ export function DeliveryNotePage({ id }: { id: string }) {
         <Link href={`/commandes/${o.id}`} className="text-sm text-slate-500 hover:text-slate-800">
           ← {o.number}
         </Link>
-        <Button variant="primary" icon={<Icon name="print" className="size-4" />} onClick={() => window.print()}>
+        <Button
+          variant="primary"
+          icon={<Icon name="print" className="size-4" />}
+          onClick={() => window.print()}
+        >
           {t('orders.print_note')}
         </Button>
       </div>
@@ -32,7 +36,9 @@ export function DeliveryNotePage({ id }: { id: string }) {
             <p className="text-sm text-slate-600">{t('app.tagline')}</p>
           </div>
           <div className="text-right">
-            <h1 className="text-xl font-bold tracking-wide text-slate-900 uppercase">{t('orders.delivery_note')}</h1>
+            <h1 className="text-xl font-bold tracking-wide text-slate-900 uppercase">
+              {t('orders.delivery_note')}
+            </h1>
             <p className="text-sm font-medium">{o.number}</p>
             <p className="text-xs text-slate-600">{formatDateTime(o.created_at)}</p>
           </div>
@@ -90,8 +96,12 @@ export function DeliveryNotePage({ id }: { id: string }) {
           </tfoot>
         </table>
         <footer className="mt-16 grid grid-cols-2 gap-10 text-sm">
-          <div className="border-t border-slate-400 pt-2 text-center text-slate-600">{t('orders.signature_driver')}</div>
-          <div className="border-t border-slate-400 pt-2 text-center text-slate-600">{t('orders.signature_client')}</div>
+          <div className="border-t border-slate-400 pt-2 text-center text-slate-600">
+            {t('orders.signature_driver')}
+          </div>
+          <div className="border-t border-slate-400 pt-2 text-center text-slate-600">
+            {t('orders.signature_client')}
+          </div>
         </footer>
       </article>
     </>

@@ -3,7 +3,14 @@ import { PrioritySchema } from '@gapal/shared';
 import { useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { Button } from '../../components/button.tsx';
-import { FormError, fieldError, inputClass, SelectField, TextAreaField, TextField } from '../../components/form.tsx';
+import {
+  FormError,
+  fieldError,
+  inputClass,
+  SelectField,
+  TextAreaField,
+  TextField,
+} from '../../components/form.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { toast } from '../../components/toast.tsx';
 import { formatAmount } from '../../lib/format.ts';
@@ -30,7 +37,9 @@ export function NewOrderPage() {
     setLines((previous) =>
       previous.some((line) => line.product.id === product.id)
         ? previous.map((line) =>
-            line.product.id === product.id ? { ...line, quantity: String((Number(line.quantity) || 0) + 1) } : line,
+            line.product.id === product.id
+              ? { ...line, quantity: String((Number(line.quantity) || 0) + 1) }
+              : line,
           )
         : [...previous, { product, quantity: '1' }],
     );
@@ -86,7 +95,10 @@ export function NewOrderPage() {
             <tbody className="divide-y divide-slate-100">
               {lines.length === 0 ? (
                 <tr>
-                  <td colSpan={5} className={`py-8 text-center ${fieldError(error, 'items') ? 'text-red-700' : 'text-slate-500'}`}>
+                  <td
+                    colSpan={5}
+                    className={`py-8 text-center ${fieldError(error, 'items') ? 'text-red-700' : 'text-slate-500'}`}
+                  >
                     {fieldError(error, 'items') ?? t('orders.no_items')}
                   </td>
                 </tr>
@@ -94,7 +106,9 @@ export function NewOrderPage() {
                 lines.map((line, index) => {
                   const quantity = Number(line.quantity) || 0;
                   const isShort = quantity > line.product.stock_quantity;
-                  const lineError = fieldError(error, `items.${index}.quantity`) ?? fieldError(error, `items.${index}.product_id`);
+                  const lineError =
+                    fieldError(error, `items.${index}.quantity`) ??
+                    fieldError(error, `items.${index}.product_id`);
                   return (
                     <tr key={line.product.id} data-testid="order-line">
                       <td className="py-2">
@@ -113,11 +127,17 @@ export function NewOrderPage() {
                           className={inputClass('ml-auto w-24 text-right')}
                           value={line.quantity}
                           onChange={(event) =>
-                            setLines(lines.map((other) => (other === line ? { ...other, quantity: event.target.value } : other)))
+                            setLines(
+                              lines.map((other) =>
+                                other === line ? { ...other, quantity: event.target.value } : other,
+                              ),
+                            )
                           }
                         />
                       </td>
-                      <td className="py-2 text-right tabular-nums">{formatAmount(line.product.unit_price)}</td>
+                      <td className="py-2 text-right tabular-nums">
+                        {formatAmount(line.product.unit_price)}
+                      </td>
                       <td className="py-2 text-right font-medium tabular-nums">
                         {formatAmount(line.product.unit_price * quantity)}
                       </td>
@@ -141,7 +161,10 @@ export function NewOrderPage() {
                 <td colSpan={3} className="pt-3 text-right text-sm text-slate-500">
                   {t('orders.total')}
                 </td>
-                <td className="pt-3 text-right text-lg font-semibold tabular-nums text-slate-900" data-testid="new-order-total">
+                <td
+                  className="pt-3 text-right text-lg font-semibold tabular-nums text-slate-900"
+                  data-testid="new-order-total"
+                >
                   {formatAmount(total)}
                 </td>
                 <td />
@@ -152,22 +175,62 @@ export function NewOrderPage() {
 
         <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
           <FormError error={error} />
-          <TextField label={t('orders.client')} name="client_name" value={client.name} onChange={set('name')} error={fieldError(error, 'client_name')} />
-          <TextField label={t('orders.phone')} name="client_phone" inputMode="tel" placeholder="+226 70 12 34 56" value={client.phone} onChange={set('phone')} error={fieldError(error, 'client_phone')} />
-          <TextField label={t('orders.address')} name="delivery_address" value={client.address} onChange={set('address')} error={fieldError(error, 'delivery_address')} />
+          <TextField
+            label={t('orders.client')}
+            name="client_name"
+            value={client.name}
+            onChange={set('name')}
+            error={fieldError(error, 'client_name')}
+          />
+          <TextField
+            label={t('orders.phone')}
+            name="client_phone"
+            inputMode="tel"
+            placeholder="+226 70 12 34 56"
+            value={client.phone}
+            onChange={set('phone')}
+            error={fieldError(error, 'client_phone')}
+          />
+          <TextField
+            label={t('orders.address')}
+            name="delivery_address"
+            value={client.address}
+            onChange={set('address')}
+            error={fieldError(error, 'delivery_address')}
+          />
           <div className="grid grid-cols-2 gap-3">
-            <TextField label={t('orders.delivery_date')} name="delivery_date" type="date" value={client.date} onChange={set('date')} error={fieldError(error, 'delivery_date')} />
+            <TextField
+              label={t('orders.delivery_date')}
+              name="delivery_date"
+              type="date"
+              value={client.date}
+              onChange={set('date')}
+              error={fieldError(error, 'delivery_date')}
+            />
             <SelectField
               label={t('orders.priority')}
               name="priority"
               value={priority}
               onChange={(event) => setPriority(event.target.value as Priority)}
-              options={PrioritySchema.options.map((option) => ({ value: option, label: t(`priority.${option}`) }))}
+              options={PrioritySchema.options.map((option) => ({
+                value: option,
+                label: t(`priority.${option}`),
+              }))}
             />
           </div>
-          <TextAreaField label={t('orders.notes')} name="notes" rows={3} value={client.notes} onChange={set('notes')} error={fieldError(error, 'notes')} />
+          <TextAreaField
+            label={t('orders.notes')}
+            name="notes"
+            rows={3}
+            value={client.notes}
+            onChange={set('notes')}
+            error={fieldError(error, 'notes')}
+          />
           <div className="flex justify-end gap-2 pt-2">
-            <Link href="/commandes" className="inline-flex h-9 items-center rounded-md px-3.5 text-sm font-medium text-slate-600 hover:bg-slate-100">
+            <Link
+              href="/commandes"
+              className="inline-flex h-9 items-center rounded-md px-3.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
+            >
               {t('common.cancel')}
             </Link>
             <Button type="submit" variant="primary" isLoading={create.isPending}>

@@ -2,8 +2,8 @@ import {
   type DeliveryStatus,
   NEXT_STATUSES,
   type OrderSummary,
-  PaymentMethodSchema,
   type PaymentMethod,
+  PaymentMethodSchema,
 } from '@gapal/shared';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
@@ -46,7 +46,7 @@ export function StatusQuickAction({ order, size = 'sm' }: { order: OrderSummary;
       onClick={() => move(order, next)}
       aria-label={`${t('orders.move_to', { status: t(`status.${next}`) })} — ${order.number}`}
     >
-      {t('orders.move_to', { status: t(`status.${next}`) })}
+      {size === 'md' ? t('orders.move_to', { status: t(`status.${next}`) }) : `→ ${t(`status.${next}`)}`}
     </Button>
   );
 }
@@ -115,7 +115,10 @@ export function PaymentDialog({ order, onClose }: { order: OrderSummary; onClose
         name="method"
         value={method}
         onChange={(event) => setMethod(event.target.value as PaymentMethod)}
-        options={PaymentMethodSchema.options.map((option) => ({ value: option, label: t(`method.${option}`) }))}
+        options={PaymentMethodSchema.options.map((option) => ({
+          value: option,
+          label: t(`method.${option}`),
+        }))}
         error={fieldError(pay.error, 'method')}
       />
       {isMobile ? (

@@ -1,4 +1,4 @@
-import type { Order } from '@gapal/shared';
+import type { AuditEntry, DeliveryStatus, Order } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
 import { type ReactNode, useState } from 'react';
 import { Link } from 'wouter';
@@ -7,7 +7,7 @@ import { ConfirmDialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { ErrorPanel } from '../../components/states.tsx';
 import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
-import { useI18n } from '../../lib/i18n.ts';
+import { type Translate, useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useRealtimeInvalidation } from '../../lib/realtime.ts';
 import { PaymentDialog, StatusQuickAction, useStatusMove } from './order-actions.tsx';
@@ -27,6 +27,33 @@ function Card({ title, children, actions }: { title: string; children: ReactNode
   );
 }
 
+/** One line of the order's audit trail, in words rather than action codes. */
+function describeEntry(entry: AuditEntry, t: Translate): string {
+  const after = (entry.after ?? {}) as {
+    delivery_status?: DeliveryStatus;
+    payment?: { amount?: number };
+    reason?: string;
+  };
+  switch (entry.action) {
+    case 'order.create':
+      return t('history.create');
+    case 'order.status':
+      return after.delivery_status
+        ? t('history.status', { status: t(`status.${after.delivery_status}`) })
+        : entry.action;
+    case 'order.cancel':
+      return t('history.cancel');
+    case 'order.payment':
+      return t('history.payment', { amount: formatAmount(after.payment?.amount ?? null) });
+    case 'order.return':
+      return t('history.return', { reason: after.reason ?? '' });
+    case 'order.update':
+      return t('history.update');
+    default:
+      return entry.action;
+  }
+}
+
 function History({ order }: { order: Order }) {
   const { t } = useI18n();
   const history = useQuery(orderHistoryQuery(order.id));
@@ -34,23 +61,17 @@ function History({ order }: { order: Order }) {
   if (history.isError) return <ErrorPanel error={history.error} />;
   return (
     <ol className="space-y-3">
-      {history.data.items.map((entry) => {
-        const after = (entry.after ?? {}) as { delivery_status?: string; amount?: number };
-        return (
-          <li key={entry.id} className="flex gap-3 text-sm" data-testid="order-history-entry">
-            <span className="mt-1.5 size-2 shrink-0 rounded-full bg-emerald-500" aria-hidden="true" />
-            <div>
-              <p className="text-slate-800">
-                <code className="text-xs">{entry.action}</code>
-                {after.delivery_status ? ` → ${after.delivery_status}` : ''}
-              </p>
-              <p className="text-xs text-slate-500">
-                {formatDateTime(entry.at)} · {entry.username ?? t('audit.system')}
-              </p>
-            </div>
-          </li>
-        );
-      })}
+      {history.data.items.map((entry) => (
+        <li key={entry.id} className="flex gap-3 text-sm" data-testid="order-history-entry">
+          <span className="mt-1.5 size-2 shrink-0 rounded-full bg-emerald-500" aria-hidden="true" />
+          <div>
+            <p className="text-slate-800">{describeEntry(entry, t)}</p>
+            <p className="text-xs text-slate-500">
+              {formatDateTime(entry.at)} · {entry.username ?? t('audit.system')}
+            </p>
+          </div>
+        </li>
+      ))}
     </ol>
   );
 }
@@ -62,10 +83,19 @@ export function OrderDetailPage({ id }: { id: string }) {
   const canReadAudit = useCan('audit.read');
   const [dialog, setDialog] = useState<'pay' | 'return' | 'cancel' | null>(null);
   const { move, change } = useStatusMove();
-  useRealtimeInvalidation(['notification:commande_', 'notification:paiement_'], [orderKeys.detail(id)]);
+  useRealtimeInvalidation(
+    ['notification:commande_', 'notification:paiement_', 'reconnected'],
+    [orderKeys.detail(id)],
+  );
 
   if (order.isPending) {
-    return <div className="h-96 animate-pulse rounded-lg bg-slate-200/50" role="status" aria-label={t('common.loading')} />;
+    return (
+      <div
+        className="h-96 animate-pulse rounded-lg bg-slate-200/50"
+        role="status"
+        aria-label={t('common.loading')}
+      />
+    );
   }
   if (order.isError) return <ErrorPanel error={order.error} onRetry={() => order.refetch()} />;
   const o = order.data;
@@ -96,7 +126,11 @@ export function OrderDetailPage({ id }: { id: string }) {
               <Button onClick={() => setDialog('return')}>{t('orders.return_goods')}</Button>
             ) : null}
             {canCancel ? (
-              <Button variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => setDialog('cancel')}>
+              <Button
+                variant="ghost"
+                className="text-red-700 hover:bg-red-50"
+                onClick={() => setDialog('cancel')}
+              >
                 {t('orders.cancel')}
               </Button>
             ) : null}
@@ -135,7 +169,9 @@ export function OrderDetailPage({ id }: { id: string }) {
                     </td>
                     <td className="py-2 text-right tabular-nums">{item.quantity}</td>
                     <td className="py-2 text-right tabular-nums">{formatAmount(item.unit_price)}</td>
-                    <td className="py-2 text-right font-medium tabular-nums">{formatAmount(item.subtotal)}</td>
+                    <td className="py-2 text-right font-medium tabular-nums">
+                      {formatAmount(item.subtotal)}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -144,7 +180,10 @@ export function OrderDetailPage({ id }: { id: string }) {
                   <td colSpan={3} className="pt-3 text-right text-slate-500">
                     {t('orders.total')}
                   </td>
-                  <td className="pt-3 text-right text-base font-semibold tabular-nums" data-testid="order-total">
+                  <td
+                    className="pt-3 text-right text-base font-semibold tabular-nums"
+                    data-testid="order-total"
+                  >
                     {formatAmount(o.total_amount)}
                   </td>
                 </tr>
@@ -177,7 +216,11 @@ export function OrderDetailPage({ id }: { id: string }) {
             ) : (
               <ul className="divide-y divide-slate-100">
                 {o.payments.map((payment) => (
-                  <li key={payment.id} className="flex items-center justify-between py-2 text-sm" data-testid="order-payment">
+                  <li
+                    key={payment.id}
+                    className="flex items-center justify-between py-2 text-sm"
+                    data-testid="order-payment"
+                  >
                     <div>
                       <p className="font-medium text-slate-900">{t(`method.${payment.method}`)}</p>
                       <p className="text-xs text-slate-500">
@@ -201,7 +244,10 @@ export function OrderDetailPage({ id }: { id: string }) {
                     <p className="text-xs text-slate-500">
                       {formatDateTime(entry.created_at)} ·{' '}
                       {entry.items
-                        .map((item) => `${o.items.find((line) => line.id === item.item_id)?.product_name ?? ''} × ${item.quantity}`)
+                        .map(
+                          (item) =>
+                            `${o.items.find((line) => line.id === item.item_id)?.product_name ?? ''} × ${item.quantity}`,
+                        )
                         .join(', ')}
                     </p>
                   </li>

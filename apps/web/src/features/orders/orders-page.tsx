@@ -27,7 +27,13 @@ import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
 import { type OrderListParams, orderCountQuery, orderKeys, ordersQuery } from './queries.ts';
 
 const PAGE_SIZE = 25;
-const SORTS: OrderListParams['sort'][] = ['created_at', 'delivery_date', 'priority', 'total_amount', 'delivery_status'];
+const SORTS: OrderListParams['sort'][] = [
+  'created_at',
+  'delivery_date',
+  'priority',
+  'total_amount',
+  'delivery_status',
+];
 
 type Filters = {
   search: string;
@@ -38,7 +44,14 @@ type Filters = {
   to: string;
 };
 
-const EMPTY: Filters = { search: '', delivery_status: '', payment_status: '', priority: '', from: '', to: '' };
+const EMPTY: Filters = {
+  search: '',
+  delivery_status: '',
+  payment_status: '',
+  priority: '',
+  from: '',
+  to: '',
+};
 
 function toApiFilter(filters: Filters, search: string): OrderListFilter {
   return {
@@ -64,15 +77,20 @@ export function OrdersPage() {
   const search = useDebounced(filters.search.trim(), 300);
   const filter = toApiFilter(filters, search);
   const cursor = cursors.at(-1);
-  const orders = useQuery(ordersQuery({ ...filter, sort, direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }));
+  const orders = useQuery(
+    ordersQuery({ ...filter, sort, direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
+  );
   const count = useQuery(orderCountQuery(filter));
-  useRealtimeInvalidation(['notification:commande_', 'notification:paiement_', 'reconnected'], [orderKeys.all]);
+  useRealtimeInvalidation(
+    ['notification:commande_', 'notification:paiement_', 'reconnected'],
+    [orderKeys.all],
+  );
 
   const update = (patch: Partial<Filters>) => {
     setFilters((previous) => ({ ...previous, ...patch }));
     setCursors([undefined]);
   };
-  const columns = canManage ? 10 : 9;
+  const columns = canManage ? 8 : 7;
 
   return (
     <>
@@ -95,7 +113,10 @@ export function OrdersPage() {
         toolbar={
           <div className="flex flex-wrap items-center gap-2">
             <div className="relative w-72">
-              <Icon name="search" className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400" />
+              <Icon
+                name="search"
+                className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400"
+              />
               <input
                 type="search"
                 aria-label={t('common.search')}
@@ -193,7 +214,11 @@ export function OrdersPage() {
               {count.data ? t('orders.count', { count: count.data.count }) : '\u00a0'}
             </span>
             <div className="flex gap-2">
-              <Button size="sm" disabled={cursors.length <= 1} onClick={() => setCursors(cursors.slice(0, -1))}>
+              <Button
+                size="sm"
+                disabled={cursors.length <= 1}
+                onClick={() => setCursors(cursors.slice(0, -1))}
+              >
                 {t('common.previous')}
               </Button>
               <Button
@@ -211,13 +236,11 @@ export function OrdersPage() {
           <tr>
             <Th>{t('orders.number')}</Th>
             <Th>{t('orders.client')}</Th>
-            <Th>{t('orders.created_at')}</Th>
             <Th>{t('orders.delivery_date')}</Th>
             <Th>{t('orders.priority')}</Th>
             <Th>{t('orders.status')}</Th>
             <Th>{t('orders.payment')}</Th>
             <Th className="text-right">{t('orders.total')}</Th>
-            <Th className="text-right">{t('orders.balance')}</Th>
             {canManage ? (
               <Th className="text-right">
                 <span className="sr-only">{t('common.actions')}</span>
@@ -239,7 +262,7 @@ export function OrdersPage() {
                 <tr
                   key={order.id}
                   data-testid={`order-row-${order.number}`}
-                  className={`hover:bg-slate-50 ${order.delivery_status === 'annulee' ? 'text-slate-400' : ''}`}
+                  className={`hover:bg-slate-50 ${isUnpaid && order.delivery_status === 'livree' ? 'bg-red-50/60 shadow-[inset_3px_0_0_0_#dc2626]' : ''}`}
                 >
                   <td className={TD}>
                     <Link
@@ -249,12 +272,12 @@ export function OrdersPage() {
                     >
                       {order.number}
                     </Link>
+                    <p className="text-xs text-slate-500 tabular-nums">{formatDateTime(order.created_at)}</p>
                   </td>
                   <td className={TD}>
                     <p className="max-w-48 truncate font-medium text-slate-900">{order.client_name}</p>
                     <p className="text-xs text-slate-500">{order.client_phone ?? t('common.none')}</p>
                   </td>
-                  <td className={`${TD} tabular-nums`}>{formatDateTime(order.created_at)}</td>
                   <td className={`${TD} tabular-nums`}>{formatDate(order.delivery_date)}</td>
                   <td className={TD}>
                     <PriorityBadge priority={order.priority} />
@@ -265,18 +288,25 @@ export function OrdersPage() {
                   <td className={TD}>
                     <PaymentBadge status={order.payment_status} />
                   </td>
-                  <td className={`${TD} text-right font-medium tabular-nums text-slate-900`}>
-                    {formatAmount(order.total_amount)}
-                  </td>
-                  <td className={`${TD} text-right tabular-nums ${isUnpaid ? 'font-semibold text-red-700' : 'text-slate-500'}`}>
-                    {formatAmount(order.balance)}
+                  <td className={`${TD} text-right tabular-nums`}>
+                    <p className="font-medium text-slate-900">{formatAmount(order.total_amount)}</p>
+                    {isUnpaid ? (
+                      <p className="text-xs font-semibold text-red-700">
+                        {t('orders.balance')} : {formatAmount(order.balance)}
+                      </p>
+                    ) : null}
                   </td>
                   {canManage ? (
                     <td className={`${TD} text-right`}>
                       <div className="flex justify-end gap-1.5">
                         <StatusQuickAction order={order} />
                         {isUnpaid ? (
-                          <Button size="sm" variant="ghost" onClick={() => setPaying(order)} aria-label={`${t('orders.record_payment')} — ${order.number}`}>
+                          <Button
+                            size="sm"
+                            variant="ghost"
+                            onClick={() => setPaying(order)}
+                            aria-label={`${t('orders.record_payment')} — ${order.number}`}
+                          >
                             {t('orders.record_payment')}
                           </Button>
                         ) : null}

@@ -65,16 +65,17 @@ export function ProductPicker({ onPick }: { onPick: (product: Product) => void }
         />
       </div>
       {items.length > 0 ? (
-        <ul
+        <div
           id={listId}
           role="listbox"
           aria-label={t('orders.pick_product')}
           className="absolute z-20 mt-1 max-h-72 w-full overflow-auto rounded-md border border-slate-200 bg-white py-1 shadow-lg"
         >
           {items.map((product, index) => (
-            <li
+            <div
               key={product.id}
               role="option"
+              tabIndex={-1}
               aria-selected={index === active}
               className={`flex cursor-pointer items-center justify-between px-3 py-2 text-sm ${index === active ? 'bg-emerald-50' : ''}`}
               onMouseDown={(event) => {
@@ -85,7 +86,9 @@ export function ProductPicker({ onPick }: { onPick: (product: Product) => void }
             >
               <span>
                 <span className="font-medium text-slate-900">{product.name}</span>
-                {product.barcode ? <span className="ml-2 text-xs text-slate-500">{product.barcode}</span> : null}
+                {product.barcode ? (
+                  <span className="ml-2 text-xs text-slate-500">{product.barcode}</span>
+                ) : null}
               </span>
               <span className="text-right text-xs">
                 <span className="block font-medium tabular-nums">{formatAmount(product.unit_price)}</span>
@@ -93,9 +96,9 @@ export function ProductPicker({ onPick }: { onPick: (product: Product) => void }
                   {t('orders.available', { count: product.stock_quantity })}
                 </span>
               </span>
-            </li>
+            </div>
           ))}
-        </ul>
+        </div>
       ) : null}
     </div>
   );

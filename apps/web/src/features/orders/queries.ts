@@ -41,7 +41,8 @@ export const ordersQuery = (params: OrderListParams) =>
 export const orderCountQuery = (filter: OrderListFilter) =>
   queryOptions({
     queryKey: orderKeys.count(filter),
-    queryFn: ({ signal }) => apiRequest('/api/orders/count/', { query: filter, schema: OrderCountSchema, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/orders/count/', { query: filter, schema: OrderCountSchema, signal }),
     placeholderData: keepPreviousData,
   });
 

@@ -9,9 +9,11 @@ import { productLotsQuery } from './queries.ts';
 
 export function ExpiryBadge({ lot }: { lot: Pick<Lot, 'is_expired' | 'days_to_expiry'> }) {
   const { t } = useI18n();
-  if (lot.is_expired) return <Badge tone="red">{t('lots.expired_since', { days: -lot.days_to_expiry })}</Badge>;
+  if (lot.is_expired)
+    return <Badge tone="red">{t('lots.expired_since', { days: -lot.days_to_expiry })}</Badge>;
   if (lot.days_to_expiry === 0) return <Badge tone="orange">{t('lots.today')}</Badge>;
-  if (lot.days_to_expiry <= 3) return <Badge tone="amber">{t('lots.days_left', { days: lot.days_to_expiry })}</Badge>;
+  if (lot.days_to_expiry <= 3)
+    return <Badge tone="amber">{t('lots.days_left', { days: lot.days_to_expiry })}</Badge>;
   return <Badge tone="gray">{t('lots.days_left', { days: lot.days_to_expiry })}</Badge>;
 }
 

@@ -2,13 +2,13 @@ import {
   CategorySchema,
   type CreateCategoryInput,
   CreateCategoryInputSchema,
-  type CreateProductInput,
   CreateProductInputSchema,
   ProductSchema,
   type UpdateProductInput,
   UpdateProductInputSchema,
 } from '@gapal/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import type { z } from 'zod';
 import { apiRequest } from '../../lib/api-client.ts';
 import { validated } from '../../lib/validate.ts';
 import { productKeys } from './queries.ts';
@@ -24,7 +24,7 @@ function useInvalidate() {
 export function useCreateProduct() {
   const onSuccess = useInvalidate();
   return useMutation({
-    mutationFn: (input: CreateProductInput) =>
+    mutationFn: (input: z.input<typeof CreateProductInputSchema>) =>
       apiRequest('/api/products/', {
         method: 'POST',
         body: validated(CreateProductInputSchema, input),

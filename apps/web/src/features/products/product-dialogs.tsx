@@ -63,7 +63,14 @@ export function ProductDialog({ product, onClose }: { product: Product | null; o
     >
       <FormError error={error} />
       <div className="grid gap-4 sm:grid-cols-2">
-        <TextField className="sm:col-span-2" label={t('products.name')} name="name" value={form.name} onChange={set('name')} error={fieldError(error, 'name')} />
+        <TextField
+          className="sm:col-span-2"
+          label={t('products.name')}
+          name="name"
+          value={form.name}
+          onChange={set('name')}
+          error={fieldError(error, 'name')}
+        />
         <SelectField
           label={t('products.category')}
           name="category_id"
@@ -75,11 +82,44 @@ export function ProductDialog({ product, onClose }: { product: Product | null; o
             ...(categories.data ?? []).map((category) => ({ value: category.id, label: category.name })),
           ]}
         />
-        <TextField label={t('products.unit')} name="unit" value={form.unit} onChange={set('unit')} error={fieldError(error, 'unit')} />
-        <TextField label={t('products.price')} name="unit_price" inputMode="numeric" value={form.unit_price} onChange={set('unit_price')} error={fieldError(error, 'unit_price')} />
-        <TextField label={t('products.barcode')} name="barcode" value={form.barcode} onChange={set('barcode')} error={fieldError(error, 'barcode')} />
-        <TextField label={t('products.threshold')} name="min_stock_level" inputMode="numeric" value={form.min_stock_level} onChange={set('min_stock_level')} error={fieldError(error, 'min_stock_level')} />
-        <TextField label={t('products.shelf_life')} name="shelf_life_days" inputMode="numeric" value={form.shelf_life_days} onChange={set('shelf_life_days')} error={fieldError(error, 'shelf_life_days')} />
+        <TextField
+          label={t('products.unit')}
+          name="unit"
+          value={form.unit}
+          onChange={set('unit')}
+          error={fieldError(error, 'unit')}
+        />
+        <TextField
+          label={t('products.price')}
+          name="unit_price"
+          inputMode="numeric"
+          value={form.unit_price}
+          onChange={set('unit_price')}
+          error={fieldError(error, 'unit_price')}
+        />
+        <TextField
+          label={t('products.barcode')}
+          name="barcode"
+          value={form.barcode}
+          onChange={set('barcode')}
+          error={fieldError(error, 'barcode')}
+        />
+        <TextField
+          label={t('products.threshold')}
+          name="min_stock_level"
+          inputMode="numeric"
+          value={form.min_stock_level}
+          onChange={set('min_stock_level')}
+          error={fieldError(error, 'min_stock_level')}
+        />
+        <TextField
+          label={t('products.shelf_life')}
+          name="shelf_life_days"
+          inputMode="numeric"
+          value={form.shelf_life_days}
+          onChange={set('shelf_life_days')}
+          error={fieldError(error, 'shelf_life_days')}
+        />
       </div>
     </Dialog>
   );
@@ -118,10 +158,21 @@ export function CategoriesDialog({ canWrite, onClose }: { canWrite: boolean; onC
             {category.name}
           </li>
         ))}
-        {categories.data?.length === 0 ? <li className="px-3 py-4 text-center text-sm text-slate-500">{t('common.empty')}</li> : null}
+        {categories.data?.length === 0 ? (
+          <li className="px-3 py-4 text-center text-sm text-slate-500">{t('common.empty')}</li>
+        ) : null}
       </ul>
       {canWrite ? (
-        <TextField label={t('products.new_category')} name="category_name" value={name} onChange={(e) => setName(e.target.value)} error={fieldError(create.error, 'name') ?? (create.error && !fieldError(create.error, 'name') ? create.error.message : undefined)} />
+        <TextField
+          label={t('products.new_category')}
+          name="category_name"
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          error={
+            fieldError(create.error, 'name') ??
+            (create.error && !fieldError(create.error, 'name') ? create.error.message : undefined)
+          }
+        />
       ) : null}
     </Dialog>
   );

@@ -47,7 +47,10 @@ export function ProductsPage() {
   const [deactivating, setDeactivating] = useState<Product | null>(null);
   const [showCategories, setShowCategories] = useState(false);
   const deactivate = useDeactivateProduct();
-  useRealtimeInvalidation(['notification:stock_', 'notification:rupture_', 'notification:lot_'], [productKeys.all]);
+  useRealtimeInvalidation(
+    ['notification:stock_', 'notification:rupture_', 'notification:lot_'],
+    [productKeys.all],
+  );
   const columns = 9;
 
   return (
@@ -59,7 +62,11 @@ export function ProductsPage() {
           <>
             <Button onClick={() => setShowCategories(true)}>{t('products.categories')}</Button>
             {canWrite ? (
-              <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setEditing('new')}>
+              <Button
+                variant="primary"
+                icon={<Icon name="plus" className="size-4" />}
+                onClick={() => setEditing('new')}
+              >
                 {t('products.new')}
               </Button>
             ) : null}
@@ -70,7 +77,10 @@ export function ProductsPage() {
         toolbar={
           <div className="flex flex-wrap items-center gap-2">
             <div className="relative w-72">
-              <Icon name="search" className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400" />
+              <Icon
+                name="search"
+                className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400"
+              />
               <input
                 type="search"
                 aria-label={t('common.search')}
@@ -118,7 +128,11 @@ export function ProductsPage() {
             <Button size="sm" disabled={!pages.hasPrevious} onClick={pages.previous}>
               {t('common.previous')}
             </Button>
-            <Button size="sm" disabled={!products.data?.next_cursor} onClick={() => pages.next(products.data?.next_cursor)}>
+            <Button
+              size="sm"
+              disabled={!products.data?.next_cursor}
+              onClick={() => pages.next(products.data?.next_cursor)}
+            >
               {t('common.next')}
             </Button>
           </div>
@@ -164,11 +178,17 @@ export function ProductsPage() {
                 >
                   {formatNumber(product.stock_quantity)}
                 </td>
-                <td className={`${TD} text-right tabular-nums text-slate-500`}>{formatNumber(product.min_stock_level)}</td>
-                <td className={`${TD} text-right tabular-nums ${product.expiring_quantity > 0 ? 'font-medium text-orange-700' : 'text-slate-500'}`}>
+                <td className={`${TD} text-right tabular-nums text-slate-500`}>
+                  {formatNumber(product.min_stock_level)}
+                </td>
+                <td
+                  className={`${TD} text-right tabular-nums ${product.expiring_quantity > 0 ? 'font-medium text-orange-700' : 'text-slate-500'}`}
+                >
                   {formatNumber(product.expiring_quantity)}
                 </td>
-                <td className={`${TD} text-right tabular-nums ${product.expired_quantity > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}>
+                <td
+                  className={`${TD} text-right tabular-nums ${product.expired_quantity > 0 ? 'font-medium text-red-700' : 'text-slate-500'}`}
+                >
                   {formatNumber(product.expired_quantity)}
                 </td>
                 <td className={TD}>
@@ -176,13 +196,23 @@ export function ProductsPage() {
                 </td>
                 <td className={`${TD} text-right`}>
                   {canReadStock ? (
-                    <Button size="sm" variant="ghost" onClick={() => setLotsOf(product)} aria-label={`${t('products.lots')} — ${product.name}`}>
+                    <Button
+                      size="sm"
+                      variant="ghost"
+                      onClick={() => setLotsOf(product)}
+                      aria-label={`${t('products.lots')} — ${product.name}`}
+                    >
                       {t('products.lots')}
                     </Button>
                   ) : null}
                   {canWrite ? (
                     <>
-                      <Button size="sm" variant="ghost" onClick={() => setEditing(product)} aria-label={`${t('common.edit')} ${product.name}`}>
+                      <Button
+                        size="sm"
+                        variant="ghost"
+                        onClick={() => setEditing(product)}
+                        aria-label={`${t('common.edit')} ${product.name}`}
+                      >
                         {t('common.edit')}
                       </Button>
                       {product.is_active ? (
@@ -204,9 +234,13 @@ export function ProductsPage() {
           )}
         </tbody>
       </TableCard>
-      {editing ? <ProductDialog product={editing === 'new' ? null : editing} onClose={() => setEditing(null)} /> : null}
+      {editing ? (
+        <ProductDialog product={editing === 'new' ? null : editing} onClose={() => setEditing(null)} />
+      ) : null}
       {lotsOf ? <LotsDialog product={lotsOf} onClose={() => setLotsOf(null)} /> : null}
-      {showCategories ? <CategoriesDialog canWrite={canWrite} onClose={() => setShowCategories(false)} /> : null}
+      {showCategories ? (
+        <CategoriesDialog canWrite={canWrite} onClose={() => setShowCategories(false)} />
+      ) : null}
       {deactivating ? (
         <ConfirmDialog
           title={t('products.deactivate')}

@@ -1,4 +1,4 @@
-import { CategorySchema, LotSchema, type ProductSort, ProductSchema, pageOf } from '@gapal/shared';
+import { CategorySchema, LotSchema, ProductSchema, type ProductSort, pageOf } from '@gapal/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { z } from 'zod';
 import { apiRequest } from '../../lib/api-client.ts';
@@ -26,20 +26,23 @@ export const productKeys = {
 export const productsQuery = (filter: ProductFilter) =>
   queryOptions({
     queryKey: productKeys.list(filter),
-    queryFn: ({ signal }) => apiRequest('/api/products/', { query: filter, schema: ProductPageSchema, signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/products/', { query: filter, schema: ProductPageSchema, signal }),
     placeholderData: keepPreviousData,
   });
 
 export const lowStockQuery = () =>
   queryOptions({
     queryKey: productKeys.lowStock(),
-    queryFn: ({ signal }) => apiRequest('/api/products/low-stock/', { schema: z.array(ProductSchema), signal }),
+    queryFn: ({ signal }) =>
+      apiRequest('/api/products/low-stock/', { schema: z.array(ProductSchema), signal }),
   });
 
 export const productLotsQuery = (productId: string) =>
   queryOptions({
     queryKey: productKeys.lots(productId),
-    queryFn: ({ signal }) => apiRequest(`/api/products/${productId}/lots/`, { schema: z.array(LotSchema), signal }),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/products/${productId}/lots/`, { schema: z.array(LotSchema), signal }),
   });
 
 export const categoriesQuery = () =>

@@ -70,7 +70,9 @@ export function MovementsPanel() {
             aria-label={t('stock.type')}
             className={inputClass('w-40')}
             value={filter.type ?? ''}
-            onChange={(event) => update({ type: (event.target.value || undefined) as MovementType | undefined })}
+            onChange={(event) =>
+              update({ type: (event.target.value || undefined) as MovementType | undefined })
+            }
           >
             <option value="">{t('stock.all_types')}</option>
             {MOVEMENT_TYPES.map((type) => (
@@ -110,7 +112,11 @@ export function MovementsPanel() {
             onClick={async () => {
               setExporting(true);
               try {
-                await apiDownload('/api/stock/movements/', { ...effective, format: 'csv' }, `mouvements-${todayIso()}.csv`);
+                await apiDownload(
+                  '/api/stock/movements/',
+                  { ...effective, format: 'csv' },
+                  `mouvements-${todayIso()}.csv`,
+                );
               } catch (error) {
                 toast((error as Error).message, 'error');
               } finally {
@@ -127,7 +133,11 @@ export function MovementsPanel() {
           <Button size="sm" disabled={!pages.hasPrevious} onClick={pages.previous}>
             {t('common.previous')}
           </Button>
-          <Button size="sm" disabled={!movements.data?.next_cursor} onClick={() => pages.next(movements.data?.next_cursor)}>
+          <Button
+            size="sm"
+            disabled={!movements.data?.next_cursor}
+            onClick={() => pages.next(movements.data?.next_cursor)}
+          >
             {t('common.next')}
           </Button>
         </div>
@@ -162,7 +172,9 @@ export function MovementsPanel() {
               <td className={TD}>
                 <MovementTypeBadge type={movement.type} />
               </td>
-              <td className={`${TD} text-right font-semibold tabular-nums ${movement.quantity < 0 ? 'text-red-700' : 'text-emerald-700'}`}>
+              <td
+                className={`${TD} text-right font-semibold tabular-nums ${movement.quantity < 0 ? 'text-red-700' : 'text-emerald-700'}`}
+              >
                 {movement.quantity > 0 ? '+' : ''}
                 {formatNumber(movement.quantity)}
               </td>

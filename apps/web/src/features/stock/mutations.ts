@@ -20,7 +20,11 @@ function useStockOperation<I>(path: string, schema: z.ZodType) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (input: I) =>
-      apiRequest(path, { method: 'POST', body: validated(schema, input), schema: StockOperationResultSchema }),
+      apiRequest(path, {
+        method: 'POST',
+        body: validated(schema, input),
+        schema: StockOperationResultSchema,
+      }),
     onSuccess: () => {
       void queryClient.invalidateQueries({ queryKey: stockKeys.all });
       void queryClient.invalidateQueries({ queryKey: productKeys.all });
@@ -28,7 +32,8 @@ function useStockOperation<I>(path: string, schema: z.ZodType) {
   });
 }
 
-export const useStockEntry = () => useStockOperation<StockEntryInput>('/api/stock/entry/', StockEntryInputSchema);
+export const useStockEntry = () =>
+  useStockOperation<StockEntryInput>('/api/stock/entry/', StockEntryInputSchema);
 export const useStockExit = () => useStockOperation<StockExitInput>('/api/stock/exit/', StockExitInputSchema);
 export const useStockAdjustment = () =>
   useStockOperation<StockAdjustmentInput>('/api/stock/adjustment/', StockAdjustmentInputSchema);

@@ -15,7 +15,8 @@ const MovementPageSchema = pageOf(MovementSchema);
 
 export const stockKeys = {
   all: ['stock'] as const,
-  movements: (filter: MovementFilter, cursor?: string) => [...stockKeys.all, 'movements', filter, cursor] as const,
+  movements: (filter: MovementFilter, cursor?: string) =>
+    [...stockKeys.all, 'movements', filter, cursor] as const,
   expiring: (days: number) => [...stockKeys.all, 'expiring', days] as const,
 };
 

@@ -14,7 +14,15 @@ function useActiveProducts() {
   return useQuery(productsQuery({ is_active: 'true', limit: 200 }));
 }
 
-function ProductSelect({ value, onChange, error }: { value: string; onChange: (product: Product | undefined) => void; error?: string | undefined }) {
+function ProductSelect({
+  value,
+  onChange,
+  error,
+}: {
+  value: string;
+  onChange: (product: Product | undefined) => void;
+  error?: string | undefined;
+}) {
   const { t } = useI18n();
   const products = useActiveProducts();
   const items = products.data?.items ?? [];
@@ -27,7 +35,10 @@ function ProductSelect({ value, onChange, error }: { value: string; onChange: (p
       onChange={(event) => onChange(items.find((product) => product.id === event.target.value))}
       options={[
         { value: '', label: t('stock.choose_product') },
-        ...items.map((product) => ({ value: product.id, label: `${product.name} (${product.stock_quantity} ${product.unit})` })),
+        ...items.map((product) => ({
+          value: product.id,
+          label: `${product.name} (${product.stock_quantity} ${product.unit})`,
+        })),
       ]}
     />
   );
@@ -38,7 +49,13 @@ export function StockEntryDialog({ onClose }: { onClose: () => void }) {
   const { t } = useI18n();
   const entry = useStockEntry();
   const [product, setProduct] = useState<Product | undefined>();
-  const [form, setForm] = useState({ quantity: '', lot_code: '', expiry_date: '', reference: '', reason: '' });
+  const [form, setForm] = useState({
+    quantity: '',
+    lot_code: '',
+    expiry_date: '',
+    reference: '',
+    reason: '',
+  });
   const set = (key: keyof typeof form) => (event: { target: { value: string } }) =>
     setForm((previous) => ({ ...previous, [key]: event.target.value }));
   const error = entry.error;
@@ -82,13 +99,30 @@ export function StockEntryDialog({ onClose }: { onClose: () => void }) {
               setProduct(next);
               setForm((previous) => ({
                 ...previous,
-                expiry_date: next?.shelf_life_days ? addDays(todayIso(), next.shelf_life_days) : previous.expiry_date,
+                expiry_date: next?.shelf_life_days
+                  ? addDays(todayIso(), next.shelf_life_days)
+                  : previous.expiry_date,
               }));
             }}
           />
         </div>
-        <TextField label={t('stock.quantity')} name="quantity" type="number" min={1} value={form.quantity} onChange={set('quantity')} error={fieldError(error, 'items.0.quantity')} />
-        <TextField label={t('stock.lot_code')} name="lot_code" placeholder="LOT-…" value={form.lot_code} onChange={set('lot_code')} error={fieldError(error, 'items.0.lot_code')} />
+        <TextField
+          label={t('stock.quantity')}
+          name="quantity"
+          type="number"
+          min={1}
+          value={form.quantity}
+          onChange={set('quantity')}
+          error={fieldError(error, 'items.0.quantity')}
+        />
+        <TextField
+          label={t('stock.lot_code')}
+          name="lot_code"
+          placeholder="LOT-…"
+          value={form.lot_code}
+          onChange={set('lot_code')}
+          error={fieldError(error, 'items.0.lot_code')}
+        />
         <TextField
           label={t('stock.expiry_date')}
           name="expiry_date"
@@ -96,10 +130,26 @@ export function StockEntryDialog({ onClose }: { onClose: () => void }) {
           value={form.expiry_date}
           onChange={set('expiry_date')}
           error={fieldError(error, 'items.0.expiry_date')}
-          hint={product?.shelf_life_days ? `${t('stock.expiry_hint')} (${product.shelf_life_days} j)` : undefined}
+          hint={
+            product?.shelf_life_days ? `${t('stock.expiry_hint')} (${product.shelf_life_days} j)` : undefined
+          }
         />
-        <TextField label={t('stock.reference')} name="reference" placeholder={t('stock.reference_hint')} value={form.reference} onChange={set('reference')} error={fieldError(error, 'reference')} />
-        <TextField className="sm:col-span-2" label={t('stock.reason')} name="reason" value={form.reason} onChange={set('reason')} error={fieldError(error, 'reason')} />
+        <TextField
+          label={t('stock.reference')}
+          name="reference"
+          placeholder={t('stock.reference_hint')}
+          value={form.reference}
+          onChange={set('reference')}
+          error={fieldError(error, 'reference')}
+        />
+        <TextField
+          className="sm:col-span-2"
+          label={t('stock.reason')}
+          name="reason"
+          value={form.reason}
+          onChange={set('reason')}
+          error={fieldError(error, 'reason')}
+        />
       </div>
     </Dialog>
   );
@@ -143,8 +193,20 @@ export function StockExitDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <FormError error={error} />
-      <ProductSelect value={product?.id ?? ''} onChange={setProduct} error={fieldError(error, 'items.0.product_id')} />
-      <TextField label={t('stock.quantity')} name="quantity" type="number" min={1} value={form.quantity} onChange={set('quantity')} error={fieldError(error, 'items.0.quantity')} />
+      <ProductSelect
+        value={product?.id ?? ''}
+        onChange={setProduct}
+        error={fieldError(error, 'items.0.product_id')}
+      />
+      <TextField
+        label={t('stock.quantity')}
+        name="quantity"
+        type="number"
+        min={1}
+        value={form.quantity}
+        onChange={set('quantity')}
+        error={fieldError(error, 'items.0.quantity')}
+      />
       <SelectField
         label={t('stock.lot')}
         name="lot_id"
@@ -152,11 +214,26 @@ export function StockExitDialog({ onClose }: { onClose: () => void }) {
         onChange={set('lot_id')}
         options={[
           { value: '', label: t('stock.fefo') },
-          ...(lots.data ?? []).map((lot) => ({ value: lot.id, label: `${lot.code} — ${formatDate(lot.expiry_date)} (${lot.quantity})` })),
+          ...(lots.data ?? []).map((lot) => ({
+            value: lot.id,
+            label: `${lot.code} — ${formatDate(lot.expiry_date)} (${lot.quantity})`,
+          })),
         ]}
       />
-      <TextField label={t('stock.reason')} name="reason" value={form.reason} onChange={set('reason')} error={fieldError(error, 'reason')} />
-      <TextField label={t('stock.reference')} name="reference" value={form.reference} onChange={set('reference')} error={fieldError(error, 'reference')} />
+      <TextField
+        label={t('stock.reason')}
+        name="reason"
+        value={form.reason}
+        onChange={set('reason')}
+        error={fieldError(error, 'reason')}
+      />
+      <TextField
+        label={t('stock.reference')}
+        name="reference"
+        value={form.reference}
+        onChange={set('reference')}
+        error={fieldError(error, 'reference')}
+      />
     </Dialog>
   );
 }
@@ -195,10 +272,13 @@ export function StockAdjustmentDialog({ onClose }: { onClose: () => void }) {
       }
     >
       <FormError error={error} />
-      <ProductSelect value={product?.id ?? ''} onChange={(next) => {
+      <ProductSelect
+        value={product?.id ?? ''}
+        onChange={(next) => {
           setProduct(next);
           setCounted({});
-        }} />
+        }}
+      />
       {product ? (
         <table className="w-full text-sm">
           <thead>
@@ -230,7 +310,13 @@ export function StockAdjustmentDialog({ onClose }: { onClose: () => void }) {
           </tbody>
         </table>
       ) : null}
-      <TextField label={t('stock.reason')} name="reason" value={reason} onChange={(event) => setReason(event.target.value)} error={fieldError(error, 'reason') ?? fieldError(error, 'items')} />
+      <TextField
+        label={t('stock.reason')}
+        name="reason"
+        value={reason}
+        onChange={(event) => setReason(event.target.value)}
+        error={fieldError(error, 'reason') ?? fieldError(error, 'items')}
+      />
     </Dialog>
   );
 }

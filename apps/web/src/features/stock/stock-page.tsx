@@ -31,7 +31,10 @@ function AlertsPanel({ canWrite }: { canWrite: boolean }) {
 
   return (
     <div className="grid gap-5 lg:grid-cols-2">
-      <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="low-stock-title">
+      <section
+        className="rounded-lg border border-slate-200 bg-white shadow-sm"
+        aria-labelledby="low-stock-title"
+      >
         <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-3">
           <Icon name="warning" className="size-5 text-amber-600" />
           <h2 id="low-stock-title" className="text-sm font-semibold text-slate-900">
@@ -71,7 +74,10 @@ function AlertsPanel({ canWrite }: { canWrite: boolean }) {
         )}
       </section>
 
-      <section className="rounded-lg border border-slate-200 bg-white shadow-sm" aria-labelledby="expiring-title">
+      <section
+        className="rounded-lg border border-slate-200 bg-white shadow-sm"
+        aria-labelledby="expiring-title"
+      >
         <div className="flex items-center gap-2 border-b border-slate-200 px-4 py-3">
           <Icon name="clock" className="size-5 text-orange-600" />
           <h2 id="expiring-title" className="text-sm font-semibold text-slate-900">
@@ -95,7 +101,11 @@ function AlertsPanel({ canWrite }: { canWrite: boolean }) {
               <li className="px-4 py-10 text-center text-sm text-slate-500">{t('stock.no_expiring')}</li>
             ) : (
               expiring.data.map((lot) => (
-                <li key={lot.id} className="flex items-center justify-between gap-3 px-4 py-2.5 text-sm" data-testid={`lot-${lot.code}`}>
+                <li
+                  key={lot.id}
+                  className="flex items-center justify-between gap-3 px-4 py-2.5 text-sm"
+                  data-testid={`lot-${lot.code}`}
+                >
                   <div>
                     <p className="font-medium text-slate-900">{lot.product_name}</p>
                     <p className="text-xs text-slate-500">
@@ -159,7 +169,13 @@ export function StockPage() {
   const [tab, setTab] = useState<Tab>('alerts');
   const [dialog, setDialog] = useState<'entry' | 'exit' | 'adjustment' | null>(null);
   useRealtimeInvalidation(
-    ['notification:stock_', 'notification:rupture_', 'notification:lot_', 'notification:commande_statut'],
+    [
+      'notification:stock_',
+      'notification:rupture_',
+      'notification:lot_',
+      'notification:commande_statut',
+      'reconnected',
+    ],
     [stockKeys.all, productKeys.all],
   );
 
@@ -173,7 +189,11 @@ export function StockPage() {
             <>
               <Button onClick={() => setDialog('adjustment')}>{t('stock.adjustment')}</Button>
               <Button onClick={() => setDialog('exit')}>{t('stock.exit')}</Button>
-              <Button variant="primary" icon={<Icon name="plus" className="size-4" />} onClick={() => setDialog('entry')}>
+              <Button
+                variant="primary"
+                icon={<Icon name="plus" className="size-4" />}
+                onClick={() => setDialog('entry')}
+              >
                 {t('stock.entry')}
               </Button>
             </>
@@ -181,7 +201,11 @@ export function StockPage() {
         }
       />
       {canReadLedger ? (
-        <div role="tablist" aria-label={t('stock.title')} className="mb-4 flex gap-1 border-b border-slate-200">
+        <div
+          role="tablist"
+          aria-label={t('stock.title')}
+          className="mb-4 flex gap-1 border-b border-slate-200"
+        >
           {(['alerts', 'movements'] as Tab[]).map((key) => (
             <button
               key={key}
@@ -190,7 +214,9 @@ export function StockPage() {
               aria-selected={tab === key}
               onClick={() => setTab(key)}
               className={`-mb-px border-b-2 px-4 py-2 text-sm font-medium ${
-                tab === key ? 'border-emerald-600 text-emerald-800' : 'border-transparent text-slate-500 hover:text-slate-800'
+                tab === key
+                  ? 'border-emerald-600 text-emerald-800'
+                  : 'border-transparent text-slate-500 hover:text-slate-800'
               }`}
             >
               {t(`stock.tab.${key}`)}

@@ -221,7 +221,7 @@ export const fr = {
   'orders.not_found': 'Commande introuvable',
   'status.nouvelle': 'Nouvelle',
   'status.en_preparation': 'En préparation',
-  'status.en_cours': 'En cours de livraison',
+  'status.en_cours': 'En livraison',
   'status.livree': 'Livrée',
   'status.annulee': 'Annulée',
   'payment.non_payee': 'Non payée',
@@ -281,10 +281,11 @@ export const fr = {
   'stock.adjustment': 'Ajustement d’inventaire',
   'stock.write_off': 'Mettre au rebut',
   'stock.write_off_expired': 'Rebut des lots périmés',
-  'stock.write_off_confirm': 'Mettre au rebut {count} lot(s) périmé(s) ? Un mouvement « perte » sera enregistré pour chacun.',
+  'stock.write_off_confirm':
+    'Mettre au rebut {count} lot(s) périmé(s) ? Un mouvement « perte » sera enregistré pour chacun.',
   'stock.written_off': '{count} lot(s) mis au rebut',
   'stock.low_stock': 'Sous le seuil d’alerte',
-  'stock.expiring': 'Lots à surveiller (périmés ou expirant sous 3 jours)',
+  'stock.expiring': 'Lots périmés ou expirant sous 3 jours',
   'stock.no_low_stock': 'Aucun produit sous son seuil',
   'stock.no_expiring': 'Aucun lot périmé ni proche de la péremption',
   'stock.lot_code': 'Code du lot',
@@ -326,6 +327,12 @@ export const fr = {
   'home.by_status': 'Commandes du jour par statut',
   'home.see_all': 'Tout voir',
   'home.no_orders_today': 'Aucune commande aujourd’hui',
+  'history.create': 'Commande créée',
+  'history.status': 'Statut : {status}',
+  'history.cancel': 'Commande annulée',
+  'history.payment': 'Paiement enregistré : {amount}',
+  'history.return': 'Retour de marchandise : {reason}',
+  'history.update': 'Commande modifiée',
 } as const;
 
 export type MessageKey = keyof typeof fr;

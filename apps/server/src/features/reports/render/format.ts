@@ -8,7 +8,12 @@ export function currencyLabel(code: string): string {
 /** `12 500`: groups of three with a plain space (PDF standard fonts have no narrow space). */
 export function formatNumber(value: number): string {
   const sign = value < 0 ? '-' : '';
-  return sign + Math.abs(Math.round(value)).toString().replace(/\B(?=(\d{3})+(?!\d))/g, ' ');
+  return (
+    sign +
+    Math.abs(Math.round(value))
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
+  );
 }
 
 export function formatAmount(value: number, currency: string): string {
@@ -40,7 +45,10 @@ export function localParts(instant: Date, timeZone: string): { date: string; tim
     partFormats.set(timeZone, format);
   }
   const parts = Object.fromEntries(format.formatToParts(instant).map((part) => [part.type, part.value]));
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, time: `${parts.hour}:${parts.minute}:${parts.second}` };
+  return {
+    date: `${parts.year}-${parts.month}-${parts.day}`,
+    time: `${parts.hour}:${parts.minute}:${parts.second}`,
+  };
 }
 
 /** `21/11/2026 14:05` in the business time zone. */

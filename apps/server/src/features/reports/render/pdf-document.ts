@@ -57,7 +57,11 @@ export class ReportPdf {
       layout: options.landscape ? 'landscape' : 'portrait',
       margins: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
       bufferPages: options.bufferPages,
-      info: { Title: `${options.title} — ${options.businessName}`, Author: options.businessName, Creator: 'Gapal' },
+      info: {
+        Title: `${options.title} — ${options.businessName}`,
+        Author: options.businessName,
+        Creator: 'Gapal',
+      },
     });
     this.right = this.output.page.width - MARGIN;
     this.bottom = this.output.page.height - MARGIN - FOOTER_HEIGHT;
@@ -91,7 +95,12 @@ export class ReportPdf {
           color: MUTED,
           width: boxWidth - 16,
         });
-        this.draw(figure.value, x + 8, this.y + 19, { font: BOLD, size: 12, color: INK, width: boxWidth - 16 });
+        this.draw(figure.value, x + 8, this.y + 19, {
+          font: BOLD,
+          size: 12,
+          color: INK,
+          width: boxWidth - 16,
+        });
       });
       this.y += boxHeight + gap;
     }
@@ -100,12 +109,21 @@ export class ReportPdf {
   /** A line of small text (a note under a table, an empty-state message). */
   note(text: string): void {
     this.ensureSpace(14);
-    this.draw(text, this.left, this.y + 2, { font: 'Helvetica-Oblique', size: 8, color: MUTED, width: this.width });
+    this.draw(text, this.left, this.y + 2, {
+      font: 'Helvetica-Oblique',
+      size: 8,
+      color: MUTED,
+      width: this.width,
+    });
     this.y += 14;
   }
 
   /** A whole table from rows in memory. */
-  table<T>(columns: PdfColumn<T>[], rows: Iterable<T>, options: TableOptions & { total?: T; empty?: string } = {}): void {
+  table<T>(
+    columns: PdfColumn<T>[],
+    rows: Iterable<T>,
+    options: TableOptions & { total?: T; empty?: string } = {},
+  ): void {
     const writer = this.beginTable(columns, options);
     let count = 0;
     for (const row of rows) {
@@ -157,7 +175,16 @@ export class ReportPdf {
         striped = !striped;
         let x = this.left;
         columns.forEach((column, index) => {
-          this.cell(column.value(row), x, this.y, widths[index]!, ROW_HEIGHT, column.align, style.bold ? BOLD : FONT, INK);
+          this.cell(
+            column.value(row),
+            x,
+            this.y,
+            widths[index]!,
+            ROW_HEIGHT,
+            column.align,
+            style.bold ? BOLD : FONT,
+            INK,
+          );
           x += widths[index]!;
         });
         this.y += ROW_HEIGHT;
@@ -211,7 +238,11 @@ export class ReportPdf {
       this.draw(item.value, this.left + 60, y, { size: 9, color: INK, width: this.width - 60 });
       y += 13;
     }
-    doc.moveTo(this.left, y + 4).lineTo(this.right, y + 4).lineWidth(1).stroke(BRAND);
+    doc
+      .moveTo(this.left, y + 4)
+      .lineTo(this.right, y + 4)
+      .lineWidth(1)
+      .stroke(BRAND);
     this.y = y + 14;
   }
 
@@ -223,7 +254,11 @@ export class ReportPdf {
       color: BRAND,
     });
     this.draw(period, this.left, MARGIN, { size: 8, color: MUTED, width: this.width, align: 'right' });
-    this.output.moveTo(this.left, MARGIN + 13).lineTo(this.right, MARGIN + 13).lineWidth(0.5).stroke(RULE);
+    this.output
+      .moveTo(this.left, MARGIN + 13)
+      .lineTo(this.right, MARGIN + 13)
+      .lineWidth(0.5)
+      .stroke(RULE);
     this.y = MARGIN + 22;
   }
 
@@ -233,12 +268,21 @@ export class ReportPdf {
     const margin = doc.page.margins.bottom;
     doc.page.margins.bottom = 0;
     const y = doc.page.height - MARGIN - 10;
-    doc.moveTo(this.left, y - 5).lineTo(this.right, y - 5).lineWidth(0.5).stroke(RULE);
-    this.draw(`${this.options.businessName} · ${this.options.title} · généré le ${this.options.generatedAt}`, this.left, y, {
-      size: 7.5,
-      color: MUTED,
-      width: this.width - 80,
-    });
+    doc
+      .moveTo(this.left, y - 5)
+      .lineTo(this.right, y - 5)
+      .lineWidth(0.5)
+      .stroke(RULE);
+    this.draw(
+      `${this.options.businessName} · ${this.options.title} · généré le ${this.options.generatedAt}`,
+      this.left,
+      y,
+      {
+        size: 7.5,
+        color: MUTED,
+        width: this.width - 80,
+      },
+    );
     this.draw(total === null ? `Page ${page}` : `Page ${page} / ${total}`, this.left, y, {
       size: 7.5,
       color: MUTED,
@@ -278,8 +322,11 @@ export class ReportPdf {
     style: { font?: string; size: number; color: string; width?: number; align?: PdfAlign },
   ): void {
     const doc = this.output;
-    doc.font(style.font ?? FONT).fontSize(style.size).fillColor(style.color);
-    let text = toWinAnsi(raw ?? "");
+    doc
+      .font(style.font ?? FONT)
+      .fontSize(style.size)
+      .fillColor(style.color);
+    let text = toWinAnsi(raw ?? '');
     let textWidth = doc.widthOfString(text);
     if (style.width !== undefined && textWidth > style.width) {
       text = fitText(doc, text, style.width);

@@ -26,7 +26,10 @@ const FORMATS: Record<XlsxKind, string | undefined> = {
  * it is committed, so a year of orders is never held in memory. Sheets are written one after
  * the other (commit one before opening the next).
  */
-export function xlsxStream(build: (book: XlsxBook) => Promise<void>, onError: (error: unknown) => void): Readable {
+export function xlsxStream(
+  build: (book: XlsxBook) => Promise<void>,
+  onError: (error: unknown) => void,
+): Readable {
   const output = new PassThrough();
   const workbook = new ExcelJS.stream.xlsx.WorkbookWriter({
     stream: output,

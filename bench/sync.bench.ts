@@ -1,0 +1,261 @@
+/**
+ * `npm run bench sync`: offline orders pushed per second through `POST /api/sync/push/` over real
+ * HTTP: 16 devices in parallel, batches of 20 orders of 3 items, on the PostgreSQL in DATABASE_URL.
+ *
+ * The server runs in a child process (one Fastify app, as in production) so the load generator
+ * does not share its event loop. The bench creates its own database and drops it at the end.
+ */
+
+import { type ChildProcess, fork } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+
+const DEVICES = 16;
+const BATCH = 20;
+const ITEMS_PER_ORDER = 3;
+const PRODUCTS = 200;
+const BATCHES_PER_DEVICE = Number(process.env.BENCH_SYNC_BATCHES ?? 60); // 16 × 60 × 20 = 19 200 orders
+const WARMUP_BATCHES = 5;
+const POOL_SIZE = process.env.BENCH_SYNC_POOL ?? '16';
+const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+
+type ServerData = { url: string; dataDir: string };
+
+if (process.argv[2] === 'serve') {
+  await serve(JSON.parse(process.argv[3]!) as ServerData);
+} else {
+  await main();
+}
+
+async function serve({ url, dataDir }: ServerData): Promise<void> {
+  const { loadConfig } = await import('../apps/server/src/config.ts');
+  const { openDatabase } = await import('../apps/server/src/db/client.ts');
+  const { bootstrap } = await import('../apps/server/src/bootstrap/bootstrap.ts');
+  const { buildApp } = await import('../apps/server/src/app.ts');
+  const config = loadConfig({
+    DATABASE_URL: url,
+    DATABASE_POOL_SIZE: POOL_SIZE,
+    JWT_SECRET,
+    ACCESS_TOKEN_TTL_SECONDS: '3600',
+    GAPAL_DATA_DIR: dataDir,
+    GAPAL_DEMO_DATA: 'false',
+    LOG_LEVEL: 'silent',
+  });
+  const database = await openDatabase(config.database);
+  await database.migrate();
+  await bootstrap(database.db, config);
+  const app = await buildApp(config, database, { logger: false });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  process.send!({ port });
+  process.on('message', async (message) => {
+    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
+    if (message === 'close') {
+      await app.close();
+      await database.close();
+      process.send!('closed', () => process.exit(0));
+    }
+  });
+}
+
+async function main(): Promise<void> {
+  const adminUrl = process.env.DATABASE_URL;
+  if (!adminUrl) throw new Error('DATABASE_URL is required (npm run bench sets it)');
+  const name = `gapal_bench_sync_${Date.now().toString(36)}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  const dbUrl = new URL(adminUrl);
+  dbUrl.pathname = `/${name}`;
+  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gapal-bench-'));
+  const server: ChildProcess = fork(
+    fileURLToPath(import.meta.url),
+    ['serve', JSON.stringify({ url: dbUrl.toString(), dataDir })],
+    { execArgv: ['--import', 'tsx'] },
+  );
+  const db = new pg.Client({ connectionString: dbUrl.toString() });
+  try {
+    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
+      server.once('message', (message) => resolve(message as { port: number }));
+      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+    });
+    await db.connect();
+    const serverCpu = () =>
+      new Promise<number>((resolve) => {
+        const onMessage = (message: unknown) => {
+          const cpu = (message as { cpu?: { user: number; system: number } }).cpu;
+          if (!cpu) return;
+          server.off('message', onMessage);
+          resolve((cpu.user + cpu.system) / 1000);
+        };
+        server.on('message', onMessage);
+        server.send('cpu');
+      });
+    await run(`http://127.0.0.1:${port}`, db, serverCpu);
+  } finally {
+    if (server.connected) server.send('close');
+    await new Promise((resolve) => {
+      server.once('exit', resolve);
+      setTimeout(resolve, 10_000).unref();
+    });
+    server.kill();
+    await db.end().catch(() => {});
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+type Device = { id: string; token: string; nextSeq: number };
+
+async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>): Promise<void> {
+  const { createTokenSigner } = await import('../apps/server/src/auth/tokens.ts');
+  const { SYNC_SCHEMA_VERSION } = await import('../packages/shared/src/sync.ts');
+  const signer = createTokenSigner(JWT_SECRET, 3600);
+  const [site] = (await db.query<{ id: string }>('SELECT id FROM sites ORDER BY created_at LIMIT 1')).rows;
+  const siteId = site!.id;
+  const { rows: products } = await db.query<{ id: string }>(
+    `INSERT INTO products (name, unit, unit_price, shelf_life_days)
+     SELECT 'Produit ' || g, 'pot', 100 + (g % 20) * 25, 60 FROM generate_series(1, ${PRODUCTS}) g
+     RETURNING id`,
+  );
+  // One vendor per phone, all at one site: they share the site's order-number counter.
+  const devices: Device[] = [];
+  for (let i = 0; i < DEVICES; i += 1) {
+    const { rows: users } = await db.query<{ id: string }>(
+      `INSERT INTO users (username, full_name, role, site_id, password_hash)
+       VALUES ($1, $1, 'vendeur', $2, 'x') RETURNING id`,
+      [`bench-sync-${i}`, siteId],
+    );
+    const userId = users[0]!.id;
+    const { rows: rowsDevice } = await db.query<{ id: string }>(
+      `INSERT INTO devices (serial, name, site_id, user_id) VALUES ($1, $1, $2, $3) RETURNING id`,
+      [`BENCH-${i}`, siteId, userId],
+    );
+    const deviceId = rowsDevice[0]!.id;
+    devices.push({
+      id: deviceId,
+      token: await signer.signAccess({ userId, role: 'vendeur', siteId, deviceId }),
+      nextSeq: 1,
+    });
+  }
+
+  const pushBatch = async (device: Device, salt: number) => {
+    const mutations = Array.from({ length: BATCH }, (_, k) => {
+      const seq = device.nextSeq;
+      device.nextSeq += 1;
+      return {
+        id: randomUUID(),
+        seq,
+        name: 'create_order',
+        client_time: new Date().toISOString(),
+        args: {
+          local_id: randomUUID(),
+          client_name: `Client ${seq}`,
+          client_phone: '+226 70 12 34 56',
+          items: Array.from({ length: ITEMS_PER_ORDER }, (_, j) => ({
+            product_id: products[(salt * 31 + k * 7 + j * 13) % PRODUCTS]!.id,
+            quantity: 1 + j,
+          })),
+        },
+      };
+    });
+    const response = await fetch(`${base}/api/sync/push/`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${device.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ device_id: device.id, schema_version: SYNC_SCHEMA_VERSION, mutations }),
+    });
+    const text = await response.text();
+    if (response.status !== 200) throw new Error(`push failed: ${response.status} ${text}`);
+    const body = JSON.parse(text) as { results: { status: string }[] };
+    const applied = body.results.filter((r) => r.status === 'applied').length;
+    if (applied !== BATCH) throw new Error(`only ${applied} of ${BATCH} applied: ${text.slice(0, 300)}`);
+  };
+
+  await Promise.all(devices.map(async (device, d) => {
+    for (let b = 0; b < WARMUP_BATCHES; b += 1) await pushBatch(device, d * 1000 + b);
+  }));
+
+  const latencies: number[] = [];
+  const cpuBefore = { server: await serverCpu(), postgres: await postgresCpu(db) };
+  const started = performance.now();
+  await Promise.all(
+    devices.map(async (device, d) => {
+      for (let b = 0; b < BATCHES_PER_DEVICE; b += 1) {
+        const t0 = performance.now();
+        await pushBatch(device, d * 7 + b);
+        latencies.push(performance.now() - t0);
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const orders = DEVICES * BATCHES_PER_DEVICE * BATCH;
+  const cpuMs = {
+    server: (await serverCpu()) - cpuBefore.server,
+    postgres: (await postgresCpu(db)) - cpuBefore.postgres,
+  };
+
+  // Every order exactly once, every device's sequence where it should be.
+  const { rows: check } = await db.query<{ orders: number; distinct_local: number; items: number; seqs: number }>(
+    `SELECT (SELECT count(*)::int FROM orders) AS orders,
+            (SELECT count(DISTINCT local_id)::int FROM orders) AS distinct_local,
+            (SELECT count(*)::int FROM order_items) AS items,
+            (SELECT sum(last_seq)::int FROM devices) AS seqs`,
+  );
+  const expectedTotal = DEVICES * (BATCHES_PER_DEVICE + WARMUP_BATCHES) * BATCH;
+  const row = check[0]!;
+  if (row.orders !== expectedTotal || row.distinct_local !== expectedTotal || row.seqs !== expectedTotal) {
+    throw new Error(`integrity check failed: ${JSON.stringify(row)} (expected ${expectedTotal})`);
+  }
+  if (row.items !== expectedTotal * ITEMS_PER_ORDER) throw new Error(`items: ${row.items}`);
+
+  latencies.sort((a, b) => a - b);
+  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
+  const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
+  console.log(
+    JSON.stringify(
+      {
+        benchmark: 'sync push',
+        machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, PostgreSQL ${version[0]!.server_version}`,
+        load_average: os.loadavg().map((n) => Number(n.toFixed(1))).join(' '),
+        devices: DEVICES,
+        batch: `${BATCH} orders × ${ITEMS_PER_ORDER} items`,
+        pool: Number(POOL_SIZE),
+        orders,
+        seconds: Number(seconds.toFixed(2)),
+        orders_per_second: Math.round(orders / seconds),
+        // CPU spent per order, whatever else the machine was running: the figure to optimize.
+        cpu_ms_per_order: {
+          server: Number((cpuMs.server / orders).toFixed(3)),
+          postgres: Number((cpuMs.postgres / orders).toFixed(3)),
+        },
+        batch_latency_ms: { p50: Math.round(pick(0.5)), p99: Math.round(pick(0.99)), max: Math.round(pick(1)) },
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** CPU (ms) used so far by the PostgreSQL backends serving this database (Linux /proc). */
+async function postgresCpu(db: pg.Client): Promise<number> {
+  const { rows } = await db.query<{ pid: number }>(
+    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
+  );
+  const { readFileSync } = await import('node:fs');
+  let ticks = 0;
+  for (const { pid } of rows) {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // not on Linux, or the backend is gone
+    }
+  }
+  return (ticks * 1000) / 100;
+}

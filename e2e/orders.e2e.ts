@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { NewOrderPage, OrderDetailPage, OrdersListPage, StockPage } from './pages/orders-pages.ts';
+import { seedOrder, seedProduct, unique } from './support/api.ts';
+import { screenshot, seriousA11yViolations } from './support/browser.ts';
+import { useE2e } from './support/fixtures.ts';
+import { ADMIN } from './support/gapal-server.ts';
+
+const text = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
+
+describe('orders', () => {
+  const e2e = useE2e();
+
+  it('creates an order, delivers it, and the stock and the ledger show the exit with before and after', async () => {
+    const product = await seedProduct(e2e.api, {
+      name: `Lait caillé ${unique('')}`,
+      price: 600,
+      stock: 50,
+      barcode: `618${Date.now().toString().slice(-9)}`,
+    });
+    await e2e.signIn(ADMIN);
+    const form = new NewOrderPage(e2e.page);
+    await form.open();
+    await form.addProduct('Lait caillé', product.name);
+    await form.setQuantity(product.name, 3);
+    expect(text(await form.total().textContent())).toBe('1 800 FCFA');
+    await form.fillClient({ name: 'Boutique Wendkouni', phone: '70 11 22 33' });
+    await screenshot(e2e.page, 'order-new');
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+    await form.submit();
+
+    const detail = new OrderDetailPage(e2e.page);
+    await detail.heading().filter({ hasText: /^CMD-/ }).waitFor();
+    const number = text(await detail.heading().textContent());
+    await detail.moveTo('En préparation');
+    await detail.moveTo('En livraison');
+    await detail.moveTo('Livrée');
+    await e2e.page.getByTestId('order-history-entry').first().waitFor();
+    await screenshot(e2e.page, 'order-detail');
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+
+    // The product's stock went down by exactly the delivered quantity.
+    await e2e.page.goto('/produits');
+    await e2e.page.getByRole('searchbox').fill(product.name);
+    const row = e2e.page.getByTestId(`product-row-${product.name}`);
+    await row.getByTestId('product-stock').filter({ hasText: '47' }).waitFor();
+
+    // The ledger shows the sale with the order number, before 50 and after 47.
+    const stock = new StockPage(e2e.page);
+    await stock.open();
+    await stock.openMovements();
+    await e2e.page.getByLabel('Document de référence').fill(number);
+    // The filter is applied on the server: only this order's sale is left.
+    await expect.poll(() => stock.movementRows().count()).toBe(1);
+    const movement = stock.movementRows().filter({ hasText: 'Vente' });
+    expect(text(await movement.getByTestId('movement-before').textContent())).toBe('50');
+    expect(text(await movement.getByTestId('movement-after').textContent())).toBe('47');
+    expect(text(await movement.textContent())).toContain('-3');
+    await screenshot(e2e.page, 'stock-movements');
+
+    // The delivery note prints the order.
+    await e2e.page.goBack();
+    await e2e.page.goto('/commandes');
+    await new OrdersListPage(e2e.page).row(number).getByRole('link').click();
+    await e2e.page.getByRole('link', { name: 'Bon de livraison' }).click();
+    await e2e.page.getByRole('heading', { name: 'Bon de livraison' }).waitFor();
+    await e2e.page.getByText('Signature du client').waitFor();
+    await screenshot(e2e.page, 'order-delivery-note');
+  });
+
+  it('records a partial then a full payment with the mobile-money reference', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes', { fullName: 'Issa Kaboré' });
+    const product = await seedProduct(e2e.api, { price: 1500, stock: 20 });
+    const order = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 5 }], {
+      clientName: 'Kiosque Tanga',
+    });
+    expect(order.total_amount).toBe(7500);
+    await e2e.signIn(manager);
+    const list = new OrdersListPage(e2e.page);
+    await list.open();
+    const row = list.row(order.number);
+    await row.getByText('Non payée').waitFor();
+
+    await row.getByRole('button', { name: `Encaisser — ${order.number}` }).click();
+    const dialog = e2e.page.getByRole('dialog');
+    await dialog.getByLabel('Montant (FCFA)').fill('5000');
+    await dialog.getByLabel('Mode de paiement').selectOption({ label: 'Orange Money' });
+    await dialog.getByLabel('Référence mobile money').fill('PP261121.1530.C98765');
+    await dialog.getByRole('button', { name: 'Encaisser' }).click();
+    await row.getByText('Partielle').waitFor();
+    expect(text(await row.textContent())).toContain('2 500 FCFA');
+
+    // Paying more than the balance is refused, and the reason is shown next to the amount.
+    await row.getByRole('button', { name: `Encaisser — ${order.number}` }).click();
+    await dialog.getByLabel('Montant (FCFA)').fill('9000');
+    await dialog.getByRole('button', { name: 'Encaisser' }).click();
+    await dialog.getByRole('alert').waitFor();
+    await dialog.getByLabel('Montant (FCFA)').fill('2500');
+    await dialog.getByRole('button', { name: 'Encaisser' }).click();
+    await row.getByText('Payée', { exact: true }).waitFor();
+    await screenshot(e2e.page, 'orders-list');
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+
+    await row.getByRole('link').click();
+    await e2e.page.getByTestId('order-payment').nth(1).waitFor();
+    expect(text(await e2e.page.getByTestId('order-balance').textContent())).toBe('0 FCFA');
+    expect(
+      text(await e2e.page.getByTestId('order-payment').filter({ hasText: 'Orange Money' }).textContent()),
+    ).toContain('PP261121.1530.C98765');
+  });
+
+  it('shows an order created by another client in an open table, without a reload', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });
+    const product = await seedProduct(e2e.api, { stock: 30 });
+    await e2e.signIn(manager);
+    const list = new OrdersListPage(e2e.page);
+    await list.open();
+    await e2e.page.getByTestId('order-count').filter({ hasText: 'commande' }).waitFor();
+    const before = text(await e2e.page.getByTestId('order-count').textContent());
+
+    const vendorToken = (await e2e.api.login(vendor.username, vendor.password)).access_token;
+    const order = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 2 }], {
+      clientName: 'Alimentation Sya',
+      token: vendorToken,
+      priority: 'haute',
+    });
+    // Within the socket's delay, far below the 30 s fallback poll.
+    await list.row(order.number).waitFor({ timeout: 10_000 });
+    expect(text(await list.row(order.number).textContent())).toContain('Alimentation Sya');
+    expect(text(await e2e.page.getByTestId('order-count').textContent())).not.toBe(before);
+    // The bell counts the new order too.
+    await e2e.page.getByTestId('notification-badge').waitFor();
+  });
+});
