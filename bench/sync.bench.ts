@@ -44,6 +44,8 @@ async function serve({ url, dataDir }: ServerData): Promise<void> {
     GAPAL_DATA_DIR: dataDir,
     GAPAL_DEMO_DATA: 'false',
     LOG_LEVEL: 'silent',
+    // The per-device limit protects a real server from a runaway phone; the bench is that phone.
+    SYNC_RATE_LIMIT_PER_MINUTE: '100000',
   });
   const database = await openDatabase(config.database);
   await database.migrate();
@@ -177,9 +179,11 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
     if (applied !== BATCH) throw new Error(`only ${applied} of ${BATCH} applied: ${text.slice(0, 300)}`);
   };
 
-  await Promise.all(devices.map(async (device, d) => {
-    for (let b = 0; b < WARMUP_BATCHES; b += 1) await pushBatch(device, d * 1000 + b);
-  }));
+  await Promise.all(
+    devices.map(async (device, d) => {
+      for (let b = 0; b < WARMUP_BATCHES; b += 1) await pushBatch(device, d * 1000 + b);
+    }),
+  );
 
   const latencies: number[] = [];
   const cpuBefore = { server: await serverCpu(), postgres: await postgresCpu(db) };
@@ -201,7 +205,12 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   };
 
   // Every order exactly once, every device's sequence where it should be.
-  const { rows: check } = await db.query<{ orders: number; distinct_local: number; items: number; seqs: number }>(
+  const { rows: check } = await db.query<{
+    orders: number;
+    distinct_local: number;
+    items: number;
+    seqs: number;
+  }>(
     `SELECT (SELECT count(*)::int FROM orders) AS orders,
             (SELECT count(DISTINCT local_id)::int FROM orders) AS distinct_local,
             (SELECT count(*)::int FROM order_items) AS items,
@@ -222,7 +231,10 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
       {
         benchmark: 'sync push',
         machine: `${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, PostgreSQL ${version[0]!.server_version}`,
-        load_average: os.loadavg().map((n) => Number(n.toFixed(1))).join(' '),
+        load_average: os
+          .loadavg()
+          .map((n) => Number(n.toFixed(1)))
+          .join(' '),
         devices: DEVICES,
         batch: `${BATCH} orders × ${ITEMS_PER_ORDER} items`,
         pool: Number(POOL_SIZE),
@@ -234,7 +246,11 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
           server: Number((cpuMs.server / orders).toFixed(3)),
           postgres: Number((cpuMs.postgres / orders).toFixed(3)),
         },
-        batch_latency_ms: { p50: Math.round(pick(0.5)), p99: Math.round(pick(0.99)), max: Math.round(pick(1)) },
+        batch_latency_ms: {
+          p50: Math.round(pick(0.5)),
+          p99: Math.round(pick(0.99)),
+          max: Math.round(pick(1)),
+        },
       },
       null,
       2,

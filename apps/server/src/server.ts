@@ -17,7 +17,7 @@ async function main(): Promise<void> {
 
   const database = await openDatabase(config.database);
   await database.migrate();
-  const report = await bootstrap(database.db, config);
+  const report = await database.exclusive(() => bootstrap(database.db, config));
   const app = await buildApp(config, database, { jobs: true });
 
   let closing = false;

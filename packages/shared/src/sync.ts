@@ -1,7 +1,12 @@
 import { z } from 'zod';
-import { CreateOrderInputSchema, OrderSummarySchema, PaymentInputSchema, UpdateOrderInputSchema } from './orders.ts';
-import { DeliveryStatusSchema } from './orders.ts';
 import { IdSchema, IsoDateTimeSchema } from './common.ts';
+import {
+  CreateOrderInputSchema,
+  DeliveryStatusSchema,
+  OrderSummarySchema,
+  PaymentInputSchema,
+  UpdateOrderInputSchema,
+} from './orders.ts';
 
 /**
  * The offline sync protocol (vendor phones). A device pushes *mutations* (intents with a UUID

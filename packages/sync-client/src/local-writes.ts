@@ -51,7 +51,8 @@ export function applyOutbox(
     if (entry.status === 'rejected') continue;
     const localId = entry.args.local_id as string;
     const current = orders.get(localId);
-    if (entry.status === 'acked' && current && entry.result && current.version >= entry.result.version) continue;
+    if (entry.status === 'acked' && current && entry.result && current.version >= entry.result.version)
+      continue;
     const next = applyOne(current, entry, prices);
     if (next) orders.set(localId, next);
   }
@@ -107,7 +108,11 @@ function applyOne(
   switch (entry.name) {
     case 'update_order': {
       const { local_id: _id, items, ...fields } = args;
-      return { ...order, ...(fields as Partial<SyncOrder>), ...(items ? { items: priced(items, prices) } : {}) };
+      return {
+        ...order,
+        ...(fields as Partial<SyncOrder>),
+        ...(items ? { items: priced(items, prices) } : {}),
+      };
     }
     case 'cancel_order':
       return { ...order, delivery_status: 'annulee' };

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { products } from '../../../apps/server/src/db/schema.ts';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../../apps/server/test/factories.ts';
 import { api, createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
-import { products } from '../../../apps/server/src/db/schema.ts';
 import {
   createHttpTransport,
   createSyncEngine,
@@ -18,7 +18,7 @@ describe('sync engine against the real server', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp();
+    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     const address = t.app.server.address();
     baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -27,12 +27,17 @@ describe('sync engine against the real server', () => {
     await t?.close();
   });
 
-  async function phone(options: { fetch?: typeof fetch; token?: string; refresh?: () => Promise<string> } = {}) {
+  async function phone(
+    options: { fetch?: typeof fetch; token?: string; refresh?: () => Promise<string> } = {},
+  ) {
     const user = await createUser(t, 'vendeur');
     const device = await createDevice(t, user);
     let token = options.token ?? (await tokenFor(t, user, device.id));
     const refreshed: string[] = [];
-    const db: SyncDatabase = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const db: SyncDatabase = openSyncDatabase(`phone-${randomUUID()}`, {
+      indexedDB: new IDBFactory(),
+      IDBKeyRange,
+    });
     const transport = createHttpTransport({
       baseUrl,
       getAccessToken: () => token,
@@ -126,7 +131,11 @@ describe('sync engine against the real server', () => {
       all.push(args.local_id);
       await recordMutation(db, 'create_order', args);
     }
-    for (let attempt = 0; attempt < 4 && engine.getState().pending + (await db.outbox.count()) > 0; attempt += 1) {
+    for (
+      let attempt = 0;
+      attempt < 4 && engine.getState().pending + (await db.outbox.count()) > 0;
+      attempt += 1
+    ) {
       await engine.syncNow();
     }
     expect(engine.getState().pending).toBe(0);
@@ -232,7 +241,11 @@ describe('sync engine against the real server', () => {
     const engine = createSyncEngine({
       db,
       deviceId: device.id,
-      transport: createHttpTransport({ baseUrl, getAccessToken: () => token, refreshAccessToken: async () => token }),
+      transport: createHttpTransport({
+        baseUrl,
+        getAccessToken: () => token,
+        refreshAccessToken: async () => token,
+      }),
       debounceMs: 20,
       events,
     });

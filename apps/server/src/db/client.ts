@@ -26,6 +26,11 @@ export type Database = {
   migrate(): Promise<void>;
   /** Number of migrations applied and expected, for the readiness check. */
   migrationState(): Promise<{ applied: number; expected: number }>;
+  /**
+   * Runs `task` while no other Gapal process runs start-up work on this database (first-start
+   * setup after the migrations): processes started together would otherwise both create it.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
   /** Connection pool usage for the metrics; null on PGlite, which has no pool. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
@@ -49,20 +54,24 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     // An idle client lost its connection (server restart): the pool replaces it on next use.
   });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
+  // Several processes may start together: the advisory lock lets one at a time through.
+  async function exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const lockClient = await pool.connect();
+    try {
+      await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
+      return await task();
+    } finally {
+      await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
+      lockClient.release();
+    }
+  }
   return {
     kind: 'postgres',
     db,
     async migrate() {
-      // Several processes may start together: the advisory lock lets one migrate at a time.
-      const lockClient = await pool.connect();
-      try {
-        await lockClient.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK_KEY]);
-        await migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
-      } finally {
-        await lockClient.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK_KEY]).catch(() => {});
-        lockClient.release();
-      }
+      await exclusive(() => migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }));
     },
+    exclusive,
     migrationState: () => readMigrationState(db),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: () => pool.end(),
@@ -86,6 +95,8 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
     },
     migrationState: () => readMigrationState(db),
+    // One process per data dir (see data-dir-lock.ts): nothing to wait for.
+    exclusive: (task) => task(),
     poolStats: () => null,
     async close() {
       await client.close();

@@ -70,3 +70,15 @@ export async function inTransaction<T>(
   await publishOutbox(db, bus, outbox);
   return result;
 }
+
+/** For routes: runs a service call that takes an outbox, then publishes what it committed. */
+export async function withLiveEvents<T>(
+  db: Db,
+  bus: EventBus,
+  run: (outbox: Outbox) => Promise<T>,
+): Promise<T> {
+  const outbox = createOutbox();
+  const result = await run(outbox);
+  await publishOutbox(db, bus, outbox);
+  return result;
+}

@@ -1,5 +1,5 @@
 import { ORDER_SORTS, type OrderListFilter, type OrderListQuery, type OrderSummary } from '@gapal/shared';
-import { and, asc, desc, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
@@ -85,7 +85,11 @@ export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery,
         : sql`(${sort.expression}, ${orders.id}) > ${after}`,
     );
   }
-  const direction = isDesc ? desc : asc;
+  // The indexes are `created_at DESC NULLS LAST, id DESC NULLS LAST` (Drizzle's `.desc()`).
+  // PostgreSQL matches an index to ORDER BY including the NULLS placement, even on NOT NULL
+  // columns: plain `DESC` (NULLS FIRST) would sort the whole site instead of reading the index.
+  const direction = (column: SQL | typeof orders.id) =>
+    isDesc ? sql`${column} desc nulls last` : sql`${column} asc nulls first`;
   return selectOrderPage(db, {
     where: and(...conditions),
     sortKey: sort.expression,

@@ -154,32 +154,34 @@ export async function selectOrderBatch(
   const keyset = after
     ? [sql`(${orders.createdAt}, ${orders.id}) > (${after.key}::timestamptz, ${after.id}::uuid)`]
     : [];
-  return db
-    .select({
-      id: orders.id,
-      key: sql<string>`${orders.createdAt}::text`,
-      number: orders.number,
-      siteName: sites.name,
-      createdAt: orders.createdAt,
-      vendor: users.fullName,
-      clientName: orders.clientName,
-      clientPhone: orders.clientPhone,
-      deliveryDate: orders.deliveryDate,
-      deliveryStatus: orders.deliveryStatus,
-      paymentStatus: orders.paymentStatus,
-      totalAmount: orders.totalAmount,
-      paidAmount: orders.paidAmount,
-      deliveredAt: orders.deliveredAt,
-      cancelledAt: orders.cancelledAt,
-    })
-    .from(orders)
-    .innerJoin(users, eq(users.id, orders.createdBy))
-    .innerJoin(sites, eq(sites.id, orders.siteId))
-    .where(and(...where, ...keyset))
-    // NULLS FIRST matches the (created_at DESC NULLS LAST, id DESC NULLS LAST) indexes read
-    // backwards: each batch is an index range scan, not a sort of the whole period.
-    .orderBy(sql`${orders.createdAt} ASC NULLS FIRST`, sql`${orders.id} ASC NULLS FIRST`)
-    .limit(limit);
+  return (
+    db
+      .select({
+        id: orders.id,
+        key: sql<string>`${orders.createdAt}::text`,
+        number: orders.number,
+        siteName: sites.name,
+        createdAt: orders.createdAt,
+        vendor: users.fullName,
+        clientName: orders.clientName,
+        clientPhone: orders.clientPhone,
+        deliveryDate: orders.deliveryDate,
+        deliveryStatus: orders.deliveryStatus,
+        paymentStatus: orders.paymentStatus,
+        totalAmount: orders.totalAmount,
+        paidAmount: orders.paidAmount,
+        deliveredAt: orders.deliveredAt,
+        cancelledAt: orders.cancelledAt,
+      })
+      .from(orders)
+      .innerJoin(users, eq(users.id, orders.createdBy))
+      .innerJoin(sites, eq(sites.id, orders.siteId))
+      .where(and(...where, ...keyset))
+      // NULLS FIRST matches the (created_at DESC NULLS LAST, id DESC NULLS LAST) indexes read
+      // backwards: each batch is an index range scan, not a sort of the whole period.
+      .orderBy(sql`${orders.createdAt} ASC NULLS FIRST`, sql`${orders.id} ASC NULLS FIRST`)
+      .limit(limit)
+  );
 }
 
 /** The whole selection, batch after batch; only one batch is in memory at a time. */

@@ -12,6 +12,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { todayIn } from '../../lib/dates.ts';
+import { withLiveEvents } from '../notifications/outbox.ts';
 import * as stockService from './stock.service.ts';
 import { setLedgerTimeZone } from './stock-ledger.service.ts';
 
@@ -49,7 +50,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request, reply) =>
         reply
           .code(201)
-          .send(await stockService.recordExit(deps.db, actorOf(request), request.body, timeZone)),
+          .send(
+            await withLiveEvents(deps.db, deps.bus, (outbox) =>
+              stockService.recordExit(deps.db, actorOf(request), request.body, timeZone, outbox),
+            ),
+          ),
     );
     app.post(
       '/adjustment/',
@@ -63,7 +68,13 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await stockService.recordAdjustment(deps.db, actorOf(request), request.body)),
+        reply
+          .code(201)
+          .send(
+            await withLiveEvents(deps.db, deps.bus, (outbox) =>
+              stockService.recordAdjustment(deps.db, actorOf(request), request.body, outbox),
+            ),
+          ),
     );
     app.post(
       '/loss/',
@@ -79,7 +90,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       async (request, reply) =>
         reply
           .code(201)
-          .send(await stockService.recordLoss(deps.db, actorOf(request), request.body, timeZone)),
+          .send(
+            await withLiveEvents(deps.db, deps.bus, (outbox) =>
+              stockService.recordLoss(deps.db, actorOf(request), request.body, timeZone, outbox),
+            ),
+          ),
     );
     app.get(
       '/movements/',

@@ -19,6 +19,8 @@ import { todayIn } from '../../lib/dates.ts';
 import { scopeSite, siteForWrite } from '../../lib/site-scope.ts';
 import { addDays } from '../../lib/sql-helpers.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { notifyStockMovements } from '../notifications/notify.ts';
+import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { movementConditions, selectMovements, selectMovementsByIds } from './movements.repo.ts';
 import { CSV_HEADER, csvLine } from './movements-csv.ts';
 import { findLots } from './stock-ledger.repo.ts';
@@ -73,6 +75,7 @@ export async function recordExit(
   actor: Actor,
   input: StockExitInput,
   timeZone: string,
+  outbox?: Outbox,
 ): Promise<StockOperationResult> {
   const siteId = await writableSite(db, actor, input.site_id);
   await loadProducts(
@@ -84,15 +87,22 @@ export async function recordExit(
     quantity: item.quantity,
     lotId: item.lot_id,
   }));
-  return runOperation(db, actor, 'stock.exit', siteId, input, (tx) =>
-    takeStock(tx, actor, lines, {
-      siteId,
-      type: 'sortie',
-      reference: input.reference,
-      reason: input.reason,
-      allowExpired: input.allow_expired,
-      today: todayIn(timeZone),
-    }),
+  return runOperation(
+    db,
+    actor,
+    'stock.exit',
+    siteId,
+    input,
+    (tx) =>
+      takeStock(tx, actor, lines, {
+        siteId,
+        type: 'sortie',
+        reference: input.reference,
+        reason: input.reason,
+        allowExpired: input.allow_expired,
+        today: todayIn(timeZone),
+      }),
+    outbox,
   );
 }
 
@@ -101,12 +111,19 @@ export async function recordAdjustment(
   db: Db,
   actor: Actor,
   input: StockAdjustmentInput,
+  outbox?: Outbox,
 ): Promise<StockOperationResult> {
   const siteId = await writableSite(db, actor, input.site_id);
   assertNoDuplicates(input.items.map((item) => item.lot_id));
   const counts = input.items.map((item) => ({ lotId: item.lot_id, countedQuantity: item.counted_quantity }));
-  return runOperation(db, actor, 'stock.adjustment', siteId, input, (tx) =>
-    adjustStock(tx, actor, counts, { siteId, reference: input.reference, reason: input.reason }),
+  return runOperation(
+    db,
+    actor,
+    'stock.adjustment',
+    siteId,
+    input,
+    (tx) => adjustStock(tx, actor, counts, { siteId, reference: input.reference, reason: input.reason }),
+    outbox,
   );
 }
 
@@ -116,6 +133,7 @@ export async function recordLoss(
   actor: Actor,
   input: StockLossInput,
   timeZone: string,
+  outbox?: Outbox,
 ): Promise<StockOperationResult> {
   const siteId = await writableSite(db, actor, input.site_id);
   const named = await findLots(
@@ -135,35 +153,43 @@ export async function recordLoss(
   });
   await loadProducts(db, productIds);
 
-  return runOperation(db, actor, 'stock.loss', siteId, input, async (tx) => {
-    // Whole-lot quantities must be read under the same locks the ledger takes.
-    await lockProductsAtSite(tx, siteId, productIds);
-    const current = new Map(
-      (
-        await findLots(
-          tx,
-          named.map((lot) => lot.id),
-          { lock: true },
-        )
-      ).map((lot) => [lot.id, lot]),
-    );
-    const lines: TakeStockLine[] = input.items.map((item, index) => {
-      const quantity = item.quantity ?? current.get(item.lot_id!)!.quantity;
-      if (quantity === 0) {
-        throw new AppError('conflict', `Le lot ${current.get(item.lot_id!)!.code} est déjà vide`, {
-          fields: [{ field: `items.${index}.lot_id`, message: 'lot vide' }],
-        });
-      }
-      return { productId: productIds[index]!, quantity, lotId: item.lot_id };
-    });
-    return takeStock(tx, actor, lines, {
-      siteId,
-      type: 'perte',
-      reference: input.reference,
-      reason: input.reason,
-      today: todayIn(timeZone),
-    });
-  });
+  return runOperation(
+    db,
+    actor,
+    'stock.loss',
+    siteId,
+    input,
+    async (tx) => {
+      // Whole-lot quantities must be read under the same locks the ledger takes.
+      await lockProductsAtSite(tx, siteId, productIds);
+      const current = new Map(
+        (
+          await findLots(
+            tx,
+            named.map((lot) => lot.id),
+            { lock: true },
+          )
+        ).map((lot) => [lot.id, lot]),
+      );
+      const lines: TakeStockLine[] = input.items.map((item, index) => {
+        const quantity = item.quantity ?? current.get(item.lot_id!)!.quantity;
+        if (quantity === 0) {
+          throw new AppError('conflict', `Le lot ${current.get(item.lot_id!)!.code} est déjà vide`, {
+            fields: [{ field: `items.${index}.lot_id`, message: 'lot vide' }],
+          });
+        }
+        return { productId: productIds[index]!, quantity, lotId: item.lot_id };
+      });
+      return takeStock(tx, actor, lines, {
+        siteId,
+        type: 'perte',
+        reference: input.reference,
+        reason: input.reason,
+        today: todayIn(timeZone),
+      });
+    },
+    outbox,
+  );
 }
 
 const MovementCursorSchema = z.object({ id: z.number().int().positive() });
@@ -215,9 +241,12 @@ async function runOperation(
   siteId: string,
   input: object,
   apply: (tx: Db) => Promise<MovementRecord[]>,
+  /** Collects the low/out-of-stock notifications; the caller publishes it after the commit. */
+  outbox: Outbox = createOutbox(),
 ): Promise<StockOperationResult> {
   return inStockTransaction(db, async (tx) => {
     const records = await apply(tx);
+    await notifyStockMovements(tx, outbox, siteId, records);
     const movementIds = records.map((record) => record.id);
     await recordAudit(tx, actor, {
       action,

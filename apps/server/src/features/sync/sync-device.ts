@@ -21,13 +21,26 @@ export async function syncDevice(db: Db, actor: Actor, deviceId: string | undefi
 
 // Serialization failures and deadlocks (retried here first), and a database that went away.
 const RETRYABLE = new Set(['40001', '40P01']);
-const UNAVAILABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08003', '08001']);
+const UNAVAILABLE = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08006',
+  '08003',
+  '08001',
+]);
 
 function isConnectionLoss(error: unknown): boolean {
   const code = postgresErrorCode(error);
   if (code && (UNAVAILABLE.has(code) || code.startsWith('08'))) return true;
   const message = `${(error as Error | null)?.message ?? ''} ${(error as { cause?: Error } | null)?.cause?.message ?? ''}`;
-  return /Connection terminated|connection (is )?closed|timeout exceeded when trying to connect/i.test(message);
+  return /Connection terminated|connection (is )?closed|timeout exceeded when trying to connect/i.test(
+    message,
+  );
 }
 
 /**

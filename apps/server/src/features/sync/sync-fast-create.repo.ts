@@ -149,7 +149,9 @@ WITH claim AS (
 )
 SELECT number FROM created`;
 
-type PgPool = { query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }> };
+type PgPool = {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
+};
 type PgliteClient = { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
 
 /**

@@ -87,10 +87,10 @@ export async function selectProducts(
   siteId: string,
   ids?: string[],
 ): Promise<Array<SyncProduct & { deleted: boolean }>> {
-  const where = ids
-    ? sql`p.id = ANY(${`{${ids.join(',')}}`}::uuid[])`
-    : sql`p.deleted_at IS NULL`;
-  const rows = await selectRows<Omit<SyncProduct, 'stock_quantity'> & { stock_quantity: number | string; deleted: boolean }>(
+  const where = ids ? sql`p.id = ANY(${`{${ids.join(',')}}`}::uuid[])` : sql`p.deleted_at IS NULL`;
+  const rows = await selectRows<
+    Omit<SyncProduct, 'stock_quantity'> & { stock_quantity: number | string; deleted: boolean }
+  >(
     db,
     sql`SELECT p.id, p.name, p.category_id, p.unit, p.unit_price, p.barcode, p.min_stock_level, p.is_active,
           p.deleted_at IS NOT NULL AS deleted,

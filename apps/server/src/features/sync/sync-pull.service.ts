@@ -1,17 +1,22 @@
-import { SYNC_SCHEMA_VERSION, type SyncPullQuery, type SyncPullResponse, type SyncStream } from '@gapal/shared';
+import {
+  SYNC_SCHEMA_VERSION,
+  type SyncPullQuery,
+  type SyncPullResponse,
+  type SyncStream,
+} from '@gapal/shared';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { syncDevice } from './sync-device.ts';
 import {
+  currentXmin,
   type LogPosition,
   type PullScope,
   selectCategories,
   selectChanges,
   selectOrders,
   selectProducts,
-  currentXmin,
 } from './sync-pull.repo.ts';
 
 /** Log rows are kept this long; a cursor older than this starts over with a full snapshot. */
@@ -29,14 +34,24 @@ const CursorSchema = z.object({
 type Cursor = z.infer<typeof CursorSchema>;
 
 function cursorAt(position: LogPosition, now: number): string {
-  return encodeCursor({ v: SYNC_SCHEMA_VERSION, t: position.txid, i: position.id, at: Math.floor(now / 1000) });
+  return encodeCursor({
+    v: SYNC_SCHEMA_VERSION,
+    t: position.txid,
+    i: position.id,
+    at: Math.floor(now / 1000),
+  });
 }
 
 /**
  * Changes for a device since its cursor. No cursor, a cursor from another protocol version or one
  * older than the log's retention: a full snapshot with `reset: true`, in one answer.
  */
-export async function pullChanges(db: Db, actor: Actor, query: SyncPullQuery, now = Date.now()): Promise<SyncPullResponse> {
+export async function pullChanges(
+  db: Db,
+  actor: Actor,
+  query: SyncPullQuery,
+  now = Date.now(),
+): Promise<SyncPullResponse> {
   const device = await syncDevice(db, actor, query.device_id);
   const scope: PullScope = {
     siteId: device.siteId,
@@ -48,7 +63,10 @@ export async function pullChanges(db: Db, actor: Actor, query: SyncPullQuery, no
     cursor.v !== SYNC_SCHEMA_VERSION ||
     cursor.at * 1000 < now - SYNC_LOG_RETENTION_DAYS * 86_400_000;
   if (isStale) return { ...(await snapshot(db, scope, now)), last_seq: device.lastSeq };
-  return { ...(await changesSince(db, scope, { txid: cursor.t, id: cursor.i }, query.limit, now)), last_seq: device.lastSeq };
+  return {
+    ...(await changesSince(db, scope, { txid: cursor.t, id: cursor.i }, query.limit, now)),
+    last_seq: device.lastSeq,
+  };
 }
 
 async function snapshot(db: Db, scope: PullScope, now: number): Promise<Omit<SyncPullResponse, 'last_seq'>> {
@@ -104,13 +122,24 @@ async function changesSince(
     const seen = new Set(present);
     for (const id of ids[stream]) if (!seen.has(id)) deleted.push({ stream, id });
   };
-  found('category', categories.map((category) => category.id));
-  found('product', products.filter((product) => !product.deleted).map((product) => product.id));
-  found('order', orders.map((order) => order.id));
+  found(
+    'category',
+    categories.map((category) => category.id),
+  );
+  found(
+    'product',
+    products.filter((product) => !product.deleted).map((product) => product.id),
+  );
+  found(
+    'order',
+    orders.map((order) => order.id),
+  );
   return {
     reset: false,
     categories,
-    products: products.filter((product) => !product.deleted).map(({ deleted: _deleted, ...product }) => product),
+    products: products
+      .filter((product) => !product.deleted)
+      .map(({ deleted: _deleted, ...product }) => product),
     orders,
     deleted,
     cursor: cursorAt(next, now),

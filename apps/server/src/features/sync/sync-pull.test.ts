@@ -8,20 +8,12 @@ import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { categories, products } from '../../db/schema.ts';
 import { encodeCursor } from '../../lib/cursor.ts';
-import {
-  catalogProduct,
-  createArgs,
-  mutation,
-  pull,
-  pullAll,
-  push,
-  syncClient,
-} from './test-helpers.ts';
+import { catalogProduct, createArgs, mutation, pull, pullAll, push, syncClient } from './test-helpers.ts';
 
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
 
 describe('sync pull', () => {
-  const t = useTestApp();
+  const t = useTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
 
   const stockToken = async (siteId = t.defaultSiteId) =>
     (await signedInUser(t, 'gestionnaire_stocks', { siteId })).token;
@@ -57,7 +49,12 @@ describe('sync pull', () => {
     expect(body.has_more).toBe(false);
     expect(body.last_seq).toBe(1);
     const synced = body.products.find((p) => p.id === milk.id);
-    expect(synced).toMatchObject({ unit_price: 350, stock_quantity: 15, nearest_expiry: '2999-01-15', is_active: true });
+    expect(synced).toMatchObject({
+      unit_price: 350,
+      stock_quantity: 15,
+      nearest_expiry: '2999-01-15',
+      is_active: true,
+    });
     expect(ids(body.products)).not.toContain(gone.id);
     expect(body.orders.map((o) => o.local_id)).toEqual([mine.local_id]);
     expect(body.orders[0]!.items).toEqual([
@@ -76,10 +73,20 @@ describe('sync pull', () => {
 
     // Nothing changed: an empty page, and the same or a later cursor.
     const idle = await pull(t, vendor, first.cursor);
-    expect(idle.body).toMatchObject({ reset: false, products: [], orders: [], categories: [], deleted: [], has_more: false });
+    expect(idle.body).toMatchObject({
+      reset: false,
+      products: [],
+      orders: [],
+      categories: [],
+      deleted: [],
+      has_more: false,
+    });
 
     const { token: admin } = await signedInUser(t, 'admin', { siteId: null });
-    const category = await api(t, 'POST', '/api/categories/', { token: admin, body: { name: `Frais ${Date.now()}` } });
+    const category = await api(t, 'POST', '/api/categories/', {
+      token: admin,
+      body: { name: `Frais ${Date.now()}` },
+    });
     expect(category.status).toBe(201);
     await t.db.update(products).set({ unitPrice: 999 }).where(eq(products.id, milk.id));
     await t.db.update(products).set({ unitPrice: 1000 }).where(eq(products.id, milk.id));
@@ -101,7 +108,10 @@ describe('sync pull', () => {
     expect(pages.every((p) => !p.reset)).toBe(true);
     expect(ids(all.categories)).toEqual([category.body.id]);
     // Two price changes of milk arrive as the current row, never twice in one page.
-    expect(all.products.filter((p) => p.id === milk.id).at(-1)).toMatchObject({ unit_price: 1000, stock_quantity: 0 });
+    expect(all.products.filter((p) => p.id === milk.id).at(-1)).toMatchObject({
+      unit_price: 1000,
+      stock_quantity: 0,
+    });
     for (const page of pages) expect(new Set(ids(page.products)).size).toBe(page.products.length);
     expect(all.deleted).toContainEqual({ stream: 'product', id: butter.id });
     expect(ids(all.products)).not.toContain(butter.id);
@@ -195,7 +205,11 @@ describe('sync pull', () => {
       // moment (transaction ids are cluster-wide): pull on from the cursor until it passes.
       const seen = [...seenDuring];
       let cursor = during.cursor;
-      for (let attempt = 0; attempt < 100 && !(seen.some((p) => p.id === early.id) && seen.some((p) => p.id === late.id)); attempt += 1) {
+      for (
+        let attempt = 0;
+        attempt < 100 && !(seen.some((p) => p.id === early.id) && seen.some((p) => p.id === late.id));
+        attempt += 1
+      ) {
         const after = await pullAll(t, vendor, cursor);
         seen.push(...after.pages.flatMap((p) => p.products));
         cursor = after.cursor;
@@ -211,7 +225,10 @@ describe('sync pull', () => {
 
   it('keeps categories deleted outright as tombstones', async () => {
     const vendor = await syncClient(t);
-    const [category] = await t.db.insert(categories).values({ name: `Tmp ${Date.now()}` }).returning();
+    const [category] = await t.db
+      .insert(categories)
+      .values({ name: `Tmp ${Date.now()}` })
+      .returning();
     const start = await pullAll(t, vendor);
     expect(ids(start.pages[0]!.categories)).toContain(category!.id);
     await t.db.execute(sql`DELETE FROM categories WHERE id = ${category!.id}`);

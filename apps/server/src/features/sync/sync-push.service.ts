@@ -15,6 +15,7 @@ import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifySyncRejected } from '../notifications/notify.ts';
 import { inTransaction } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
+import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
 import { createOrderFast, type PricedLine } from './sync-fast-create.repo.ts';
 import {
@@ -25,7 +26,6 @@ import {
   rejectionReason,
   SyncRejection,
 } from './sync-mutations.ts';
-import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
 
 /** 426 for a client too old to speak this protocol, 400 for one from the future. */
 export function assertSchemaVersion(version: unknown): void {
@@ -50,7 +50,11 @@ type Outcome = SyncMutationResult | { gap: number };
  * Applies a batch in order, each mutation in its own transaction. A gap in the sequence stops
  * the batch (the rest is `skipped`); a rejection is stored and the sequence moves on.
  */
-export async function pushMutations(deps: AppDeps, actor: Actor, input: SyncPushInput): Promise<SyncPushResponse> {
+export async function pushMutations(
+  deps: AppDeps,
+  actor: Actor,
+  input: SyncPushInput,
+): Promise<SyncPushResponse> {
   assertSchemaVersion(input.schema_version);
   const device = await syncDevice(deps.db, actor, input.device_id);
   const context: MutationContext = {
@@ -80,7 +84,8 @@ export async function pushMutations(deps: AppDeps, actor: Actor, input: SyncPush
     results.push(outcome);
   }
 
-  for (const [index, result] of results.entries()) recordSyncMutation(input.mutations[index]!.name, result.status);
+  for (const [index, result] of results.entries())
+    recordSyncMutation(input.mutations[index]!.name, result.status);
   await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
   const counts = await stockAlertCounts(deps.db, device.siteId);
   const after = await findDevice(deps.db, device.id);

@@ -7,26 +7,24 @@ import { api, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
 import { auditLog, devices, orders, stockLevels, syncMutations } from '../../db/schema.ts';
 import { withTemporaryFailures } from './sync-device.ts';
-import {
-  catalogProduct,
-  createArgs,
-  mutation,
-  push,
-  type SyncClient,
-  syncClient,
-} from './test-helpers.ts';
+import { catalogProduct, createArgs, mutation, push, type SyncClient, syncClient } from './test-helpers.ts';
 
 describe('sync push', () => {
-  const t = useTestApp();
+  const t = useTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
 
   const ordersWithLocalId = async (localId: string) =>
     Number((await t.db.select({ n: count() }).from(orders).where(eq(orders.localId, localId)))[0]!.n);
   const lastSeqOf = async (client: SyncClient) =>
-    (await t.db.select({ seq: devices.lastSeq }).from(devices).where(eq(devices.id, client.deviceId)))[0]!.seq;
+    (await t.db.select({ seq: devices.lastSeq }).from(devices).where(eq(devices.id, client.deviceId)))[0]!
+      .seq;
   const storedCount = async (client: SyncClient) =>
     Number(
-      (await t.db.select({ n: count() }).from(syncMutations).where(eq(syncMutations.deviceId, client.deviceId)))[0]!
-        .n,
+      (
+        await t.db
+          .select({ n: count() })
+          .from(syncMutations)
+          .where(eq(syncMutations.deviceId, client.deviceId))
+      )[0]!.n,
     );
   const stockManagerToken = async (siteId = t.defaultSiteId) =>
     (await signedInUser(t, 'gestionnaire_stocks', { siteId })).token;
@@ -52,7 +50,12 @@ describe('sync push', () => {
       id: batch[0]!.id,
       seq: 1,
       status: 'applied',
-      order: { local_id: args.local_id, version: 1, delivery_status: 'nouvelle', total_amount: 2 * 300 + 3 * 450 },
+      order: {
+        local_id: args.local_id,
+        version: 1,
+        delivery_status: 'nouvelle',
+        total_amount: 2 * 300 + 3 * 450,
+      },
     });
     expect(result!.order!.number).toMatch(/^CMD-\d{8}-\d{4,}$/);
     expect(first.body.last_seq).toBe(1);
@@ -106,17 +109,26 @@ describe('sync push', () => {
       body: { ...body, local_id: randomUUID() },
     });
     expect(viaRest.status).toBe(201);
-    const synced = await api(t, 'GET', `/api/orders/${viaSync.body.results[0]!.order!.id}/`, { token: vendor.token });
+    const synced = await api(t, 'GET', `/api/orders/${viaSync.body.results[0]!.order!.id}/`, {
+      token: vendor.token,
+    });
     const strip = (order: Record<string, unknown>) => {
       const { id, local_id, number, created_at, updated_at, items, ...rest } = order;
-      return { ...rest, items: (items as Array<Record<string, unknown>>).map(({ id: _id, ...item }) => item) };
+      return {
+        ...rest,
+        items: (items as Array<Record<string, unknown>>).map(({ id: _id, ...item }) => item),
+      };
     };
     expect(strip(synced.body)).toEqual(strip(viaRest.body));
     expect(synced.body.device_id).toBe(vendor.deviceId);
 
     const audits = await t.db.select().from(auditLog).where(eq(auditLog.entityId, synced.body.id));
     expect(audits).toHaveLength(1);
-    expect(audits[0]).toMatchObject({ action: 'order.create', userId: vendor.user.id, deviceId: vendor.deviceId });
+    expect(audits[0]).toMatchObject({
+      action: 'order.create',
+      userId: vendor.user.id,
+      deviceId: vendor.deviceId,
+    });
     expect((audits[0]!.after as { number: string; items: unknown[] }).number).toBe(synced.body.number);
     expect((audits[0]!.after as { items: unknown[] }).items).toHaveLength(2);
     const logged = await selectRows<{ n: number }>(
@@ -136,7 +148,12 @@ describe('sync push', () => {
     const response = await push(t, vendor, [
       mutation(vendor, 'create_order', a),
       mutation(vendor, 'create_order', b),
-      mutation(vendor, 'update_order', { local_id: a.local_id, items: [{ product_id: milk.id, quantity: 7 }] }, { base_version: 1 }),
+      mutation(
+        vendor,
+        'update_order',
+        { local_id: a.local_id, items: [{ product_id: milk.id, quantity: 7 }] },
+        { base_version: 1 },
+      ),
       mutation(vendor, 'cancel_order', { local_id: b.local_id }),
     ]);
     expect(response.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
@@ -146,7 +163,15 @@ describe('sync push', () => {
     const moves = ['en_preparation', 'en_cours', 'livree'].map((status) =>
       mutation(manager, 'set_status', { local_id: a.local_id, status }),
     );
-    const delivered = await push(t, manager, [...moves, mutation(manager, 'record_payment', { local_id: a.local_id, amount: 700, method: 'orange_money', reference: 'OM-1' })]);
+    const delivered = await push(t, manager, [
+      ...moves,
+      mutation(manager, 'record_payment', {
+        local_id: a.local_id,
+        amount: 700,
+        method: 'orange_money',
+        reference: 'OM-1',
+      }),
+    ]);
     expect(delivered.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied', 'applied']);
     expect(delivered.body.results[3]!.order).toMatchObject({ delivery_status: 'livree', paid_amount: 700 });
     // Replaying the whole batch takes nothing twice.
@@ -173,13 +198,21 @@ describe('sync push', () => {
 
     const edit = mutation(vendor, 'update_order', { local_id: args.local_id, client_name: 'Autre' });
     const stale = mutation(vendor, 'cancel_order', { local_id: args.local_id }, { base_version: 1 });
-    const payment = mutation(vendor, 'record_payment', { local_id: args.local_id, amount: 100, method: 'especes' });
+    const payment = mutation(vendor, 'record_payment', {
+      local_id: args.local_id,
+      amount: 100,
+      method: 'especes',
+    });
     const after = mutation(vendor, 'create_order', createArgs([milk.id]));
     const response = await push(t, vendor, [edit, stale, payment, after]);
     expect(response.status).toBe(200);
     const [editResult, staleResult, paymentResult, afterResult] = response.body.results;
     expect(editResult).toMatchObject({ status: 'rejected', reason: { code: 'invalid_transition' } });
-    expect(editResult!.current).toMatchObject({ id: order.id, delivery_status: 'en_preparation', version: 2 });
+    expect(editResult!.current).toMatchObject({
+      id: order.id,
+      delivery_status: 'en_preparation',
+      version: 2,
+    });
     expect(staleResult).toMatchObject({ status: 'rejected', reason: { code: 'version_conflict' } });
     expect(paymentResult).toMatchObject({ status: 'rejected', reason: { code: 'forbidden' } });
     expect(afterResult!.status).toBe('applied');
@@ -187,7 +220,11 @@ describe('sync push', () => {
     expect(response.body.stats).toMatchObject({ sent: 4, applied: 1, duplicates: 0, rejected: 3 });
 
     const current = await api(t, 'GET', `/api/orders/${order.id}/`, { token: vendor.token });
-    expect(current.body).toMatchObject({ client_name: args.client_name, delivery_status: 'en_preparation', paid_amount: 0 });
+    expect(current.body).toMatchObject({
+      client_name: args.client_name,
+      delivery_status: 'en_preparation',
+      paid_amount: 0,
+    });
     // A retry gets the stored refusal, not a second attempt.
     const retry = await push(t, vendor, [edit]);
     expect(retry.body.results[0]).toMatchObject({
@@ -220,7 +257,10 @@ describe('sync push', () => {
     const late = await push(t, vendor, [third, fourth]);
     expect(late.body.stopped).toEqual({ reason: 'seq_gap', expected_seq: 2 });
     expect((await push(t, vendor, [second])).body.results[0]!.status).toBe('applied');
-    expect((await push(t, vendor, [third, fourth])).body.results.map((r) => r.status)).toEqual(['applied', 'applied']);
+    expect((await push(t, vendor, [third, fourth])).body.results.map((r) => r.status)).toEqual([
+      'applied',
+      'applied',
+    ]);
     expect(await lastSeqOf(vendor)).toBe(4);
   });
 
@@ -233,16 +273,24 @@ describe('sync push', () => {
     const backwards = { ...mutation(vendor, 'create_order', createArgs([milk.id])), seq: 1 };
     vendor.nextSeq -= 1;
     const unknown = mutation(vendor, 'delete_everything', { all: true });
-    const malformed = mutation(vendor, 'create_order', { ...createArgs([milk.id]), items: [{ product_id: milk.id, quantity: -2 }] });
+    const malformed = mutation(vendor, 'create_order', {
+      ...createArgs([milk.id]),
+      items: [{ product_id: milk.id, quantity: -2 }],
+    });
     const unknownProduct = mutation(vendor, 'create_order', createArgs([randomUUID()]));
     const extraField = mutation(vendor, 'cancel_order', { local_id: randomUUID(), force: true });
     const response = await push(t, vendor, [backwards, unknown, malformed, unknownProduct, extraField]);
     expect(response.status).toBe(200);
     const [back, unk, bad, noProduct, extra] = response.body.results;
-    expect(back).toMatchObject({ status: 'rejected', reason: { code: 'seq_out_of_order', details: { expected_seq: 2 } } });
+    expect(back).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'seq_out_of_order', details: { expected_seq: 2 } },
+    });
     expect(unk).toMatchObject({ status: 'rejected', reason: { code: 'unknown_mutation' } });
     expect(bad).toMatchObject({ status: 'rejected', reason: { code: 'validation_error' } });
-    expect((bad!.reason!.details as { fields: { field: string }[] }).fields[0]!.field).toBe('args.items.0.quantity');
+    expect((bad!.reason!.details as { fields: { field: string }[] }).fields[0]!.field).toBe(
+      'args.items.0.quantity',
+    );
     expect(noProduct).toMatchObject({ status: 'rejected', reason: { code: 'validation_error' } });
     expect(extra).toMatchObject({ status: 'rejected', reason: { code: 'validation_error' } });
     // Refusals of content advance the sequence; the one about the sequence itself does not.
@@ -258,9 +306,15 @@ describe('sync push', () => {
     const args = createArgs([milk.id]);
     await push(t, owner, [mutation(owner, 'create_order', args)]);
     const response = await push(t, other, [mutation(other, 'cancel_order', { local_id: args.local_id })]);
-    expect(response.body.results[0]).toMatchObject({ status: 'rejected', reason: { code: 'not_found' }, current: null });
+    expect(response.body.results[0]).toMatchObject({
+      status: 'rejected',
+      reason: { code: 'not_found' },
+      current: null,
+    });
     // Reusing another vendor's order id to create is refused too.
-    const steal = await push(t, other, [mutation(other, 'create_order', { ...createArgs([milk.id]), local_id: args.local_id })]);
+    const steal = await push(t, other, [
+      mutation(other, 'create_order', { ...createArgs([milk.id]), local_id: args.local_id }),
+    ]);
     expect(steal.body.results[0]).toMatchObject({ status: 'rejected', reason: { code: 'conflict' } });
     const [row] = await t.db.select().from(orders).where(eq(orders.localId, args.local_id));
     expect(row).toMatchObject({ createdBy: owner.user.id, deliveryStatus: 'nouvelle' });
@@ -313,11 +367,15 @@ describe('sync push', () => {
 
   it('tells every client its schema version is too old (426) or unknown (400)', async () => {
     const vendor = await syncClient(t);
-    const old = await push(t, vendor, [], { body: { device_id: vendor.deviceId, schema_version: 0, mutations: [] } });
+    const old = await push(t, vendor, [], {
+      body: { device_id: vendor.deviceId, schema_version: 0, mutations: [] },
+    });
     expect(old.status).toBe(426);
     expect(old.body.error.code).toBe('upgrade_required');
     expect(old.body.error.message).toMatch(/mettez-la à jour/);
-    const oldShape = await push(t, vendor, [], { body: { device_id: vendor.deviceId, schema_version: 0, changes: {} } });
+    const oldShape = await push(t, vendor, [], {
+      body: { device_id: vendor.deviceId, schema_version: 0, changes: {} },
+    });
     expect(oldShape.status).toBe(426);
     const future = await push(t, vendor, [], {
       body: { device_id: vendor.deviceId, schema_version: SYNC_SCHEMA_VERSION + 1, mutations: [] },
@@ -336,7 +394,11 @@ describe('sync push', () => {
       { schema_version: SYNC_SCHEMA_VERSION, mutations: [] },
       { device_id: vendor.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations: [], extra: 1 },
       { device_id: vendor.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations: [{ id: 'x', seq: 1 }] },
-      { device_id: vendor.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations: [{ ...tooMany[0], seq: -1 }] },
+      {
+        device_id: vendor.deviceId,
+        schema_version: SYNC_SCHEMA_VERSION,
+        mutations: [{ ...tooMany[0], seq: -1 }],
+      },
     ];
     for (const body of bodies) {
       const response = await push(t, vendor, [], { body });
@@ -361,7 +423,9 @@ describe('sync push', () => {
       body: { device_id: other.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations: batch() },
     });
     expect(someoneElses.status).toBe(404);
-    const pullOther = await api(t, 'GET', `/api/sync/pull/?device_id=${other.deviceId}`, { token: vendor.token });
+    const pullOther = await api(t, 'GET', `/api/sync/pull/?device_id=${other.deviceId}`, {
+      token: vendor.token,
+    });
     expect(pullOther.status).toBe(404);
 
     // A device bound to another site than its user's.

@@ -41,11 +41,41 @@ const VENDORS = 3;
 const MANAGER = VENDORS; // the last phone: an order manager on the move
 
 const actionArb: fc.Arbitrary<Action> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ kind: fc.constant('create' as const), device: fc.nat(VENDORS - 1), product: fc.nat(2), quantity: fc.integer({ min: 1, max: 4 }) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('cancel' as const), device: fc.nat(VENDORS - 1), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('edit' as const), device: fc.nat(VENDORS - 1), pick: fc.nat(), quantity: fc.integer({ min: 1, max: 5 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      kind: fc.constant('create' as const),
+      device: fc.nat(VENDORS - 1),
+      product: fc.nat(2),
+      quantity: fc.integer({ min: 1, max: 4 }),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('cancel' as const),
+      device: fc.nat(VENDORS - 1),
+      pick: fc.nat(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('edit' as const),
+      device: fc.nat(VENDORS - 1),
+      pick: fc.nat(),
+      quantity: fc.integer({ min: 1, max: 5 }),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('advance' as const), pick: fc.nat() }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('pay' as const), pick: fc.nat(), amount: fc.integer({ min: 1, max: 3000 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('pay' as const),
+      pick: fc.nat(),
+      amount: fc.integer({ min: 1, max: 3000 }),
+    }),
+  },
   {
     weight: 4,
     arbitrary: fc.record({
@@ -56,10 +86,14 @@ const actionArb: fc.Arbitrary<Action> = fc.oneof(
   },
 );
 
-const NEXT: Record<string, string> = { nouvelle: 'en_preparation', en_preparation: 'en_cours', en_cours: 'livree' };
+const NEXT: Record<string, string> = {
+  nouvelle: 'en_preparation',
+  en_preparation: 'en_cours',
+  en_cours: 'livree',
+};
 
 describe('sync protocol under faults (model-based)', () => {
-  const t = useTestApp({ poolSize: 20 });
+  const t = useTestApp({ poolSize: 20, env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
 
   async function restartServer() {
     // A new process on the same database: nothing in memory survives.
@@ -81,7 +115,7 @@ describe('sync protocol under faults (model-based)', () => {
   function absorb(phone: Phone, response: SyncPushResponse | undefined) {
     for (const result of response?.results ?? []) {
       const entry = phone.outbox.find((e) => e.id === result.id);
-      if (!entry || entry.state !== 'pending') continue;
+      if (entry?.state !== 'pending') continue;
       const outcome = result.status === 'duplicate' ? result.original_status : result.status;
       if (outcome === 'applied') entry.state = 'acked';
       if (outcome === 'rejected') entry.state = 'rejected';
@@ -153,7 +187,11 @@ describe('sync protocol under faults (model-based)', () => {
     const { token: stockToken } = await signedInUser(t, 'gestionnaire_stocks');
     await fc.assert(
       fc.asyncProperty(fc.array(actionArb, { minLength: 5, maxLength: 30 }), async (actions) => {
-        const products = [await catalogProduct(t, { unitPrice: 200 }), await catalogProduct(t, { unitPrice: 350 }), await catalogProduct(t, { unitPrice: 500 })];
+        const products = [
+          await catalogProduct(t, { unitPrice: 200 }),
+          await catalogProduct(t, { unitPrice: 350 }),
+          await catalogProduct(t, { unitPrice: 500 }),
+        ];
         const entry = await api(t, 'POST', '/api/stock/entry/', {
           token: stockToken,
           body: { items: products.map((p) => ({ product_id: p.id, quantity: INITIAL_STOCK })) },
@@ -198,7 +236,11 @@ describe('sync protocol under faults (model-based)', () => {
             if (ids.length === 0) continue;
             const localId = ids[action.pick % ids.length]!;
             if (action.kind === 'pay') {
-              enqueue(manager, 'record_payment', { local_id: localId, amount: action.amount, method: 'especes' });
+              enqueue(manager, 'record_payment', {
+                local_id: localId,
+                amount: action.amount,
+                method: 'especes',
+              });
             } else {
               const status = NEXT[manager.orders.get(localId)?.delivery_status ?? 'nouvelle'] ?? 'livree';
               enqueue(manager, 'set_status', { local_id: localId, status });
@@ -209,7 +251,11 @@ describe('sync protocol under faults (model-based)', () => {
         }
 
         // Faults stop: every phone syncs until its outbox is settled, then once more to catch up.
-        for (let round = 0; round < 20 && phones.some((p) => p.outbox.some((e) => e.state === 'pending')); round += 1) {
+        for (
+          let round = 0;
+          round < 20 && phones.some((p) => p.outbox.some((e) => e.state === 'pending'));
+          round += 1
+        ) {
           for (const phone of phones) await sync(phone, 'none');
         }
         for (const phone of phones) {
@@ -218,7 +264,10 @@ describe('sync protocol under faults (model-based)', () => {
         await settle(phones);
 
         // 1. One order per client UUID; every acked creation exists exactly once.
-        const duplicates = await selectRows(t.db, sql`SELECT local_id FROM orders GROUP BY local_id HAVING count(*) > 1`);
+        const duplicates = await selectRows(
+          t.db,
+          sql`SELECT local_id FROM orders GROUP BY local_id HAVING count(*) > 1`,
+        );
         expect(duplicates).toEqual([]);
         for (const phone of phones) {
           const created = phone.outbox.filter((e) => e.name === 'create_order' && e.state === 'acked');
@@ -226,7 +275,12 @@ describe('sync protocol under faults (model-based)', () => {
           const rows = await t.db
             .select({ localId: orders.localId })
             .from(orders)
-            .where(inArray(orders.localId, created.map((e) => e.args.local_id as string)));
+            .where(
+              inArray(
+                orders.localId,
+                created.map((e) => e.args.local_id as string),
+              ),
+            );
           expect(rows).toHaveLength(created.length);
         }
         // 2. Every mutation accounted for exactly once: stored once, with the fate the phone saw.
@@ -272,8 +326,20 @@ describe('sync protocol under faults (model-based)', () => {
                 ? eq(orders.siteId, phone.siteId)
                 : and(eq(orders.siteId, phone.siteId), eq(orders.createdBy, phone.user.id)),
             );
-          const local = [...phone.orders.values()].map((o) => [o.local_id, o.version, o.delivery_status, o.paid_amount, o.total_amount]);
-          const remote = serverRows.map((o) => [o.localId, o.version, o.deliveryStatus, o.paidAmount, o.totalAmount]);
+          const local = [...phone.orders.values()].map((o) => [
+            o.local_id,
+            o.version,
+            o.delivery_status,
+            o.paid_amount,
+            o.total_amount,
+          ]);
+          const remote = serverRows.map((o) => [
+            o.localId,
+            o.version,
+            o.deliveryStatus,
+            o.paidAmount,
+            o.totalAmount,
+          ]);
           const sort = (rows: unknown[][]) => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
           expect(sort(local)).toEqual(sort(remote));
           for (const product of products) {

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Role, SyncMutation, SyncPullResponse, SyncPushResponse } from '@gapal/shared';
 import { SYNC_SCHEMA_VERSION } from '@gapal/shared';
-import { createDevice, createUser, tokenFor, unique } from '../../../test/factories.ts';
-import { api, type ApiResponse, type TestApp } from '../../../test/harness.ts';
 import { sql } from 'drizzle-orm';
+import { createDevice, createUser, tokenFor, unique } from '../../../test/factories.ts';
+import { type ApiResponse, api, type TestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
 
@@ -19,7 +19,11 @@ export type SyncClient = {
 };
 
 /** A user signed in from a registered device of their site. */
-export async function syncClient(t: TestApp, role: Role = 'vendeur', siteId = t.defaultSiteId): Promise<SyncClient> {
+export async function syncClient(
+  t: TestApp,
+  role: Role = 'vendeur',
+  siteId = t.defaultSiteId,
+): Promise<SyncClient> {
   const user = await createUser(t, role, { siteId: role === 'admin' ? null : siteId });
   const device = await createDevice(t, user, siteId);
   return { user, deviceId: device.id, token: await tokenFor(t, user, device.id), siteId, nextSeq: 1 };
@@ -37,7 +41,12 @@ export async function catalogProduct(
 }
 
 /** A mutation with the client's next sequence number. */
-export function mutation(client: SyncClient, name: string, args: unknown, extra: Partial<SyncMutation> = {}): SyncMutation {
+export function mutation(
+  client: SyncClient,
+  name: string,
+  args: unknown,
+  extra: Partial<SyncMutation> = {},
+): SyncMutation {
   const seq = client.nextSeq;
   client.nextSeq += 1;
   return { id: randomUUID(), seq, name, args, client_time: new Date().toISOString(), ...extra };
@@ -100,7 +109,8 @@ export async function pullAll(
     );
     for (;;) {
       const response = await pull(t, client, next, limit);
-      if (response.status !== 200) throw new Error(`pull failed: ${response.status} ${JSON.stringify(response.body)}`);
+      if (response.status !== 200)
+        throw new Error(`pull failed: ${response.status} ${JSON.stringify(response.body)}`);
       pages.push(response.body);
       next = response.body.cursor;
       if (!response.body.has_more) break;
