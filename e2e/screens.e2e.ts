@@ -97,6 +97,11 @@ describe('screens', () => {
         () => document.documentElement.scrollWidth - window.innerWidth,
       );
       expect(overflow, `${name} overflows the 1366 px window`).toBeLessThanOrEqual(0);
+      // Tables fit too: no sideways scrolling to reach a row's actions on a laptop.
+      const hidden = await e2e.page.evaluate(() =>
+        [...document.querySelectorAll('.overflow-x-auto')].map((node) => node.scrollWidth - node.clientWidth),
+      );
+      expect(Math.max(0, ...hidden), `${name} has a table wider than the window`).toBe(0);
       expect(await seriousA11yViolations(e2e.page)).toEqual([]);
       await screenshot(e2e.page, `screen-${name}`);
     }

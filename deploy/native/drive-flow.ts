@@ -47,9 +47,18 @@ async function call(method: string, path: string, options: { token?: string; bod
   return { status: response.status, body, headers: response.headers };
 }
 
-async function ok(method: string, path: string, options: { token?: string; body?: unknown } = {}, status = 200) {
+async function ok(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown } = {},
+  status = 200,
+) {
   const response = await call(method, path, options);
-  check(response.status === status, `${method} ${path} answered ${response.status}, expected ${status}`, response.body);
+  check(
+    response.status === status,
+    `${method} ${path} answered ${response.status}, expected ${status}`,
+    response.body,
+  );
   return response.body as Json;
 }
 
@@ -113,7 +122,10 @@ async function main() {
   check(/^[0-9a-f]{32}$/.test(ready.headers.get('x-request-id') ?? ''), "nginx's request id reaches Gapal");
   step('ready over https, with HSTS, CSP and the nginx request id');
   const plain = await fetch(`${httpBase}/api/health/`, { redirect: 'manual' });
-  check(plain.status === 301 && plain.headers.get('location')?.startsWith('https://'), 'http redirects to https');
+  check(
+    plain.status === 301 && plain.headers.get('location')?.startsWith('https://'),
+    'http redirects to https',
+  );
   check((await call('GET', '/metrics')).status === 404, '/metrics hidden behind nginx');
   step('http redirects to https; /metrics is not reachable through nginx');
 
@@ -129,7 +141,13 @@ async function main() {
       '/api/users/',
       {
         token: admin.token,
-        body: { username: `${role.slice(0, 6)}_${suffix}`, full_name: `CI ${role}`, role, site_id: siteId, password },
+        body: {
+          username: `${role.replace('gestionnaire_', 'g')}_${suffix}`,
+          full_name: `CI ${role}`,
+          role,
+          site_id: siteId,
+          password,
+        },
       },
       201,
     );
@@ -139,7 +157,10 @@ async function main() {
   const product = await ok(
     'POST',
     '/api/products/',
-    { token: admin.token, body: { name: `Yaourt CI ${suffix}`, unit: 'pot', unit_price: 500, shelf_life_days: 10 } },
+    {
+      token: admin.token,
+      body: { name: `Yaourt CI ${suffix}`, unit: 'pot', unit_price: 500, shelf_life_days: 10 },
+    },
     201,
   );
   const stockToken = (await login(stocker.username, password)).token;
@@ -189,11 +210,33 @@ async function main() {
   const again = await ok('POST', '/api/sync/push/', { token: phone.token, body: pushBody });
   check(again.results[0].status === 'duplicate', 'the same push again is a duplicate', again.results);
   const order = pushed.results[0].order ?? (await findOrder(managerToken, localId));
-  await waitFor(
-    () => clients.every((client) => hasOrderEvent(client, order.number)),
-    `the order event on all ${clients.length} sockets`,
+  step(`order ${order.number} pushed from a phone, applied once (the same push again is a duplicate)`);
+
+  // An order taken on the web: its event must reach the sockets of both processes, so at least
+  // one of them got it from the other process through Redis.
+  const webOrder = await ok(
+    'POST',
+    '/api/orders/',
+    {
+      token: phone.token,
+      body: {
+        local_id: randomUUID(),
+        client_name: 'Mariam CI',
+        items: [{ product_id: product.id, quantity: 2 }],
+      },
+    },
+    201,
   );
-  step(`order ${order.number} pushed once (a retry is a duplicate); its event reached every socket`);
+  await waitFor(
+    () => clients.every((client) => hasOrderEvent(client, webOrder.number)),
+    `the order event on all ${clients.length} sockets`,
+  ).catch((error: Error) => {
+    const seen = clients.map((client) =>
+      client.messages.map((message) => message.notification?.title ?? message.type),
+    );
+    throw new Error(`${error.message} (order ${webOrder.number}; sockets saw ${JSON.stringify(seen)})`);
+  });
+  step(`order ${webOrder.number}'s live event reached the sockets on both processes`);
 
   // --- delivery and payment through the web API
   for (const status of ['en_preparation', 'en_cours', 'livree']) {
@@ -204,7 +247,11 @@ async function main() {
     body: { amount: 2000, method: 'orange_money', reference: `OM-${suffix}` },
   });
   const delivered = await ok('GET', `/api/orders/${order.id}/`, { token: managerToken });
-  check(delivered.delivery_status === 'livree' && delivered.payment_status === 'payee', 'delivered and paid', delivered);
+  check(
+    delivered.delivery_status === 'livree' && delivered.payment_status === 'payee',
+    'delivered and paid',
+    delivered,
+  );
   const afterDelivery = await ok('GET', `/api/products/${product.id}/`, { token: admin.token });
   check(afterDelivery.stock_quantity === 46, 'delivery took 4 from stock', afterDelivery);
   step('order prepared, delivered (stock 50 → 46) and paid');
@@ -229,7 +276,11 @@ async function main() {
     '/api/orders/',
     {
       token: managerToken,
-      body: { local_id: randomUUID(), client_name: 'Issa CI', items: [{ product_id: product.id, quantity: 1 }] },
+      body: {
+        local_id: randomUUID(),
+        client_name: 'Issa CI',
+        items: [{ product_id: product.id, quantity: 1 }],
+      },
     },
     201,
   );

@@ -69,15 +69,16 @@ for port in "$port_a" "$port_b"; do
   pids+=("$!")
 done
 wait_ready() {
-  local url="$1" what="$2"
+  local url="$1" what="$2" pid="${3:-}"
   for _ in $(seq 1 120); do
     if curl -sf -o /dev/null --cacert "$work/tls/fullchain.pem" "$url"; then return 0; fi
+    if [ -n "$pid" ] && ! kill -0 "$pid" 2>/dev/null; then log "$what exited"; return 1; fi
     sleep 1
   done
   log "$what did not become ready"; return 1
 }
-wait_ready "http://127.0.0.1:$port_a/api/ready/" "process $port_a"
-wait_ready "http://127.0.0.1:$port_b/api/ready/" "process $port_b"
+wait_ready "http://127.0.0.1:$port_a/api/ready/" "process $port_a" "${pids[0]}"
+wait_ready "http://127.0.0.1:$port_b/api/ready/" "process $port_b" "${pids[1]}"
 log "both processes ready"
 
 # --- nginx with the shipped files: the site template rendered, the upstreams with our ports
@@ -108,7 +109,7 @@ EOF
 "$nginx_bin" -t -q -p "$work/nginx" -c "$work/nginx/nginx.conf"
 "$nginx_bin" -p "$work/nginx" -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 &
 nginx_pid=$!
-wait_ready "https://localhost:$https_port/api/ready/" "nginx"
+wait_ready "https://localhost:$https_port/api/ready/" "nginx" "$nginx_pid"
 log "nginx up"
 
 # --- the flow, then stop process B through the script and check it exited cleanly

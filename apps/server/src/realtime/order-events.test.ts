@@ -100,6 +100,25 @@ describe('order and stock events through the API', () => {
     ).toEqual(['commande_statut', 'paiement_enregistre', 'commande_statut', 'commande_statut']);
   });
 
+  it('a manual stock exit that empties a product tells the stock managers it is out', async () => {
+    const stock = await signedInUser(t, 'gestionnaire_stocks');
+    const vendor = await signedInUser(t, 'vendeur');
+    const on = { stock: await connect(stock.token), vendor: await connect(vendor.token) };
+    const product = await createProduct(t);
+    await receiveStock(t, stock.token, [{ product_id: product.id, quantity: 3 }]);
+    const exit = await api(t, 'POST', '/api/stock/exit/', {
+      token: stock.token,
+      body: { items: [{ product_id: product.id, quantity: 3 }], reason: 'casse' },
+    });
+    expect(exit.status).toBe(201);
+    const out = await on.stock.waitFor(
+      (m) => m.type === 'notification' && m.notification.data.product_id === product.id,
+    );
+    expect((out as any).notification.kind).toBe('rupture_stock');
+    await sleep(200);
+    expect(on.vendor.notifications()).toEqual([]);
+  });
+
   it('a refused change notifies no one', async () => {
     const vendor = await signedInUser(t, 'vendeur');
     const manager = await signedInUser(t, 'gestionnaire_commandes');

@@ -64,7 +64,7 @@ export async function recordEntry(
       quantity: item.quantity,
     };
   });
-  return runOperation(db, actor, 'stock.entry', siteId, input, (tx) =>
+  return runOperation(db, actor, 'stock.entry', siteId, input, undefined, (tx) =>
     receiveStock(tx, actor, lines, { siteId, reference: input.reference, reason: input.reason }),
   );
 }
@@ -87,22 +87,15 @@ export async function recordExit(
     quantity: item.quantity,
     lotId: item.lot_id,
   }));
-  return runOperation(
-    db,
-    actor,
-    'stock.exit',
-    siteId,
-    input,
-    (tx) =>
-      takeStock(tx, actor, lines, {
-        siteId,
-        type: 'sortie',
-        reference: input.reference,
-        reason: input.reason,
-        allowExpired: input.allow_expired,
-        today: todayIn(timeZone),
-      }),
-    outbox,
+  return runOperation(db, actor, 'stock.exit', siteId, input, outbox, (tx) =>
+    takeStock(tx, actor, lines, {
+      siteId,
+      type: 'sortie',
+      reference: input.reference,
+      reason: input.reason,
+      allowExpired: input.allow_expired,
+      today: todayIn(timeZone),
+    }),
   );
 }
 
@@ -116,14 +109,8 @@ export async function recordAdjustment(
   const siteId = await writableSite(db, actor, input.site_id);
   assertNoDuplicates(input.items.map((item) => item.lot_id));
   const counts = input.items.map((item) => ({ lotId: item.lot_id, countedQuantity: item.counted_quantity }));
-  return runOperation(
-    db,
-    actor,
-    'stock.adjustment',
-    siteId,
-    input,
-    (tx) => adjustStock(tx, actor, counts, { siteId, reference: input.reference, reason: input.reason }),
-    outbox,
+  return runOperation(db, actor, 'stock.adjustment', siteId, input, outbox, (tx) =>
+    adjustStock(tx, actor, counts, { siteId, reference: input.reference, reason: input.reason }),
   );
 }
 
@@ -153,43 +140,35 @@ export async function recordLoss(
   });
   await loadProducts(db, productIds);
 
-  return runOperation(
-    db,
-    actor,
-    'stock.loss',
-    siteId,
-    input,
-    async (tx) => {
-      // Whole-lot quantities must be read under the same locks the ledger takes.
-      await lockProductsAtSite(tx, siteId, productIds);
-      const current = new Map(
-        (
-          await findLots(
-            tx,
-            named.map((lot) => lot.id),
-            { lock: true },
-          )
-        ).map((lot) => [lot.id, lot]),
-      );
-      const lines: TakeStockLine[] = input.items.map((item, index) => {
-        const quantity = item.quantity ?? current.get(item.lot_id!)!.quantity;
-        if (quantity === 0) {
-          throw new AppError('conflict', `Le lot ${current.get(item.lot_id!)!.code} est déjà vide`, {
-            fields: [{ field: `items.${index}.lot_id`, message: 'lot vide' }],
-          });
-        }
-        return { productId: productIds[index]!, quantity, lotId: item.lot_id };
-      });
-      return takeStock(tx, actor, lines, {
-        siteId,
-        type: 'perte',
-        reference: input.reference,
-        reason: input.reason,
-        today: todayIn(timeZone),
-      });
-    },
-    outbox,
-  );
+  return runOperation(db, actor, 'stock.loss', siteId, input, outbox, async (tx) => {
+    // Whole-lot quantities must be read under the same locks the ledger takes.
+    await lockProductsAtSite(tx, siteId, productIds);
+    const current = new Map(
+      (
+        await findLots(
+          tx,
+          named.map((lot) => lot.id),
+          { lock: true },
+        )
+      ).map((lot) => [lot.id, lot]),
+    );
+    const lines: TakeStockLine[] = input.items.map((item, index) => {
+      const quantity = item.quantity ?? current.get(item.lot_id!)!.quantity;
+      if (quantity === 0) {
+        throw new AppError('conflict', `Le lot ${current.get(item.lot_id!)!.code} est déjà vide`, {
+          fields: [{ field: `items.${index}.lot_id`, message: 'lot vide' }],
+        });
+      }
+      return { productId: productIds[index]!, quantity, lotId: item.lot_id };
+    });
+    return takeStock(tx, actor, lines, {
+      siteId,
+      type: 'perte',
+      reference: input.reference,
+      reason: input.reason,
+      today: todayIn(timeZone),
+    });
+  });
 }
 
 const MovementCursorSchema = z.object({ id: z.number().int().positive() });
@@ -240,13 +219,13 @@ async function runOperation(
   action: string,
   siteId: string,
   input: object,
-  apply: (tx: Db) => Promise<MovementRecord[]>,
   /** Collects the low/out-of-stock notifications; the caller publishes it after the commit. */
-  outbox: Outbox = createOutbox(),
+  outbox: Outbox | undefined,
+  apply: (tx: Db) => Promise<MovementRecord[]>,
 ): Promise<StockOperationResult> {
   return inStockTransaction(db, async (tx) => {
     const records = await apply(tx);
-    await notifyStockMovements(tx, outbox, siteId, records);
+    await notifyStockMovements(tx, outbox ?? createOutbox(), siteId, records);
     const movementIds = records.map((record) => record.id);
     await recordAudit(tx, actor, {
       action,

@@ -29,7 +29,10 @@ type Action =
   | { kind: 'pay'; pick: number; amount: number }
   | { kind: 'sync'; device: number; fault: Fault };
 
-type Entry = SyncMutation & { state: 'pending' | 'acked' | 'rejected' };
+type Entry = Omit<SyncMutation, 'args'> & {
+  args: Record<string, unknown>;
+  state: 'pending' | 'acked' | 'rejected';
+};
 type Phone = SyncClient & {
   outbox: Entry[];
   cursor: string | undefined;

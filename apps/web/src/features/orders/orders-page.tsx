@@ -236,7 +236,7 @@ export function OrdersPage() {
           <tr>
             <Th>{t('orders.number')}</Th>
             <Th>{t('orders.client')}</Th>
-            <Th>{t('orders.delivery_date')}</Th>
+            <Th>{t('orders.delivery_on')}</Th>
             <Th>{t('orders.priority')}</Th>
             <Th>{t('orders.status')}</Th>
             <Th>{t('orders.payment')}</Th>
@@ -292,7 +292,7 @@ export function OrdersPage() {
                     <p className="font-medium text-slate-900">{formatAmount(order.total_amount)}</p>
                     {isUnpaid ? (
                       <p className="text-xs font-semibold text-red-700">
-                        {t('orders.balance')} : {formatAmount(order.balance)}
+                        {t('orders.balance_short')} {formatAmount(order.balance)}
                       </p>
                     ) : null}
                   </td>
@@ -305,10 +305,10 @@ export function OrdersPage() {
                             size="sm"
                             variant="ghost"
                             onClick={() => setPaying(order)}
+                            title={t('orders.record_payment')}
                             aria-label={`${t('orders.record_payment')} — ${order.number}`}
-                          >
-                            {t('orders.record_payment')}
-                          </Button>
+                            icon={<Icon name="money" className="size-4 text-emerald-700" />}
+                          />
                         ) : null}
                       </div>
                     </td>

@@ -142,9 +142,9 @@ export function ProductsPage() {
           <tr>
             <Th>{t('products.name')}</Th>
             <Th>{t('products.category')}</Th>
-            <Th className="text-right">{t('products.price')}</Th>
+            <Th className="text-right">{t('products.price_short')}</Th>
             <Th className="text-right">{t('products.stock')}</Th>
-            <Th className="text-right">{t('products.threshold')}</Th>
+            <Th className="text-right">{t('products.threshold_short')}</Th>
             <Th className="text-right">{t('products.expiring')}</Th>
             <Th className="text-right">{t('products.expired')}</Th>
             <Th>{t('common.status')}</Th>

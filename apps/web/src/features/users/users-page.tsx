@@ -19,7 +19,7 @@ import { type UserFilter, usersQuery } from './queries.ts';
 import { RoleBadge } from './role-badge.tsx';
 import { ResetPasswordDialog, UserFormDialog } from './user-dialogs.tsx';
 
-const COLUMNS = 7;
+const COLUMNS = 6;
 
 export function UsersPage() {
   const { t } = useI18n();
@@ -104,7 +104,6 @@ export function UsersPage() {
             <Th>{t('users.full_name')}</Th>
             <Th>{t('users.role')}</Th>
             <Th>{t('users.site')}</Th>
-            <Th>{t('users.phone')}</Th>
             <Th>{t('users.last_login')}</Th>
             <Th>{t('common.status')}</Th>
             <Th className="text-right">
@@ -124,7 +123,10 @@ export function UsersPage() {
               <tr key={user.id} data-testid={`user-row-${user.username}`} className="hover:bg-slate-50/70">
                 <td className={TD}>
                   <p className="font-medium text-slate-900">{user.full_name}</p>
-                  <p className="text-xs text-slate-500">{user.username}</p>
+                  <p className="text-xs text-slate-500">
+                    {user.username}
+                    {user.phone ? ` · ${user.phone}` : ''}
+                  </p>
                 </td>
                 <td className={TD}>
                   <RoleBadge role={user.role} />
@@ -132,7 +134,6 @@ export function UsersPage() {
                 <td className={TD}>
                   {user.site_id ? (siteNames.get(user.site_id) ?? '…') : t('users.no_site')}
                 </td>
-                <td className={TD}>{user.phone ?? t('common.none')}</td>
                 <td className={TD}>
                   {user.last_login_at ? formatDateTime(user.last_login_at) : t('users.never')}
                 </td>

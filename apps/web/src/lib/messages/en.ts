@@ -332,4 +332,8 @@ export const en: Record<MessageKey, string> = {
   'history.payment': 'Payment recorded: {amount}',
   'history.return': 'Goods returned: {reason}',
   'history.update': 'Order edited',
+  'orders.balance_short': 'Due',
+  'orders.delivery_on': 'Deliver on',
+  'products.price_short': 'Price',
+  'products.threshold_short': 'Threshold',
 };

@@ -333,6 +333,10 @@ export const fr = {
   'history.payment': 'Paiement enregistré : {amount}',
   'history.return': 'Retour de marchandise : {reason}',
   'history.update': 'Commande modifiée',
+  'orders.balance_short': 'Reste',
+  'orders.delivery_on': 'À livrer le',
+  'products.price_short': 'Prix',
+  'products.threshold_short': 'Seuil',
 } as const;
 
 export type MessageKey = keyof typeof fr;

@@ -47,6 +47,8 @@ export class ReportPdf {
   readonly output: PDFKit.PDFDocument;
   private y = MARGIN;
   private pageNumber = 1;
+  private pen: { font?: string; size?: number; color?: string } = {};
+  private readonly widths = new Map<string, number>();
   private readonly left = MARGIN;
   private readonly right: number;
   private readonly bottom: number;
@@ -89,7 +91,7 @@ export class ReportPdf {
       this.ensureSpace(boxHeight + gap);
       figures.slice(index, index + perRow).forEach((figure, column) => {
         const x = this.left + column * (boxWidth + gap);
-        this.output.roundedRect(x, this.y, boxWidth, boxHeight, 3).fill(BOX);
+        this.fillShape(this.output.roundedRect(x, this.y, boxWidth, boxHeight, 3), BOX);
         this.draw(figure.label.toUpperCase(), x + 8, this.y + 7, {
           size: 7,
           color: MUTED,
@@ -150,7 +152,7 @@ export class ReportPdf {
     const widths = columns.map((column) => (column.width / totalWeight) * tableWidth);
     let striped = false;
     const drawHeader = () => {
-      this.output.rect(this.left, this.y, tableWidth, HEADER_HEIGHT).fill(BRAND);
+      this.fillShape(this.output.rect(this.left, this.y, tableWidth, HEADER_HEIGHT), BRAND);
       let x = this.left;
       columns.forEach((column, index) => {
         this.cell(column.header, x, this.y, widths[index]!, HEADER_HEIGHT, column.align, BOLD, '#ffffff');
@@ -170,7 +172,7 @@ export class ReportPdf {
         if (style.bold) {
           this.output.moveTo(this.left, this.y).lineTo(tableRight, this.y).lineWidth(0.8).stroke(INK);
         } else if (striped) {
-          this.output.rect(this.left, this.y, tableWidth, ROW_HEIGHT).fill(STRIPE);
+          this.fillShape(this.output.rect(this.left, this.y, tableWidth, ROW_HEIGHT), STRIPE);
         }
         striped = !striped;
         let x = this.left;
@@ -202,6 +204,7 @@ export class ReportPdf {
       const range = this.output.bufferedPageRange();
       for (let index = 0; index < range.count; index += 1) {
         this.output.switchToPage(range.start + index);
+        this.pen = {};
         this.drawFooter(index + 1, range.count);
       }
     } else {
@@ -217,13 +220,15 @@ export class ReportPdf {
   private newPage(): void {
     if (!this.options.bufferPages) this.drawFooter(this.pageNumber, null);
     this.output.addPage();
+    // A new page starts with the default graphics state.
+    this.pen = {};
     this.pageNumber += 1;
     this.drawRunningHeader();
   }
 
   private drawLetterhead(): void {
     const doc = this.output;
-    doc.rect(0, 0, doc.page.width, 6).fill(BRAND);
+    this.fillShape(doc.rect(0, 0, doc.page.width, 6), BRAND);
     this.draw(this.options.businessName, this.left, MARGIN, { font: BOLD, size: 18, color: BRAND });
     this.draw(`Généré le ${this.options.generatedAt}`, this.left, MARGIN + 4, {
       size: 8,
@@ -292,6 +297,24 @@ export class ReportPdf {
     doc.page.margins.bottom = margin;
   }
 
+  /** Widths are cached: a long list repeats the same statuses, amounts and names. */
+  private widthOf(text: string, font: string, size: number): number {
+    const key = `${font}|${size}|${text}`;
+    let width = this.widths.get(key);
+    if (width === undefined) {
+      width = this.output.widthOfString(text);
+      if (this.widths.size > 50_000) this.widths.clear();
+      this.widths.set(key, width);
+    }
+    return width;
+  }
+
+  /** Fills a shape; the fill colour is also the text colour in PDF, so the pen forgets it. */
+  private fillShape(shape: PDFKit.PDFDocument, color: string): void {
+    shape.fill(color);
+    this.pen.color = undefined;
+  }
+
   private cell(
     text: string,
     x: number,
@@ -322,15 +345,16 @@ export class ReportPdf {
     style: { font?: string; size: number; color: string; width?: number; align?: PdfAlign },
   ): void {
     const doc = this.output;
-    doc
-      .font(style.font ?? FONT)
-      .fontSize(style.size)
-      .fillColor(style.color);
+    const font = style.font ?? FONT;
+    // pdfkit writes font and colour operators on every call: set them only when they change.
+    if (font !== this.pen.font || style.size !== this.pen.size) doc.font(font).fontSize(style.size);
+    if (style.color !== this.pen.color) doc.fillColor(style.color);
+    this.pen = { font, size: style.size, color: style.color };
     let text = toWinAnsi(raw ?? '');
-    let textWidth = doc.widthOfString(text);
+    let textWidth = this.widthOf(text, font, style.size);
     if (style.width !== undefined && textWidth > style.width) {
       text = fitText(doc, text, style.width);
-      textWidth = doc.widthOfString(text);
+      textWidth = this.widthOf(text, font, style.size);
     }
     let left = x;
     if (style.width !== undefined && style.align === 'right') left = x + style.width - textWidth;
