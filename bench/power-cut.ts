@@ -30,7 +30,6 @@ const rounds = Number(process.env.POWER_CUT_ROUNDS ?? 3);
 const VENDORS = 6;
 const ADMIN = { username: 'admin', password: 'power-cut-admin-password' };
 
-// biome-ignore lint/suspicious/noExplicitAny: response bodies are checked field by field
 type Json = any;
 type Mutation = { id: string; seq: number; name: string; args: Json; client_time: string };
 type Phone = { token: string; deviceId: string; nextSeq: number; inFlight: Mutation[] | null };

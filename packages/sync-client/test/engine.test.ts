@@ -202,7 +202,7 @@ describe('sync engine against the real server', () => {
   });
 
   it('saves the catalog page by page with its cursor, and applies deletions', async () => {
-    const made = [];
+    const made: { id: string }[] = [];
     for (let i = 0; i < 12; i += 1) made.push(await product(100 + i));
     const { db, engine } = await phone();
     await engine.syncNow();

@@ -297,6 +297,8 @@ export const orders = pgTable(
     index('orders_site_payment_created_idx').on(t.siteId, t.paymentStatus, t.createdAt.desc(), t.id.desc()),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // Delivery-date range filter of the dashboard (the planner sorts the few matching rows).
+    index('orders_site_delivery_idx').on(t.siteId, t.deliveryDate),
     check('orders_paid_le_total', sql`${t.paidAmount} >= 0 AND ${t.paidAmount} <= ${t.totalAmount}`),
   ],
 );

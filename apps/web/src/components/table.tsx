@@ -34,5 +34,6 @@ export function Th({ children, className = '', ...rest }: ThHTMLAttributes<HTMLT
   );
 }
 
-export const TBODY = 'divide-y divide-slate-100 bg-white';
-export const TD = 'px-3 py-2.5 whitespace-nowrap text-slate-700';
+export const TBODY = 'divide-y divide-slate-100 bg-white text-slate-700';
+/** No text colour here, so a cell can set its own (the body sets the default). */
+export const TD = 'px-3 py-2.5 whitespace-nowrap';

@@ -5,6 +5,19 @@ import { categories, orders } from '../../db/schema.ts';
 import { toIso } from '../../lib/dates.ts';
 import { toOrderSummary } from '../orders/order-dto.ts';
 
+/**
+ * The log position below which every transaction of THIS database has ended: the oldest
+ * transaction still running in the current snapshot, ignoring those positively known to belong
+ * to another database of the cluster (transaction ids are cluster-wide, and another database's
+ * long writer must not stall every phone). An id whose owner can't be told is kept: safe side.
+ */
+export const SYNC_HORIZON = sql`(SELECT least(pg_snapshot_xmax(snap.s)::text::bigint,
+    (SELECT min(x::text::bigint) FROM pg_snapshot_xip(snap.s) AS x
+      WHERE NOT EXISTS (SELECT 1 FROM pg_stat_activity a
+        WHERE a.backend_xid IS NOT NULL AND a.datname IS DISTINCT FROM current_database()
+          AND a.backend_xid::text::bigint = (x::text::bigint & 4294967295))))
+  FROM (SELECT pg_current_snapshot() AS s) snap)`;
+
 /** Whose data a device pulls: its site's catalog and stock, and its orders (a vendor: only their own). */
 export type PullScope = { siteId: string; ownerId: string | null };
 
@@ -32,7 +45,7 @@ export async function selectChanges(
     entity_id: string | null;
   }>(
     db,
-    sql`WITH snap AS (SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin)
+    sql`WITH snap AS (SELECT ${SYNC_HORIZON} AS xmin)
         SELECT snap.xmin, c.txid, c.id, c.stream, c.entity_id
         FROM snap LEFT JOIN LATERAL (
           SELECT c.txid, c.id, c.stream, c.entity_id FROM sync_changes c
@@ -60,10 +73,7 @@ export async function selectChanges(
 
 /** The oldest running transaction now: the log position a snapshot read now is complete up to. */
 export async function currentXmin(db: Db): Promise<number> {
-  const [row] = await selectRows<{ xmin: string | number }>(
-    db,
-    sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint AS xmin`,
-  );
+  const [row] = await selectRows<{ xmin: string | number }>(db, sql`SELECT ${SYNC_HORIZON} AS xmin`);
   return Number(row!.xmin);
 }
 

@@ -10,6 +10,7 @@ import { buildApp } from '../../app.ts';
 import { selectRows } from '../../db/client.ts';
 import { orders, stockLevels } from '../../db/schema.ts';
 import { ledgerProblems } from '../stock/test-helpers.ts';
+import { SYNC_HORIZON } from './sync-pull.repo.ts';
 import { catalogProduct, type SyncClient, syncClient } from './test-helpers.ts';
 
 // Model-based test of the sync protocol: simulated phones write offline, then sync through a
@@ -369,7 +370,7 @@ describe('sync protocol under faults (model-based)', () => {
       const [row] = await selectRows<{ behind: boolean }>(
         t.db,
         sql`SELECT EXISTS (SELECT 1 FROM sync_changes
-              WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint) AS behind`,
+              WHERE txid >= ${SYNC_HORIZON}) AS behind`,
       );
       for (const phone of phones) await pullAll(phone);
       if (!row!.behind || Date.now() > deadline) return;

@@ -6,6 +6,7 @@ import { createDevice, createUser, tokenFor, unique } from '../../../test/factor
 import { type ApiResponse, api, type TestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
+import { SYNC_HORIZON } from './sync-pull.repo.ts';
 
 // biome-ignore lint/suspicious/noExplicitAny: error bodies are checked field by field in the tests
 type ErrorLike = { error?: any };
@@ -105,7 +106,7 @@ export async function pullAll(
     const [row] = await selectRows<{ behind: boolean }>(
       t.db,
       sql`SELECT EXISTS (SELECT 1 FROM sync_changes
-            WHERE txid >= pg_snapshot_xmin(pg_current_snapshot())::text::bigint) AS behind`,
+            WHERE txid >= ${SYNC_HORIZON}) AS behind`,
     );
     for (;;) {
       const response = await pull(t, client, next, limit);

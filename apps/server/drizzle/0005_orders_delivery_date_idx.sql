@@ -1,0 +1,1 @@
+CREATE INDEX "orders_site_delivery_idx" ON "orders" USING btree ("site_id","delivery_date");
