@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { NewOrderPage, OrderDetailPage, OrdersListPage, StockPage } from './pages/orders-pages.ts';
 import { seedOrder, seedProduct, unique } from './support/api.ts';
@@ -56,6 +57,14 @@ describe('orders', () => {
     expect(text(await movement.getByTestId('movement-after').textContent())).toBe('47');
     expect(text(await movement.textContent())).toContain('-3');
     await screenshot(e2e.page, 'stock-movements');
+    // The CSV export carries the same selection.
+    const [download] = await Promise.all([
+      e2e.page.waitForEvent('download'),
+      e2e.page.getByRole('button', { name: 'Exporter en CSV' }).click(),
+    ]);
+    const csv = readFileSync((await download.path())!, 'utf8');
+    expect(csv).toContain(number);
+    expect(csv.trim().split('\n')).toHaveLength(2);
 
     // The delivery note prints the order.
     await e2e.page.goBack();
@@ -65,6 +74,13 @@ describe('orders', () => {
     await e2e.page.getByRole('heading', { name: 'Bon de livraison' }).waitFor();
     await e2e.page.getByText('Signature du client').waitFor();
     await screenshot(e2e.page, 'order-delivery-note');
+    // Printed, the note stands alone: no menu, no top bar.
+    await e2e.page.emulateMedia({ media: 'print' });
+    expect(await e2e.page.getByRole('navigation', { name: 'Navigation principale' }).isVisible()).toBe(false);
+    expect(await e2e.page.getByRole('button', { name: 'Imprimer le bon de livraison' }).isVisible()).toBe(
+      false,
+    );
+    await screenshot(e2e.page, 'order-delivery-note-print');
   });
 
   it('records a partial then a full payment with the mobile-money reference', async () => {

@@ -6,7 +6,7 @@ import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { ORDER_CSV_COLUMNS, renderOrdersPdf, writeOrdersWorkbook } from './orders-report.render.ts';
+import { renderOrdersPdf } from './orders-report.render.ts';
 import {
   orderBatches,
   orderReportConditions,
@@ -17,6 +17,7 @@ import {
   selectOrdersByVendor,
   selectOrderTotals,
 } from './orders-report.repo.ts';
+import { ORDER_CSV_COLUMNS, writeOrdersWorkbook } from './orders-report.sheets.ts';
 import { csvSeparator, csvStream } from './render/csv.ts';
 import { xlsxStream } from './render/xlsx.ts';
 import {

@@ -13,6 +13,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, notFound, postgresErrorCode } from '../../http/errors.ts';
 import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
+import type { Outbox } from '../notifications/outbox.ts';
 import { createOrder, getOrder, updateOrderContent } from '../orders/orders.service.ts';
 import { findOrderIdByLocalId } from './sync.repo.ts';
 
@@ -23,7 +24,13 @@ export class SyncRejection extends Error {
   }
 }
 
-export type MutationContext = { actor: Actor; deviceSiteId: string; timeZone: string };
+export type MutationContext = {
+  actor: Actor;
+  deviceSiteId: string;
+  timeZone: string;
+  /** Live notifications of the whole push, published once after its mutations committed. */
+  outbox: Outbox;
+};
 
 const isKnownName = (name: string): name is SyncMutationName => name in SyncMutationArgsSchemas;
 
@@ -71,7 +78,7 @@ export async function applyMutation(
     case 'create_order': {
       const args = parseArgs('create_order', mutation.args);
       const site = actor.role === 'admin' ? { site_id: context.deviceSiteId } : {};
-      const { order } = await createOrder(tx, actor, { ...args, ...site }, timeZone);
+      const { order } = await createOrder(tx, actor, { ...args, ...site }, timeZone, context.outbox);
       return orderRef(order);
     }
     case 'update_order': {
@@ -82,17 +89,17 @@ export async function applyMutation(
     case 'cancel_order': {
       const { local_id } = parseArgs('cancel_order', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(tx, actor, id, { status: 'annulee', version }));
+      return orderRef(await changeStatus(tx, actor, id, { status: 'annulee', version }, context.outbox));
     }
     case 'record_payment': {
       const { local_id, ...payment } = parseArgs('record_payment', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await recordPayment(tx, actor, id, { ...payment, version }));
+      return orderRef(await recordPayment(tx, actor, id, { ...payment, version }, context.outbox));
     }
     case 'set_status': {
       const { local_id, ...change } = parseArgs('set_status', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(tx, actor, id, { ...change, version }));
+      return orderRef(await changeStatus(tx, actor, id, { ...change, version }, context.outbox));
     }
     default:
       parseArgs(mutation.name, mutation.args);

@@ -12,8 +12,8 @@ import type { Actor } from '../../http/auth.ts';
 import { AppError, postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
-import { notifySyncRejected } from '../notifications/notify.ts';
-import { inTransaction } from '../notifications/outbox.ts';
+import { notifyOrderCreated, notifySyncRejected } from '../notifications/notify.ts';
+import { createOutbox, inTransaction, publishOutbox } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
@@ -61,11 +61,13 @@ export async function pushMutations(
     actor: { ...actor, deviceId: device.id },
     deviceSiteId: device.siteId,
     timeZone: deps.config.timeZone,
+    outbox: createOutbox(),
   };
   const prices = await pricesOf(deps.db, input.mutations);
   const day = todayIn(deps.config.timeZone);
 
   const results: SyncMutationResult[] = [];
+  const fastCreated = new Set<string>();
   let stopped: SyncPushResponse['stopped'] = null;
   for (const mutation of input.mutations) {
     if (stopped) {
@@ -74,6 +76,7 @@ export async function pushMutations(
     }
     const outcome = await withTemporaryFailures(async () => {
       const fast = await tryFastCreate(deps.db, context, mutation, prices, day);
+      if (fast) fastCreated.add(mutation.id);
       return fast ?? processMutation(deps.db, context, device.id, mutation);
     });
     if ('gap' in outcome) {
@@ -86,6 +89,8 @@ export async function pushMutations(
 
   for (const [index, result] of results.entries())
     recordSyncMutation(input.mutations[index]!.name, result.status);
+  await notifyFastCreations(deps, context, input.mutations, results, fastCreated);
+  await publishOutbox(deps.db, deps.bus, context.outbox);
   await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
   const counts = await stockAlertCounts(deps.db, device.siteId);
   const after = await findDevice(deps.db, device.id);
@@ -211,6 +216,39 @@ async function tryFastCreate(
     if (postgresErrorCode(error) === '23505') return undefined;
     throw error;
   }
+}
+
+/**
+ * The one-statement creations can't call the notifier inside their statement: their "new order"
+ * notifications are stored in one transaction after the batch (and pushed live after it).
+ * A crash in between loses those notifications, never an order.
+ */
+async function notifyFastCreations(
+  deps: AppDeps,
+  context: MutationContext,
+  mutations: SyncMutation[],
+  results: SyncMutationResult[],
+  fastCreated: Set<string>,
+): Promise<void> {
+  const created = results.flatMap((result, index) => {
+    const mutation = mutations[index];
+    if (!fastCreated.has(result.id) || !result.order || mutation?.name !== 'create_order') return [];
+    const args = mutation.args as { client_name: string };
+    return [
+      {
+        id: result.order.id,
+        number: result.order.number,
+        siteId: context.deviceSiteId,
+        createdBy: context.actor.userId,
+        clientName: args.client_name,
+        totalAmount: result.order.total_amount,
+      },
+    ];
+  });
+  if (created.length === 0) return;
+  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
+    for (const order of created) await notifyOrderCreated(tx, outbox, order);
+  });
 }
 
 /** One notification per push for the mutations refused this time (not for replays of old refusals). */
