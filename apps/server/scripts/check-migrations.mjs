@@ -14,7 +14,18 @@ try {
   const before = new Set(readdirSync(scratch));
   const result = spawnSync(
     'npx',
-    ['drizzle-kit', 'generate', '--dialect', 'postgresql', '--schema', './src/db/schema.ts', '--out', scratch, '--name', 'pending'],
+    [
+      'drizzle-kit',
+      'generate',
+      '--dialect',
+      'postgresql',
+      '--schema',
+      './src/db/schema.ts',
+      '--out',
+      scratch,
+      '--name',
+      'pending',
+    ],
     { cwd: root, encoding: 'utf8' },
   );
   if (result.status !== 0) {

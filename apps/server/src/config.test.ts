@@ -53,7 +53,14 @@ describe('config', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join('\n');
-    for (const name of ['PORT', 'DATABASE_URL', 'GAPAL_CURRENCY', 'GAPAL_TIMEZONE', 'JWT_SECRET', 'GAPAL_DEMO_DATA']) {
+    for (const name of [
+      'PORT',
+      'DATABASE_URL',
+      'GAPAL_CURRENCY',
+      'GAPAL_TIMEZONE',
+      'JWT_SECRET',
+      'GAPAL_DEMO_DATA',
+    ]) {
       expect(problems).toContain(name);
     }
   });

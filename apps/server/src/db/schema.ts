@@ -460,9 +460,7 @@ export const syncChanges = pgTable(
   'sync_changes',
   {
     id: bigserial('id', { mode: 'number' }).primaryKey(),
-    txid: bigint('txid', { mode: 'number' })
-      .notNull()
-      .default(sql`(pg_current_xact_id()::text::bigint)`),
+    txid: bigint('txid', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
     stream: text('stream').notNull(),
     entityId: uuid('entity_id').notNull(),
     /** Null for rows every site sees (a product's catalog fields, a category). */

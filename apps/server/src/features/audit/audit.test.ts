@@ -32,9 +32,14 @@ describe('audit trail', () => {
     expect(page1.body.items[0].before.fullName).toBe('Audit');
     expect(page1.body.items[0].after.fullName).toBe('Renommé');
 
-    const page2 = await api(t, 'GET', `/api/audit/?user_id=${admin.id}&entity=user&limit=2&cursor=${page1.body.next_cursor}`, {
-      token,
-    });
+    const page2 = await api(
+      t,
+      'GET',
+      `/api/audit/?user_id=${admin.id}&entity=user&limit=2&cursor=${page1.body.next_cursor}`,
+      {
+        token,
+      },
+    );
     const seen = [...page1.body.items, ...page2.body.items].map((e: { id: string }) => e.id);
     expect(new Set(seen).size).toBe(4);
     expect(page2.body.next_cursor).toBeNull();

@@ -12,12 +12,19 @@ describe('auth', () => {
     expect(session.refresh_token.length).toBeGreaterThan(20);
     const me = await api(t, 'GET', '/api/auth/me/', { token: session.access_token });
     expect(me.status).toBe(200);
-    expect(me.body).toMatchObject({ id: user.id, role: 'vendeur', site_id: t.defaultSiteId, site_name: 'Koudougou' });
+    expect(me.body).toMatchObject({
+      id: user.id,
+      role: 'vendeur',
+      site_id: t.defaultSiteId,
+      site_name: 'Koudougou',
+    });
   });
 
   it('gives the same error for an unknown user and a wrong password', async () => {
     const user = await createUser(t, 'vendeur');
-    const wrong = await api(t, 'POST', '/api/auth/login/', { body: { username: user.username, password: 'nope-nope' } });
+    const wrong = await api(t, 'POST', '/api/auth/login/', {
+      body: { username: user.username, password: 'nope-nope' },
+    });
     const unknown = await api(t, 'POST', '/api/auth/login/', {
       body: { username: unique('ghost'), password: 'nope-nope' },
     });
@@ -38,11 +45,15 @@ describe('auth', () => {
   it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
     const user = await createUser(t, 'vendeur');
     const first = await login(t, user, unique('PHONE-'));
-    const second = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: first.refresh_token } });
+    const second = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: first.refresh_token },
+    });
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
 
-    const reuse = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: first.refresh_token } });
+    const reuse = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: first.refresh_token },
+    });
     expect(reuse.status).toBe(401);
     expect(reuse.body.error.code).toBe('refresh_token_reused');
 
@@ -61,7 +72,9 @@ describe('auth', () => {
       body: { refresh_token: session.refresh_token },
     });
     expect(out.status).toBe(204);
-    const refresh = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } });
+    const refresh = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: session.refresh_token },
+    });
     expect(refresh.status).toBe(401);
   });
 
@@ -86,13 +99,17 @@ describe('auth', () => {
     const session = await login(t, vendor, serial);
     expect((await api(t, 'GET', '/api/auth/me/', { token: session.access_token })).status).toBe(200);
 
-    const revoke = await api(t, 'POST', `/api/devices/${session.user.device_id}/revoke/`, { token: adminToken });
+    const revoke = await api(t, 'POST', `/api/devices/${session.user.device_id}/revoke/`, {
+      token: adminToken,
+    });
     expect(revoke.status).toBe(200);
 
     const me = await api(t, 'GET', '/api/auth/me/', { token: session.access_token });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe('device_revoked');
-    const refresh = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } });
+    const refresh = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: session.refresh_token },
+    });
     expect(refresh.status).toBe(401);
     const relogin = await api(t, 'POST', '/api/auth/login/', {
       body: { username: vendor.username, password: vendor.password, device_serial: serial },
@@ -112,7 +129,9 @@ describe('auth', () => {
     const me = await api(t, 'GET', '/api/auth/me/', { token: session.access_token });
     expect(me.status).toBe(401);
     expect(me.body.error.code).toBe('account_disabled');
-    const refresh = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } });
+    const refresh = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: session.refresh_token },
+    });
     expect(refresh.status).toBe(401);
   });
 

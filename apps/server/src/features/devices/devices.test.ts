@@ -27,7 +27,9 @@ describe('devices', () => {
     expect(updated.status).toBe(200);
     expect(updated.body).toMatchObject({ name: 'Téléphone de Boukary', site_id: siteB.id });
     // Moving a phone to another site ends its session there.
-    const refresh = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } });
+    const refresh = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: session.refresh_token },
+    });
     expect(refresh.status).toBe(401);
   });
 

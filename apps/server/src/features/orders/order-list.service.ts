@@ -66,7 +66,10 @@ function scopeConditions(actor: Actor, filter: OrderListFilter, timeZone: string
   return conditions;
 }
 
-/** The page statement for a caller and query (exported for the benchmark's EXPLAIN). */
+/**
+ * The page statement for a caller and query (exported for the benchmark's EXPLAIN). Its plans on
+ * 1 M orders are in bench/RESULTS.md: every common filter is an index scan under 1 ms.
+ */
 export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery, timeZone: string) {
   const conditions = scopeConditions(actor, query, timeZone);
   const sort = SORTS[query.sort];

@@ -16,10 +16,16 @@ describe('sites', () => {
 
   it('the admin creates and renames a site; a duplicate code is a 409', async () => {
     const { token } = await signedInUser(t, 'admin');
-    const code = unique('O').toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10);
+    const code = unique('O')
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, '')
+      .slice(0, 10);
     const created = await api(t, 'POST', '/api/sites/', { token, body: { name: 'Ouagadougou', code } });
     expect(created.status).toBe(201);
-    const renamed = await api(t, 'PUT', `/api/sites/${created.body.id}/`, { token, body: { name: 'Ouaga 2000' } });
+    const renamed = await api(t, 'PUT', `/api/sites/${created.body.id}/`, {
+      token,
+      body: { name: 'Ouaga 2000' },
+    });
     expect(renamed.status).toBe(200);
     expect(renamed.body).toMatchObject({ name: 'Ouaga 2000', code });
     const duplicate = await api(t, 'POST', '/api/sites/', { token, body: { name: 'Autre', code } });

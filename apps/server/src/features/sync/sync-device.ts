@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
+import { AppError, notFound, postgresErrorCode } from '../../http/errors.ts';
 import { findDevice, type SyncDeviceRow } from './sync.repo.ts';
 
 /**
@@ -9,7 +9,8 @@ import { findDevice, type SyncDeviceRow } from './sync.repo.ts';
  */
 export async function syncDevice(db: Db, actor: Actor, deviceId: string | undefined): Promise<SyncDeviceRow> {
   if (!actor.deviceId) {
-    throw forbidden('Connectez-vous depuis un appareil enregistré pour synchroniser');
+    // The role may sync; this session just has no device to sync for (signed in without a serial).
+    throw new AppError('bad_request', 'Connectez-vous depuis un appareil enregistré pour synchroniser');
   }
   if (deviceId && deviceId !== actor.deviceId) throw notFound('Appareil');
   const device = await findDevice(db, actor.deviceId);

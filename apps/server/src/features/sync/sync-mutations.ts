@@ -12,8 +12,8 @@ import type { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, notFound, postgresErrorCode } from '../../http/errors.ts';
-import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
 import type { Outbox } from '../notifications/outbox.ts';
+import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
 import { createOrder, getOrder, updateOrderContent } from '../orders/orders.service.ts';
 import { findOrderIdByLocalId } from './sync.repo.ts';
 

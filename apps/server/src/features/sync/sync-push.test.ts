@@ -418,7 +418,8 @@ describe('sync push', () => {
     const batch = () => [mutation(vendor, 'create_order', createArgs([milk.id]))];
 
     const noDevice = await push(t, vendor, batch(), { token: await tokenFor(t, vendor.user) });
-    expect(noDevice.status).toBe(403);
+    expect(noDevice.status).toBe(400);
+    expect(noDevice.body.error.code).toBe('bad_request');
     const someoneElses = await push(t, vendor, batch(), {
       body: { device_id: other.deviceId, schema_version: SYNC_SCHEMA_VERSION, mutations: batch() },
     });

@@ -12,10 +12,21 @@ describe('users admin', () => {
     const username = unique('awa');
     const created = await api(t, 'POST', '/api/users/', {
       token,
-      body: { username, full_name: 'Awa Traoré', role: 'vendeur', site_id: t.defaultSiteId, password: 'secret-123' },
+      body: {
+        username,
+        full_name: 'Awa Traoré',
+        role: 'vendeur',
+        site_id: t.defaultSiteId,
+        password: 'secret-123',
+      },
     });
     expect(created.status).toBe(201);
-    expect(created.body).toMatchObject({ username, role: 'vendeur', site_id: t.defaultSiteId, is_active: true });
+    expect(created.body).toMatchObject({
+      username,
+      role: 'vendeur',
+      site_id: t.defaultSiteId,
+      is_active: true,
+    });
     expect(created.body).not.toHaveProperty('password_hash');
 
     const session = await api(t, 'POST', '/api/auth/login/', { body: { username, password: 'secret-123' } });
@@ -54,7 +65,9 @@ describe('users admin', () => {
       body: { password: 'brand-new-pass' },
     });
     expect(reset.status).toBe(204);
-    const refresh = await api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } });
+    const refresh = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: session.refresh_token },
+    });
     expect(refresh.status).toBe(401);
     const oldPassword = await api(t, 'POST', '/api/auth/login/', {
       body: { username: user.username, password: user.password },
@@ -68,10 +81,26 @@ describe('users admin', () => {
 
   describe('bad input changes nothing', () => {
     const cases: Array<[string, Record<string, unknown>, string]> = [
-      ['unknown field', { username: 'x-user', full_name: 'X', role: 'vendeur', password: 'secret-123', admin: true }, 'admin'],
-      ['unknown role', { username: 'y-user', full_name: 'Y', role: 'patron', password: 'secret-123' }, 'role'],
-      ['short password', { username: 'z-user', full_name: 'Z', role: 'admin', password: 'short' }, 'password'],
-      ['vendor without a site', { username: 'w-user', full_name: 'W', role: 'vendeur', site_id: null, password: 'secret-123' }, 'site_id'],
+      [
+        'unknown field',
+        { username: 'x-user', full_name: 'X', role: 'vendeur', password: 'secret-123', admin: true },
+        'admin',
+      ],
+      [
+        'unknown role',
+        { username: 'y-user', full_name: 'Y', role: 'patron', password: 'secret-123' },
+        'role',
+      ],
+      [
+        'short password',
+        { username: 'z-user', full_name: 'Z', role: 'admin', password: 'short' },
+        'password',
+      ],
+      [
+        'vendor without a site',
+        { username: 'w-user', full_name: 'W', role: 'vendeur', site_id: null, password: 'secret-123' },
+        'site_id',
+      ],
       ['wrong type', { username: 42, full_name: 'V', role: 'admin', password: 'secret-123' }, 'username'],
     ];
     for (const [name, body, field] of cases) {
@@ -113,7 +142,9 @@ describe('users admin', () => {
 
     it('an unknown id is a 404 and a malformed id a 400', async () => {
       const { token } = await signedInUser(t, 'admin');
-      expect((await api(t, 'GET', '/api/users/00000000-0000-4000-8000-000000000000/', { token })).status).toBe(404);
+      expect(
+        (await api(t, 'GET', '/api/users/00000000-0000-4000-8000-000000000000/', { token })).status,
+      ).toBe(404);
       expect((await api(t, 'GET', '/api/users/not-a-uuid/', { token })).status).toBe(400);
     });
   });
