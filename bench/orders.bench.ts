@@ -6,102 +6,23 @@
  * does not share its event loop. The bench creates its own database and drops it at the end.
  */
 
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { availableParallelism } from 'node:os';
+import type pg from 'pg';
+import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
+import { loadAverage, percentile } from './support/stats.ts';
 
 const CLIENTS = 16;
 const PRODUCTS = 200;
 const ITEMS_PER_ORDER = 3;
-const ORDERS_PER_CLIENT = Number(process.env.BENCH_ORDERS_PER_CLIENT ?? 300); // created, then delivered
-const SEEDED_ORDERS = Number(process.env.BENCH_SEEDED_ORDERS ?? 1_000_000);
-const LIST_REQUESTS_PER_CLIENT = Number(process.env.BENCH_LIST_REQUESTS_PER_CLIENT ?? 150);
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
+const ORDERS_PER_CLIENT = benchSize('BENCH_ORDERS_PER_CLIENT', 300, 5); // created, then delivered
+const SEEDED_ORDERS = benchSize('BENCH_SEEDED_ORDERS', 1_000_000, 1_000);
+const LIST_REQUESTS_PER_CLIENT = benchSize('BENCH_LIST_REQUESTS_PER_CLIENT', 150, 3);
+const START_LOAD = loadAverage();
 
-type ServerData = { url: string; dataDir: string };
-const START_LOAD = loadavg()
-  .map((n) => n.toFixed(1))
-  .join(' ');
-
-if (process.argv[2] === 'serve') {
-  await serve(JSON.parse(process.argv[3]!) as ServerData);
-} else {
-  await main();
-}
-
-async function serve({ url, dataDir }: ServerData): Promise<void> {
-  const { loadConfig } = await import('../apps/server/src/config.ts');
-  const { openDatabase } = await import('../apps/server/src/db/client.ts');
-  const { bootstrap } = await import('../apps/server/src/bootstrap/bootstrap.ts');
-  const { buildApp } = await import('../apps/server/src/app.ts');
-  const config = loadConfig({
-    DATABASE_URL: url,
-    DATABASE_POOL_SIZE: '20',
-    JWT_SECRET,
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-    GAPAL_DATA_DIR: dataDir,
-    GAPAL_DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
-  });
-  const database = await openDatabase(config.database);
-  await database.migrate();
-  await bootstrap(database.db, config);
-  const app = await buildApp(config, database, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.send!({ port });
-  process.on('message', async (message) => {
-    if (message === 'close') {
-      await app.close();
-      await database.close();
-      process.send!('closed', () => process.exit(0));
-    }
-  });
-}
-
-async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is required (npm run bench sets it)');
-  const name = `gapal_bench_orders_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-bench-'));
-  const server: ChildProcess = fork(
-    fileURLToPath(import.meta.url),
-    ['serve', JSON.stringify({ url: dbUrl.toString(), dataDir })],
-    { execArgv: ['--import', 'tsx'] },
-  );
-  const db = new pg.Client({ connectionString: dbUrl.toString() });
-  try {
-    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-      server.once('message', (message) => resolve(message as { port: number }));
-      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    await db.connect();
-    const base = `http://127.0.0.1:${port}`;
-    const results = await run(base, db);
-    printResults(results);
-  } finally {
-    if (server.connected) server.send('close');
-    await new Promise((resolve) => {
-      server.once('exit', resolve);
-      setTimeout(resolve, 10_000).unref();
-    });
-    server.kill();
-    await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+await withBench('gapal_bench_orders', { env: { DATABASE_POOL_SIZE: '20' } }, async ({ server, db }) =>
+  printResults(await run(server.base, db)),
+);
 
 type Results = {
   created: Throughput;
@@ -115,10 +36,8 @@ type Throughput = { count: number; seconds: number; perSecond: number; failures:
 type Latency = { count: number; p50: number; p99: number; max: number; failures: number };
 
 async function run(base: string, db: pg.Client): Promise<Results> {
-  const { createTokenSigner } = await import('../apps/server/src/auth/tokens.ts');
-  const signer = createTokenSigner(JWT_SECRET, 3600);
-  const [site] = (await db.query<{ id: string }>('SELECT id FROM sites ORDER BY created_at LIMIT 1')).rows;
-  const siteId = site!.id;
+  const signer = benchSigner();
+  const siteId = await firstSiteId(db);
 
   // Users straight in the table (the password is never used: tokens are signed here).
   const makeUser = async (role: string, username: string) => {
@@ -293,9 +212,13 @@ async function latency(
       }
     }),
   );
-  samples.sort((a, b) => a - b);
-  const at = (q: number) => samples[Math.min(samples.length - 1, Math.floor(q * samples.length))]!;
-  return { count: samples.length, p50: at(0.5), p99: at(0.99), max: samples.at(-1)!, failures };
+  return {
+    count: samples.length,
+    p50: percentile(samples, 0.5),
+    p99: percentile(samples, 0.99),
+    max: percentile(samples, 1),
+    failures,
+  };
 }
 
 /**
@@ -423,11 +346,7 @@ function printResults(results: Results): void {
   console.log(
     `PostgreSQL ${results.environment.postgres}, node ${process.version}, ${availableParallelism()} CPUs, ${CLIENTS} concurrent clients`,
   );
-  console.log(
-    `load average at start ${START_LOAD}, at end ${loadavg()
-      .map((n) => n.toFixed(1))
-      .join(' ')}`,
-  );
+  console.log(`load average at start ${START_LOAD}, at end ${loadAverage()}`);
   for (const [label, t] of [
     ['orders created', results.created],
     [`deliveries (${ITEMS_PER_ORDER} items, ${PRODUCTS} products)`, results.delivered],

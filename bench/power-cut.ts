@@ -9,7 +9,8 @@
  *   - the stock ledger invariants hold (stock = movements = lots, chains unbroken, nothing < 0).
  *
  *   node scripts/with-postgres.mjs node --import tsx bench/power-cut.ts   (exits 1 on failure)
- * Env: DATABASE_URL (an admin URL; a database is created and dropped), POWER_CUT_ROUNDS (3).
+ * Env: DATABASE_URL (an admin URL; a database is created and dropped), POWER_CUT_ROUNDS (3; 1 with
+ * BENCH_QUICK=1).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -20,13 +21,13 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'drizzle-orm';
-import pg from 'pg';
 import { openDatabase, selectRows } from '../apps/server/src/db/client.ts';
 import { findLedgerProblems } from '../apps/server/src/ops/ledger-invariants.ts';
+import { type BenchDatabase, benchSize, withBenchDatabase } from './support/bench-server.ts';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const adminUrl = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const rounds = Number(process.env.POWER_CUT_ROUNDS ?? 3);
+const rounds = benchSize('POWER_CUT_ROUNDS', 3, 1);
 const VENDORS = 6;
 const ADMIN = { username: 'admin', password: 'power-cut-admin-password' };
 
@@ -42,9 +43,17 @@ const fail = (message: string, detail?: unknown) => {
 };
 
 async function main() {
-  const database = `gapal_powercut_${Date.now().toString(36)}`;
-  const url = withDatabase(adminUrl, database);
-  await admin(`CREATE DATABASE ${database}`);
+  await withBenchDatabase('gapal_powercut', cutPowerRounds, adminUrl);
+  if (failures > 0) {
+    console.error(`Power cut: ${failures} failures`);
+    process.exit(1);
+  }
+  console.log(
+    `Power cut: OK (${acknowledged.orders.size} acknowledged orders, ${acknowledged.deliveries.size} acknowledged deliveries, nothing lost or doubled)`,
+  );
+}
+
+async function cutPowerRounds({ name: database, url }: BenchDatabase) {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-powercut-'));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -77,16 +86,8 @@ async function main() {
     }
   } finally {
     server?.kill('SIGKILL');
-    await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => {});
     rmSync(dataDir, { recursive: true, force: true });
   }
-  if (failures > 0) {
-    console.error(`Power cut: ${failures} failures`);
-    process.exit(1);
-  }
-  console.log(
-    `Power cut: OK (${acknowledged.orders.size} acknowledged orders, ${acknowledged.deliveries.size} acknowledged deliveries, nothing lost or doubled)`,
-  );
 }
 
 /** Phones push small batches of new orders; a batch cut off by the kill stays `inFlight`. */
@@ -322,22 +323,6 @@ function freePort(): Promise<number> {
       probe.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
-}
-
-function withDatabase(url: string, name: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${name}`;
-  return parsed.toString();
-}
-
-async function admin(statement: string) {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
 }
 
 main().catch((error: unknown) => {

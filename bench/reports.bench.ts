@@ -7,106 +7,32 @@
  * child's VmRSS (Linux /proc) every 20 ms while it downloads and discards the file.
  */
 
-import { type ChildProcess, fork } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
 
-const ORDERS = Number(process.env.BENCH_REPORT_ORDERS ?? 100_000);
+const ORDERS = benchSize('BENCH_REPORT_ORDERS', 100_000, 1_000);
 const PRODUCTS = 40;
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-type ServerData = { url: string; dataDir: string };
-
-if (process.argv[2] === 'serve') {
-  await serve(JSON.parse(process.argv[3]!) as ServerData);
-} else {
-  await main();
-}
-
-async function serve({ url, dataDir }: ServerData): Promise<void> {
-  const { loadConfig } = await import('../apps/server/src/config.ts');
-  const { openDatabase } = await import('../apps/server/src/db/client.ts');
-  const { bootstrap } = await import('../apps/server/src/bootstrap/bootstrap.ts');
-  const { buildApp } = await import('../apps/server/src/app.ts');
-  const config = loadConfig({
-    DATABASE_URL: url,
-    JWT_SECRET,
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-    GAPAL_DATA_DIR: dataDir,
-    GAPAL_DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
-  });
-  const database = await openDatabase(config.database);
-  await database.migrate();
-  await bootstrap(database.db, config);
-  const app = await buildApp(config, database, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  process.send!({ port: typeof address === 'object' && address ? address.port : 0 });
-  process.on('message', async (message) => {
-    if (message === 'close') {
-      await app.close();
-      await database.close();
-      process.send!('closed', () => process.exit(0));
-    }
-  });
-}
-
-async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is required (npm run bench sets it)');
-  const name = `gapal_bench_reports_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-bench-'));
-  const server: ChildProcess = fork(
-    fileURLToPath(import.meta.url),
-    ['serve', JSON.stringify({ url: dbUrl.toString(), dataDir })],
-    { execArgv: ['--import', 'tsx'] },
-  );
-  const db = new pg.Client({ connectionString: dbUrl.toString() });
-  try {
-    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-      server.once('message', (message) => resolve(message as { port: number }));
-      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    await db.connect();
-    const results = await run(`http://127.0.0.1:${port}`, db, server.pid!);
-    print(results);
-    mkdirSync(path.join(here, 'out'), { recursive: true });
-    writeFileSync(path.join(here, 'out', 'reports.json'), `${JSON.stringify(results, null, 2)}\n`);
-  } finally {
-    if (server.connected) server.send('close');
-    await new Promise((resolve) => {
-      server.once('exit', resolve);
-      setTimeout(resolve, 10_000).unref();
-    });
-    server.kill();
-    await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+await withBench('gapal_bench_reports', {}, async ({ server, db }) => {
+  const results = await run(server.base, db, server.pid);
+  print(results);
+  mkdirSync(path.join(here, 'out'), { recursive: true });
+  writeFileSync(path.join(here, 'out', 'reports.json'), `${JSON.stringify(results, null, 2)}\n`);
+});
 
 type Export = { label: string; seconds: number; bytes: number; peakRssMb: number; baselineRssMb: number };
 type Results = { orders: number; items: number; seedSeconds: number; exports: Export[]; postgres: string };
 
 async function run(base: string, db: pg.Client, serverPid: number): Promise<Results> {
-  const { createTokenSigner } = await import('../apps/server/src/auth/tokens.ts');
   const { todayIn } = await import('../apps/server/src/lib/dates.ts');
   const { addDays } = await import('../apps/server/src/lib/sql-helpers.ts');
-  const signer = createTokenSigner(JWT_SECRET, 3600);
-  const [site] = (await db.query<{ id: string }>('SELECT id FROM sites ORDER BY created_at LIMIT 1')).rows;
-  const siteId = site!.id;
+  const signer = benchSigner();
+  const siteId = await firstSiteId(db);
   const { rows: vendors } = await db.query<{ id: string }>(
     `INSERT INTO users (username, full_name, role, site_id, password_hash)
      SELECT 'bench-v' || g, 'Vendeur ' || g, 'vendeur', $1, 'x' FROM generate_series(1, 8) g RETURNING id`,

@@ -6,121 +6,38 @@
  * does not share its event loop. The bench creates its own database and drops it at the end.
  */
 
-import { type ChildProcess, fork } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import type pg from 'pg';
+import { benchSigner, benchSize, firstSiteId, QUICK, withBench } from './support/bench-server.ts';
+import { percentile } from './support/stats.ts';
 
 const DEVICES = 16;
 const BATCH = 20;
 const ITEMS_PER_ORDER = 3;
 const PRODUCTS = 200;
-const BATCHES_PER_DEVICE = Number(process.env.BENCH_SYNC_BATCHES ?? 60); // 16 × 60 × 20 = 19 200 orders
-const WARMUP_BATCHES = 5;
+const BATCHES_PER_DEVICE = benchSize('BENCH_SYNC_BATCHES', 60, 2); // 16 × 60 × 20 = 19 200 orders
+const WARMUP_BATCHES = QUICK ? 1 : 5;
 const POOL_SIZE = process.env.BENCH_SYNC_POOL ?? '16';
-const JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 
-type ServerData = { url: string; dataDir: string };
-
-if (process.argv[2] === 'serve') {
-  await serve(JSON.parse(process.argv[3]!) as ServerData);
-} else {
-  await main();
-}
-
-async function serve({ url, dataDir }: ServerData): Promise<void> {
-  const { loadConfig } = await import('../apps/server/src/config.ts');
-  const { openDatabase } = await import('../apps/server/src/db/client.ts');
-  const { bootstrap } = await import('../apps/server/src/bootstrap/bootstrap.ts');
-  const { buildApp } = await import('../apps/server/src/app.ts');
-  const config = loadConfig({
-    DATABASE_URL: url,
-    DATABASE_POOL_SIZE: POOL_SIZE,
-    JWT_SECRET,
-    ACCESS_TOKEN_TTL_SECONDS: '3600',
-    GAPAL_DATA_DIR: dataDir,
-    GAPAL_DEMO_DATA: 'false',
-    LOG_LEVEL: 'silent',
-    // The per-device limit protects a real server from a runaway phone; the bench is that phone.
-    SYNC_RATE_LIMIT_PER_MINUTE: '100000',
-  });
-  const database = await openDatabase(config.database);
-  await database.migrate();
-  await bootstrap(database.db, config);
-  const app = await buildApp(config, database, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  process.send!({ port });
-  process.on('message', async (message) => {
-    if (message === 'cpu') process.send!({ cpu: process.cpuUsage() });
-    if (message === 'close') {
-      await app.close();
-      await database.close();
-      process.send!('closed', () => process.exit(0));
-    }
-  });
-}
-
-async function main(): Promise<void> {
-  const adminUrl = process.env.DATABASE_URL;
-  if (!adminUrl) throw new Error('DATABASE_URL is required (npm run bench sets it)');
-  const name = `gapal_bench_sync_${Date.now().toString(36)}`;
-  const admin = new pg.Client({ connectionString: adminUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  const dbUrl = new URL(adminUrl);
-  dbUrl.pathname = `/${name}`;
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'gapal-bench-'));
-  const server: ChildProcess = fork(
-    fileURLToPath(import.meta.url),
-    ['serve', JSON.stringify({ url: dbUrl.toString(), dataDir })],
-    { execArgv: ['--import', 'tsx'] },
-  );
-  const db = new pg.Client({ connectionString: dbUrl.toString() });
-  try {
-    const { port } = await new Promise<{ port: number }>((resolve, reject) => {
-      server.once('message', (message) => resolve(message as { port: number }));
-      server.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-    });
-    await db.connect();
-    const serverCpu = () =>
-      new Promise<number>((resolve) => {
-        const onMessage = (message: unknown) => {
-          const cpu = (message as { cpu?: { user: number; system: number } }).cpu;
-          if (!cpu) return;
-          server.off('message', onMessage);
-          resolve((cpu.user + cpu.system) / 1000);
-        };
-        server.on('message', onMessage);
-        server.send('cpu');
-      });
-    await run(`http://127.0.0.1:${port}`, db, serverCpu);
-  } finally {
-    if (server.connected) server.send('close');
-    await new Promise((resolve) => {
-      server.once('exit', resolve);
-      setTimeout(resolve, 10_000).unref();
-    });
-    server.kill();
-    await db.end().catch(() => {});
-    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-    await admin.end();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
+await withBench(
+  'gapal_bench_sync',
+  {
+    env: {
+      DATABASE_POOL_SIZE: POOL_SIZE,
+      // The per-device limit protects a real server from a runaway phone; the bench is that phone.
+      SYNC_RATE_LIMIT_PER_MINUTE: '100000',
+    },
+  },
+  ({ server, db }) => run(server.base, db, () => server.request<number>({ type: 'cpu' })),
+);
 
 type Device = { id: string; token: string; nextSeq: number };
 
 async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>): Promise<void> {
-  const { createTokenSigner } = await import('../apps/server/src/auth/tokens.ts');
   const { SYNC_SCHEMA_VERSION } = await import('../packages/shared/src/sync.ts');
-  const signer = createTokenSigner(JWT_SECRET, 3600);
-  const [site] = (await db.query<{ id: string }>('SELECT id FROM sites ORDER BY created_at LIMIT 1')).rows;
-  const siteId = site!.id;
+  const signer = benchSigner();
+  const siteId = await firstSiteId(db);
   const { rows: products } = await db.query<{ id: string }>(
     `INSERT INTO products (name, unit, unit_price, shelf_life_days)
      SELECT 'Produit ' || g, 'pot', 100 + (g % 20) * 25, 60 FROM generate_series(1, ${PRODUCTS}) g
@@ -223,8 +140,6 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   }
   if (row.items !== expectedTotal * ITEMS_PER_ORDER) throw new Error(`items: ${row.items}`);
 
-  latencies.sort((a, b) => a - b);
-  const pick = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!;
   const { rows: version } = await db.query<{ server_version: string }>('SHOW server_version');
   console.log(
     JSON.stringify(
@@ -247,9 +162,9 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
           postgres: Number((cpuMs.postgres / orders).toFixed(3)),
         },
         batch_latency_ms: {
-          p50: Math.round(pick(0.5)),
-          p99: Math.round(pick(0.99)),
-          max: Math.round(pick(1)),
+          p50: Math.round(percentile(latencies, 0.5)),
+          p99: Math.round(percentile(latencies, 0.99)),
+          max: Math.round(percentile(latencies, 1)),
         },
       },
       null,
