@@ -16,13 +16,14 @@ describe('signing in', () => {
         'Nouvelle commande',
         'Produits',
         'Stock',
+        'Rapports',
         'Utilisateurs',
         'Sites',
         'Appareils',
         'Journal d’audit',
       ],
-      gestionnaire_commandes: ['Accueil', 'Commandes', 'Nouvelle commande', 'Produits', 'Stock'],
-      gestionnaire_stocks: ['Accueil', 'Produits', 'Stock'],
+      gestionnaire_commandes: ['Accueil', 'Commandes', 'Nouvelle commande', 'Produits', 'Stock', 'Rapports'],
+      gestionnaire_stocks: ['Accueil', 'Produits', 'Stock', 'Rapports'],
       vendeur: ['Accueil', 'Commandes', 'Nouvelle commande', 'Produits', 'Stock'],
     };
     for (const role of ['gestionnaire_commandes', 'gestionnaire_stocks', 'vendeur'] as const) {

@@ -44,6 +44,9 @@ const ProductsPage = lazy(() =>
 const StockPage = lazy(() =>
   import('./features/stock/stock-page.tsx').then((m) => ({ default: m.StockPage })),
 );
+const ReportsPage = lazy(() =>
+  import('./features/reports/reports-page.tsx').then((m) => ({ default: m.ReportsPage })),
+);
 const AuditPage = lazy(() =>
   import('./features/audit/audit-page.tsx').then((m) => ({ default: m.AuditPage })),
 );
@@ -140,6 +143,11 @@ function SignedInApp() {
           <Route path="/stock">
             <Guard permission="stock.read">
               <StockPage />
+            </Guard>
+          </Route>
+          <Route path="/rapports">
+            <Guard permission="reports.stock">
+              <ReportsPage />
             </Guard>
           </Route>
           <Route path="/admin/utilisateurs">

@@ -23,6 +23,7 @@ export const NAV_ITEMS: NavItem[] = [
   },
   { href: '/produits', label: 'nav.products', icon: 'products', permission: 'catalog.read', section: 'main' },
   { href: '/stock', label: 'nav.stock', icon: 'stock', permission: 'stock.read', section: 'main' },
+  { href: '/rapports', label: 'nav.reports', icon: 'reports', permission: 'reports.stock', section: 'main' },
   {
     href: '/admin/utilisateurs',
     label: 'nav.users',
