@@ -1,6 +1,8 @@
+import type { UseMutationResult } from '@tanstack/react-query';
 import { type FormEvent, type ReactNode, useEffect, useRef } from 'react';
 import { useI18n } from '../lib/i18n.ts';
 import { Button } from './button.tsx';
+import { toast } from './toast.tsx';
 
 type DialogProps = {
   open: boolean;
@@ -113,5 +115,49 @@ export function ConfirmDialog({
         </p>
       ) : null}
     </Dialog>
+  );
+}
+
+/**
+ * A confirmation that runs one mutation: the dialog shows its progress and error, toasts
+ * `successMessage` and closes when it succeeds; closing clears a failed attempt.
+ */
+export function ConfirmMutationDialog<TVariables>({
+  title,
+  message,
+  confirmLabel,
+  mutation,
+  variables,
+  successMessage,
+  onClose,
+}: {
+  title: string;
+  message: string;
+  confirmLabel: string;
+  mutation: UseMutationResult<unknown, Error, TVariables>;
+  variables: TVariables;
+  successMessage: string;
+  onClose: () => void;
+}) {
+  return (
+    <ConfirmDialog
+      title={title}
+      message={message}
+      confirmLabel={confirmLabel}
+      isPending={mutation.isPending}
+      error={mutation.error}
+      onClose={() => {
+        mutation.reset();
+        onClose();
+      }}
+      onConfirm={() =>
+        mutation.mutate(variables, {
+          onSuccess: () => {
+            toast(successMessage);
+            onClose();
+          },
+        })
+      }
+    />
   );
 }

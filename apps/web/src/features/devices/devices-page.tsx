@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
-import { ConfirmDialog, Dialog } from '../../components/dialog.tsx';
+import { ConfirmMutationDialog, Dialog } from '../../components/dialog.tsx';
 import { FormError, fieldError, inputClass, SelectField, TextField } from '../../components/form.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
@@ -195,24 +195,14 @@ export function DevicesPage() {
       </TableCard>
       {editing ? <DeviceDialog device={editing} onClose={() => setEditing(null)} /> : null}
       {revoking ? (
-        <ConfirmDialog
+        <ConfirmMutationDialog
           title={t('devices.revoke')}
           message={t('devices.revoke_confirm', { name: revoking.name })}
           confirmLabel={t('devices.revoke')}
-          isPending={revoke.isPending}
-          error={revoke.error}
-          onClose={() => {
-            revoke.reset();
-            setRevoking(null);
-          }}
-          onConfirm={() =>
-            revoke.mutate(revoking.id, {
-              onSuccess: () => {
-                toast(t('devices.revoked_toast', { name: revoking.name }));
-                setRevoking(null);
-              },
-            })
-          }
+          mutation={revoke}
+          variables={revoking.id}
+          successMessage={t('devices.revoked_toast', { name: revoking.name })}
+          onClose={() => setRevoking(null)}
         />
       ) : null}
     </>

@@ -2,13 +2,12 @@ import type { Product } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
-import { ConfirmDialog } from '../../components/dialog.tsx';
+import { ConfirmMutationDialog } from '../../components/dialog.tsx';
 import { inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
 import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
-import { toast } from '../../components/toast.tsx';
 import { formatAmount, formatNumber } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
@@ -242,21 +241,14 @@ export function ProductsPage() {
         <CategoriesDialog canWrite={canWrite} onClose={() => setShowCategories(false)} />
       ) : null}
       {deactivating ? (
-        <ConfirmDialog
+        <ConfirmMutationDialog
           title={t('products.deactivate')}
           message={t('products.deactivate_confirm', { name: deactivating.name })}
           confirmLabel={t('products.deactivate')}
-          isPending={deactivate.isPending}
-          error={deactivate.error}
+          mutation={deactivate}
+          variables={deactivating.id}
+          successMessage={t('products.deactivated', { name: deactivating.name })}
           onClose={() => setDeactivating(null)}
-          onConfirm={() =>
-            deactivate.mutate(deactivating.id, {
-              onSuccess: () => {
-                toast(t('products.deactivated', { name: deactivating.name }));
-                setDeactivating(null);
-              },
-            })
-          }
         />
       ) : null}
     </>

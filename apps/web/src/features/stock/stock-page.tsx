@@ -2,11 +2,10 @@ import type { Lot } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
-import { ConfirmDialog } from '../../components/dialog.tsx';
+import { ConfirmMutationDialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { ErrorPanel } from '../../components/states.tsx';
-import { toast } from '../../components/toast.tsx';
 import { formatDate, formatNumber } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
@@ -135,27 +134,14 @@ function AlertsPanel({ canWrite }: { canWrite: boolean }) {
       </section>
 
       {writingOff ? (
-        <ConfirmDialog
+        <ConfirmMutationDialog
           title={t('stock.write_off_expired')}
           message={t('stock.write_off_confirm', { count: writingOff.length })}
           confirmLabel={t('stock.write_off')}
-          isPending={loss.isPending}
-          error={loss.error}
-          onClose={() => {
-            loss.reset();
-            setWritingOff(null);
-          }}
-          onConfirm={() =>
-            loss.mutate(
-              { reason: 'Lot périmé', items: writingOff.map((lot) => ({ lot_id: lot.id })) },
-              {
-                onSuccess: () => {
-                  toast(t('stock.written_off', { count: writingOff.length }));
-                  setWritingOff(null);
-                },
-              },
-            )
-          }
+          mutation={loss}
+          variables={{ reason: 'Lot périmé', items: writingOff.map((lot) => ({ lot_id: lot.id })) }}
+          successMessage={t('stock.written_off', { count: writingOff.length })}
+          onClose={() => setWritingOff(null)}
         />
       ) : null}
     </div>

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
-import { ConfirmDialog } from '../../components/dialog.tsx';
+import { ConfirmMutationDialog } from '../../components/dialog.tsx';
 import { inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
@@ -207,24 +207,14 @@ export function UsersPage() {
       ) : null}
       {resetting ? <ResetPasswordDialog user={resetting} onClose={() => setResetting(null)} /> : null}
       {deactivating ? (
-        <ConfirmDialog
+        <ConfirmMutationDialog
           title={t('users.deactivate')}
           message={t('users.deactivate_confirm', { name: deactivating.full_name })}
           confirmLabel={t('users.deactivate')}
-          isPending={deactivate.isPending}
-          error={deactivate.error}
-          onClose={() => {
-            deactivate.reset();
-            setDeactivating(null);
-          }}
-          onConfirm={() =>
-            deactivate.mutate(deactivating.id, {
-              onSuccess: () => {
-                toast(t('users.deactivated', { name: deactivating.full_name }));
-                setDeactivating(null);
-              },
-            })
-          }
+          mutation={deactivate}
+          variables={deactivating.id}
+          successMessage={t('users.deactivated', { name: deactivating.full_name })}
+          onClose={() => setDeactivating(null)}
         />
       ) : null}
     </>
