@@ -1,5 +1,6 @@
 import { lazy, Suspense, useEffect, useState } from 'react';
 import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
+import { Icon, type IconName } from '../components/icons.tsx';
 import { LockScreen, LoginScreen } from './login.tsx';
 import { askPersistentStorage, storageNearlyFull } from './pwa.ts';
 import { useVendorSession } from './session.ts';
@@ -64,10 +65,10 @@ function Shell() {
 function BottomNav() {
   const [location] = useLocation();
   const items = [
-    { to: '/commandes', label: 'Commandes', icon: '📋' },
-    { to: '/nouvelle', label: 'Nouvelle', icon: '➕' },
-    { to: '/catalogue', label: 'Catalogue', icon: '🧺' },
-  ];
+    { to: '/commandes', label: 'Commandes', icon: 'orders' },
+    { to: '/nouvelle', label: 'Nouvelle', icon: 'plus' },
+    { to: '/catalogue', label: 'Catalogue', icon: 'products' },
+  ] satisfies { to: string; label: string; icon: IconName }[];
   return (
     <nav
       aria-label="Navigation"
@@ -84,9 +85,7 @@ function BottomNav() {
               active ? 'bg-emerald-900 text-white' : 'text-black'
             }`}
           >
-            <span aria-hidden="true" className="text-xl">
-              {item.icon}
-            </span>
+            <Icon name={item.icon} className="size-7" />
             {item.label}
           </Link>
         );

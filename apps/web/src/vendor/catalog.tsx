@@ -1,5 +1,6 @@
 import type { SyncProduct } from '@gapal/shared';
 import { useCallback, useState } from 'react';
+import { Icon } from '../components/icons.tsx';
 import { BarcodeScanner, canScan } from './barcode.tsx';
 import { filterProducts, useCatalog } from './catalog-data.ts';
 import { inputClass, money } from './ui.tsx';
@@ -47,7 +48,7 @@ export function ProductPicker({
             onClick={() => setScanning(true)}
             className="min-h-12 min-w-12 rounded-xl border-2 border-black text-xl"
           >
-            📷
+            <Icon name="camera" className="mx-auto size-7" />
           </button>
         ) : null}
       </div>

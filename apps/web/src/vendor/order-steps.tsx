@@ -1,5 +1,6 @@
 import type { PaymentMethod, Priority, SyncProduct } from '@gapal/shared';
 import { useEffect, useRef, useState } from 'react';
+import { Icon } from '../components/icons.tsx';
 import { todayIso } from '../lib/format.ts';
 import { ProductPicker } from './catalog.tsx';
 import {
@@ -156,7 +157,9 @@ export function DeliveryStep({ draft, change, errors }: StepProps) {
                 draft.priority === priority.value ? `ring-4 ring-offset-2 ${priority.ring}` : 'opacity-60'
               }`}
             >
-              {draft.priority === priority.value ? '✓ ' : ''}
+              {draft.priority === priority.value ? (
+                <Icon name="check" className="mr-1 inline size-6 align-middle" />
+              ) : null}
               {priority.label}
             </button>
           ))}
@@ -290,7 +293,8 @@ export function NotesStep({ draft, change, errors }: StepProps) {
           aria-pressed={listening}
           className={`min-h-16 w-full rounded-xl text-lg font-black text-white ${listening ? 'bg-red-700' : 'bg-sky-800'}`}
         >
-          {listening ? '⏹ Arrêter la dictée' : '🎤 Dicter la note'}
+          <Icon name="microphone" className="mr-2 inline size-7 align-middle" />
+          {listening ? 'Arrêter la dictée' : 'Dicter la note'}
         </button>
       ) : null}
     </div>

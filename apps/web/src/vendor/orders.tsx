@@ -1,6 +1,7 @@
 import type { SyncOrder } from '@gapal/shared';
 import { dismissRejected, type OutboxEntry, ordersView } from '@gapal/sync-client';
 import { Link } from 'wouter';
+import { Icon } from '../components/icons.tsx';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import { cancelOrder } from './order-draft.ts';
 import { db, useLive } from './sync.ts';
@@ -107,11 +108,13 @@ export function OrdersScreen() {
             <div className="mt-2 flex flex-wrap gap-2" data-testid="order-state">
               {pending ? (
                 <span className="rounded-full bg-amber-300 px-3 py-1 text-sm font-black text-black">
-                  📱 Sur le téléphone
+                  <Icon name="devices" className="mr-1 inline size-4 align-[-2px]" />
+                  Sur le téléphone
                 </span>
               ) : order.id ? (
                 <span className="rounded-full bg-emerald-700 px-3 py-1 text-sm font-black text-white">
-                  ✓ Envoyée
+                  <Icon name="check" className="mr-1 inline size-4 align-[-2px]" />
+                  Envoyée
                 </span>
               ) : null}
               {order.id ? (
@@ -150,13 +153,13 @@ export function OrdersScreen() {
               <div className="mt-2 grid grid-cols-2 gap-2">
                 <Link
                   href={`/commandes/${order.local_id}/modifier`}
-                  className="flex min-h-12 items-center justify-center rounded-xl border-2 border-black text-base font-bold"
+                  className="flex min-h-12 items-center justify-center rounded-xl border-2 border-black text-lg font-bold"
                 >
                   Modifier
                 </Link>
                 <BigButton
                   tone="danger"
-                  className="text-base"
+                  className=""
                   onClick={() => {
                     if (window.confirm(`Annuler la commande de ${order.client_name} ?`))
                       void cancelOrder(order);

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { useLocation } from 'wouter';
+import { Icon } from '../components/icons.tsx';
 import { formatDateTime } from '../lib/format.ts';
 import { applyUpdate, useUpdateAvailable } from './pwa.ts';
 import { setLocked } from './session.ts';
@@ -34,7 +35,7 @@ export function StatusBar() {
             {state.pending === 0 ? 'Tout est envoyé' : `${state.pending} en attente d'envoi`}
           </p>
           <p className="truncate text-slate-800">
-            {state.syncing
+            {state.syncing && online
               ? 'Synchronisation…'
               : `Dernière synchro : ${state.lastSyncAt ? formatDateTime(state.lastSyncAt) : 'jamais'}`}
           </p>
@@ -44,19 +45,19 @@ export function StatusBar() {
           aria-label="Verrouiller"
           title="Verrouiller"
           onClick={() => setLocked(true)}
-          className="flex size-12 items-center justify-center rounded-xl border-2 border-black text-xl"
+          className="flex size-12 shrink-0 items-center justify-center rounded-xl border-2 border-black"
         >
-          🔒
+          <Icon name="lock" className="size-7" />
         </button>
       </div>
       <div className="px-3 pb-2">
         <button
           type="button"
           onClick={() => void syncEngine()?.syncNow()}
-          disabled={state.syncing}
+          disabled={state.syncing && online}
           className="min-h-12 w-full rounded-xl bg-emerald-900 text-lg font-bold text-white disabled:bg-slate-500"
         >
-          {state.syncing ? 'Synchronisation…' : 'Synchroniser'}
+          {state.syncing && online ? 'Synchronisation…' : 'Synchroniser'}
         </button>
         {state.error && !state.syncing ? (
           <p className="mt-1 text-sm font-bold text-red-800">
