@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
 /** Files from `public/vendeur/` the vendor app needs offline (the manifest and its icons). */
@@ -63,7 +64,30 @@ export function vendorServiceWorker(): Plugin {
       const version = hash.digest('hex').slice(0, 12);
       writeFileSync(path.join(outDir, 'vendeur', 'sw.js'), serviceWorkerSource(version, urls));
     },
+    closeBundle() {
+      precompress(outDir);
+    },
   };
+}
+
+const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
+
+/**
+ * `.br` and `.gz` next to every text file: the server sends them as they are (`preCompressed`),
+ * which on a 2G link is the difference between a few seconds and a quarter of a minute.
+ */
+function precompress(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
+    const file = path.join(entry.parentPath, entry.name);
+    const source = readFileSync(file);
+    if (source.length < 1024) continue;
+    writeFileSync(
+      `${file}.br`,
+      brotliCompressSync(source, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }),
+    );
+    writeFileSync(`${file}.gz`, gzipSync(source, { level: 9 }));
+  }
 }
 
 function serviceWorkerSource(version: string, urls: string[]): string {

@@ -116,10 +116,25 @@ export function ProductsStep({ draft, change, errors }: StepProps) {
   );
 }
 
-const PRIORITIES: { value: Priority; label: string; colour: string; ring: string }[] = [
-  { value: 'basse', label: 'Basse', colour: 'bg-green-700', ring: 'ring-green-900' },
-  { value: 'moyenne', label: 'Moyenne', colour: 'bg-orange-600', ring: 'ring-orange-900' },
-  { value: 'haute', label: 'Haute', colour: 'bg-red-700', ring: 'ring-red-950' },
+const PRIORITIES: { value: Priority; label: string; solid: string; outline: string }[] = [
+  {
+    value: 'basse',
+    label: 'Basse',
+    solid: 'bg-green-700 text-white border-green-900',
+    outline: 'border-green-700 text-green-800',
+  },
+  {
+    value: 'moyenne',
+    label: 'Moyenne',
+    solid: 'bg-orange-600 text-white border-orange-800',
+    outline: 'border-orange-600 text-orange-800',
+  },
+  {
+    value: 'haute',
+    label: 'Haute',
+    solid: 'bg-red-700 text-white border-red-900',
+    outline: 'border-red-700 text-red-800',
+  },
 ];
 
 export function DeliveryStep({ draft, change, errors }: StepProps) {
@@ -153,8 +168,8 @@ export function DeliveryStep({ draft, change, errors }: StepProps) {
               type="button"
               aria-pressed={draft.priority === priority.value}
               onClick={() => change({ priority: priority.value })}
-              className={`min-h-16 rounded-xl text-lg font-black text-white ${priority.colour} ${
-                draft.priority === priority.value ? `ring-4 ring-offset-2 ${priority.ring}` : 'opacity-60'
+              className={`min-h-16 rounded-xl border-4 text-lg font-black ${
+                draft.priority === priority.value ? priority.solid : `bg-white ${priority.outline}`
               }`}
             >
               {draft.priority === priority.value ? (
