@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorApp } from './pages/vendor-app.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
 import { SCREENSHOT_DIR } from './support/browser.ts';
-import { type GapalServer, startGapal } from './support/gapal-server.ts';
+import { type GapalServer, startGapal, WEB_DIST } from './support/gapal-server.ts';
 
 const PHONE = { width: 360, height: 740 };
 const SHOTS = path.join(SCREENSHOT_DIR, 'vendor');
@@ -93,6 +93,17 @@ describe('vendor app (/vendeur/)', () => {
     await context.setOffline(true);
     await page.reload();
     await app.network().filter({ hasText: 'Hors ligne' }).waitFor();
+
+    // Locked, then unlocked with the password checked on the phone, still offline.
+    await page.getByRole('button', { name: 'Verrouiller' }).click();
+    await page.getByLabel('Mot de passe pour déverrouiller').fill('mauvais-mot-de-passe');
+    await page.getByRole('button', { name: 'Déverrouiller' }).click();
+    await page.getByText('Mot de passe incorrect.').waitFor();
+    await shoot('verrouille');
+    await page.reload();
+    await page.getByLabel('Mot de passe pour déverrouiller').fill(vendor.password);
+    await page.getByRole('button', { name: 'Déverrouiller' }).click();
+    await app.network().waitFor();
 
     const batch = unique('Maquis');
     const clients = [`${batch} A`, `${batch} B`, `${batch} C`];
@@ -193,6 +204,45 @@ describe('vendor app (/vendeur/)', () => {
     await page.screenshot({ path: path.join(SHOTS, 'modification-refusee.png') });
     const [after] = await serverOrders(client);
     expect(after!.delivery_status).toBe('en_preparation');
+    await context.close();
+  });
+  it('announces a new version and applies it only when the outbox is empty or the vendor agrees', async () => {
+    const context = await launchPhone(newProfile(), server.url);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const app = new VendorApp(page);
+    await app.open();
+    await app.signIn(vendor.username, vendor.password);
+    await app.waitReady();
+
+    // One order stays on the phone: the server is unreachable for pushes.
+    await page.route('**/api/sync/push/**', (route) => route.abort('connectionrefused'));
+    const client = unique('Kiosque ');
+    await app.createOrder({ client, product: product.name, quantity: 1 });
+    await app.pending().filter({ hasText: "1 en attente d'envoi" }).waitFor();
+
+    // A new build is deployed: another service worker script (the precompressed copies put aside).
+    const sw = path.join(WEB_DIST, 'vendeur', 'sw.js');
+    const original = readFileSync(sw, 'utf8');
+    for (const ext of ['.br', '.gz']) renameSync(`${sw}${ext}`, `${sw}${ext}.bak`);
+    try {
+      writeFileSync(sw, `${original}\n// new version ${Date.now()}\n`);
+      await page.evaluate(async () => {
+        (window as unknown as { marker: number }).marker = 42;
+        await (await navigator.serviceWorker.getRegistration('/vendeur/'))?.update();
+      });
+      await page.getByText('Nouvelle version prête').waitFor();
+      // Nothing reloaded by itself: the page (and its state) is the same.
+      expect(await page.evaluate(() => (window as unknown as { marker?: number }).marker)).toBe(42);
+      await page.screenshot({ path: path.join(SHOTS, 'mise-a-jour.png') });
+
+      await page.getByRole('button', { name: 'Mettre à jour' }).click();
+      await page.waitForFunction(() => (window as unknown as { marker?: number }).marker === undefined);
+      await app.card(client).waitFor();
+      expect(await app.pending().textContent()).toBe("1 en attente d'envoi");
+    } finally {
+      writeFileSync(sw, original);
+      for (const ext of ['.br', '.gz']) renameSync(`${sw}${ext}.bak`, `${sw}${ext}`);
+    }
     await context.close();
   });
 });
