@@ -76,7 +76,7 @@ export class VendorApp {
     await this.next();
     await this.page.getByTestId('review-total').waitFor();
     await shoot?.('6-verification');
-    await this.page.getByRole('button', { name: 'Enregistrer la commande' }).click();
+    await this.page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
     await this.card(order.client).waitFor();
   }
 }

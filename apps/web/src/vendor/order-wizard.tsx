@@ -132,7 +132,7 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
           </BigButton>
         ) : (
           <BigButton className="flex-[2]" onClick={() => void save()} disabled={saving}>
-            {editing ? 'Enregistrer' : 'Enregistrer la commande'}
+            Enregistrer
           </BigButton>
         )}
       </div>
