@@ -152,7 +152,7 @@ async function main() {
     await page.getByLabel('Identifiant').fill('vendeur.bench');
     await page.getByLabel('Mot de passe').fill('motdepasse-bench');
     await page.getByRole('button', { name: 'Se connecter' }).click();
-    await page.getByText(/Dernière synchro : \d/).waitFor({ timeout: 60_000 });
+    await page.getByText(/Synchro : \d/).waitFor({ timeout: 60_000 });
     await page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });

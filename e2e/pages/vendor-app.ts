@@ -17,7 +17,7 @@ export class VendorApp {
 
   /** Waits until the first sync brought the catalog and the service worker controls the page. */
   async waitReady(): Promise<void> {
-    await this.page.getByText(/Dernière synchro : \d/).waitFor();
+    await this.page.getByText(/Synchro : \d/).waitFor();
     await this.page.evaluate(async () => {
       await navigator.serviceWorker.ready;
     });

@@ -37,7 +37,7 @@ export function StatusBar() {
           <p className="truncate text-slate-800">
             {state.syncing && online
               ? 'Synchronisation…'
-              : `Dernière synchro : ${state.lastSyncAt ? formatDateTime(state.lastSyncAt).replace(/\/\d{4}/, '') : 'jamais'}`}
+              : `Synchro : ${state.lastSyncAt ? formatDateTime(state.lastSyncAt).replace(/\/\d{4}/, '') : 'jamais'}`}
           </p>
         </div>
         <button
