@@ -5,7 +5,7 @@ import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorApp } from './pages/vendor-app.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
-import { SCREENSHOT_DIR } from './support/browser.ts';
+import { SCREENSHOT_DIR, seriousA11yViolations } from './support/browser.ts';
 import { type GapalServer, startGapal, WEB_DIST } from './support/gapal-server.ts';
 
 const PHONE = { width: 360, height: 740 };
@@ -107,10 +107,16 @@ describe('vendor app (/vendeur/)', () => {
 
     const batch = unique('Maquis');
     const clients = [`${batch} A`, `${batch} B`, `${batch} C`];
+    const violations: string[] = [];
     await app.createOrder(
       { client: clients[0]!, phone: '70 11 22 33', product: product.name, quantity: 3 },
-      (step) => shoot(`nouvelle-${step}`),
+      async (step) => {
+        await shoot(`nouvelle-${step}`);
+        for (const v of await seriousA11yViolations(page))
+          violations.push(`${step}: ${v.id} ${v.targets.join(',')}`);
+      },
     );
+    expect(violations).toEqual([]);
     await app.createOrder({ client: clients[1]!, product: product.name, quantity: 1 });
     await app.createOrder({ client: clients[2]!, product: product.name, quantity: 2 });
     expect(await app.pending().textContent()).toBe("3 en attente d'envoi");
@@ -121,6 +127,7 @@ describe('vendor app (/vendeur/)', () => {
     await page.getByRole('link', { name: /Commandes/ }).click();
     await app.orderCards().first().waitFor();
     await shoot('commandes-hors-ligne');
+    expect(await seriousA11yViolations(page)).toEqual([]);
 
     // The phone is switched off and on again, still with no network.
     await context.close();
