@@ -8,7 +8,7 @@
  * - repeat visit offline on a 4× CPU-throttled Chromium: the orders screen rendered;
  * - 200 orders waiting in the outbox, synced over the same 2G link.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -93,6 +93,9 @@ const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
 async function main() {
+  if (!existsSync(path.join(WEB_DIST, 'vendeur', 'sw.js'))) {
+    throw new Error('apps/web/dist has no vendor app: run `npm run build` first');
+  }
   const server = await startServer();
   const profile = mkdtempSync(path.join(tmpdir(), 'gapal-bench-phone-'));
   try {
