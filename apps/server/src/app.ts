@@ -108,7 +108,10 @@ export async function buildApp(
   await app.register(syncRoutes(deps), { prefix: '/api' });
 
   // The built dashboard at `/`; unknown non-API paths get its index (see the not-found handler).
-  if (hasWebApp) await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false });
+  // `preCompressed`: the build writes .br/.gz beside each asset (phones on 2G, apps/web/vite-vendor-sw.ts).
+  if (hasWebApp) {
+    await app.register(fastifyStatic, { root: webDist, prefix: '/', wildcard: false, preCompressed: true });
+  }
   return app;
 }
 

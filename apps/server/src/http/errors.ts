@@ -34,7 +34,12 @@ const PG_CHECK_VIOLATION = '23514';
 export function registerErrorHandling(app: FastifyInstance, options: { spaFallback: boolean }): void {
   app.setNotFoundHandler((request, reply) => {
     if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api')) {
-      return reply.sendFile('index.html');
+      // The vendors' phone app is its own SPA: its routes fall back to its own shell.
+      const vendor =
+        request.url === '/vendeur' ||
+        request.url.startsWith('/vendeur/') ||
+        request.url.startsWith('/vendeur?');
+      return reply.sendFile(vendor ? 'vendeur/index.html' : 'index.html');
     }
     return reply
       .code(404)

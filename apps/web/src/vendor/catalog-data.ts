@@ -1,0 +1,39 @@
+import type { SyncCategory, SyncProduct } from '@gapal/shared';
+import { db, useLive } from './sync.ts';
+
+export type Catalog = { products: SyncProduct[]; categories: SyncCategory[] };
+
+/** Active products and their categories, from the phone's copy, sorted by name. */
+export function useCatalog(): Catalog | undefined {
+  return useLive(async () => {
+    const [products, categories] = await Promise.all([db.products.toArray(), db.categories.toArray()]);
+    return {
+      products: products
+        .filter((product) => product.is_active)
+        .sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+      categories: categories.sort((a, b) => a.name.localeCompare(b.name, 'fr')),
+    };
+  });
+}
+
+/** Accent- and case-insensitive: « lait caille » finds « Lait caillé ». */
+export function normalize(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(/\p{Diacritic}/gu, '')
+    .toLowerCase()
+    .trim();
+}
+
+export function filterProducts(
+  products: SyncProduct[],
+  search: string,
+  categoryId: string | null,
+): SyncProduct[] {
+  const query = normalize(search);
+  return products.filter(
+    (product) =>
+      (categoryId === null || product.category_id === categoryId) &&
+      (query === '' || normalize(product.name).includes(query) || product.barcode === search.trim()),
+  );
+}

@@ -1,0 +1,113 @@
+import { type FormEvent, useState } from 'react';
+import { LoginError, login, logout, unlock, useVendorSession } from './session.ts';
+import { BigButton, Field, inputClass } from './ui.tsx';
+
+function Brand({ subtitle }: { subtitle: string }) {
+  return (
+    <div className="mb-6 flex items-center gap-3">
+      <img src="/vendeur/icon.svg" alt="" className="size-14" />
+      <div>
+        <h1 className="text-2xl font-black">Gapal Vendeur</h1>
+        <p className="text-base text-slate-800">{subtitle}</p>
+      </div>
+    </div>
+  );
+}
+
+export function LoginScreen() {
+  const [username, setUsername] = useState('');
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      await login(username.trim(), password);
+    } catch (caught) {
+      setError(caught instanceof LoginError ? caught.message : 'Connexion impossible, réessayez.');
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main className="mx-auto max-w-md p-4">
+      <Brand subtitle="Connexion (une seule fois, avec du réseau)" />
+      <form onSubmit={submit} className="space-y-4">
+        <Field label="Identifiant">
+          <input
+            className={inputClass}
+            autoComplete="username"
+            autoCapitalize="none"
+            value={username}
+            onChange={(event) => setUsername(event.target.value)}
+            required
+          />
+        </Field>
+        <Field label="Mot de passe">
+          <input
+            className={inputClass}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="rounded-xl bg-red-100 p-3 text-base font-bold text-red-900">
+            {error}
+          </p>
+        ) : null}
+        <BigButton type="submit" className="w-full" disabled={busy}>
+          {busy ? 'Connexion…' : 'Se connecter'}
+        </BigButton>
+      </form>
+    </main>
+  );
+}
+
+export function LockScreen() {
+  const { session } = useVendorSession();
+  const [password, setPassword] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    if (!(await unlock(password))) setError('Mot de passe incorrect.');
+  };
+  return (
+    <main className="mx-auto max-w-md p-4">
+      <Brand subtitle={`Verrouillé — ${session?.user.full_name ?? ''}`} />
+      <form onSubmit={submit} className="space-y-4">
+        <Field label="Mot de passe pour déverrouiller">
+          <input
+            className={inputClass}
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(event) => setPassword(event.target.value)}
+            required
+          />
+        </Field>
+        {error ? (
+          <p role="alert" className="rounded-xl bg-red-100 p-3 text-base font-bold text-red-900">
+            {error}
+          </p>
+        ) : null}
+        <BigButton type="submit" className="w-full">
+          Déverrouiller
+        </BigButton>
+        <BigButton
+          tone="secondary"
+          className="w-full"
+          onClick={() => {
+            if (window.confirm('Se déconnecter ? Il faudra du réseau pour se reconnecter.')) void logout();
+          }}
+        >
+          Changer d'utilisateur
+        </BigButton>
+      </form>
+    </main>
+  );
+}

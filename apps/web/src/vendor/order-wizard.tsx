@@ -1,0 +1,210 @@
+import type { SyncOrder } from '@gapal/shared';
+import { ordersView } from '@gapal/sync-client';
+import { useEffect, useState } from 'react';
+import { useLocation } from 'wouter';
+import { formatDate } from '../lib/format.ts';
+import { useCatalog } from './catalog-data.ts';
+import {
+  type Draft,
+  draftFromOrder,
+  emptyDraft,
+  loadDraft,
+  paymentLine,
+  saveDraft,
+  storeDraft,
+  validateDraft,
+} from './order-draft.ts';
+import {
+  ClientStep,
+  DeliveryStep,
+  NotesStep,
+  PaymentStep,
+  ProductsStep,
+  type StepProps,
+} from './order-steps.tsx';
+import { db } from './sync.ts';
+import { BigButton, money } from './ui.tsx';
+
+const STEPS = [
+  { title: 'Client', fields: ['client_name', 'client_phone'], Component: ClientStep },
+  { title: 'Produits', fields: ['items'], Component: ProductsStep },
+  { title: 'Livraison', fields: ['delivery_address', 'delivery_date'], Component: DeliveryStep },
+  { title: 'Paiement', fields: ['paid_amount'], Component: PaymentStep },
+  { title: 'Notes', fields: ['notes'], Component: NotesStep },
+  { title: 'Vérification', fields: [], Component: Review },
+] as const;
+
+export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
+  const [, navigate] = useLocation();
+  const [editing, setEditing] = useState<SyncOrder | null>(null);
+  const [draft, setDraft] = useState<Draft | null>(() =>
+    editLocalId ? null : (loadDraft() ?? emptyDraft()),
+  );
+  const [step, setStep] = useState(0);
+  const [showErrors, setShowErrors] = useState(false);
+  const [saving, setSaving] = useState(false);
+
+  useEffect(() => {
+    if (!editLocalId) return;
+    void ordersView(db).then((orders) => {
+      const order = orders.find((candidate) => candidate.local_id === editLocalId);
+      if (order?.delivery_status !== 'nouvelle') {
+        navigate('/commandes', { replace: true });
+        return;
+      }
+      setEditing(order);
+      setDraft(draftFromOrder(order));
+    });
+  }, [editLocalId, navigate]);
+
+  if (!draft) return <p className="text-lg">Chargement…</p>;
+  const errors = validateDraft(draft);
+  const current = STEPS[step]!;
+  const stepErrors = Object.fromEntries(
+    Object.entries(errors).filter(([field]) => (current.fields as readonly string[]).includes(field)),
+  );
+  const change = (patch: Partial<Draft>) => {
+    const next = { ...draft, ...patch };
+    setDraft(next);
+    if (!editing) storeDraft(next);
+  };
+  const next = () => {
+    if (Object.keys(stepErrors).length > 0) {
+      setShowErrors(true);
+      return;
+    }
+    setShowErrors(false);
+    setStep(step + 1);
+    window.scrollTo(0, 0);
+  };
+  const save = async () => {
+    if (Object.keys(errors).length > 0) {
+      setShowErrors(true);
+      return;
+    }
+    setSaving(true);
+    await saveDraft(draft, editing ?? undefined);
+    if (!editing) storeDraft(null);
+    navigate('/commandes');
+  };
+  const { Component } = current;
+  return (
+    <section className="space-y-4">
+      <div>
+        <p className="text-sm font-bold text-slate-800">
+          {editing ? `Modifier ${editing.number || 'la commande'}` : 'Nouvelle commande'} — étape {step + 1} /{' '}
+          {STEPS.length}
+        </p>
+        <h1 className="text-2xl font-black">{current.title}</h1>
+        <div className="mt-2 grid grid-cols-6 gap-1" aria-hidden="true">
+          {STEPS.map((item, index) => (
+            <span
+              key={item.title}
+              className={`h-2 rounded ${index <= step ? 'bg-emerald-900' : 'bg-slate-300'}`}
+            />
+          ))}
+        </div>
+      </div>
+      <Component draft={draft} change={change} errors={showErrors ? stepErrors : {}} />
+      <div className="fixed inset-x-0 bottom-16 z-10 mx-auto flex max-w-xl gap-2 border-t-2 border-black bg-white p-2">
+        {step > 0 ? (
+          <BigButton tone="secondary" className="flex-1" onClick={() => setStep(step - 1)}>
+            ← Retour
+          </BigButton>
+        ) : (
+          <BigButton
+            tone="secondary"
+            className="flex-1"
+            onClick={() => {
+              if (editing) navigate('/commandes');
+              else if (window.confirm('Effacer cette commande ?')) {
+                storeDraft(null);
+                setDraft(emptyDraft());
+              }
+            }}
+          >
+            {editing ? 'Annuler' : 'Effacer'}
+          </BigButton>
+        )}
+        {step < STEPS.length - 1 ? (
+          <BigButton className="flex-[2]" onClick={next}>
+            Suivant →
+          </BigButton>
+        ) : (
+          <BigButton className="flex-[2]" onClick={() => void save()} disabled={saving}>
+            Enregistrer
+          </BigButton>
+        )}
+      </div>
+      {showErrors && step === STEPS.length - 1 && Object.keys(errors).length > 0 ? (
+        <p role="alert" className="rounded-xl bg-red-100 p-3 font-bold text-red-900">
+          Il manque des informations : {Object.values(errors).join(', ')}.
+        </p>
+      ) : null}
+    </section>
+  );
+}
+
+const PRIORITY_LABELS = { basse: 'Basse', moyenne: 'Moyenne', haute: 'Haute' } as const;
+
+function Review({ draft }: StepProps) {
+  const catalog = useCatalog();
+  const products = new Map((catalog?.products ?? []).map((product) => [product.id, product]));
+  const lines = Object.entries(draft.items)
+    .filter(([, quantity]) => quantity > 0)
+    .map(([id, quantity]) => {
+      const product = products.get(id);
+      const price = product?.unit_price ?? 0;
+      return {
+        id,
+        name: product?.name ?? 'Produit',
+        unit: product?.unit ?? '',
+        quantity,
+        subtotal: price * quantity,
+      };
+    });
+  const total = lines.reduce((sum, line) => sum + line.subtotal, 0);
+  const payment = paymentLine(draft);
+  return (
+    <div className="space-y-3 text-base">
+      <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-xl border-2 border-black p-3">
+        <dt className="font-bold">Client</dt>
+        <dd>
+          {draft.client_name} {draft.client_phone ? `· ${draft.client_phone}` : ''}
+        </dd>
+        <dt className="font-bold">Livraison</dt>
+        <dd>
+          {draft.delivery_address || '—'} ·{' '}
+          {draft.delivery_date ? formatDate(draft.delivery_date) : 'date libre'}
+        </dd>
+        <dt className="font-bold">Priorité</dt>
+        <dd>{PRIORITY_LABELS[draft.priority]}</dd>
+        <dt className="font-bold">Paiement</dt>
+        <dd>{payment ? payment.replace(/^Paiement reçu par le vendeur : /, 'Payé ') : 'Pas payé'}</dd>
+        {draft.notes.trim() ? (
+          <>
+            <dt className="font-bold">Notes</dt>
+            <dd className="whitespace-pre-line">{draft.notes.trim()}</dd>
+          </>
+        ) : null}
+      </dl>
+      <ul className="divide-y-2 divide-slate-200 rounded-xl border-2 border-black">
+        {lines.map((line) => (
+          <li key={line.id} className="flex justify-between gap-2 p-3">
+            <span>
+              {line.quantity} × {line.name}
+            </span>
+            <span className="font-bold whitespace-nowrap">{money(line.subtotal)}</span>
+          </li>
+        ))}
+        <li
+          className="flex justify-between bg-black p-3 text-xl font-black text-white"
+          data-testid="review-total"
+        >
+          <span>Total</span>
+          <span>{money(total)}</span>
+        </li>
+      </ul>
+    </div>
+  );
+}

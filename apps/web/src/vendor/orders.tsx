@@ -1,0 +1,205 @@
+import type { SyncOrder } from '@gapal/shared';
+import { dismissRejected, type OutboxEntry, ordersView } from '@gapal/sync-client';
+import { Link } from 'wouter';
+import { Icon } from '../components/icons.tsx';
+import { formatDate, formatDateTime } from '../lib/format.ts';
+import { cancelOrder } from './order-draft.ts';
+import { db, useLive } from './sync.ts';
+import { BigButton, money } from './ui.tsx';
+
+const DELIVERY_LABELS: Record<SyncOrder['delivery_status'], string> = {
+  nouvelle: 'Nouvelle',
+  en_preparation: 'En préparation',
+  en_cours: 'En livraison',
+  livree: 'Livrée',
+  annulee: 'Annulée',
+};
+const PAYMENT_LABELS: Record<SyncOrder['payment_status'], string> = {
+  non_payee: 'Non payée',
+  partielle: 'Payée en partie',
+  payee: 'Payée',
+};
+const ACTION_LABELS: Record<string, string> = {
+  create_order: 'La création',
+  update_order: 'La modification',
+  cancel_order: "L'annulation",
+  record_payment: 'Le paiement',
+  set_status: 'Le changement de statut',
+};
+
+/** The server's refusal, said simply, with what the vendor can do about it. */
+export function explainRejection(entry: OutboxEntry): { what: string; todo: string } {
+  const action = ACTION_LABELS[entry.name] ?? 'Le changement';
+  const message = entry.reason?.message ?? 'refusé par le serveur';
+  switch (entry.reason?.code) {
+    case 'invalid_transition':
+    case 'version_conflict':
+      return {
+        what: `${action} a été refusée : le gestionnaire a déjà pris la commande en charge (${message}).`,
+        todo: 'Appelez le gestionnaire pour qu’il fasse le changement.',
+      };
+    case 'validation_error':
+      return {
+        what: `${action} a été refusée : ${message}.`,
+        todo: 'Corrigez la commande puis enregistrez à nouveau.',
+      };
+    case 'not_found':
+      return { what: `${action} a été refusée : commande introuvable.`, todo: 'Appelez le gestionnaire.' };
+    default:
+      return {
+        what: `${action} a été refusée : ${message}.`,
+        todo: 'Vérifiez la commande ou appelez le gestionnaire.',
+      };
+  }
+}
+
+type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[] };
+
+export function OrdersScreen() {
+  const rows = useLive(async (): Promise<Row[]> => {
+    const [orders, outbox] = await Promise.all([ordersView(db), db.outbox.toArray()]);
+    const rejected = outbox.filter((entry) => entry.status === 'rejected');
+    // Rejected creations never reach the view: show them as their own rows.
+    const known = new Set(orders.map((order) => order.local_id));
+    return orders
+      .map((order) => ({
+        order,
+        pending: outbox.some((entry) => entry.status === 'pending' && entry.args.local_id === order.local_id),
+        rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
+      }))
+      .concat(
+        rejected
+          .filter((entry) => entry.name === 'create_order' && !known.has(entry.args.local_id as string))
+          .map((entry) => ({ order: rejectedCreation(entry), pending: false, rejected: [entry] })),
+      );
+  });
+  const products = useLive(async () => new Map((await db.products.toArray()).map((p) => [p.id, p])));
+  if (!rows) return <p className="text-lg">Chargement…</p>;
+  return (
+    <section className="space-y-3">
+      <div className="flex items-center justify-between gap-2">
+        <h1 className="text-2xl font-black">Mes commandes</h1>
+        <Link
+          href="/nouvelle"
+          className="flex min-h-12 items-center rounded-xl bg-emerald-900 px-4 text-lg font-bold text-white"
+        >
+          + Nouvelle
+        </Link>
+      </div>
+      {rows.length === 0 ? <p className="text-lg">Aucune commande pour l'instant.</p> : null}
+      <ul className="space-y-3">
+        {rows.map(({ order, pending, rejected }) => (
+          <li key={order.local_id} className="rounded-xl border-2 border-black p-3" data-testid="order-card">
+            <div className="flex items-start justify-between gap-2">
+              <div className="min-w-0">
+                <p className="text-lg leading-tight font-black">{order.client_name}</p>
+                <p className="text-sm text-slate-800">
+                  {order.number || 'Numéro à venir'} · {formatDateTime(order.created_at)}
+                </p>
+              </div>
+              <p className="text-lg font-black whitespace-nowrap">{money(order.total_amount)}</p>
+            </div>
+            <p className="mt-1 text-sm">
+              {order.items
+                .map((item) => `${item.quantity} × ${products?.get(item.product_id)?.name ?? 'produit'}`)
+                .join(', ')}
+              {order.delivery_date ? ` · livraison ${formatDate(order.delivery_date)}` : ''}
+            </p>
+            <div className="mt-2 flex flex-wrap gap-2" data-testid="order-state">
+              {pending ? (
+                <span className="rounded-full bg-amber-300 px-3 py-1 text-sm font-black text-black">
+                  <Icon name="devices" className="mr-1 inline size-4 align-[-2px]" />
+                  Sur le téléphone
+                </span>
+              ) : order.id ? (
+                <span className="rounded-full bg-emerald-700 px-3 py-1 text-sm font-black text-white">
+                  <Icon name="check" className="mr-1 inline size-4 align-[-2px]" />
+                  Envoyée
+                </span>
+              ) : null}
+              {order.id ? (
+                <>
+                  <span className="rounded-full border-2 border-black px-3 py-0.5 text-sm font-bold">
+                    {DELIVERY_LABELS[order.delivery_status]}
+                  </span>
+                  <span className="rounded-full border-2 border-black px-3 py-0.5 text-sm font-bold">
+                    {PAYMENT_LABELS[order.payment_status]}
+                  </span>
+                </>
+              ) : null}
+            </div>
+            {rejected.map((entry) => {
+              const { what, todo } = explainRejection(entry);
+              return (
+                <div
+                  key={entry.seq}
+                  role="alert"
+                  className="mt-2 rounded-xl bg-red-100 p-3 text-red-950"
+                  data-testid="rejection"
+                >
+                  <p className="font-bold">{what}</p>
+                  <p className="text-sm">Que faire : {todo}</p>
+                  <BigButton
+                    tone="secondary"
+                    className="mt-2 w-full"
+                    onClick={() => void dismissRejected(db, entry.seq)}
+                  >
+                    J'ai compris
+                  </BigButton>
+                </div>
+              );
+            })}
+            {order.delivery_status === 'nouvelle' && order.id !== 'rejected' ? (
+              <div className="mt-2 grid grid-cols-2 gap-2">
+                <Link
+                  href={`/commandes/${order.local_id}/modifier`}
+                  className="flex min-h-12 items-center justify-center rounded-xl border-2 border-black text-lg font-bold"
+                >
+                  Modifier
+                </Link>
+                <BigButton
+                  tone="danger"
+                  className=""
+                  onClick={() => {
+                    if (window.confirm(`Annuler la commande de ${order.client_name} ?`))
+                      void cancelOrder(order);
+                  }}
+                >
+                  Annuler
+                </BigButton>
+              </div>
+            ) : null}
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+function rejectedCreation(entry: OutboxEntry): SyncOrder {
+  return {
+    id: 'rejected',
+    local_id: entry.args.local_id as string,
+    number: '',
+    site_id: '',
+    created_by: '',
+    device_id: null,
+    client_name: String(entry.args.client_name ?? 'Client'),
+    client_phone: null,
+    delivery_address: null,
+    delivery_date: null,
+    priority: 'moyenne',
+    notes: null,
+    delivery_status: 'annulee',
+    payment_status: 'non_payee',
+    total_amount: 0,
+    paid_amount: 0,
+    balance: 0,
+    version: 0,
+    delivered_at: null,
+    cancelled_at: null,
+    created_at: entry.client_time,
+    updated_at: entry.client_time,
+    items: [],
+  };
+}

@@ -1,0 +1,173 @@
+import { type Me, TokenPairSchema } from '@gapal/shared';
+import { useSyncExternalStore } from 'react';
+
+/**
+ * The vendor's session lives on the phone (localStorage survives restarts): after one online
+ * login the app opens offline. The password is kept only as a salted PBKDF2 hash, so the lock
+ * screen can check it with no network.
+ */
+export type VendorSession = { accessToken: string; refreshToken: string; user: Me };
+
+const SESSION_KEY = 'gapal-vendeur-session';
+const SERIAL_KEY = 'gapal-vendeur-serial';
+const LOCK_KEY = 'gapal-vendeur-lock';
+const LOCKED_KEY = 'gapal-vendeur-locked';
+
+const listeners = new Set<() => void>();
+let current: VendorSession | null = read();
+let locked = localStorage.getItem(LOCKED_KEY) === '1';
+
+function read(): VendorSession | null {
+  try {
+    const raw = localStorage.getItem(SESSION_KEY);
+    return raw ? (JSON.parse(raw) as VendorSession) : null;
+  } catch {
+    return null;
+  }
+}
+
+function emit(): void {
+  for (const listener of listeners) listener();
+}
+
+export function getVendorSession(): VendorSession | null {
+  return current;
+}
+
+function save(session: VendorSession | null): void {
+  current = session;
+  if (session) localStorage.setItem(SESSION_KEY, JSON.stringify(session));
+  else localStorage.removeItem(SESSION_KEY);
+  emit();
+}
+
+/** Generated once per installation; the server registers the phone under it at first login. */
+export function deviceSerial(): string {
+  let serial = localStorage.getItem(SERIAL_KEY);
+  if (!serial) {
+    serial = `tel-${crypto.randomUUID()}`;
+    localStorage.setItem(SERIAL_KEY, serial);
+  }
+  return serial;
+}
+
+export class LoginError extends Error {}
+
+export async function login(username: string, password: string): Promise<VendorSession> {
+  let response: Response;
+  try {
+    response = await fetch('/api/auth/login/', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username,
+        password,
+        device_serial: deviceSerial(),
+        device_name: `Téléphone de ${username}`.slice(0, 100),
+      }),
+    });
+  } catch {
+    throw new LoginError('Pas de réseau : la première connexion doit se faire en ligne.');
+  }
+  const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null;
+  if (!response.ok) throw new LoginError(body?.error?.message ?? `Connexion refusée (${response.status})`);
+  const pair = TokenPairSchema.parse(body);
+  if (!pair.user.device_id) throw new LoginError("Ce téléphone n'a pas pu être enregistré.");
+  const session = { accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user };
+  localStorage.setItem(LOCK_KEY, JSON.stringify(await hashPassword(username, password)));
+  save(session);
+  setLocked(false);
+  return session;
+}
+
+let refreshing: Promise<string | undefined> | null = null;
+
+/** Rotates the refresh token; a 401 ends the session (revoked device, disabled account). */
+export function refreshAccessToken(): Promise<string | undefined> {
+  refreshing ??= (async () => {
+    const session = current;
+    if (!session) return undefined;
+    try {
+      const response = await fetch('/api/auth/refresh/', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: session.refreshToken }),
+      });
+      if (response.status === 401) {
+        save(null);
+        return undefined;
+      }
+      if (!response.ok) return undefined;
+      const pair = TokenPairSchema.parse(await response.json());
+      save({ accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user });
+      return pair.access_token;
+    } catch {
+      return undefined;
+    } finally {
+      refreshing = null;
+    }
+  })();
+  return refreshing;
+}
+
+export async function logout(): Promise<void> {
+  const session = current;
+  save(null);
+  if (!session) return;
+  await fetch('/api/auth/logout/', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
+    body: JSON.stringify({ refresh_token: session.refreshToken }),
+  }).catch(() => undefined);
+}
+
+type LockHash = { salt: string; hash: string };
+
+async function hashPassword(username: string, password: string, salt?: string): Promise<LockHash> {
+  const saltBytes = salt
+    ? Uint8Array.from(atob(salt), (c) => c.charCodeAt(0))
+    : crypto.getRandomValues(new Uint8Array(16));
+  const key = await crypto.subtle.importKey(
+    'raw',
+    new TextEncoder().encode(`${username.toLowerCase()}\n${password}`),
+    'PBKDF2',
+    false,
+    ['deriveBits'],
+  );
+  const bits = await crypto.subtle.deriveBits(
+    { name: 'PBKDF2', salt: saltBytes, iterations: 100_000, hash: 'SHA-256' },
+    key,
+    256,
+  );
+  const encode = (bytes: Uint8Array) => btoa(String.fromCharCode(...bytes));
+  return { salt: encode(saltBytes), hash: encode(new Uint8Array(bits)) };
+}
+
+export function setLocked(value: boolean): void {
+  locked = value;
+  if (value) localStorage.setItem(LOCKED_KEY, '1');
+  else localStorage.removeItem(LOCKED_KEY);
+  emit();
+}
+
+/** Unlocks with the password, checked on the phone (works offline). */
+export async function unlock(password: string): Promise<boolean> {
+  const stored = localStorage.getItem(LOCK_KEY);
+  if (!stored || !current) return false;
+  const { salt, hash } = JSON.parse(stored) as LockHash;
+  const candidate = await hashPassword(current.user.username, password, salt);
+  if (candidate.hash !== hash) return false;
+  setLocked(false);
+  return true;
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
+export function useVendorSession(): { session: VendorSession | null; locked: boolean } {
+  const session = useSyncExternalStore(subscribe, () => current);
+  const isLocked = useSyncExternalStore(subscribe, () => locked);
+  return { session, locked: isLocked };
+}

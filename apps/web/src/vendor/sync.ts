@@ -1,0 +1,84 @@
+import {
+  createHttpTransport,
+  createSyncEngine,
+  openSyncDatabase,
+  type SyncEngine,
+  type SyncState,
+} from '@gapal/sync-client';
+import { liveQuery } from 'dexie';
+import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
+import { getVendorSession, refreshAccessToken } from './session.ts';
+
+/** One local database per phone: the synced catalog and orders plus the outbox. */
+export const db = openSyncDatabase('gapal-vendeur');
+
+let engine: SyncEngine | null = null;
+let engineDevice: string | null = null;
+
+/** The engine for the signed-in phone; rebuilt if another vendor signs in on it. */
+export function syncEngine(): SyncEngine | null {
+  const session = getVendorSession();
+  const deviceId = session?.user.device_id;
+  if (!deviceId) return null;
+  if (engine && engineDevice === deviceId) return engine;
+  engine?.stop();
+  engineDevice = deviceId;
+  engine = createSyncEngine({
+    db,
+    deviceId,
+    transport: createHttpTransport({
+      baseUrl: '',
+      getAccessToken: () => getVendorSession()?.accessToken,
+      refreshAccessToken,
+    }),
+    intervalMs: 60_000,
+    debounceMs: 500,
+  });
+  return engine;
+}
+
+const idle: SyncState = {
+  pending: 0,
+  lastSyncAt: null,
+  syncing: false,
+  error: null,
+  rejected: [],
+  retryAt: null,
+};
+
+export function useSyncState(): SyncState {
+  const current = syncEngine();
+  return useSyncExternalStore(
+    (listener) => current?.subscribe(() => listener()) ?? (() => undefined),
+    () => current?.getState() ?? idle,
+  );
+}
+
+/** A Dexie query that re-runs whenever the tables it read change (fixed for the component's life). */
+export function useLive<T>(query: () => Promise<T>): T | undefined {
+  const [value, setValue] = useState<T | undefined>(undefined);
+  const latest = useRef(query);
+  latest.current = query;
+  useEffect(() => {
+    const subscription = liveQuery(() => latest.current()).subscribe({
+      next: setValue,
+      error: () => undefined,
+    });
+    return () => subscription.unsubscribe();
+  }, []);
+  return value;
+}
+
+export function useOnline(): boolean {
+  return useSyncExternalStore(
+    (listener) => {
+      window.addEventListener('online', listener);
+      window.addEventListener('offline', listener);
+      return () => {
+        window.removeEventListener('online', listener);
+        window.removeEventListener('offline', listener);
+      };
+    },
+    () => navigator.onLine,
+  );
+}
