@@ -107,7 +107,15 @@ export async function startBenchServer({
   const child: ChildProcess = fork(
     fileURLToPath(new URL('./serve.ts', import.meta.url)),
     [JSON.stringify(options)],
-    { execArgv: ['--import', 'tsx', ...(exposeGc ? ['--expose-gc'] : [])] },
+    {
+      execArgv: [
+        '--import',
+        'tsx',
+        ...(exposeGc ? ['--expose-gc'] : []),
+        // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops.
+        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      ],
+    },
   );
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const stop = async () => {

@@ -19,8 +19,19 @@ export type TokenSigner = {
   ttlSeconds: number;
 };
 
+/** Verified tokens kept so each request does not redo the signature check (bounded, FIFO). */
+const VERIFIED_CACHE_SIZE = 10_000;
+
 export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
   const key = new TextEncoder().encode(secret);
+  // A token is checked once; after that the same string maps to its claims until it expires.
+  // Only what the token says is cached: the user and device behind it are read on every request.
+  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+  const remember = (token: string, claims: AccessClaims, exp: number | undefined) => {
+    if (exp === undefined) return;
+    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
+    verified.set(token, { claims, expiresAt: exp * 1000 });
+  };
   return {
     ttlSeconds,
     signAccess: (claims) =>
@@ -33,6 +44,12 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         .setExpirationTime(`${ttlSeconds}s`)
         .sign(key),
     async verifyAccess(token) {
+      const known = verified.get(token);
+      if (known) {
+        if (Date.now() < known.expiresAt) return known.claims;
+        verified.delete(token);
+        throw new AppError('token_expired', 'Session expirée');
+      }
       try {
         // Only HS256 is accepted: `alg: none` and tokens for other algorithms are refused.
         const { payload } = await jwtVerify(token, key, {
@@ -41,12 +58,14 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
           audience: AUDIENCE,
         });
         if (typeof payload.sub !== 'string') throw new AppError('token_invalid', 'Jeton invalide');
-        return {
+        const claims: AccessClaims = {
           userId: payload.sub,
           role: payload.role as Role,
           siteId: (payload.site as string | null) ?? null,
           deviceId: (payload.dev as string | null) ?? null,
         };
+        remember(token, claims, payload.exp);
+        return claims;
       } catch (error) {
         if (error instanceof AppError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'Session expirée');

@@ -1,9 +1,7 @@
 import { PERMISSIONS, type Permission, type Role, roleHasPermission } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TokenSigner } from '../auth/tokens.ts';
-import type { Db } from '../db/client.ts';
-import { devices, users } from '../db/schema.ts';
+import { type Db, queryPrepared } from '../db/client.ts';
 import { AppError, forbidden } from './errors.ts';
 
 /** Who is calling: every service takes this and checks role and site against it. */
@@ -77,37 +75,40 @@ export type Identity = Omit<Actor, 'requestId' | 'ip'>;
 export async function identifyToken(deps: { db: Db; signer: TokenSigner }, token: string): Promise<Identity> {
   const claims = await deps.signer.verifyAccess(token);
 
-  // Checked on every request so a deactivated user or revoked device is refused at once.
-  const [user] = await deps.db
-    .select({
-      id: users.id,
-      username: users.username,
-      role: users.role,
-      siteId: users.siteId,
-      isActive: users.isActive,
-    })
-    .from(users)
-    .where(eq(users.id, claims.userId));
-  if (!user) throw new AppError('token_invalid', 'Jeton invalide');
-  if (!user.isActive) throw new AppError('account_disabled', 'Ce compte est désactivé');
-
-  if (claims.deviceId) {
-    const [device] = await deps.db
-      .select({ revokedAt: devices.revokedAt })
-      .from(devices)
-      .where(eq(devices.id, claims.deviceId));
-    if (!device || device.revokedAt) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
+  // Checked on every request so a deactivated user or revoked device is refused at once: one
+  // prepared statement reads both (a device id that matches no row reads as revoked).
+  const [row] = await queryPrepared<IdentityRow>(deps.db, 'auth_identity', IDENTITY_SQL, [
+    claims.userId,
+    claims.deviceId,
+  ]);
+  if (!row) throw new AppError('token_invalid', 'Jeton invalide');
+  if (!row.is_active) throw new AppError('account_disabled', 'Ce compte est désactivé');
+  if (claims.deviceId && !row.device_active) {
+    throw new AppError('device_revoked', 'Cet appareil a été révoqué');
   }
-
   return {
-    userId: user.id,
-    username: user.username,
+    userId: row.id,
+    username: row.username,
     // Role and site are read from the database, not the token, so a change applies at once.
-    role: user.role,
-    siteId: user.siteId,
+    role: row.role,
+    siteId: row.site_id,
     deviceId: claims.deviceId,
   };
 }
+
+type IdentityRow = {
+  id: string;
+  username: string;
+  role: Role;
+  site_id: string | null;
+  is_active: boolean;
+  device_active: boolean;
+};
+
+const IDENTITY_SQL = `
+SELECT u.id, u.username, u.role, u.site_id, u.is_active,
+  EXISTS (SELECT 1 FROM devices d WHERE d.id = $2::uuid AND d.revoked_at IS NULL) AS device_active
+FROM users u WHERE u.id = $1::uuid`;
 
 /** The caller of a route that declared an access rule other than `public`. */
 export function actorOf(request: FastifyRequest): Actor {

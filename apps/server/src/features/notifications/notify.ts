@@ -51,15 +51,23 @@ export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): 
 
 /** New order: to the order managers of its site and the admins. */
 export async function notifyOrderCreated(tx: Db, outbox: Outbox, order: OrderRef): Promise<void> {
-  await notify(tx, outbox, [
-    {
+  await notifyOrdersCreated(tx, outbox, [order]);
+}
+
+/** New orders, one notification each, stored in one statement (a sync push creates them by batches). */
+export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderRef[]): Promise<void> {
+  if (orders.length === 0) return;
+  await notify(
+    tx,
+    outbox,
+    orders.map((order) => ({
       kind: 'commande_nouvelle',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
       title: `Nouvelle commande ${order.number}`,
       body: `${order.clientName} · ${formatAmount(order.totalAmount)}`,
       data: orderData(order),
-    },
-  ]);
+    })),
+  );
 }
 
 /** Delivery status changed: to the order's creator (the vendor) and the order managers of its site. */
@@ -239,8 +247,11 @@ function orderData(order: OrderRef) {
 }
 
 /** `12 500`: whole amounts, grouped like French speakers write them; the currency is a setting. */
+// toLocaleString builds a formatter per call; this one is built once.
+const AMOUNT_FORMAT = new Intl.NumberFormat('fr-FR');
+
 function formatAmount(amount: number): string {
-  return amount.toLocaleString('fr-FR').replace(/\u202f|\u00a0/g, ' ');
+  return AMOUNT_FORMAT.format(amount).replace(/\u202f|\u00a0/g, ' ');
 }
 
 const DELIVERY_LABELS: Record<DeliveryStatus, string> = {

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncMutationArgs, SyncMutationResult } from '@gapal/shared';
-import type { Db } from '../../db/client.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { paymentStatusOf } from '../orders/order-rules.ts';
 
@@ -77,7 +77,7 @@ export async function createOrderFast(
     },
   };
   const at = now.toISOString();
-  const rows = await runPrepared<{ number: string }>(db, 'sync_create_order', CREATE_ORDER_SQL, [
+  const rows = await queryPrepared<{ number: string }>(db, 'sync_create_order', CREATE_ORDER_SQL, [
     mutation.seq,
     at,
     input.deviceId,
@@ -148,20 +148,3 @@ WITH claim AS (
   FROM created
 )
 SELECT number FROM created`;
-
-type PgPool = {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-};
-type PgliteClient = { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
-
-/**
- * Runs one autocommitted statement as a named prepared statement on node-postgres (PGlite has one
- * connection and prepares by itself). Only for statements outside any transaction.
- */
-async function runPrepared<T>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const client = (db as unknown as { $client: PgPool | PgliteClient }).$client;
-  if ('totalCount' in client) {
-    return (await (client as PgPool).query({ name, text, values })).rows as T[];
-  }
-  return (await (client as PgliteClient).query(text, values)).rows as T[];
-}

@@ -12,7 +12,7 @@ import type { Actor } from '../../http/auth.ts';
 import { AppError, postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
-import { notifyOrderCreated, notifySyncRejected } from '../notifications/notify.ts';
+import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
 import { createOutbox, inTransaction, publishOutbox } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
@@ -246,9 +246,7 @@ async function notifyFastCreations(
     ];
   });
   if (created.length === 0) return;
-  await inTransaction(deps.db, deps.bus, async (tx, outbox) => {
-    for (const order of created) await notifyOrderCreated(tx, outbox, order);
-  });
+  await inTransaction(deps.db, deps.bus, (tx, outbox) => notifyOrdersCreated(tx, outbox, created));
 }
 
 /** One notification per push for the mutations refused this time (not for replays of old refusals). */
