@@ -9,7 +9,7 @@ import {
 import type { Db } from '../../db/client.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, postgresErrorCode } from '../../http/errors.ts';
+import { AppError } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
@@ -17,7 +17,7 @@ import { createOutbox, inTransaction, publishOutbox } from '../notifications/out
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
-import { createOrderFast, type PricedLine } from './sync-fast-create.repo.ts';
+import { createOrdersFast, type FastOrder, type PricedLine } from './sync-fast-create.repo.ts';
 import {
   applyMutation,
   currentOrderOf,
@@ -66,19 +66,19 @@ export async function pushMutations(
   const prices = await pricesOf(deps.db, input.mutations);
   const day = todayIn(deps.config.timeZone);
 
-  const results: SyncMutationResult[] = [];
-  const fastCreated = new Set<string>();
+  // The leading run of plain order creations goes in one transaction; the rest one at a time.
+  const fastResults = await withTemporaryFailures(() =>
+    createLeadingOrders(deps.db, context, device.lastSeq, input.mutations, prices, day),
+  );
+  const fastCreated = new Set(fastResults.map((result) => result.id));
+  const results: SyncMutationResult[] = [...fastResults];
   let stopped: SyncPushResponse['stopped'] = null;
-  for (const mutation of input.mutations) {
+  for (const mutation of input.mutations.slice(fastResults.length)) {
     if (stopped) {
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
       continue;
     }
-    const outcome = await withTemporaryFailures(async () => {
-      const fast = await tryFastCreate(deps.db, context, mutation, prices, day);
-      if (fast) fastCreated.add(mutation.id);
-      return fast ?? processMutation(deps.db, context, device.id, mutation);
-    });
+    const outcome = await withTemporaryFailures(() => processMutation(deps.db, context, device.id, mutation));
     if ('gap' in outcome) {
       stopped = { reason: 'seq_gap', expected_seq: outcome.gap };
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
@@ -178,17 +178,45 @@ async function pricesOf(db: Db, mutations: SyncMutation[]): Promise<Map<string, 
 }
 
 /**
- * The one-statement path for a plain order creation by a vendor or manager of the device's site.
- * Returns undefined whenever the general path must decide (duplicates, gaps, refusals, direct sales).
+ * The fast path (sync-fast-create.repo.ts) for the batch's leading run of plain order creations
+ * by a vendor or manager of the device's site, starting right after the device's last sequence.
+ * Returns their results, or none when the general path must decide (duplicates, gaps, refusals,
+ * direct sales).
  */
-async function tryFastCreate(
+async function createLeadingOrders(
   db: Db,
   context: MutationContext,
+  lastSeq: number,
+  mutations: SyncMutation[],
+  prices: Map<string, ProductRef>,
+  day: string,
+): Promise<SyncMutationResult[]> {
+  if (context.actor.role === 'admin') return [];
+  const orders: FastOrder[] = [];
+  for (const mutation of mutations) {
+    if (mutation.seq !== lastSeq + orders.length + 1) break;
+    const order = plainCreation(mutation, prices, day);
+    if (!order) break;
+    orders.push(order);
+  }
+  if (orders.length === 0) return [];
+  return (
+    (await createOrdersFast(db, context.actor, {
+      deviceId: context.actor.deviceId!,
+      siteId: context.deviceSiteId,
+      day,
+      orders,
+    })) ?? []
+  );
+}
+
+/** A creation the fast path can take as it is: valid, priced, for today or later, not a direct sale. */
+function plainCreation(
   mutation: SyncMutation,
   prices: Map<string, ProductRef>,
   day: string,
-): Promise<SyncMutationResult | undefined> {
-  if (mutation.name !== 'create_order' || context.actor.role === 'admin') return undefined;
+): FastOrder | undefined {
+  if (mutation.name !== 'create_order') return undefined;
   let args: ReturnType<typeof parseArgs<'create_order'>>;
   try {
     args = parseArgs('create_order', mutation.args);
@@ -203,19 +231,7 @@ async function tryFastCreate(
     if (!product?.isActive) return undefined;
     lines.push({ productId: item.product_id, quantity: item.quantity, unitPrice: product.unitPrice });
   }
-  try {
-    return await createOrderFast(db, context.actor, {
-      deviceId: context.actor.deviceId!,
-      siteId: context.deviceSiteId,
-      day,
-      mutation,
-      args,
-      lines,
-    });
-  } catch (error) {
-    if (postgresErrorCode(error) === '23505') return undefined;
-    throw error;
-  }
+  return { mutation, args, lines };
 }
 
 /**
