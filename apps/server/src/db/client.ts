@@ -133,60 +133,6 @@ export async function queryPrepared<T>(db: Db, name: string, text: string, value
   return (await (client as PgliteClient).query(text, values)).rows as T[];
 }
 
-/** Runs a named prepared statement with these values and returns its rows. */
-export type PreparedQuery = <T>(name: string, text: string, values: unknown[]) => Promise<T[]>;
-
-type PgPool = { connect(): Promise<PgPooledClient> };
-type PgPooledClient = PgPoolClient & {
-  query(text: string): Promise<unknown>;
-  release(destroy?: boolean | Error): void;
-};
-type PgliteTransactions = { transaction<T>(work: (tx: PgliteClient) => Promise<T>): Promise<T> };
-
-/**
- * Runs `work` in one transaction whose statements are named prepared statements (see
- * `queryPrepared`): for hot paths that send the same few statements many times, without the
- * query builder. Commits when `work` resolves, rolls back when it throws.
- */
-export async function inPreparedTransaction<T>(
-  db: Db,
-  work: (query: PreparedQuery) => Promise<T>,
-): Promise<T> {
-  const client = (db as unknown as { $client: PgPool | PgliteTransactions }).$client;
-  if (!('totalCount' in client)) {
-    return (client as PgliteTransactions).transaction((tx) =>
-      work(
-        async <R>(_name: string, text: string, values: unknown[]) =>
-          (await tx.query(text, values)).rows as R[],
-      ),
-    );
-  }
-  const connection = await (client as PgPool).connect();
-  let broken: Error | undefined;
-  try {
-    await connection.query('BEGIN').catch((error: Error) => {
-      broken = error;
-      throw error;
-    });
-    try {
-      const result = await work(
-        async <R>(name: string, text: string, values: unknown[]) =>
-          (await connection.query({ name, text, values })).rows as R[],
-      );
-      await connection.query('COMMIT');
-      return result;
-    } catch (error) {
-      await connection.query('ROLLBACK').catch((rollbackError: Error) => {
-        broken = rollbackError;
-      });
-      throw error;
-    }
-  } finally {
-    // A connection that could not roll back is closed rather than handed to the next caller.
-    connection.release(broken);
-  }
-}
-
 /** Runs raw SQL and returns its rows, the same on node-postgres and PGlite. */
 export async function selectRows<T>(db: Db, query: SQL): Promise<T[]> {
   const result = (await db.execute(query)) as unknown as { rows: T[] };

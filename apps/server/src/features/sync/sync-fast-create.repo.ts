@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncMutationArgs, SyncMutationResult } from '@gapal/shared';
-import { type Db, inPreparedTransaction, type PreparedQuery, queryPrepared } from '../../db/client.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { postgresErrorCode } from '../../http/errors.ts';
 import { paymentStatusOf } from '../orders/order-rules.ts';
@@ -14,21 +14,21 @@ export type FastOrder = {
 };
 
 /**
- * The common case of a push, a run of orders created offline, in ONE transaction of one prepared
- * statement per order: each statement claims the device's next sequence (a conditional update of
- * the device row, which also serializes that device's retries), inserts the order, its items, its
- * audit row and the stored mutation result. Same rows as `createOrder` (orders.service.ts), which
- * the sync falls back to for everything this path does not take; sync-push.test.ts checks both
- * give the same order.
+ * The common case of a push, a run of orders created offline, as ONE autocommitted prepared
+ * statement: it claims the device's sequences for the whole run (a conditional update of the
+ * device row, which also serializes that device's retries) and inserts the orders, their items,
+ * their audit rows and the stored mutation results. Same rows as `createOrder` (orders.service.ts),
+ * which the sync falls back to for everything this path does not take; sync-push.test.ts checks
+ * both give the same order.
  *
- * All or nothing: when any claim does not match (a retry raced this one, a local_id already
- * exists) or a unique index refuses a row, everything is rolled back and this returns undefined;
- * the caller then takes the general path, one mutation at a time, which tells why.
+ * All or nothing: when the claim does not match (a retry raced this one, a local_id already
+ * exists) or a unique index refuses a row, nothing is written and this returns undefined; the
+ * caller then takes the general path, one mutation per transaction, which tells why.
  *
  * The order numbers are taken first, as one block for the run, in their own short transaction:
- * the site's counter row is the one row every vendor of the site writes, and holding it until a
- * whole batch commits would make them wait for each other. A rolled-back run leaves a gap in
- * the day's numbers (numbers are unique, not consecutive).
+ * the site's counter row is the one row every vendor of the site writes, and holding it while
+ * the orders are written would make them wait for each other. A run that is then refused leaves
+ * a gap in the day's numbers (numbers are unique, not consecutive).
  */
 export async function createOrdersFast(
   db: Db,
@@ -41,32 +41,66 @@ export async function createOrdersFast(
     input.orders.length,
   ]);
   const firstNumber = counter!.last - input.orders.length + 1;
+  const now = new Date();
+  const rows = input.orders.map((order, index) => orderRow(actor, input, order, now, firstNumber + index));
+  const lines = input.orders.flatMap((order, index) =>
+    order.lines.map((line) => ({ orderId: rows[index]!.row.id, ...line })),
+  );
+  let created: { id: string; number: string }[];
   try {
-    return await inPreparedTransaction(db, async (query) => {
-      const results: SyncMutationResult[] = [];
-      for (const [index, order] of input.orders.entries()) {
-        const result = await insertOrder(query, actor, input, order, firstNumber + index);
-        if (!result) throw new FastPathDeclined();
-        results.push(result);
-      }
-      return results;
-    });
+    created = await queryPrepared(db, 'sync_create_orders', CREATE_ORDERS_SQL, [
+      input.deviceId,
+      input.siteId,
+      actor.userId,
+      now.toISOString(),
+      input.day,
+      input.orders[0]!.mutation.seq,
+      input.orders.at(-1)!.mutation.seq,
+      actor.requestId,
+      actor.ip,
+      rows.map(({ row }) => row.id),
+      rows.map(({ row }) => row.localId),
+      rows.map(({ sequenceNumber }) => sequenceNumber),
+      rows.map(({ row }) => row.clientName),
+      rows.map(({ row }) => row.clientPhone),
+      rows.map(({ row }) => row.deliveryAddress),
+      rows.map(({ row }) => row.deliveryDate),
+      rows.map(({ row }) => row.priority),
+      rows.map(({ row }) => row.notes),
+      rows.map(({ row }) => row.paymentStatus),
+      rows.map(({ row }) => row.totalAmount),
+      rows.map(({ audit }) => JSON.stringify(audit)),
+      rows.map(({ result }) => result.id),
+      rows.map(({ result }) => result.seq),
+      rows.map(({ result }) => JSON.stringify(result)),
+      lines.map((line) => line.orderId),
+      lines.map((line) => line.productId),
+      lines.map((line) => line.quantity),
+      lines.map((line) => line.unitPrice),
+    ]);
   } catch (error) {
-    if (error instanceof FastPathDeclined || postgresErrorCode(error) === '23505') return undefined;
+    if (postgresErrorCode(error) === '23505') return undefined;
     throw error;
   }
+  if (created.length !== rows.length) return undefined;
+  const numbers = new Map(created.map((order) => [order.id, order.number]));
+  return rows.map(
+    ({ result }) =>
+      ({
+        ...result,
+        order: { ...result.order, number: numbers.get(result.order.id)! },
+      }) as SyncMutationResult,
+  );
 }
 
-class FastPathDeclined extends Error {}
-
-async function insertOrder(
-  query: PreparedQuery,
+/** An order's row, its audit view and its mutation result, as the statement stores them. */
+function orderRow(
   actor: Actor,
-  input: { deviceId: string; siteId: string; day: string },
+  input: { deviceId: string; siteId: string },
   { args, lines, mutation }: FastOrder,
+  now: Date,
   sequenceNumber: number,
-): Promise<SyncMutationResult | undefined> {
-  const now = new Date();
+) {
   const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   const row = {
     id: randomUUID(),
@@ -91,7 +125,7 @@ async function insertOrder(
     updatedAt: now,
   };
   // What `auditView(row, lines)` records for a REST creation; the number is added in SQL.
-  const auditAfter = {
+  const audit = {
     ...row,
     items: lines.map((line) => ({
       product_id: line.productId,
@@ -102,48 +136,17 @@ async function insertOrder(
   const result = {
     id: mutation.id,
     seq: mutation.seq,
-    status: 'applied',
+    status: 'applied' as const,
     order: {
       id: row.id,
       local_id: row.localId,
       version: 1,
-      delivery_status: 'nouvelle',
+      delivery_status: 'nouvelle' as const,
       total_amount: totalAmount,
       paid_amount: 0,
     },
   };
-  const at = now.toISOString();
-  const rows = await query<{ number: string }>('sync_create_order', CREATE_ORDER_SQL, [
-    mutation.seq,
-    at,
-    input.deviceId,
-    row.localId,
-    row.siteId,
-    input.day,
-    row.id,
-    row.createdBy,
-    row.clientName,
-    row.clientPhone,
-    row.deliveryAddress,
-    row.deliveryDate,
-    row.priority,
-    row.notes,
-    row.paymentStatus,
-    totalAmount,
-    `{${lines.map((line) => line.productId).join(',')}}`,
-    `{${lines.map((line) => line.quantity).join(',')}}`,
-    `{${lines.map((line) => line.unitPrice).join(',')}}`,
-    actor.userId,
-    JSON.stringify(auditAfter),
-    actor.requestId,
-    actor.ip,
-    mutation.id,
-    JSON.stringify(result),
-    sequenceNumber,
-  ]);
-  const number = rows[0]?.number;
-  if (!number) return undefined;
-  return { ...result, status: 'applied', order: { ...result.order, number } } as SyncMutationResult;
+  return { row, audit, result, sequenceNumber };
 }
 
 // $1 site, $2 business day, $3 how many numbers: returns the last one taken.
@@ -152,38 +155,49 @@ INSERT INTO order_counters (site_id, day, last) VALUES ($1, $2::date, $3)
 ON CONFLICT (site_id, day) DO UPDATE SET last = order_counters.last + $3
 RETURNING last`;
 
-// Planned once per connection (a named prepared statement): planning this many CTEs costs more
-// than running them. $1 seq, $2 now, $3 device, $4 local_id, $5 site, $6 business day,
-// $26 the order's number in the day (formatted as `createOrder` does).
-const CREATE_ORDER_SQL = `
-WITH claim AS (
-  UPDATE devices SET last_seq = $1, last_seen_at = $2::timestamptz
-  WHERE id = $3 AND last_seq = $1 - 1 AND revoked_at IS NULL
-    AND NOT EXISTS (SELECT 1 FROM orders WHERE local_id = $4)
+// Planned once per connection (a named prepared statement). $1 device, $2 site, $3 user, $4 now,
+// $5 business day, $6..$7 first and last sequence of the run, $8 request id, $9 ip; then one
+// array per order column ($10..$24, in the order of the run) and per item column ($25..$28).
+const CREATE_ORDERS_SQL = `
+WITH run AS (
+  SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::int[], $13::text[], $14::text[], $15::text[],
+    $16::date[], $17::priority[], $18::text[], $19::payment_status[], $20::int[], $21::jsonb[],
+    $22::uuid[], $23::int[], $24::jsonb[]) WITH ORDINALITY
+    AS o(id, local_id, n, client_name, client_phone, delivery_address, delivery_date, priority, notes,
+      payment_status, total_amount, audit, mutation_id, seq, result, position)
+), claim AS (
+  UPDATE devices SET last_seq = $7, last_seen_at = $4::timestamptz
+  WHERE id = $1 AND last_seq = $6 - 1 AND revoked_at IS NULL
+    AND NOT EXISTS (SELECT 1 FROM orders WHERE local_id = ANY($11::uuid[]))
   RETURNING id
 ), created AS (
   INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_name, client_phone,
     delivery_address, delivery_date, priority, notes, delivery_status, payment_status,
     total_amount, paid_amount, version, created_at, updated_at)
-  SELECT $7, $4,
-    'CMD-' || to_char($6::date, 'YYYYMMDD') || '-' || lpad($26::text, greatest(4, length($26::text)), '0'),
-    $5, $8, $3, $9, $10, $11, $12::date, $13::priority, $14, 'nouvelle', $15::payment_status,
-    $16, 0, 1, $2::timestamptz, $2::timestamptz
-  FROM claim
+  SELECT run.id, run.local_id,
+    'CMD-' || to_char($5::date, 'YYYYMMDD') || '-' || lpad(run.n::text, greatest(4, length(run.n::text)), '0'),
+    $2, $3, $1, run.client_name, run.client_phone, run.delivery_address, run.delivery_date, run.priority,
+    run.notes, 'nouvelle', run.payment_status, run.total_amount, 0, 1, $4::timestamptz, $4::timestamptz
+  FROM run, claim
+  ORDER BY run.position
   RETURNING id, number
 ), items AS (
   INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal)
-  SELECT created.id, line.product_id, line.quantity, line.unit_price, line.quantity * line.unit_price
-  FROM created, unnest($17::uuid[], $18::int[], $19::int[]) AS line(product_id, quantity, unit_price)
+  SELECT line.order_id, line.product_id, line.quantity, line.unit_price, line.quantity * line.unit_price
+  FROM unnest($25::uuid[], $26::uuid[], $27::int[], $28::int[]) WITH ORDINALITY
+    AS line(order_id, product_id, quantity, unit_price, position)
+  WHERE EXISTS (SELECT 1 FROM claim)
+  ORDER BY line.position
 ), audit AS (
   INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, after, request_id, ip)
-  SELECT $20, $3, $5, 'order.create', 'order', created.id::text,
-    $21::jsonb || jsonb_build_object('number', created.number), $22, $23
-  FROM created
+  SELECT $3, $1, $2, 'order.create', 'order', created.id::text,
+    run.audit || jsonb_build_object('number', created.number), $8, $9
+  FROM created JOIN run ON run.id = created.id
+  ORDER BY run.position
 ), stored AS (
   INSERT INTO sync_mutations (id, device_id, seq, name, status, result)
-  SELECT $24, $3, $1, 'create_order', 'applied',
-    jsonb_set($25::jsonb, '{order,number}', to_jsonb(created.number))
-  FROM created
+  SELECT run.mutation_id, $1, run.seq, 'create_order', 'applied',
+    jsonb_set(run.result, '{order,number}', to_jsonb(created.number))
+  FROM created JOIN run ON run.id = created.id
 )
-SELECT number FROM created`;
+SELECT id, number FROM created`;
