@@ -15,7 +15,7 @@ import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
 import { createOutbox, inTransaction, publishOutbox } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
-import { findDevice, lockDeviceForMutation, stockAlertCounts, storeMutation } from './sync.repo.ts';
+import { lockDeviceForMutation, pushSummary, storeMutation } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
 import { createOrdersFast, type FastOrder, type PricedLine } from './sync-fast-create.repo.ts';
 import {
@@ -92,12 +92,11 @@ export async function pushMutations(
   await notifyFastCreations(deps, context, input.mutations, results, fastCreated);
   await publishOutbox(deps.db, deps.bus, context.outbox);
   await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
-  const counts = await stockAlertCounts(deps.db, device.siteId);
-  const after = await findDevice(deps.db, device.id);
+  const { lastSeq, ...counts } = await pushSummary(deps.db, device.id, device.siteId);
   return {
     device_id: device.id,
     results,
-    last_seq: after?.lastSeq ?? device.lastSeq,
+    last_seq: lastSeq,
     stopped,
     stats: {
       sent: input.mutations.length,

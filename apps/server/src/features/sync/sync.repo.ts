@@ -1,7 +1,7 @@
 import type { SyncMutationResult, SyncStats } from '@gapal/shared';
 import { eq, sql } from 'drizzle-orm';
-import { type Db, selectRows } from '../../db/client.ts';
-import { devices, orders } from '../../db/schema.ts';
+import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
+import { orders } from '../../db/schema.ts';
 
 export type SyncDeviceRow = {
   id: string;
@@ -11,18 +11,16 @@ export type SyncDeviceRow = {
   lastSeq: number;
 };
 
+/** Every push and pull starts here: a prepared statement (outside any transaction). */
 export async function findDevice(db: Db, id: string): Promise<SyncDeviceRow | undefined> {
-  const [row] = await db
-    .select({
-      id: devices.id,
-      siteId: devices.siteId,
-      userId: devices.userId,
-      revokedAt: devices.revokedAt,
-      lastSeq: devices.lastSeq,
-    })
-    .from(devices)
-    .where(eq(devices.id, id));
-  return row;
+  const [row] = await queryPrepared<SyncDeviceRow>(
+    db,
+    'sync_find_device',
+    `SELECT id, site_id AS "siteId", user_id AS "userId", revoked_at AS "revokedAt", last_seq AS "lastSeq"
+     FROM devices WHERE id = $1`,
+    [id],
+  );
+  return row && { ...row, lastSeq: Number(row.lastSeq) };
 }
 
 export type StoredMutation = {
@@ -94,18 +92,30 @@ export async function findOrderIdByLocalId(db: Db, localId: string): Promise<str
   return row?.id;
 }
 
-/** Stock alert figures of a site, as the catalog judges them (`is_below_threshold`, nothing on hand). */
-export async function stockAlertCounts(
+/**
+ * What a push answers besides its results: the device's sequence after it, and the stock alert
+ * figures of its site as the catalog judges them (`is_below_threshold`, nothing on hand).
+ * One prepared statement (outside any transaction).
+ */
+export async function pushSummary(
   db: Db,
+  deviceId: string,
   siteId: string,
-): Promise<Pick<SyncStats, 'low_stock_count' | 'out_of_stock_count'>> {
-  const [row] = await selectRows<{ low: number; out: number }>(
+): Promise<{ lastSeq: number } & Pick<SyncStats, 'low_stock_count' | 'out_of_stock_count'>> {
+  const [row] = await queryPrepared<{ last_seq: number; low: number; out: number }>(
     db,
-    sql`SELECT count(*) FILTER (WHERE coalesce(s.quantity, 0) < p.min_stock_level)::int AS low,
-               count(*) FILTER (WHERE coalesce(s.quantity, 0) <= 0)::int AS out
-        FROM products p
-        LEFT JOIN stock_levels s ON s.product_id = p.id AND s.site_id = ${siteId}
-        WHERE p.deleted_at IS NULL AND p.is_active`,
+    'sync_push_summary',
+    `SELECT (SELECT last_seq FROM devices WHERE id = $1) AS last_seq,
+       count(*) FILTER (WHERE coalesce(s.quantity, 0) < p.min_stock_level)::int AS low,
+       count(*) FILTER (WHERE coalesce(s.quantity, 0) <= 0)::int AS out
+     FROM products p
+     LEFT JOIN stock_levels s ON s.product_id = p.id AND s.site_id = $2
+     WHERE p.deleted_at IS NULL AND p.is_active`,
+    [deviceId, siteId],
   );
-  return { low_stock_count: Number(row?.low ?? 0), out_of_stock_count: Number(row?.out ?? 0) };
+  return {
+    lastSeq: Number(row?.last_seq ?? 0),
+    low_stock_count: Number(row?.low ?? 0),
+    out_of_stock_count: Number(row?.out ?? 0),
+  };
 }
