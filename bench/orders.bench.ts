@@ -310,7 +310,7 @@ async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adm
     sort: 'created_at',
     direction: 'desc',
     key: last.sortKey,
-    id: last.order.id,
+    id: last.id,
   });
   const next = buildOrderListQuery(
     orm,

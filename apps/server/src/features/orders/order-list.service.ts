@@ -1,4 +1,4 @@
-import { ORDER_SORTS, type OrderListFilter, type OrderListQuery, type OrderSummary } from '@gapal/shared';
+import { ORDER_SORTS, type OrderListFilter, type OrderListQuery } from '@gapal/shared';
 import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
@@ -8,7 +8,6 @@ import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { periodConditions } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { toOrderSummary } from './order-dto.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**
@@ -101,22 +100,24 @@ export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery,
   });
 }
 
-export async function listOrders(
+/**
+ * A page of the list as the JSON text of `pageOf(OrderSummarySchema)`: the summaries come from
+ * PostgreSQL as JSON (orders.repo.ts) and are joined as they are.
+ */
+export async function listOrdersJson(
   db: Db,
   actor: Actor,
   query: OrderListQuery,
   timeZone: string,
-): Promise<{ items: OrderSummary[]; next_cursor: string | null }> {
+): Promise<string> {
   const rows = await buildOrderListQuery(db, actor, query, timeZone);
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
-  return {
-    items: page.map((row) => toOrderSummary(row.order, row.createdByName)),
-    next_cursor:
-      rows.length > query.limit && last
-        ? encodeCursor({ sort: query.sort, direction: query.direction, key: last.sortKey, id: last.order.id })
-        : null,
-  };
+  const nextCursor =
+    rows.length > query.limit && last
+      ? encodeCursor({ sort: query.sort, direction: query.direction, key: last.sortKey, id: last.id })
+      : null;
+  return `{"items":[${page.map((row) => row.summaryJson).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
 export function buildOrderCountQuery(db: Db, actor: Actor, filter: OrderListFilter, timeZone: string) {

@@ -1,3 +1,4 @@
+import { OrderSummarySchema, pageOf } from '@gapal/shared';
 import { inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
@@ -185,5 +186,27 @@ describe('order list', () => {
       { token },
     );
     expect(mismatched.status).toBe(400);
+  });
+
+  it('lists each order exactly as the order endpoint summarizes it, in the shared contract', async () => {
+    const response = await api(t, 'GET', `/api/orders/?site_id=${ctx.siteId}&limit=200`, {
+      token: ctx.manager.token,
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers['content-type']).toMatch(/^application\/json/);
+    expect(() => pageOf(OrderSummarySchema).parse(response.body)).not.toThrow();
+    expect(response.body.items).toHaveLength(ctx.ids.length);
+    for (const listed of response.body.items as Summary[]) {
+      const single = await api(t, 'GET', `/api/orders/${listed.id}/`, { token: ctx.manager.token });
+      const {
+        items: _items,
+        payments: _payments,
+        returns: _returns,
+        next_statuses: _next,
+        ...summary
+      } = single.body;
+      // Microsecond timestamps, a partial payment, statuses moved on, dates or none: all agree.
+      expect(listed).toEqual(summary);
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type Db, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
 
@@ -199,14 +200,37 @@ function parseJson<T>(value: T | string): T {
 }
 
 /** Not awaited here, so the benchmark can EXPLAIN the exact statement (`.toSQL()`). */
+/** A timestamp as ISO 8601 in UTC with milliseconds, exactly as `Date.prototype.toISOString` writes it. */
+const isoTime = (column: AnyPgColumn) =>
+  sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+
+/**
+ * An order's `OrderSummary` as JSON text, built by PostgreSQL for the list: a page of 200 orders
+ * goes out without being parsed into objects, mapped and serialized again in the server (the
+ * list's cost, bench/RESULTS.md). The same fields as `toOrderSummary` (order-dto.ts), which the
+ * single-order endpoints use; order-list.test.ts checks the two agree field for field.
+ */
+const ORDER_SUMMARY_JSON = sql<string>`json_build_object(
+  'id', ${orders.id}, 'local_id', ${orders.localId}, 'number', ${orders.number},
+  'site_id', ${orders.siteId}, 'created_by', ${orders.createdBy}, 'created_by_name', ${users.fullName},
+  'device_id', ${orders.deviceId}, 'client_name', ${orders.clientName}, 'client_phone', ${orders.clientPhone},
+  'delivery_address', ${orders.deliveryAddress}, 'delivery_date', ${orders.deliveryDate},
+  'priority', ${orders.priority}, 'notes', ${orders.notes}, 'delivery_status', ${orders.deliveryStatus},
+  'payment_status', ${orders.paymentStatus}, 'total_amount', ${orders.totalAmount},
+  'paid_amount', ${orders.paidAmount}, 'balance', ${orders.totalAmount} - ${orders.paidAmount},
+  'version', ${orders.version}, 'delivered_at', ${isoTime(orders.deliveredAt)},
+  'cancelled_at', ${isoTime(orders.cancelledAt)}, 'created_at', ${isoTime(orders.createdAt)},
+  'updated_at', ${isoTime(orders.updatedAt)})::text`;
+
+/** A page of the list: each order's summary as JSON text, with its id and sort key for the cursor. */
 export function selectOrderPage(
   db: Db,
   options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
 ) {
   return db
     .select({
-      order: orders,
-      createdByName: users.fullName,
+      id: orders.id,
+      summaryJson: ORDER_SUMMARY_JSON,
       sortKey: sql<string>`(${options.sortKey})::text`,
     })
     .from(orders)

@@ -17,7 +17,7 @@ import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
-import { countOrders, listOrders } from './order-list.service.ts';
+import { countOrders, listOrdersJson } from './order-list.service.ts';
 import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
 
 export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -34,7 +34,11 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: read,
         schema: { tags, querystring: OrderListQuerySchema, response: { 200: pageOf(OrderSummarySchema) } },
       },
-      async (request) => listOrders(deps.db, actorOf(request), request.query, timeZone),
+      // The page is JSON text already (see listOrdersJson): sent as it is, not serialized again.
+      async (request, reply) =>
+        reply
+          .type('application/json; charset=utf-8')
+          .send((await listOrdersJson(deps.db, actorOf(request), request.query, timeZone)) as never),
     );
     app.get(
       '/count/',
