@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
+import { httpCall } from './support/http-client.ts';
 import { loadAverage, percentile } from './support/stats.ts';
 
 const CLIENTS = 16;
@@ -174,17 +175,7 @@ function pickProducts(products: { id: string }[], seed: number): string[] {
   return [...picked];
 }
 
-async function call(base: string, token: string, method: string, url: string, body?: unknown) {
-  const response = await fetch(`${base}${url}`, {
-    method,
-    headers: {
-      authorization: `Bearer ${token}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  return { status: response.status, text: await response.text() };
-}
+const call = httpCall;
 
 async function throughput(work: (client: number) => Promise<number>): Promise<Throughput> {
   const started = performance.now();

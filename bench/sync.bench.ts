@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, QUICK, withBench } from './support/bench-server.ts';
+import { httpCall } from './support/http-client.ts';
 import { percentile } from './support/stats.ts';
 
 const DEVICES = 16;
@@ -84,13 +85,12 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
         },
       };
     });
-    const response = await fetch(`${base}/api/sync/push/`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${device.token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ device_id: device.id, schema_version: SYNC_SCHEMA_VERSION, mutations }),
+    const { status, text } = await httpCall(base, device.token, 'POST', '/api/sync/push/', {
+      device_id: device.id,
+      schema_version: SYNC_SCHEMA_VERSION,
+      mutations,
     });
-    const text = await response.text();
-    if (response.status !== 200) throw new Error(`push failed: ${response.status} ${text}`);
+    if (status !== 200) throw new Error(`push failed: ${status} ${text}`);
     const body = JSON.parse(text) as { results: { status: string }[] };
     const applied = body.results.filter((r) => r.status === 'applied').length;
     if (applied !== BATCH) throw new Error(`only ${applied} of ${BATCH} applied: ${text.slice(0, 300)}`);
