@@ -66,7 +66,7 @@ async function run(base: string, db: pg.Client): Promise<Results> {
      RETURNING id`,
   );
   // Plenty of stock, received through the real ledger endpoint.
-  const entry = await call(base, stocker.token, 'POST', '/api/stock/entry/', {
+  const entry = await httpCall(base, stocker.token, 'POST', '/api/stock/entry/', {
     items: products.map((p) => ({ product_id: p.id, quantity: 1_000_000 })),
   });
   if (entry.status !== 201) throw new Error(`stock entry failed: ${entry.status} ${entry.text}`);
@@ -76,7 +76,7 @@ async function run(base: string, db: pg.Client): Promise<Results> {
   const created = await throughput(async (client) => {
     const vendor = vendors[client]!;
     for (let i = 0; i < ORDERS_PER_CLIENT; i += 1) {
-      const response = await call(base, vendor.token, 'POST', '/api/orders/', {
+      const response = await httpCall(base, vendor.token, 'POST', '/api/orders/', {
         local_id: randomUUID(),
         client_name: `Client ${client}-${i}`,
         client_phone: '+226 70 12 34 56',
@@ -97,7 +97,7 @@ async function run(base: string, db: pg.Client): Promise<Results> {
   // --- deliveries per second (3 items each, over 200 products)
   const delivered = await throughput(async (client) => {
     for (const id of createdIds[client]!) {
-      const response = await call(base, manager.token, 'PATCH', `/api/orders/${id}/status/`, {
+      const response = await httpCall(base, manager.token, 'PATCH', `/api/orders/${id}/status/`, {
         status: 'livree',
       });
       if (response.status !== 200) throw new Error(`delivery failed: ${response.status} ${response.text}`);
@@ -137,13 +137,13 @@ async function run(base: string, db: pg.Client): Promise<Results> {
     { label: 'priority=haute', token: manager.token, query: 'priority=haute' },
   ];
   // Warm the cache the way a running server is warm.
-  for (const item of listCases) await call(base, item.token, 'GET', `/api/orders/?${item.query}`);
+  for (const item of listCases) await httpCall(base, item.token, 'GET', `/api/orders/?${item.query}`);
   const lists = [];
   for (const item of listCases) {
     lists.push({ label: item.label, latency: await latency(base, item.token, `/api/orders/?${item.query}`) });
   }
   // Page 2 of the default view through the cursor.
-  const first = JSON.parse((await call(base, manager.token, 'GET', '/api/orders/')).text);
+  const first = JSON.parse((await httpCall(base, manager.token, 'GET', '/api/orders/')).text);
   lists.push({
     label: 'default view, next page (cursor)',
     latency: await latency(base, manager.token, `/api/orders/?cursor=${first.next_cursor}`),
@@ -175,8 +175,6 @@ function pickProducts(products: { id: string }[], seed: number): string[] {
   return [...picked];
 }
 
-const call = httpCall;
-
 async function throughput(work: (client: number) => Promise<number>): Promise<Throughput> {
   const started = performance.now();
   const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, client) => work(client)));
@@ -197,7 +195,7 @@ async function latency(
     Array.from({ length: CLIENTS }, async () => {
       for (let i = 0; i < perClient; i += 1) {
         const started = performance.now();
-        const response = await call(base, token, 'GET', url);
+        const response = await httpCall(base, token, 'GET', url);
         samples.push(performance.now() - started);
         if (response.status !== 200) failures += 1;
       }
