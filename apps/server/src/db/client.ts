@@ -114,21 +114,19 @@ async function readMigrationState(db: Db): Promise<{ applied: number; expected: 
   return { applied: Number(rows[0]?.count ?? 0), expected };
 }
 
-type PgPoolClient = {
-  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: unknown[] }>;
-};
 type PgliteClient = { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
 
 /**
- * Runs one autocommitted statement as a named prepared statement on node-postgres: each pooled
- * connection parses and plans it once, then only binds and executes (PGlite has one connection and
- * prepares by itself). For the hot statements only; never inside a transaction, since it runs on
- * the pool, not on the transaction's connection.
+ * Runs a statement as a named prepared statement on node-postgres: each connection parses and
+ * plans it once, then only binds and executes (PGlite has one connection and prepares by itself).
+ * For the hot paths' statements, whose text never changes (lists go in as arrays). `db` is the
+ * database or an open transaction: the statement runs on that handle's own connection.
  */
 export async function queryPrepared<T>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
-  const client = (db as unknown as { $client: PgPoolClient | PgliteClient }).$client;
-  if ('totalCount' in client) {
-    return (await (client as PgPoolClient).query({ name, text, values })).rows as T[];
+  // Drizzle's session holds the pool, or the transaction's connection (a pg.Client).
+  const client = (db as unknown as { session: { client: unknown } }).session.client;
+  if (client instanceof pg.Pool || client instanceof pg.Client) {
+    return (await client.query({ name, text, values })).rows as T[];
   }
   return (await (client as PgliteClient).query(text, values)).rows as T[];
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
-import { type Db, selectRows } from '../../db/client.ts';
+import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -122,13 +122,42 @@ export async function insertItems(
 }
 
 /** Locks the order row: every change of status, payment or content goes through this. */
+/** The `ISO_FORMAT` of `Date.prototype.toISOString`, for `to_char(… AT TIME ZONE 'UTC', …)`. */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+const isoText = (expression: string) => `to_char(${expression} AT TIME ZONE 'UTC', ${ISO_FORMAT})`;
+/** A timestamp as ISO 8601 in UTC with milliseconds, exactly as `Date.prototype.toISOString` writes it. */
+const isoTime = (column: AnyPgColumn) => sql`to_char(${column} AT TIME ZONE 'UTC', ${sql.raw(ISO_FORMAT)})`;
+
+// Every change of an order goes through the statements below (lock, status, read back): they are
+// written out and prepared (queryPrepared) rather than built per call, since a delivery runs them
+// all. `o` is the order; the columns come back as an `OrderRow`, dates as text as Drizzle reads them.
+const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.site_id AS "siteId",
+  o.created_by AS "createdBy", o.device_id AS "deviceId", o.client_name AS "clientName",
+  o.client_phone AS "clientPhone", o.delivery_address AS "deliveryAddress",
+  o.delivery_date::text AS "deliveryDate", o.priority, o.notes, o.delivery_status AS "deliveryStatus",
+  o.payment_status AS "paymentStatus", o.total_amount AS "totalAmount", o.paid_amount AS "paidAmount",
+  o.version, o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt", o.created_at AS "createdAt",
+  o.updated_at AS "updatedAt"`;
+
 export async function lockOrder(tx: Db, id: string): Promise<OrderRow | undefined> {
-  const [row] = await tx.select().from(orders).where(eq(orders.id, id)).for('update');
+  const [row] = await queryPrepared<OrderRow>(
+    tx,
+    'order_lock',
+    `SELECT ${ORDER_ROW_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`,
+    [id],
+  );
   return row;
 }
 
 export async function findItems(db: Db, orderId: string): Promise<OrderItemRow[]> {
-  return db.select().from(orderItems).where(eq(orderItems.orderId, orderId)).orderBy(orderItems.id);
+  return queryPrepared<OrderItemRow>(
+    db,
+    'order_items_of',
+    `SELECT id, order_id AS "orderId", product_id AS "productId", quantity, unit_price AS "unitPrice",
+       subtotal, returned_quantity AS "returnedQuantity"
+     FROM order_items WHERE order_id = $1 ORDER BY id`,
+    [orderId],
+  );
 }
 
 export async function updateOrder(
@@ -145,64 +174,58 @@ export async function updateOrder(
   return row!;
 }
 
+/** Moves the status (stamping delivery or cancellation) and bumps the version, as `updateOrder` does. */
 export async function setStatus(tx: Db, before: OrderRow, status: DeliveryStatus): Promise<OrderRow> {
-  const now = new Date();
-  return updateOrder(
+  const [row] = await queryPrepared<OrderRow>(
     tx,
-    before.id,
-    {
-      deliveryStatus: status,
-      ...(status === 'livree' ? { deliveredAt: now } : {}),
-      ...(status === 'annulee' ? { cancelledAt: now } : {}),
-    },
-    before.version,
+    'order_set_status',
+    `UPDATE orders AS o SET delivery_status = $2::delivery_status, version = $3::int + 1,
+       delivered_at = CASE WHEN $2::delivery_status = 'livree' THEN $4::timestamptz ELSE o.delivered_at END,
+       cancelled_at = CASE WHEN $2::delivery_status = 'annulee' THEN $4::timestamptz ELSE o.cancelled_at END,
+       updated_at = $4::timestamptz
+     WHERE o.id = $1 RETURNING ${ORDER_ROW_COLUMNS}`,
+    [before.id, status, before.version, new Date().toISOString()],
   );
+  return row!;
 }
 
-const isoField = (column: string) =>
-  sql.raw(`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`);
+const READ_ORDER_SQL = `
+SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
+  coalesce((
+    SELECT json_agg(json_build_object('id', i.id, 'product_id', i.product_id, 'product_name', p.name,
+      'quantity', i.quantity, 'unit_price', i.unit_price, 'subtotal', i.subtotal,
+      'returned_quantity', i.returned_quantity) ORDER BY p.name, i.id)
+    FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = o.id), '[]'::json) AS items,
+  coalesce((
+    SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
+      'reference', pay.reference, 'recorded_by', pay.recorded_by, 'device_id', pay.device_id,
+      'created_at', ${isoText('pay.created_at')}) ORDER BY pay.created_at, pay.id)
+    FROM payments pay WHERE pay.order_id = o.id), '[]'::json) AS payments,
+  coalesce((
+    SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
+      'created_by', r.created_by, 'created_at', ${isoText('r.created_at')}) ORDER BY r.created_at, r.id)
+    FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns
+FROM orders o LEFT JOIN users u ON u.id = o.created_by
+WHERE o.id = $1`;
 
 export async function readOrder(db: Db, id: string): Promise<OrderAggregate | undefined> {
-  const [row] = await db
-    .select({
-      order: orders,
-      createdByName: users.fullName,
-      items: sql<OrderItem[]>`coalesce((
-        SELECT json_agg(json_build_object('id', i.id, 'product_id', i.product_id, 'product_name', p.name,
-          'quantity', i.quantity, 'unit_price', i.unit_price, 'subtotal', i.subtotal,
-          'returned_quantity', i.returned_quantity) ORDER BY p.name, i.id)
-        FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = ${orders.id}), '[]'::json)`,
-      payments: sql<Payment[]>`coalesce((
-        SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
-          'reference', pay.reference, 'recorded_by', pay.recorded_by, 'device_id', pay.device_id,
-          'created_at', ${isoField('pay.created_at')}) ORDER BY pay.created_at, pay.id)
-        FROM payments pay WHERE pay.order_id = ${orders.id}), '[]'::json)`,
-      returns: sql<OrderReturn[]>`coalesce((
-        SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
-          'created_by', r.created_by, 'created_at', ${isoField('r.created_at')}) ORDER BY r.created_at, r.id)
-        FROM order_returns r WHERE r.order_id = ${orders.id}), '[]'::json)`,
-    })
-    .from(orders)
-    .leftJoin(users, eq(users.id, orders.createdBy))
-    .where(eq(orders.id, id));
-  return row
-    ? {
-        ...row,
-        items: parseJson(row.items),
-        payments: parseJson(row.payments),
-        returns: parseJson(row.returns),
-      }
-    : undefined;
+  const [row] = await queryPrepared<
+    OrderRow & { createdByName: string | null; items: unknown; payments: unknown; returns: unknown }
+  >(db, 'order_read', READ_ORDER_SQL, [id]);
+  if (!row) return undefined;
+  const { createdByName, items, payments, returns, ...order } = row;
+  return {
+    order,
+    createdByName,
+    items: parseJson(items as OrderItem[]),
+    payments: parseJson(payments as Payment[]),
+    returns: parseJson(returns as OrderReturn[]),
+  };
 }
 
 function parseJson<T>(value: T | string): T {
   return typeof value === 'string' ? (JSON.parse(value) as T) : value;
 }
-
-/** Not awaited here, so the benchmark can EXPLAIN the exact statement (`.toSQL()`). */
-/** A timestamp as ISO 8601 in UTC with milliseconds, exactly as `Date.prototype.toISOString` writes it. */
-const isoTime = (column: AnyPgColumn) =>
-  sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 
 /**
  * An order's `OrderSummary` as JSON text, built by PostgreSQL for the list: a page of 200 orders
@@ -222,7 +245,10 @@ const ORDER_SUMMARY_JSON = sql<string>`json_build_object(
   'cancelled_at', ${isoTime(orders.cancelledAt)}, 'created_at', ${isoTime(orders.createdAt)},
   'updated_at', ${isoTime(orders.updatedAt)})::text`;
 
-/** A page of the list: each order's summary as JSON text, with its id and sort key for the cursor. */
+/**
+ * A page of the list: each order's summary as JSON text, with its id and sort key for the cursor.
+ * Not awaited here, so the benchmark can EXPLAIN the exact statement (`.toSQL()`).
+ */
 export function selectOrderPage(
   db: Db,
   options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },

@@ -1,7 +1,5 @@
 import type { MovementType } from '@gapal/shared';
-import { type SQL, sql } from 'drizzle-orm';
-import { type Db, selectRows } from '../../db/client.ts';
-import { stockMovements } from '../../db/schema.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 
 export type LockedLot = {
   id: string;
@@ -12,8 +10,8 @@ export type LockedLot = {
   quantity: number;
 };
 
-const list = (values: SQL[]) => sql.join(values, sql`, `);
-const uuidList = (ids: string[]) => list(ids.map((id) => sql`${id}::uuid`));
+// Every stock change runs these statements: they are written out and prepared (queryPrepared),
+// with lists passed as arrays so the text never changes.
 
 /**
  * Locks the stock level rows of these products at the site, always in product-id order:
@@ -30,22 +28,28 @@ export async function lockStockLevels(
   const ids = [...new Set(productIds)].sort();
   if (ids.length === 0) return new Map();
   if (options.create) {
-    await tx.execute(sql`
-      INSERT INTO stock_levels (product_id, site_id, quantity)
-      VALUES ${list(ids.map((id) => sql`(${id}::uuid, ${siteId}::uuid, 0)`))}
-      ON CONFLICT (product_id, site_id) DO NOTHING`);
+    await queryPrepared(
+      tx,
+      'ledger_create_levels',
+      `INSERT INTO stock_levels (product_id, site_id, quantity)
+       SELECT product_id, $1, 0 FROM unnest($2::uuid[]) AS product_id
+       ON CONFLICT (product_id, site_id) DO NOTHING`,
+      [siteId, ids],
+    );
   }
-  const rows = await selectRows<{ product_id: string; quantity: number }>(
+  const rows = await queryPrepared<{ product_id: string; quantity: number }>(
     tx,
-    sql`SELECT product_id, quantity FROM stock_levels
-        WHERE site_id = ${siteId}::uuid AND product_id IN (${uuidList(ids)})
-        ORDER BY product_id
-        FOR UPDATE`,
+    'ledger_lock_levels',
+    `SELECT product_id, quantity FROM stock_levels
+     WHERE site_id = $1 AND product_id = ANY($2::uuid[])
+     ORDER BY product_id
+     FOR UPDATE`,
+    [siteId, ids],
   );
   return new Map(rows.map((row) => [row.product_id, Number(row.quantity)]));
 }
 
-const LOT_COLUMNS = sql`id, product_id AS "productId", site_id AS "siteId", code,
+const LOT_COLUMNS = `id, product_id AS "productId", site_id AS "siteId", code,
   expiry_date::text AS "expiryDate", quantity`;
 
 /**
@@ -61,13 +65,14 @@ export async function lockLotsOfProducts(
 ): Promise<LockedLot[]> {
   const ids = [...new Set(productIds)];
   if (ids.length === 0) return [];
-  const named = namedLotIds.length > 0 ? sql` OR id IN (${uuidList([...new Set(namedLotIds)])})` : sql``;
-  const rows = await selectRows<LockedLot>(
+  const rows = await queryPrepared<LockedLot>(
     tx,
-    sql`SELECT ${LOT_COLUMNS} FROM lots
-        WHERE site_id = ${siteId}::uuid AND product_id IN (${uuidList(ids)}) AND (quantity > 0${named})
-        ORDER BY product_id, expiry_date, created_at, id
-        FOR UPDATE`,
+    'ledger_lock_lots',
+    `SELECT ${LOT_COLUMNS} FROM lots
+     WHERE site_id = $1 AND product_id = ANY($2::uuid[]) AND (quantity > 0 OR id = ANY($3::uuid[]))
+     ORDER BY product_id, expiry_date, created_at, id
+     FOR UPDATE`,
+    [siteId, ids, [...new Set(namedLotIds)]],
   );
   return rows.map(normalizeLot);
 }
@@ -76,10 +81,11 @@ export async function lockLotsOfProducts(
 export async function findLots(tx: Db, lotIds: string[], options: { lock: boolean }): Promise<LockedLot[]> {
   const ids = [...new Set(lotIds)];
   if (ids.length === 0) return [];
-  const rows = await selectRows<LockedLot>(
+  const rows = await queryPrepared<LockedLot>(
     tx,
-    sql`SELECT ${LOT_COLUMNS} FROM lots WHERE id IN (${uuidList(ids)})
-        ORDER BY id ${options.lock ? sql`FOR UPDATE` : sql``}`,
+    options.lock ? 'ledger_lock_lots_by_id' : 'ledger_find_lots_by_id',
+    `SELECT ${LOT_COLUMNS} FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id ${options.lock ? 'FOR UPDATE' : ''}`,
+    [ids],
   );
   return rows.map(normalizeLot);
 }
@@ -89,19 +95,20 @@ export async function findOrCreateLot(
   tx: Db,
   input: { productId: string; siteId: string; code: string; expiryDate: string },
 ): Promise<LockedLot> {
-  const inserted = await selectRows<LockedLot>(
+  const inserted = await queryPrepared<LockedLot>(
     tx,
-    sql`INSERT INTO lots (product_id, site_id, code, expiry_date, quantity)
-        VALUES (${input.productId}::uuid, ${input.siteId}::uuid, ${input.code}, ${input.expiryDate}::date, 0)
-        ON CONFLICT (product_id, site_id, code) DO NOTHING
-        RETURNING ${LOT_COLUMNS}`,
+    'ledger_create_lot',
+    `INSERT INTO lots (product_id, site_id, code, expiry_date, quantity) VALUES ($1, $2, $3, $4::date, 0)
+     ON CONFLICT (product_id, site_id, code) DO NOTHING
+     RETURNING ${LOT_COLUMNS}`,
+    [input.productId, input.siteId, input.code, input.expiryDate],
   );
   if (inserted[0]) return normalizeLot(inserted[0]);
-  const [existing] = await selectRows<LockedLot>(
+  const [existing] = await queryPrepared<LockedLot>(
     tx,
-    sql`SELECT ${LOT_COLUMNS} FROM lots
-        WHERE product_id = ${input.productId}::uuid AND site_id = ${input.siteId}::uuid AND code = ${input.code}
-        FOR UPDATE`,
+    'ledger_lock_lot_by_code',
+    `SELECT ${LOT_COLUMNS} FROM lots WHERE product_id = $1 AND site_id = $2 AND code = $3 FOR UPDATE`,
+    [input.productId, input.siteId, input.code],
   );
   return normalizeLot(existing!);
 }
@@ -110,51 +117,88 @@ function normalizeLot(row: LockedLot): LockedLot {
   return { ...row, quantity: Number(row.quantity) };
 }
 
-export async function writeLotQuantities(tx: Db, quantities: Map<string, number>): Promise<void> {
-  if (quantities.size === 0) return;
-  const values = [...quantities].map(([id, quantity]) => sql`(${id}::uuid, ${quantity}::int)`);
-  await tx.execute(sql`
-    UPDATE lots AS l SET quantity = v.quantity, updated_at = now()
-    FROM (VALUES ${list(values)}) AS v(id, quantity)
-    WHERE l.id = v.id`);
-}
-
-export async function writeStockLevels(tx: Db, siteId: string, levels: Map<string, number>): Promise<void> {
-  if (levels.size === 0) return;
-  const values = [...levels].map(([id, quantity]) => sql`(${id}::uuid, ${quantity}::int)`);
-  await tx.execute(sql`
-    UPDATE stock_levels AS s SET quantity = v.quantity, updated_at = now()
-    FROM (VALUES ${list(values)}) AS v(product_id, quantity)
-    WHERE s.product_id = v.product_id AND s.site_id = ${siteId}::uuid`);
-}
-
-export type MovementInsert = {
+export type LedgerEntry = {
   productId: string;
-  siteId: string;
   lotId: string;
-  type: MovementType;
   quantity: number;
   stockBefore: number;
   stockAfter: number;
   lotBefore: number;
   lotAfter: number;
+  expiredOverride: boolean;
+};
+
+export type LedgerWrite = {
+  siteId: string;
+  type: MovementType;
   reference: string | null;
   orderId: string | null;
   userId: string | null;
   deviceId: string | null;
   reason: string | null;
-  expiredOverride: boolean;
+  /** The new quantity of each lot and of each product's level at the site. */
+  lotQuantities: Map<string, number>;
+  levels: Map<string, number>;
+  /** The ledger rows, in chain order: each one's before is the previous one's after. */
+  entries: LedgerEntry[];
 };
 
-/** Appends to the ledger; ids come out in the order given, so the chain reads in id order. */
-export async function insertMovements(tx: Db, rows: MovementInsert[]) {
-  if (rows.length === 0) return [];
-  return tx.insert(stockMovements).values(rows).returning({
-    id: stockMovements.id,
-    productId: stockMovements.productId,
-    lotId: stockMovements.lotId,
-    quantity: stockMovements.quantity,
-    stockBefore: stockMovements.stockBefore,
-    stockAfter: stockMovements.stockAfter,
-  });
+/**
+ * Writes a stock change in one statement: the lots' and levels' new quantities, and the ledger
+ * rows appended in the order given (their ids follow it, so the chain reads in id order).
+ */
+export async function writeLedger(tx: Db, write: LedgerWrite) {
+  const lots = [...write.lotQuantities];
+  const levels = [...write.levels];
+  const entries = write.entries;
+  const rows = await queryPrepared<{
+    id: number | string;
+    productId: string;
+    lotId: string;
+    quantity: number;
+    stockBefore: number;
+    stockAfter: number;
+  }>(tx, 'ledger_write', WRITE_LEDGER_SQL, [
+    lots.map(([id]) => id),
+    lots.map(([, quantity]) => quantity),
+    levels.map(([productId]) => productId),
+    levels.map(([, quantity]) => quantity),
+    write.siteId,
+    write.type,
+    write.reference,
+    write.orderId,
+    write.userId,
+    write.deviceId,
+    write.reason,
+    entries.map((entry) => entry.productId),
+    entries.map((entry) => entry.lotId),
+    entries.map((entry) => entry.quantity),
+    entries.map((entry) => entry.stockBefore),
+    entries.map((entry) => entry.stockAfter),
+    entries.map((entry) => entry.lotBefore),
+    entries.map((entry) => entry.lotAfter),
+    entries.map((entry) => entry.expiredOverride),
+  ]);
+  return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
+
+const WRITE_LEDGER_SQL = `
+WITH lot_quantities AS (
+  UPDATE lots AS l SET quantity = v.quantity, updated_at = now()
+  FROM unnest($1::uuid[], $2::int[]) AS v(id, quantity)
+  WHERE l.id = v.id
+), levels AS (
+  UPDATE stock_levels AS s SET quantity = v.quantity, updated_at = now()
+  FROM unnest($3::uuid[], $4::int[]) AS v(product_id, quantity)
+  WHERE s.product_id = v.product_id AND s.site_id = $5
+)
+INSERT INTO stock_movements (product_id, site_id, lot_id, type, quantity, stock_before, stock_after,
+  lot_before, lot_after, reference, order_id, user_id, device_id, reason, expired_override)
+SELECT m.product_id, $5, m.lot_id, $6::movement_type, m.quantity, m.stock_before, m.stock_after,
+  m.lot_before, m.lot_after, $7, $8, $9, $10, $11, m.expired_override
+FROM unnest($12::uuid[], $13::uuid[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[], $19::bool[])
+  WITH ORDINALITY AS m(product_id, lot_id, quantity, stock_before, stock_after, lot_before, lot_after,
+    expired_override, position)
+ORDER BY m.position
+RETURNING id, product_id AS "productId", lot_id AS "lotId", quantity, stock_before AS "stockBefore",
+  stock_after AS "stockAfter"`;

@@ -7,12 +7,10 @@ import { recordAudit } from '../audit/audit.service.ts';
 import {
   findLots,
   findOrCreateLot,
-  insertMovements,
   type LockedLot,
   lockLotsOfProducts,
   lockStockLevels,
-  writeLotQuantities,
-  writeStockLevels,
+  writeLedger,
 } from './stock-ledger.repo.ts';
 
 // The one way stock changes. Every function runs inside the caller's transaction and takes
@@ -332,7 +330,7 @@ async function applyChanges(
   if (changes.length === 0) return [];
   const stock = new Map(levels);
   const lotQuantities = new Map<string, number>();
-  const rows = changes.map((change) => {
+  const entries = changes.map((change) => {
     const stockBefore = stock.get(change.productId) ?? 0;
     const lotBefore = lotQuantities.get(change.lotId) ?? lotsById.get(change.lotId)!.quantity;
     const stockAfter = stockBefore + change.delta;
@@ -347,28 +345,30 @@ async function applyChanges(
     lotQuantities.set(change.lotId, lotAfter);
     return {
       productId: change.productId,
-      siteId: meta.siteId,
       lotId: change.lotId,
-      type: meta.type,
       quantity: change.delta,
       stockBefore,
       stockAfter,
       lotBefore,
       lotAfter,
-      reference: meta.reference ?? null,
-      orderId: meta.orderId ?? null,
-      userId: actor.userId,
-      deviceId: actor.deviceId,
-      reason: meta.reason ?? null,
       expiredOverride: change.expiredOverride,
     };
   });
   const changedProducts = new Map(
     [...new Set(changes.map((change) => change.productId))].map((id) => [id, stock.get(id)!]),
   );
-  await writeLotQuantities(tx, lotQuantities);
-  await writeStockLevels(tx, meta.siteId, changedProducts);
-  return insertMovements(tx, rows);
+  return writeLedger(tx, {
+    siteId: meta.siteId,
+    type: meta.type,
+    reference: meta.reference ?? null,
+    orderId: meta.orderId ?? null,
+    userId: actor.userId,
+    deviceId: actor.deviceId,
+    reason: meta.reason ?? null,
+    lotQuantities,
+    levels: changedProducts,
+    entries,
+  });
 }
 
 async function auditExpiredOverrides(
