@@ -165,13 +165,21 @@ async function run(base: string, db: pg.Client): Promise<Results> {
   };
 }
 
+/**
+ * Three distinct products, uniformly over the catalog, the same for the same seed (mulberry32:
+ * an LCG's low bits, taken modulo 200, would make a few products ten times hotter than others).
+ */
 function pickProducts(products: { id: string }[], seed: number): string[] {
+  let state = seed >>> 0;
+  const next = () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
   const picked = new Set<string>();
-  let x = seed;
-  while (picked.size < ITEMS_PER_ORDER) {
-    x = (x * 1103515245 + 12345) % 2147483648;
-    picked.add(products[x % products.length]!.id);
-  }
+  while (picked.size < ITEMS_PER_ORDER) picked.add(products[Math.floor(next() * products.length)]!.id);
   return [...picked];
 }
 

@@ -1,5 +1,4 @@
-import type { Db } from '../../db/client.ts';
-import { auditLog } from '../../db/schema.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 
 export type AuditRecord = {
@@ -16,21 +15,28 @@ export type AuditSource = Pick<Actor, 'requestId' | 'ip'> & Partial<Pick<Actor, 
 
 /** Appends one row to the audit trail; call it inside the transaction of the change. */
 export async function recordAudit(tx: Db, source: AuditSource, record: AuditRecord): Promise<void> {
-  await tx.insert(auditLog).values({
-    userId: source.userId ?? null,
-    deviceId: source.deviceId ?? null,
-    siteId: record.siteId ?? null,
-    action: record.action,
-    entity: record.entity,
-    entityId: record.entityId ?? null,
-    before: record.before === undefined ? null : toJson(record.before),
-    after: record.after === undefined ? null : toJson(record.after),
-    requestId: source.requestId,
-    ip: source.ip,
-  });
+  // Prepared: every change of every feature writes one.
+  await queryPrepared(
+    tx,
+    'audit_record',
+    `INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip)
+     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
+    [
+      source.userId ?? null,
+      source.deviceId ?? null,
+      record.siteId ?? null,
+      record.action,
+      record.entity,
+      record.entityId ?? null,
+      toJson(record.before),
+      toJson(record.after),
+      source.requestId,
+      source.ip,
+    ],
+  );
 }
 
-function toJson(value: unknown): unknown {
-  // Dates and other objects become plain JSON; secrets are never passed in here.
-  return JSON.parse(JSON.stringify(value));
+/** Plain JSON (dates as ISO text), or SQL NULL for nothing; secrets are never passed in here. */
+function toJson(value: unknown): string | null {
+  return value === undefined || value === null ? null : JSON.stringify(value);
 }

@@ -1,7 +1,7 @@
 import type { Notification, NotificationKind } from '@gapal/shared';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, selectRows } from '../../db/client.ts';
+import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
 import { notificationReads, notifications } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
@@ -50,15 +50,17 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
     data: item.data ?? {},
     dedupe_key: item.dedupeKey ?? null,
   }));
-  const rows = await selectRows<InsertedNotification>(
+  const rows = await queryPrepared<InsertedNotification>(
     tx,
-    sql`INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key)
-        SELECT kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key
-        FROM jsonb_to_recordset(${JSON.stringify(values)}::jsonb) AS x(kind text, site_id uuid,
-          target_user_id uuid, target_roles role[], title text, body text, data jsonb, dedupe_key text)
-        ON CONFLICT (dedupe_key) DO NOTHING
-        RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles, title, body,
-          data, dedupe_key, created_at`,
+    'notifications_insert',
+    `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key)
+     SELECT kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key
+     FROM jsonb_to_recordset($1::jsonb) AS x(kind text, site_id uuid, target_user_id uuid,
+       target_roles role[], title text, body text, data jsonb, dedupe_key text)
+     ON CONFLICT (dedupe_key) DO NOTHING
+     RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles, title, body,
+       data, dedupe_key, created_at`,
+    [JSON.stringify(values)],
   );
   return rows.map((row) => ({
     id: Number(row.id),

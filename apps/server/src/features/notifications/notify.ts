@@ -10,9 +10,7 @@ import {
   PERMISSIONS,
   type Role,
 } from '@gapal/shared';
-import { inArray } from 'drizzle-orm';
-import type { Db } from '../../db/client.ts';
-import { products } from '../../db/schema.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import { insertNotifications, type NewNotification, toNotificationDto } from './notifications.repo.ts';
 import { enqueue, type Outbox } from './outbox.ts';
@@ -165,20 +163,13 @@ async function notifyStockChanges(
 ): Promise<void> {
   const falling = changes.filter((change) => change.after < change.before);
   if (falling.length === 0) return;
-  const found = await tx
-    .select({
-      id: products.id,
-      name: products.name,
-      unit: products.unit,
-      minStockLevel: products.minStockLevel,
-    })
-    .from(products)
-    .where(
-      inArray(
-        products.id,
-        falling.map((change) => change.productId),
-      ),
-    );
+  // Prepared: every sale runs it, under its products' stock locks.
+  const found = await queryPrepared<{ id: string; name: string; unit: string; minStockLevel: number }>(
+    tx,
+    'notify_stock_products',
+    'SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE id = ANY($1::uuid[])',
+    [falling.map((change) => change.productId)],
+  );
   const byId = new Map(found.map((product) => [product.id, product]));
   const items: NewNotification[] = [];
   for (const change of falling) {

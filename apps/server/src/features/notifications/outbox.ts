@@ -1,6 +1,4 @@
-import { inArray } from 'drizzle-orm';
-import type { Db, Tx } from '../../db/client.ts';
-import { notifications } from '../../db/schema.ts';
+import { type Db, queryPrepared, type Tx } from '../../db/client.ts';
 import type { EventBus, RealtimeEvent } from '../../realtime/bus.ts';
 
 /**
@@ -42,11 +40,13 @@ export async function publishOutbox(db: Db, bus: EventBus, outbox: Outbox): Prom
   let committed = new Set<number>();
   if (ids.length > 0) {
     try {
-      const rows = await db
-        .select({ id: notifications.id })
-        .from(notifications)
-        .where(inArray(notifications.id, ids));
-      committed = new Set(rows.map((row) => row.id));
+      const rows = await queryPrepared<{ id: number | string }>(
+        db,
+        'outbox_committed',
+        'SELECT id FROM notifications WHERE id = ANY($1::bigint[])',
+        [ids],
+      );
+      committed = new Set(rows.map((row) => Number(row.id)));
     } catch {
       // Database unreachable: skip the live push; the rows, if any, are fetched on reconnect.
       return;

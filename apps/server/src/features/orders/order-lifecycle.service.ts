@@ -71,22 +71,6 @@ export async function changeStatus(
       assertEditable(before.deliveryStatus);
     }
     assertTransition(before.deliveryStatus, input.status);
-    if (input.status === 'livree') {
-      const items = await findItems(tx, id);
-      const movements = await takeStock(
-        tx,
-        actor,
-        items.map((item) => ({ productId: item.productId, quantity: item.quantity })),
-        {
-          siteId: before.siteId,
-          type: 'vente',
-          reference: before.number,
-          orderId: id,
-          allowExpired: input.allow_expired === true,
-        },
-      );
-      await notifyStockMovements(tx, outbox, before.siteId, movements);
-    }
     const after = await setStatus(tx, before, input.status);
     await notifyOrderStatusChanged(tx, outbox, after, {
       from: before.deliveryStatus,
@@ -104,7 +88,25 @@ export async function changeStatus(
         ...(input.allow_expired ? { allow_expired: true } : {}),
       },
     });
-    return toOrderDto((await readOrder(tx, id))!);
+    const order = toOrderDto((await readOrder(tx, id))!);
+    if (input.status === 'livree') {
+      // Last, so the products' stock locks (which every sale of those products waits for) are
+      // held for the ledger write and the commit only. A shortage rolls back all of the above.
+      const movements = await takeStock(
+        tx,
+        actor,
+        order.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
+        {
+          siteId: before.siteId,
+          type: 'vente',
+          reference: before.number,
+          orderId: id,
+          allowExpired: input.allow_expired === true,
+        },
+      );
+      await notifyStockMovements(tx, outbox, before.siteId, movements);
+    }
+    return order;
   });
 }
 
