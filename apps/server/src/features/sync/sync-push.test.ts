@@ -75,6 +75,40 @@ describe('sync push', () => {
     expect(await lastSeqOf(vendor)).toBe(1);
   });
 
+  it('writes a run of creations together, and when one of them can’t go, each goes on its own', async () => {
+    const vendor = await syncClient(t);
+    const milk = await catalogProduct(t, { unitPrice: 300 });
+    const together = [1, 2, 3].map(() => mutation(vendor, 'create_order', createArgs([milk.id])));
+    const first = await push(t, vendor, together);
+    expect(first.body.results.map((r: { status: string }) => r.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const numbers = first.body.results.map((r: { order: { number: string } }) => r.order.number);
+    expect(new Set(numbers).size).toBe(3);
+
+    // The middle one reuses a local_id the server already has (sent earlier through REST).
+    const existing = createArgs([milk.id]);
+    const viaRest = await api(t, 'POST', '/api/orders/', { token: vendor.token, body: existing });
+    expect(viaRest.status).toBe(201);
+    const mixed = [
+      mutation(vendor, 'create_order', createArgs([milk.id])),
+      mutation(vendor, 'create_order', existing),
+      mutation(vendor, 'create_order', createArgs([milk.id])),
+    ];
+    const second = await push(t, vendor, mixed);
+    expect(second.status).toBe(200);
+    expect(second.body.results.map((r: { status: string }) => r.status)).not.toContain('skipped');
+    expect(second.body.results[1].order.id).toBe(viaRest.body.id);
+    for (const m of mixed) {
+      expect(await ordersWithLocalId((m.args as { local_id: string }).local_id)).toBe(1);
+    }
+    expect(second.body.last_seq).toBe(6);
+    expect(await lastSeqOf(vendor)).toBe(6);
+    expect(await storedCount(vendor)).toBe(6);
+  });
+
   it('answers on the plan’s path /api/orders/sync/ exactly as on /api/sync/push/', async () => {
     const vendor = await syncClient(t);
     const milk = await catalogProduct(t);
