@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { ORDER_SORTS, type OrderListFilter, type OrderListQuery } from '@gapal/shared';
 import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
@@ -110,7 +111,16 @@ export async function listOrdersJson(
   query: OrderListQuery,
   timeZone: string,
 ): Promise<string> {
-  const rows = await buildOrderListQuery(db, actor, query, timeZone);
+  // Run as a prepared statement named after its text: each shape of list (filters, sort, cursor)
+  // is planned once per connection, which costs more than reading the page itself.
+  const statement = buildOrderListQuery(db, actor, query, timeZone).toSQL();
+  const name = `order_list_${createHash('sha1').update(statement.sql).digest('base64url')}`;
+  const rows = await queryPrepared<{ id: string; summaryJson: string; sortKey: string }>(
+    db,
+    name,
+    statement.sql,
+    statement.params,
+  );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const nextCursor =

@@ -256,8 +256,9 @@ export function selectOrderPage(
   return db
     .select({
       id: orders.id,
-      summaryJson: ORDER_SUMMARY_JSON,
-      sortKey: sql<string>`(${options.sortKey})::text`,
+      // Named, so the statement's rows read the same run raw (listOrdersJson) or through Drizzle.
+      summaryJson: ORDER_SUMMARY_JSON.as('summaryJson'),
+      sortKey: sql<string>`(${options.sortKey})::text`.as('sortKey'),
     })
     .from(orders)
     .leftJoin(users, eq(users.id, orders.createdBy))

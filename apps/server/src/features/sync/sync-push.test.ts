@@ -80,12 +80,8 @@ describe('sync push', () => {
     const milk = await catalogProduct(t, { unitPrice: 300 });
     const together = [1, 2, 3].map(() => mutation(vendor, 'create_order', createArgs([milk.id])));
     const first = await push(t, vendor, together);
-    expect(first.body.results.map((r: { status: string }) => r.status)).toEqual([
-      'applied',
-      'applied',
-      'applied',
-    ]);
-    const numbers = first.body.results.map((r: { order: { number: string } }) => r.order.number);
+    expect(first.body.results.map((r) => r.status)).toEqual(['applied', 'applied', 'applied']);
+    const numbers = first.body.results.map((r) => r.order?.number);
     expect(new Set(numbers).size).toBe(3);
 
     // The middle one reuses a local_id the server already has (sent earlier through REST).
@@ -99,8 +95,8 @@ describe('sync push', () => {
     ];
     const second = await push(t, vendor, mixed);
     expect(second.status).toBe(200);
-    expect(second.body.results.map((r: { status: string }) => r.status)).not.toContain('skipped');
-    expect(second.body.results[1].order.id).toBe(viaRest.body.id);
+    expect(second.body.results.map((r) => r.status)).not.toContain('skipped');
+    expect(second.body.results[1]?.order?.id).toBe(viaRest.body.id);
     for (const m of mixed) {
       expect(await ordersWithLocalId((m.args as { local_id: string }).local_id)).toBe(1);
     }
