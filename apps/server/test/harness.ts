@@ -24,6 +24,11 @@ export type TestAppOptions = {
   env?: Record<string, string>;
   /** Connections in the pool on PostgreSQL (concurrency tests want many). */
   poolSize?: number;
+  /**
+   * An embedded database created and migrated by this process, as on a first `npm start`, on
+   * either run (PGlite learns the types a database has when it opens it, not the ones it creates).
+   */
+  freshEmbedded?: boolean;
 };
 
 let databaseCounter = 0;
@@ -61,6 +66,12 @@ export async function openTestDatabase(
   return { database, drop: async () => {} };
 }
 
+async function openFreshEmbeddedDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
+  const database = await openDatabase({ kind: 'pglite' });
+  await database.migrate();
+  return { database, drop: async () => {} };
+}
+
 export function testConfig(env: Record<string, string> = {}, dataDir?: string): Config {
   return loadConfig({
     JWT_SECRET: 'test-secret-test-secret-test-secret-0123456789',
@@ -76,7 +87,9 @@ export function testConfig(env: Record<string, string> = {}, dataDir?: string): 
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-data-'));
   const config = testConfig(options.env, dataDir);
-  const { database, drop } = await openTestDatabase(options.poolSize);
+  const { database, drop } = options.freshEmbedded
+    ? await openFreshEmbeddedDatabase()
+    : await openTestDatabase(options.poolSize);
   await bootstrap(database.db, config);
   const app = await buildApp(config, database, { logger: false });
   await app.ready();

@@ -158,10 +158,12 @@ RETURNING last`;
 // Planned once per connection (a named prepared statement). $1 device, $2 site, $3 user, $4 now,
 // $5 business day, $6..$7 first and last sequence of the run, $8 request id, $9 ip; then one
 // array per order column ($10..$24, in the order of the run) and per item column ($25..$28).
+// Enum columns travel as text[]: PGlite serializes an array parameter only for the array types
+// it knew when it opened, and a database migrated by this very process is not one of them.
 const CREATE_ORDERS_SQL = `
 WITH run AS (
   SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::int[], $13::text[], $14::text[], $15::text[],
-    $16::date[], $17::priority[], $18::text[], $19::payment_status[], $20::int[], $21::jsonb[],
+    $16::date[], $17::text[], $18::text[], $19::text[], $20::int[], $21::jsonb[],
     $22::uuid[], $23::int[], $24::jsonb[]) WITH ORDINALITY
     AS o(id, local_id, n, client_name, client_phone, delivery_address, delivery_date, priority, notes,
       payment_status, total_amount, audit, mutation_id, seq, result, position)
@@ -176,8 +178,8 @@ WITH run AS (
     total_amount, paid_amount, version, created_at, updated_at)
   SELECT run.id, run.local_id,
     'CMD-' || to_char($5::date, 'YYYYMMDD') || '-' || lpad(run.n::text, greatest(4, length(run.n::text)), '0'),
-    $2, $3, $1, run.client_name, run.client_phone, run.delivery_address, run.delivery_date, run.priority,
-    run.notes, 'nouvelle', run.payment_status, run.total_amount, 0, 1, $4::timestamptz, $4::timestamptz
+    $2, $3, $1, run.client_name, run.client_phone, run.delivery_address, run.delivery_date, run.priority::priority,
+    run.notes, 'nouvelle', run.payment_status::payment_status, run.total_amount, 0, 1, $4::timestamptz, $4::timestamptz
   FROM run, claim
   ORDER BY run.position
   RETURNING id, number
