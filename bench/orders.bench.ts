@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
+import { cpuMsSince, postgresCpu } from './support/cpu.ts';
 import { httpCall } from './support/http-client.ts';
 import { loadAverage, percentile } from './support/stats.ts';
 
@@ -22,7 +23,7 @@ const LIST_REQUESTS_PER_CLIENT = benchSize('BENCH_LIST_REQUESTS_PER_CLIENT', 150
 const START_LOAD = loadAverage();
 
 await withBench('gapal_bench_orders', { env: { DATABASE_POOL_SIZE: '20' } }, async ({ server, db }) =>
-  printResults(await run(server.base, db)),
+  printResults(await run(server.base, db, () => server.request<number>({ type: 'cpu' }))),
 );
 
 type Results = {
@@ -33,10 +34,18 @@ type Results = {
   seedSeconds: number;
   environment: { postgres: string };
 };
-type Throughput = { count: number; seconds: number; perSecond: number; failures: number };
+type Throughput = {
+  count: number;
+  seconds: number;
+  perSecond: number;
+  failures: number;
+  /** CPU per operation (ms): the server process, the PostgreSQL backends, this load generator. */
+  cpu: { server: number; postgres: number; client: number };
+};
 type Latency = { count: number; p50: number; p99: number; max: number; failures: number };
 
-async function run(base: string, db: pg.Client): Promise<Results> {
+async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>): Promise<Results> {
+  const throughput = (work: (client: number) => Promise<number>) => measure(db, serverCpu, work);
   const signer = benchSigner();
   const siteId = await firstSiteId(db);
 
@@ -185,12 +194,22 @@ function pickProducts(products: { id: string }[], seed: number): string[] {
   return [...picked];
 }
 
-async function throughput(work: (client: number) => Promise<number>): Promise<Throughput> {
+async function measure(
+  db: pg.Client,
+  serverCpu: () => Promise<number>,
+  work: (client: number) => Promise<number>,
+): Promise<Throughput> {
+  const before = { server: await serverCpu(), postgres: await postgresCpu(db), client: process.cpuUsage() };
   const started = performance.now();
   const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, client) => work(client)));
   const seconds = (performance.now() - started) / 1000;
   const count = counts.reduce((sum, n) => sum + n, 0);
-  return { count, seconds, perSecond: count / seconds, failures: 0 };
+  const cpu = {
+    server: ((await serverCpu()) - before.server) / count,
+    postgres: ((await postgresCpu(db)) - before.postgres) / count,
+    client: cpuMsSince(before.client) / count,
+  };
+  return { count, seconds, perSecond: count / seconds, failures: 0, cpu };
 }
 
 async function latency(
@@ -353,7 +372,10 @@ function printResults(results: Results): void {
     ['orders created', results.created],
     [`deliveries (${ITEMS_PER_ORDER} items, ${PRODUCTS} products)`, results.delivered],
   ] as const) {
-    console.log(`${label}: ${t.perSecond.toFixed(0)}/s (${t.count} in ${t.seconds.toFixed(1)} s)`);
+    console.log(
+      `${label}: ${t.perSecond.toFixed(0)}/s (${t.count} in ${t.seconds.toFixed(1)} s); CPU per operation: ` +
+        `server ${t.cpu.server.toFixed(2)} ms, PostgreSQL ${t.cpu.postgres.toFixed(2)} ms, load generator ${t.cpu.client.toFixed(2)} ms`,
+    );
   }
   console.log(`seeded ${SEEDED_ORDERS} orders in ${results.seedSeconds.toFixed(0)} s`);
   for (const { label, latency } of results.lists) {

@@ -10,6 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, QUICK, withBench } from './support/bench-server.ts';
+import { cpuMsSince, postgresCpu } from './support/cpu.ts';
 import { httpCall } from './support/http-client.ts';
 import { percentile } from './support/stats.ts';
 
@@ -178,27 +179,4 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
       2,
     ),
   );
-}
-
-function cpuMsSince(before: NodeJS.CpuUsage): number {
-  const used = process.cpuUsage(before);
-  return (used.user + used.system) / 1000;
-}
-
-/** CPU (ms) used so far by the PostgreSQL backends serving this database (Linux /proc). */
-async function postgresCpu(db: pg.Client): Promise<number> {
-  const { rows } = await db.query<{ pid: number }>(
-    'SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()',
-  );
-  const { readFileSync } = await import('node:fs');
-  let ticks = 0;
-  for (const { pid } of rows) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]);
-    } catch {
-      // not on Linux, or the backend is gone
-    }
-  }
-  return (ticks * 1000) / 100;
 }
