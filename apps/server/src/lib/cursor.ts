@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AppError } from '../http/errors.ts';
+import { AppError, postgresErrorCode } from '../http/errors.ts';
 
 /** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
 export function encodeCursor(value: unknown): string {
@@ -10,8 +10,26 @@ export function decodeCursor<T extends z.ZodType>(cursor: string, schema: T): z.
   try {
     return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
   } catch {
-    throw new AppError('validation_error', 'Curseur de pagination invalide', {
-      fields: [{ field: 'cursor', message: 'invalide' }],
-    });
+    throw invalidCursor();
   }
+}
+
+/**
+ * Runs a keyset page query whose cursor key PostgreSQL casts to the sort's type: the key is the
+ * one value no schema could check, so a forged one its type can't hold (a data exception, class
+ * 22) is the client's error, a 400, not a 500.
+ */
+export async function withCursorKey<T>(cursor: string | undefined, page: Promise<T>): Promise<T> {
+  try {
+    return await page;
+  } catch (error) {
+    if (cursor && postgresErrorCode(error)?.startsWith('22')) throw invalidCursor();
+    throw error;
+  }
+}
+
+function invalidCursor(): AppError {
+  return new AppError('validation_error', 'Curseur de pagination invalide', {
+    fields: [{ field: 'cursor', message: 'invalide' }],
+  });
 }

@@ -154,6 +154,12 @@ describe('catalog', () => {
     } while (cursor);
     expect(seen).toEqual([500, 400, 300, 200, 100]);
 
+    // A cursor forged with a key the sort can't hold is a 400, not a 500.
+    const forged = Buffer.from(JSON.stringify({ k: 'cher', id: categoryId })).toString('base64url');
+    const refused = await api(t, 'GET', `/api/products/?sort=-unit_price&cursor=${forged}`, { token });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.code).toBe('validation_error');
+
     const byStock = await api(t, 'GET', `/api/products/?category_id=${categoryId}&sort=stock&limit=3`, {
       token,
     });

@@ -11,7 +11,7 @@ import type { Db } from '../../db/client.ts';
 import { categories, products } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -34,11 +34,14 @@ export async function listProducts(
   timeZone: string,
 ): Promise<{ items: Product[]; next_cursor: string | null }> {
   const after = query.cursor ? decodeCursor(query.cursor, CursorSchema) : undefined;
-  const rows = await selectProducts(
-    db,
-    stockView(actor, query, timeZone),
-    { search: query.search, categoryId: query.category_id, isActive: query.is_active },
-    { sort: query.sort, after, limit: query.limit + 1 },
+  const rows = await withCursorKey(
+    query.cursor,
+    selectProducts(
+      db,
+      stockView(actor, query, timeZone),
+      { search: query.search, categoryId: query.category_id, isActive: query.is_active },
+      { sort: query.sort, after, limit: query.limit + 1 },
+    ),
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -6,7 +6,7 @@ import { type Db, queryPrepared } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
-import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { periodConditions } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
@@ -115,11 +115,14 @@ export async function listOrdersJson(
   // is planned once per connection, which costs more than reading the page itself.
   const statement = buildOrderListQuery(db, actor, query, timeZone).toSQL();
   const name = `order_list_${createHash('sha1').update(statement.sql).digest('base64url')}`;
-  const rows = await queryPrepared<{ id: string; summaryJson: string; sortKey: string }>(
-    db,
-    name,
-    statement.sql,
-    statement.params,
+  const rows = await withCursorKey(
+    query.cursor,
+    queryPrepared<{ id: string; summaryJson: string; sortKey: string }>(
+      db,
+      name,
+      statement.sql,
+      statement.params,
+    ),
   );
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

@@ -186,6 +186,21 @@ describe('order list', () => {
       { token },
     );
     expect(mismatched.status).toBe(400);
+
+    // A cursor forged with a key its sort can't hold is refused as such, never a 500.
+    const forge = (sort: string, key: string) =>
+      Buffer.from(JSON.stringify({ sort, direction: 'desc', key, id: ctx.ids[0] })).toString('base64url');
+    for (const [sort, key] of [
+      ['created_at', 'not a time'],
+      ['delivery_date', '2026-02-30x'],
+      ['priority', 'urgente'],
+      ['total_amount', '12abc'],
+      ['delivery_status', 'perdue'],
+    ]) {
+      const forged = await api(t, 'GET', `/api/orders/?sort=${sort}&cursor=${forge(sort!, key!)}`, { token });
+      expect(forged.status, `${sort} ${key}`).toBe(400);
+      expect(forged.body.error.code).toBe('validation_error');
+    }
   });
 
   it('lists each order exactly as the order endpoint summarizes it, in the shared contract', async () => {
