@@ -12,6 +12,7 @@ import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
 import { cpuMsSince, postgresCpu } from './support/cpu.ts';
 import { httpCall } from './support/http-client.ts';
+import { explainPlans } from './support/order-list-plans.ts';
 import { loadAverage, percentile } from './support/stats.ts';
 
 const CLIENTS = 16;
@@ -272,94 +273,6 @@ async function seedOrders(db: pg.Client, siteId: string, vendorIds: string[]): P
   // Write the load's dirty pages out now, so the checkpoint it causes does not run during the
   // list measurements (a running server is not in the middle of a million-row load).
   await db.query('CHECKPOINT');
-}
-
-/** The plans of the list's statements, built by the service itself (no copy of its SQL). */
-async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adminId: string) {
-  const { drizzle } = await import('drizzle-orm/node-postgres');
-  const { buildOrderListQuery, buildOrderCountQuery } = await import(
-    '../apps/server/src/features/orders/order-list.service.ts'
-  );
-  const { OrderListQuerySchema } = await import('@gapal/shared');
-  const orm = drizzle(db) as never;
-  const actor = (role: string, userId: string, site: string | null) => ({
-    userId,
-    username: 'bench',
-    role: role as never,
-    siteId: site,
-    deviceId: null,
-    requestId: 'bench',
-    ip: '127.0.0.1',
-  });
-  const managerActor = actor('gestionnaire_commandes', randomUUID(), siteId);
-  const cases: [string, ReturnType<typeof actor>, Record<string, string>][] = [
-    ['default view (manager)', managerActor, {}],
-    ['delivery_status=nouvelle', managerActor, { delivery_status: 'nouvelle' }],
-    ['payment_status=partielle', managerActor, { payment_status: 'partielle' }],
-    ['priority=haute', managerActor, { priority: 'haute' }],
-    ['vendor (own orders)', actor('vendeur', vendorId, siteId), {}],
-    ['admin, every site', actor('admin', adminId, null), {}],
-    [
-      'delivery date range (one week)',
-      managerActor,
-      { delivery_from: isoDaysAgo(40), delivery_to: isoDaysAgo(33) },
-    ],
-    ['creation period (one day)', managerActor, { from: isoDaysAgo(60), to: isoDaysAgo(60) }],
-    ['search=Client 1234', managerActor, { search: 'Client 1234' }],
-    ['sort=total_amount', managerActor, { sort: 'total_amount' }],
-  ];
-  const plans: { label: string; plan: string }[] = [];
-  for (const [label, who, query] of cases) {
-    const statement = buildOrderListQuery(
-      orm,
-      who,
-      OrderListQuerySchema.parse(query),
-      'Africa/Ouagadougou',
-    ).toSQL();
-    plans.push({ label, plan: await explain(db, statement.sql, statement.params) });
-  }
-  // Page 2 of the default view: the keyset condition must stay an index condition.
-  const { encodeCursor } = await import('../apps/server/src/lib/cursor.ts');
-  const firstPage = await buildOrderListQuery(
-    orm,
-    managerActor,
-    OrderListQuerySchema.parse({}),
-    'Africa/Ouagadougou',
-  );
-  const last = firstPage.at(-2)!;
-  const cursor = encodeCursor({
-    sort: 'created_at',
-    direction: 'desc',
-    key: last.sortKey,
-    id: last.id,
-  });
-  const next = buildOrderListQuery(
-    orm,
-    managerActor,
-    OrderListQuerySchema.parse({ cursor }),
-    'Africa/Ouagadougou',
-  ).toSQL();
-  plans.push({ label: 'default view, next page (cursor)', plan: await explain(db, next.sql, next.params) });
-  const count = buildOrderCountQuery(
-    orm,
-    managerActor,
-    { delivery_status: 'nouvelle' },
-    'Africa/Ouagadougou',
-  ).toSQL();
-  plans.push({ label: 'count delivery_status=nouvelle', plan: await explain(db, count.sql, count.params) });
-  return plans;
-}
-
-async function explain(db: pg.Client, sql: string, params: unknown[]): Promise<string> {
-  const { rows } = await db.query<{ 'QUERY PLAN': string }>(
-    `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`,
-    params,
-  );
-  return rows.map((row) => row['QUERY PLAN']).join('\n');
-}
-
-function isoDaysAgo(days: number): string {
-  return new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 }
 
 function printResults(results: Results): void {
