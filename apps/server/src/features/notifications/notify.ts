@@ -132,21 +132,23 @@ export async function notifyStockLevel(
 /**
  * The same for the movements one ledger call returned (several lots of one product chain their
  * stock before/after): one check per product, from its first `stockBefore` to its last
- * `stockAfter`, with one product lookup for all of them.
+ * `stockAfter`. The products are looked up in one query, unless the movements carry them
+ * (`takeStock`'s do, so a sale that crosses no threshold costs no query here).
  */
 export async function notifyStockMovements(
   tx: Db,
   outbox: Outbox,
   siteId: string,
-  movements: readonly { productId: string; stockBefore: number; stockAfter: number }[],
+  movements: readonly (StockChangeRef & { stockBefore: number; stockAfter: number })[],
 ): Promise<void> {
-  const byProduct = new Map<string, { productId: string; before: number; after: number }>();
+  const byProduct = new Map<string, StockChange>();
   for (const movement of movements) {
     const seen = byProduct.get(movement.productId);
     if (seen) seen.after = movement.stockAfter;
     else {
       byProduct.set(movement.productId, {
         productId: movement.productId,
+        product: movement.product,
         before: movement.stockBefore,
         after: movement.stockAfter,
       });
@@ -155,25 +157,32 @@ export async function notifyStockMovements(
   await notifyStockChanges(tx, outbox, siteId, [...byProduct.values()]);
 }
 
+type AlertProduct = { name: string; unit: string; minStockLevel: number };
+type StockChangeRef = { productId: string; product?: AlertProduct };
+type StockChange = StockChangeRef & { before: number; after: number };
+
 async function notifyStockChanges(
   tx: Db,
   outbox: Outbox,
   siteId: string,
-  changes: readonly { productId: string; before: number; after: number }[],
+  changes: readonly StockChange[],
 ): Promise<void> {
   const falling = changes.filter((change) => change.after < change.before);
   if (falling.length === 0) return;
-  // Prepared: every sale runs it, under its products' stock locks.
-  const found = await queryPrepared<{ id: string; name: string; unit: string; minStockLevel: number }>(
-    tx,
-    'notify_stock_products',
-    'SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE id = ANY($1::uuid[])',
-    [falling.map((change) => change.productId)],
-  );
-  const byId = new Map(found.map((product) => [product.id, product]));
+  const byId = new Map<string, AlertProduct>();
+  const unknown = falling.filter((change) => !change.product).map((change) => change.productId);
+  if (unknown.length > 0) {
+    const found = await queryPrepared<AlertProduct & { id: string }>(
+      tx,
+      'notify_stock_products',
+      'SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE id = ANY($1::uuid[])',
+      [unknown],
+    );
+    for (const { id, ...product } of found) byId.set(id, product);
+  }
   const items: NewNotification[] = [];
   for (const change of falling) {
-    const product = byId.get(change.productId);
+    const product = change.product ?? byId.get(change.productId);
     if (!product) continue;
     const levelAfter = stockAlertLevel(change.after, product.minStockLevel);
     if (levelAfter === null || levelAfter === stockAlertLevel(change.before, product.minStockLevel)) continue;

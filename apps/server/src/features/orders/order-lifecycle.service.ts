@@ -24,8 +24,7 @@ import {
 } from './order-rules.ts';
 import {
   findItems,
-  lockOrder,
-  type OrderRow,
+  type OrderAggregate,
   readOrder,
   returnableLots,
   setStatus,
@@ -42,12 +41,12 @@ async function lockVisibleOrder(
   actor: Actor,
   id: string,
   version: number | undefined,
-): Promise<OrderRow> {
-  const order = await lockOrder(tx, id);
-  if (!order) throw notFound('Commande');
-  assertOrderVisible(actor, order);
-  assertVersion(order.version, version);
-  return order;
+): Promise<OrderAggregate> {
+  const aggregate = await readOrder(tx, id, { lock: true });
+  if (!aggregate) throw notFound('Commande');
+  assertOrderVisible(actor, aggregate.order);
+  assertVersion(aggregate.order.version, version);
+  return aggregate;
 }
 
 /**
@@ -64,7 +63,8 @@ export async function changeStatus(
   outbox: Outbox = createOutbox(),
 ): Promise<Order> {
   return inStockTransaction(db, async (tx) => {
-    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    const locked = await lockVisibleOrder(tx, actor, id, input.version);
+    const before = locked.order;
     if (!isOrderManager(actor)) {
       // Vendors may only cancel their own order, and only while it is new.
       if (input.status !== 'annulee') throw forbidden('Seul un gestionnaire des commandes change ce statut');
@@ -88,7 +88,8 @@ export async function changeStatus(
         ...(input.allow_expired ? { allow_expired: true } : {}),
       },
     });
-    const order = toOrderDto((await readOrder(tx, id))!);
+    // Only the row changed: the items, payments and returns read under the lock still hold.
+    const order = toOrderDto({ ...locked, order: after });
     if (input.status === 'livree') {
       // Last, so the products' stock locks (which every sale of those products waits for) are
       // held for the ledger write and the commit only. A shortage rolls back all of the above.
@@ -120,7 +121,7 @@ export async function recordPayment(
 ): Promise<Order> {
   assertManager(actor);
   return db.transaction(async (tx) => {
-    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
     if (before.deliveryStatus === 'annulee') {
       throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
     }
@@ -183,7 +184,7 @@ export async function recordPayment(
 export async function returnItems(db: Db, actor: Actor, id: string, input: ReturnInput): Promise<Order> {
   assertManager(actor);
   return inStockTransaction(db, async (tx) => {
-    const before = await lockVisibleOrder(tx, actor, id, input.version);
+    const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
     if (before.deliveryStatus !== 'livree') {
       throw new AppError('conflict', 'Seule une commande livrée peut faire l’objet d’un retour');
     }

@@ -121,7 +121,6 @@ export async function insertItems(
     .returning();
 }
 
-/** Locks the order row: every change of status, payment or content goes through this. */
 /** The `ISO_FORMAT` of `Date.prototype.toISOString`, for `to_char(… AT TIME ZONE 'UTC', …)`. */
 const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const isoText = (expression: string) => `to_char(${expression} AT TIME ZONE 'UTC', ${ISO_FORMAT})`;
@@ -138,16 +137,6 @@ const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.site_id AS
   o.payment_status AS "paymentStatus", o.total_amount AS "totalAmount", o.paid_amount AS "paidAmount",
   o.version, o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt", o.created_at AS "createdAt",
   o.updated_at AS "updatedAt"`;
-
-export async function lockOrder(tx: Db, id: string): Promise<OrderRow | undefined> {
-  const [row] = await queryPrepared<OrderRow>(
-    tx,
-    'order_lock',
-    `SELECT ${ORDER_ROW_COLUMNS} FROM orders o WHERE o.id = $1 FOR UPDATE`,
-    [id],
-  );
-  return row;
-}
 
 export async function findItems(db: Db, orderId: string): Promise<OrderItemRow[]> {
   return queryPrepared<OrderItemRow>(
@@ -208,10 +197,23 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
 FROM orders o LEFT JOIN users u ON u.id = o.created_by
 WHERE o.id = $1`;
 
-export async function readOrder(db: Db, id: string): Promise<OrderAggregate | undefined> {
+/**
+ * The order with its items, payments and returns. With `lock`, the order row stays locked for
+ * the rest of the transaction: every change of status, payment or content starts so.
+ */
+export async function readOrder(
+  db: Db,
+  id: string,
+  options: { lock: boolean } = { lock: false },
+): Promise<OrderAggregate | undefined> {
   const [row] = await queryPrepared<
     OrderRow & { createdByName: string | null; items: unknown; payments: unknown; returns: unknown }
-  >(db, 'order_read', READ_ORDER_SQL, [id]);
+  >(
+    db,
+    options.lock ? 'order_read_lock' : 'order_read',
+    options.lock ? `${READ_ORDER_SQL} FOR UPDATE OF o` : READ_ORDER_SQL,
+    [id],
+  );
   if (!row) return undefined;
   const { createdByName, items, payments, returns, ...order } = row;
   return {

@@ -18,7 +18,6 @@ import {
   findProducts,
   insertItems,
   insertNumberedOrder,
-  lockOrder,
   readOrder,
   updateOrder,
 } from './orders.repo.ts';
@@ -132,7 +131,7 @@ export async function updateOrderContent(
 ): Promise<Order> {
   if (input.delivery_date) assertDeliveryDate(input.delivery_date, timeZone);
   return db.transaction(async (tx) => {
-    const before = await lockOrder(tx, id);
+    const before = (await readOrder(tx, id, { lock: true }))?.order;
     if (!before) throw notFound('Commande');
     assertOrderVisible(actor, before);
     assertVersion(before.version, input.version);

@@ -11,7 +11,7 @@ export type LockedLot = {
 };
 
 // Every stock change runs these statements: they are written out and prepared (queryPrepared),
-// with lists passed as arrays so the text never changes.
+// with lists passed as arrays so the text never changes. Enums go as text (see sync-fast-create.repo.ts).
 
 /**
  * Locks the stock level rows of these products at the site, always in product-id order:
@@ -24,9 +24,9 @@ export async function lockStockLevels(
   siteId: string,
   productIds: string[],
   options: { create: boolean },
-): Promise<Map<string, number>> {
+): Promise<void> {
   const ids = [...new Set(productIds)].sort();
-  if (ids.length === 0) return new Map();
+  if (ids.length === 0) return;
   if (options.create) {
     await queryPrepared(
       tx,
@@ -37,45 +37,19 @@ export async function lockStockLevels(
       [siteId, ids],
     );
   }
-  const rows = await queryPrepared<{ product_id: string; quantity: number }>(
+  await queryPrepared(
     tx,
     'ledger_lock_levels',
-    `SELECT product_id, quantity FROM stock_levels
+    `SELECT 1 FROM stock_levels
      WHERE site_id = $1 AND product_id = ANY($2::uuid[])
      ORDER BY product_id
      FOR UPDATE`,
     [siteId, ids],
   );
-  return new Map(rows.map((row) => [row.product_id, Number(row.quantity)]));
 }
 
 const LOT_COLUMNS = `id, product_id AS "productId", site_id AS "siteId", code,
   expiry_date::text AS "expiryDate", quantity`;
-
-/**
- * The lots of these products at the site, first-expired-first-out. Only lots holding stock,
- * plus the ones named. Callers hold the products' stock level locks already; the row locks
- * here are a second line of defence for anything that would touch a lot directly.
- */
-export async function lockLotsOfProducts(
-  tx: Db,
-  siteId: string,
-  productIds: string[],
-  namedLotIds: string[] = [],
-): Promise<LockedLot[]> {
-  const ids = [...new Set(productIds)];
-  if (ids.length === 0) return [];
-  const rows = await queryPrepared<LockedLot>(
-    tx,
-    'ledger_lock_lots',
-    `SELECT ${LOT_COLUMNS} FROM lots
-     WHERE site_id = $1 AND product_id = ANY($2::uuid[]) AND (quantity > 0 OR id = ANY($3::uuid[]))
-     ORDER BY product_id, expiry_date, created_at, id
-     FOR UPDATE`,
-    [siteId, ids, [...new Set(namedLotIds)]],
-  );
-  return rows.map(normalizeLot);
-}
 
 /** Lots by id, whatever their site (the caller checks it). */
 export async function findLots(tx: Db, lotIds: string[], options: { lock: boolean }): Promise<LockedLot[]> {
@@ -117,18 +91,15 @@ function normalizeLot(row: LockedLot): LockedLot {
   return { ...row, quantity: Number(row.quantity) };
 }
 
-export type LedgerEntry = {
+export type LedgerChange = {
   productId: string;
   lotId: string;
-  quantity: number;
-  stockBefore: number;
-  stockAfter: number;
-  lotBefore: number;
-  lotAfter: number;
+  /** Signed: positive in, negative out. */
+  delta: number;
   expiredOverride: boolean;
 };
 
-export type LedgerWrite = {
+export type LedgerMeta = {
   siteId: string;
   type: MovementType;
   reference: string | null;
@@ -136,69 +107,87 @@ export type LedgerWrite = {
   userId: string | null;
   deviceId: string | null;
   reason: string | null;
-  /** The new quantity of each lot and of each product's level at the site. */
-  lotQuantities: Map<string, number>;
-  levels: Map<string, number>;
-  /** The ledger rows, in chain order: each one's before is the previous one's after. */
-  entries: LedgerEntry[];
 };
 
+export type LedgerRow = {
+  id: number;
+  productId: string;
+  lotId: string;
+  quantity: number;
+  stockBefore: number;
+  stockAfter: number;
+  expiredOverride: boolean;
+};
+
+const LEDGER_ROW_COLUMNS = `id, product_id AS "productId", lot_id AS "lotId", quantity,
+  stock_before AS "stockBefore", stock_after AS "stockAfter", expired_override AS "expiredOverride"`;
+
 /**
- * Writes a stock change in one statement: the lots' and levels' new quantities, and the ledger
- * rows appended in the order given (their ids follow it, so the chain reads in id order).
+ * Appends the changes to the ledger in the order given, with the lots' and levels' new
+ * quantities, in one statement (`ledger_write`, migration 0006: each movement's before is the
+ * previous one's after). The caller holds the products' stock level locks.
  */
-export async function writeLedger(tx: Db, write: LedgerWrite) {
-  const lots = [...write.lotQuantities];
-  const levels = [...write.levels];
-  const entries = write.entries;
-  const rows = await queryPrepared<{
-    id: number | string;
-    productId: string;
-    lotId: string;
-    quantity: number;
-    stockBefore: number;
-    stockAfter: number;
-  }>(tx, 'ledger_write', WRITE_LEDGER_SQL, [
-    lots.map(([id]) => id),
-    lots.map(([, quantity]) => quantity),
-    levels.map(([productId]) => productId),
-    levels.map(([, quantity]) => quantity),
-    write.siteId,
-    write.type,
-    write.reference,
-    write.orderId,
-    write.userId,
-    write.deviceId,
-    write.reason,
-    entries.map((entry) => entry.productId),
-    entries.map((entry) => entry.lotId),
-    entries.map((entry) => entry.quantity),
-    entries.map((entry) => entry.stockBefore),
-    entries.map((entry) => entry.stockAfter),
-    entries.map((entry) => entry.lotBefore),
-    entries.map((entry) => entry.lotAfter),
-    entries.map((entry) => entry.expiredOverride),
-  ]);
+export async function writeLedger(tx: Db, meta: LedgerMeta, changes: LedgerChange[]): Promise<LedgerRow[]> {
+  const rows = await queryPrepared<LedgerRow>(
+    tx,
+    'ledger_write',
+    `SELECT ${LEDGER_ROW_COLUMNS}
+     FROM ledger_write($1, $2::text::movement_type, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $10::int[], $11::bool[])`,
+    [
+      ...metaValues(meta),
+      changes.map((change) => change.productId),
+      changes.map((change) => change.lotId),
+      changes.map((change) => change.delta),
+      changes.map((change) => change.expiredOverride),
+    ],
+  );
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
-const WRITE_LEDGER_SQL = `
-WITH lot_quantities AS (
-  UPDATE lots AS l SET quantity = v.quantity, updated_at = now()
-  FROM unnest($1::uuid[], $2::int[]) AS v(id, quantity)
-  WHERE l.id = v.id
-), levels AS (
-  UPDATE stock_levels AS s SET quantity = v.quantity, updated_at = now()
-  FROM unnest($3::uuid[], $4::int[]) AS v(product_id, quantity)
-  WHERE s.product_id = v.product_id AND s.site_id = $5
-)
-INSERT INTO stock_movements (product_id, site_id, lot_id, type, quantity, stock_before, stock_after,
-  lot_before, lot_after, reference, order_id, user_id, device_id, reason, expired_override)
-SELECT m.product_id, $5, m.lot_id, $6::movement_type, m.quantity, m.stock_before, m.stock_after,
-  m.lot_before, m.lot_after, $7, $8, $9, $10, $11, m.expired_override
-FROM unnest($12::uuid[], $13::uuid[], $14::int[], $15::int[], $16::int[], $17::int[], $18::int[], $19::bool[])
-  WITH ORDINALITY AS m(product_id, lot_id, quantity, stock_before, stock_after, lot_before, lot_after,
-    expired_override, position)
-ORDER BY m.position
-RETURNING id, product_id AS "productId", lot_id AS "lotId", quantity, stock_before AS "stockBefore",
-  stock_after AS "stockAfter"`;
+/** A movement of `ledger_take_stock`, with its lot and product as the audit and stock alerts need them. */
+export type TakenRow = LedgerRow & {
+  lotCode: string;
+  lotExpiry: string;
+  product: { name: string; unit: string; minStockLevel: number };
+};
+
+/**
+ * Takes stock out in one statement (`ledger_take_stock`, migration 0006): locks, first-expired-
+ * first-out, the ledger write. `lotIds[i]` null serves line i from any lot. Raises GP001
+ * (shortages), GP002 (lot not found) or GP003 (lot expired); the service turns them into errors.
+ */
+export async function takeStockRows(
+  tx: Db,
+  meta: LedgerMeta,
+  lines: { productId: string; quantity: number; lotId: string | null }[],
+  options: { writeOff: boolean; allowExpired: boolean; today: string },
+): Promise<TakenRow[]> {
+  const rows = await queryPrepared<
+    LedgerRow & { lotCode: string; lotExpiry: string; name: string; unit: string; minStockLevel: number }
+  >(
+    tx,
+    'ledger_take_stock',
+    `SELECT ${LEDGER_ROW_COLUMNS}, lot_code AS "lotCode", lot_expiry AS "lotExpiry", product_name AS name,
+       product_unit AS unit, min_stock_level AS "minStockLevel"
+     FROM ledger_take_stock($1, $2::text::movement_type, $3, $4, $5, $6, $7, $8::uuid[], $9::int[], $10::uuid[],
+       $11, $12, $13::date)`,
+    [
+      ...metaValues(meta),
+      lines.map((line) => line.productId),
+      lines.map((line) => line.quantity),
+      lines.map((line) => line.lotId),
+      options.writeOff,
+      options.allowExpired,
+      options.today,
+    ],
+  );
+  return rows.map(({ name, unit, minStockLevel, ...row }) => ({
+    ...row,
+    id: Number(row.id),
+    product: { name, unit, minStockLevel: Number(minStockLevel) },
+  }));
+}
+
+function metaValues(meta: LedgerMeta) {
+  return [meta.siteId, meta.type, meta.reference, meta.orderId, meta.userId, meta.deviceId, meta.reason];
+}

@@ -1,4 +1,4 @@
-import type { MovementType, Role, StockShortage } from '@gapal/shared';
+import type { MovementType, Role } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
@@ -7,9 +7,11 @@ import { recordAudit } from '../audit/audit.service.ts';
 import {
   findLots,
   findOrCreateLot,
-  type LockedLot,
-  lockLotsOfProducts,
+  type LedgerChange,
+  type LedgerMeta,
   lockStockLevels,
+  type TakenRow,
+  takeStockRows,
   writeLedger,
 } from './stock-ledger.repo.ts';
 
@@ -72,86 +74,64 @@ export function ledgerToday(): string {
 }
 
 /**
- * Takes stock out inside the caller's transaction, locking in a fixed order (product id)
- * so concurrent callers never deadlock. Throws `insufficient_stock` (409) with
+ * Takes stock out inside the caller's transaction, in one statement (`ledger_take_stock`,
+ * migration 0006), which locks the products' levels in product-id order (so concurrent callers
+ * never deadlock) and their lots. Throws `insufficient_stock` (409) with
  * `details.shortages: [{ product_id, requested, available }]` and writes nothing when any
  * line can't be served. Lots are used first-expired-first-out; expired lots only for a
- * loss (`perte`) or with `allowExpired` (managers only, audited).
+ * loss (`perte`) or with `allowExpired` (managers only, audited). Each movement comes back with
+ * its product's name, unit and alert threshold (for notifyStockMovements).
  */
 export async function takeStock(
   tx: Db,
   actor: Actor,
   lines: TakeStockLine[],
   options: StockOutOptions,
-): Promise<MovementRecord[]> {
+): Promise<TakenRow[]> {
   if (lines.length === 0) return [];
   assertPositiveQuantities(lines);
   if (options.allowExpired && !EXPIRY_OVERRIDE_ROLES.includes(actor.role)) {
     throw forbidden('Seul un gestionnaire peut sortir un lot périmé');
   }
-  const today = options.today ?? ledgerToday();
-  const productIds = lines.map((line) => line.productId);
-  const levels = await lockStockLevels(tx, options.siteId, productIds, { create: false });
-  const namedLotIds = lines.flatMap((line) => (line.lotId ? [line.lotId] : []));
-  const lots = await lockLotsOfProducts(tx, options.siteId, productIds, namedLotIds);
-  const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
-  const remaining = new Map(lots.map((lot) => [lot.id, lot.quantity]));
-  const isWriteOff = options.type === 'perte';
-
-  const changes: Change[] = [];
-  const requested = new Map<string, number>();
-  const served = new Map<string, number>();
-  for (const line of lines) {
-    let candidates: LockedLot[];
-    if (line.lotId) {
-      const lot = lotsById.get(line.lotId);
-      if (!lot || lot.productId !== line.productId) throw notFound('Lot');
-      if (lot.expiryDate < today && !isWriteOff && !options.allowExpired) {
-        throw new AppError('conflict', `Le lot ${lot.code} est périmé depuis le ${lot.expiryDate}`, {
-          lot_id: lot.id,
-          fields: [{ field: 'lot_id', message: 'lot périmé' }],
-        });
-      }
-      candidates = [lot];
-    } else {
-      candidates = lots.filter(
-        (lot) =>
-          lot.productId === line.productId && (lot.expiryDate >= today || isWriteOff || options.allowExpired),
-      );
-    }
-    let need = line.quantity;
-    for (const lot of candidates) {
-      if (need === 0) break;
-      const take = Math.min(need, remaining.get(lot.id) ?? 0);
-      if (take === 0) continue;
-      remaining.set(lot.id, (remaining.get(lot.id) ?? 0) - take);
-      need -= take;
-      changes.push({
+  let rows: TakenRow[];
+  try {
+    rows = await takeStockRows(
+      tx,
+      ledgerMeta(actor, options),
+      lines.map((line) => ({
         productId: line.productId,
-        lotId: lot.id,
-        delta: -take,
-        // A write-off of expired goods is the normal way out for them, not an override.
-        expiredOverride: lot.expiryDate < today && !isWriteOff,
-      });
-    }
-    requested.set(line.productId, (requested.get(line.productId) ?? 0) + line.quantity);
-    served.set(line.productId, (served.get(line.productId) ?? 0) + line.quantity - need);
+        quantity: line.quantity,
+        lotId: line.lotId ?? null,
+      })),
+      {
+        writeOff: options.type === 'perte',
+        allowExpired: options.allowExpired === true,
+        today: options.today ?? ledgerToday(),
+      },
+    );
+  } catch (error) {
+    throw takeStockError(error) ?? error;
   }
+  await auditExpiredOverrides(tx, actor, rows, options);
+  return rows;
+}
 
-  const shortages: StockShortage[] = [...requested]
-    .filter(([productId, quantity]) => (served.get(productId) ?? 0) < quantity)
-    .map(([productId, quantity]) => ({
-      product_id: productId,
-      requested: quantity,
-      available: served.get(productId) ?? 0,
-    }));
-  if (shortages.length > 0) {
-    throw new AppError('insufficient_stock', 'Stock insuffisant', { shortages });
+/** The AppError for what `ledger_take_stock` refused (see its comment in migration 0006). */
+function takeStockError(error: unknown): AppError | undefined {
+  const code = postgresErrorCode(error);
+  const detail = (error as { detail?: string }).detail;
+  if (code === 'GP001') {
+    return new AppError('insufficient_stock', 'Stock insuffisant', { shortages: JSON.parse(detail!) });
   }
-
-  const records = await applyChanges(tx, actor, lotsById, levels, changes, { ...options });
-  await auditExpiredOverrides(tx, actor, changes, lotsById, options);
-  return records;
+  if (code === 'GP002') return notFound('Lot');
+  if (code === 'GP003') {
+    const lot = JSON.parse(detail!) as { lot_id: string; code: string; expiry_date: string };
+    return new AppError('conflict', `Le lot ${lot.code} est périmé depuis le ${lot.expiry_date}`, {
+      lot_id: lot.lot_id,
+      fields: [{ field: 'lot_id', message: 'lot périmé' }],
+    });
+  }
+  return undefined;
 }
 
 /** Puts stock back into known lots (returns) inside the caller's transaction. */
@@ -163,7 +143,7 @@ export async function putStock(
 ): Promise<MovementRecord[]> {
   if (lines.length === 0) return [];
   assertPositiveQuantities(lines);
-  const levels = await lockStockLevels(
+  await lockStockLevels(
     tx,
     options.siteId,
     lines.map((line) => line.productId),
@@ -185,7 +165,7 @@ export async function putStock(
     delta: line.quantity,
     expiredOverride: false,
   }));
-  return applyChanges(tx, actor, lotsById, levels, changes, options);
+  return applyChanges(tx, actor, changes, options);
 }
 
 export type ReceiveStockLine = { productId: string; lotCode: string; expiryDate: string; quantity: number };
@@ -202,13 +182,12 @@ export async function receiveStock(
 ): Promise<MovementRecord[]> {
   if (lines.length === 0) return [];
   assertPositiveQuantities(lines);
-  const levels = await lockStockLevels(
+  await lockStockLevels(
     tx,
     options.siteId,
     lines.map((line) => line.productId),
     { create: true },
   );
-  const lotsById = new Map<string, LockedLot>();
   const changes: Change[] = [];
   for (const [index, line] of lines.entries()) {
     const lot = await findOrCreateLot(tx, {
@@ -224,10 +203,9 @@ export async function receiveStock(
         { fields: [{ field: `items.${index}.expiry_date`, message: `le lot expire le ${lot.expiryDate}` }] },
       );
     }
-    lotsById.set(lot.id, lot);
     changes.push({ productId: line.productId, lotId: lot.id, delta: line.quantity, expiredOverride: false });
   }
-  return applyChanges(tx, actor, lotsById, levels, changes, { ...options, type: 'entree' });
+  return applyChanges(tx, actor, changes, { ...options, type: 'entree' });
 }
 
 export type CountedLot = { lotId: string; countedQuantity: number };
@@ -254,7 +232,7 @@ export async function adjustStock(
     const lot = seenById.get(count.lotId);
     if (!lot || lot.siteId !== options.siteId) throw notFound('Lot');
   }
-  const levels = await lockStockLevels(
+  await lockStockLevels(
     tx,
     options.siteId,
     seen.map((lot) => lot.productId),
@@ -277,7 +255,7 @@ export async function adjustStock(
       };
     })
     .filter((change) => change.delta !== 0);
-  return applyChanges(tx, actor, lotsById, levels, changes, { ...options, type: 'ajustement' });
+  return applyChanges(tx, actor, changes, { ...options, type: 'ajustement' });
 }
 
 /**
@@ -308,7 +286,7 @@ export async function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>,
 
 // ---------------------------------------------------------------- internals
 
-type Change = { productId: string; lotId: string; delta: number; expiredOverride: boolean };
+type Change = LedgerChange;
 
 type MovementMeta = {
   siteId: string;
@@ -318,46 +296,19 @@ type MovementMeta = {
   reason?: string | null;
 };
 
-/** Applies the changes in order: each movement's before is the previous one's after. */
+/** Appends the changes in order (each movement's before is the previous one's after). */
 async function applyChanges(
   tx: Db,
   actor: Actor,
-  lotsById: Map<string, LockedLot>,
-  levels: Map<string, number>,
   changes: Change[],
   meta: MovementMeta,
 ): Promise<MovementRecord[]> {
   if (changes.length === 0) return [];
-  const stock = new Map(levels);
-  const lotQuantities = new Map<string, number>();
-  const entries = changes.map((change) => {
-    const stockBefore = stock.get(change.productId) ?? 0;
-    const lotBefore = lotQuantities.get(change.lotId) ?? lotsById.get(change.lotId)!.quantity;
-    const stockAfter = stockBefore + change.delta;
-    const lotAfter = lotBefore + change.delta;
-    if (stockAfter < 0 || lotAfter < 0) {
-      // Unreachable when levels and lots agree; refuse rather than let the CHECK fire.
-      throw new AppError('insufficient_stock', 'Stock insuffisant', {
-        shortages: [{ product_id: change.productId, requested: -change.delta, available: lotBefore }],
-      });
-    }
-    stock.set(change.productId, stockAfter);
-    lotQuantities.set(change.lotId, lotAfter);
-    return {
-      productId: change.productId,
-      lotId: change.lotId,
-      quantity: change.delta,
-      stockBefore,
-      stockAfter,
-      lotBefore,
-      lotAfter,
-      expiredOverride: change.expiredOverride,
-    };
-  });
-  const changedProducts = new Map(
-    [...new Set(changes.map((change) => change.productId))].map((id) => [id, stock.get(id)!]),
-  );
-  return writeLedger(tx, {
+  return writeLedger(tx, ledgerMeta(actor, meta), changes);
+}
+
+function ledgerMeta(actor: Actor, meta: MovementMeta): LedgerMeta {
+  return {
     siteId: meta.siteId,
     type: meta.type,
     reference: meta.reference ?? null,
@@ -365,31 +316,26 @@ async function applyChanges(
     userId: actor.userId,
     deviceId: actor.deviceId,
     reason: meta.reason ?? null,
-    lotQuantities,
-    levels: changedProducts,
-    entries,
-  });
+  };
 }
 
 async function auditExpiredOverrides(
   tx: Db,
   actor: Actor,
-  changes: Change[],
-  lotsById: Map<string, LockedLot>,
+  rows: TakenRow[],
   options: StockOutOptions,
 ): Promise<void> {
-  for (const change of changes.filter((c) => c.expiredOverride)) {
-    const lot = lotsById.get(change.lotId)!;
+  for (const row of rows.filter((r) => r.expiredOverride)) {
     await recordAudit(tx, actor, {
       action: 'stock.expired_override',
       entity: 'lot',
-      entityId: lot.id,
+      entityId: row.lotId,
       siteId: options.siteId,
       after: {
-        product_id: lot.productId,
-        lot_code: lot.code,
-        expiry_date: lot.expiryDate,
-        quantity: -change.delta,
+        product_id: row.productId,
+        lot_code: row.lotCode,
+        expiry_date: row.lotExpiry,
+        quantity: -row.quantity,
         type: options.type,
         reference: options.reference ?? null,
         order_id: options.orderId ?? null,

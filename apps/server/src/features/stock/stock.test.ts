@@ -173,6 +173,8 @@ describe('stock operations and the ledger', () => {
       body: { reason: 'Test', items: [{ product_id: product.id, quantity: 1, lot_id: old }] },
     });
     expect(named.status).toBe(409);
+    expect(named.body.error.message).toMatch(/^Le lot .+ est périmé depuis le \d{4}-\d{2}-\d{2}$/);
+    expect(named.body.error.details).toMatchObject({ lot_id: old, fields: [{ field: 'lot_id' }] });
     const override = await api(t, 'POST', '/api/stock/exit/', {
       token,
       body: {
