@@ -9,6 +9,7 @@ import {
   findOrCreateLot,
   type LedgerChange,
   type LedgerMeta,
+  type LedgerRow,
   lockStockLevels,
   type TakenRow,
   takeStockRows,
@@ -50,14 +51,8 @@ export type StockInOptions = {
   reason?: string | null;
 };
 
-export type MovementRecord = {
-  id: number;
-  productId: string;
-  lotId: string;
-  quantity: number; // signed
-  stockBefore: number;
-  stockAfter: number;
-};
+/** A movement as the ledger wrote it (quantity signed). */
+export type MovementRecord = LedgerRow;
 
 /** Roles that may take stock from an expired lot. */
 const EXPIRY_OVERRIDE_ROLES: readonly Role[] = ['gestionnaire_stocks', 'gestionnaire_commandes', 'admin'];
@@ -188,7 +183,7 @@ export async function receiveStock(
     lines.map((line) => line.productId),
     { create: true },
   );
-  const changes: Change[] = [];
+  const changes: LedgerChange[] = [];
   for (const [index, line] of lines.entries()) {
     const lot = await findOrCreateLot(tx, {
       productId: line.productId,
@@ -244,7 +239,7 @@ export async function adjustStock(
     { lock: true },
   );
   const lotsById = new Map(lots.map((lot) => [lot.id, lot]));
-  const changes: Change[] = counts
+  const changes: LedgerChange[] = counts
     .map((count) => {
       const lot = lotsById.get(count.lotId)!;
       return {
@@ -286,8 +281,6 @@ export async function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>,
 
 // ---------------------------------------------------------------- internals
 
-type Change = LedgerChange;
-
 type MovementMeta = {
   siteId: string;
   type: MovementType;
@@ -300,7 +293,7 @@ type MovementMeta = {
 async function applyChanges(
   tx: Db,
   actor: Actor,
-  changes: Change[],
+  changes: LedgerChange[],
   meta: MovementMeta,
 ): Promise<MovementRecord[]> {
   if (changes.length === 0) return [];
