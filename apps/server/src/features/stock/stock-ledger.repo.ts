@@ -111,6 +111,7 @@ export type LedgerMeta = {
 
 export type LedgerRow = {
   id: number;
+  orderId: string | null;
   productId: string;
   lotId: string;
   quantity: number;
@@ -119,12 +120,12 @@ export type LedgerRow = {
   expiredOverride: boolean;
 };
 
-const LEDGER_ROW_COLUMNS = `id, product_id AS "productId", lot_id AS "lotId", quantity,
+const LEDGER_ROW_COLUMNS = `id, order_id AS "orderId", product_id AS "productId", lot_id AS "lotId", quantity,
   stock_before AS "stockBefore", stock_after AS "stockAfter", expired_override AS "expiredOverride"`;
 
 /**
  * Appends the changes to the ledger in the order given, with the lots' and levels' new
- * quantities, in one statement (`ledger_write`, migration 0006: each movement's before is the
+ * quantities, in one statement (`ledger_write`, migration 0007: each movement's before is the
  * previous one's after). The caller holds the products' stock level locks.
  */
 export async function writeLedger(tx: Db, meta: LedgerMeta, changes: LedgerChange[]): Promise<LedgerRow[]> {
@@ -132,13 +133,20 @@ export async function writeLedger(tx: Db, meta: LedgerMeta, changes: LedgerChang
     tx,
     'ledger_write',
     `SELECT ${LEDGER_ROW_COLUMNS}
-     FROM ledger_write($1, $2::text::movement_type, $3, $4, $5, $6, $7, $8::uuid[], $9::uuid[], $10::int[], $11::bool[])`,
+     FROM ledger_write($1, $2::text::movement_type, $3, $4::uuid[], $5::uuid[], $6::int[], $7::bool[],
+       $8::text[], $9::uuid[], $10::uuid[], $11::uuid[])`,
     [
-      ...metaValues(meta),
+      meta.siteId,
+      meta.type,
+      meta.reason,
       changes.map((change) => change.productId),
       changes.map((change) => change.lotId),
       changes.map((change) => change.delta),
       changes.map((change) => change.expiredOverride),
+      changes.map(() => meta.reference),
+      changes.map(() => meta.orderId),
+      changes.map(() => meta.userId),
+      changes.map(() => meta.deviceId),
     ],
   );
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
@@ -151,43 +159,84 @@ export type TakenRow = LedgerRow & {
   product: { name: string; unit: string; minStockLevel: number };
 };
 
+export type Shortage = { product_id: string; requested: number; available: number };
+
+/** One document's exit: served whole or refused whole. `lotId` null serves a line from any lot. */
+export type StockExitGroup = {
+  reference: string | null;
+  orderId: string | null;
+  userId: string | null;
+  deviceId: string | null;
+  allowExpired: boolean;
+  lines: { productId: string; quantity: number; lotId: string | null }[];
+};
+
+export type StockExitResult = {
+  /** The served groups' movements, in ledger order (each carries its group's `orderId`). */
+  taken: TakenRow[];
+  /** The refused groups (index into the groups given) with what was missing. */
+  refused: { group: number; shortages: Shortage[] }[];
+};
+
 /**
- * Takes stock out in one statement (`ledger_take_stock`, migration 0006): locks, first-expired-
- * first-out, the ledger write. `lotIds[i]` null serves line i from any lot. Raises GP001
- * (shortages), GP002 (lot not found) or GP003 (lot expired); the service turns them into errors.
+ * Takes stock out for groups in one statement (`ledger_take_stock`, migration 0007): locks,
+ * first-expired-first-out, one ledger write for the served groups. Raises GP002 (lot not found)
+ * or GP003 (lot expired); the service turns them into errors.
  */
 export async function takeStockRows(
   tx: Db,
-  meta: LedgerMeta,
-  lines: { productId: string; quantity: number; lotId: string | null }[],
-  options: { writeOff: boolean; allowExpired: boolean; today: string },
-): Promise<TakenRow[]> {
+  common: { siteId: string; type: MovementType; reason: string | null; writeOff: boolean; today: string },
+  groups: StockExitGroup[],
+): Promise<StockExitResult> {
+  const lines = groups.flatMap((group, index) => group.lines.map((line) => ({ ...line, group: index + 1 })));
   const rows = await queryPrepared<
-    LedgerRow & { lotCode: string; lotExpiry: string; name: string; unit: string; minStockLevel: number }
+    LedgerRow & {
+      lotCode: string;
+      lotExpiry: string;
+      name: string;
+      unit: string;
+      minStockLevel: number;
+      refusedGroup: number | null;
+      shortages: Shortage[] | string | null;
+    }
   >(
     tx,
     'ledger_take_stock',
     `SELECT ${LEDGER_ROW_COLUMNS}, lot_code AS "lotCode", lot_expiry AS "lotExpiry", product_name AS name,
-       product_unit AS unit, min_stock_level AS "minStockLevel"
-     FROM ledger_take_stock($1, $2::text::movement_type, $3, $4, $5, $6, $7, $8::uuid[], $9::int[], $10::uuid[],
-       $11, $12, $13::date)`,
+       product_unit AS unit, min_stock_level AS "minStockLevel", refused_group AS "refusedGroup", shortages
+     FROM ledger_take_stock($1, $2::text::movement_type, $3, $4, $5::date, $6::text[], $7::uuid[], $8::uuid[],
+       $9::uuid[], $10::bool[], $11::int[], $12::uuid[], $13::int[], $14::uuid[])`,
     [
-      ...metaValues(meta),
+      common.siteId,
+      common.type,
+      common.reason,
+      common.writeOff,
+      common.today,
+      groups.map((group) => group.reference),
+      groups.map((group) => group.orderId),
+      groups.map((group) => group.userId),
+      groups.map((group) => group.deviceId),
+      groups.map((group) => group.allowExpired),
+      lines.map((line) => line.group),
       lines.map((line) => line.productId),
       lines.map((line) => line.quantity),
       lines.map((line) => line.lotId),
-      options.writeOff,
-      options.allowExpired,
-      options.today,
     ],
   );
-  return rows.map(({ name, unit, minStockLevel, ...row }) => ({
-    ...row,
-    id: Number(row.id),
-    product: { name, unit, minStockLevel: Number(minStockLevel) },
-  }));
-}
-
-function metaValues(meta: LedgerMeta) {
-  return [meta.siteId, meta.type, meta.reference, meta.orderId, meta.userId, meta.deviceId, meta.reason];
+  const result: StockExitResult = { taken: [], refused: [] };
+  for (const { name, unit, minStockLevel, refusedGroup, shortages, ...row } of rows) {
+    if (refusedGroup !== null) {
+      result.refused.push({
+        group: Number(refusedGroup) - 1,
+        shortages: typeof shortages === 'string' ? JSON.parse(shortages) : shortages!,
+      });
+    } else {
+      result.taken.push({
+        ...row,
+        id: Number(row.id),
+        product: { name, unit, minStockLevel: Number(minStockLevel) },
+      });
+    }
+  }
+  return result;
 }

@@ -11,6 +11,8 @@ import {
   type LedgerMeta,
   type LedgerRow,
   lockStockLevels,
+  type Shortage,
+  type StockExitResult,
   type TakenRow,
   takeStockRows,
   writeLedger,
@@ -70,7 +72,7 @@ export function ledgerToday(): string {
 
 /**
  * Takes stock out inside the caller's transaction, in one statement (`ledger_take_stock`,
- * migration 0006), which locks the products' levels in product-id order (so concurrent callers
+ * migration 0007), which locks the products' levels in product-id order (so concurrent callers
  * never deadlock) and their lots. Throws `insufficient_stock` (409) with
  * `details.shortages: [{ product_id, requested, available }]` and writes nothing when any
  * line can't be served. Lots are used first-expired-first-out; expired lots only for a
@@ -84,40 +86,103 @@ export async function takeStock(
   options: StockOutOptions,
 ): Promise<TakenRow[]> {
   if (lines.length === 0) return [];
-  assertPositiveQuantities(lines);
-  if (options.allowExpired && !EXPIRY_OVERRIDE_ROLES.includes(actor.role)) {
-    throw forbidden('Seul un gestionnaire peut sortir un lot périmé');
-  }
-  let rows: TakenRow[];
-  try {
-    rows = await takeStockRows(
-      tx,
-      ledgerMeta(actor, options),
-      lines.map((line) => ({
-        productId: line.productId,
-        quantity: line.quantity,
-        lotId: line.lotId ?? null,
-      })),
+  const [result] = await takeStockForDocuments(
+    tx,
+    [
       {
+        actor,
+        lines,
+        reference: options.reference,
+        orderId: options.orderId,
+        allowExpired: options.allowExpired,
+      },
+    ],
+    options,
+  );
+  if ('shortages' in result!) {
+    throw new AppError('insufficient_stock', 'Stock insuffisant', { shortages: result.shortages });
+  }
+  return result!.taken;
+}
+
+/** One document's stock exit among several taken together (takeStockForDocuments). */
+export type StockExitDocument = {
+  actor: Actor;
+  lines: TakeStockLine[];
+  reference?: string | null;
+  orderId?: string | null;
+  allowExpired?: boolean;
+};
+
+/**
+ * Takes stock out for several documents at one site in one statement (a batch of deliveries,
+ * orders/order-delivery.service.ts): each is served whole, in the order given, or refused whole
+ * with its shortages, and the served ones' movements are written together. Same rules and locks
+ * as `takeStock`; a bad named lot or a forbidden override still throws for the whole call.
+ */
+export async function takeStockForDocuments(
+  tx: Db,
+  documents: StockExitDocument[],
+  options: Omit<StockOutOptions, 'reference' | 'orderId' | 'allowExpired'>,
+): Promise<Array<{ taken: TakenRow[] } | { shortages: Shortage[] }>> {
+  for (const document of documents) {
+    assertPositiveQuantities(document.lines);
+    if (document.allowExpired && !EXPIRY_OVERRIDE_ROLES.includes(document.actor.role)) {
+      throw forbidden('Seul un gestionnaire peut sortir un lot périmé');
+    }
+  }
+  let result: StockExitResult;
+  try {
+    result = await takeStockRows(
+      tx,
+      {
+        siteId: options.siteId,
+        type: options.type,
+        reason: options.reason ?? null,
         writeOff: options.type === 'perte',
-        allowExpired: options.allowExpired === true,
         today: options.today ?? ledgerToday(),
       },
+      documents.map((document) => ({
+        reference: document.reference ?? null,
+        orderId: document.orderId ?? null,
+        userId: document.actor.userId,
+        deviceId: document.actor.deviceId,
+        allowExpired: document.allowExpired === true,
+        lines: document.lines.map((line) => ({
+          productId: line.productId,
+          quantity: line.quantity,
+          lotId: line.lotId ?? null,
+        })),
+      })),
     );
   } catch (error) {
     throw takeStockError(error) ?? error;
   }
-  await auditExpiredOverrides(tx, actor, rows, options);
-  return rows;
+  const refused = new Map(result.refused.map((item) => [item.group, item.shortages]));
+  const outcomes: Array<{ taken: TakenRow[] } | { shortages: Shortage[] }> = [];
+  for (const [index, document] of documents.entries()) {
+    const shortages = refused.get(index);
+    if (shortages) {
+      outcomes.push({ shortages });
+      continue;
+    }
+    // Movements carry their order; a batch has one document per order, a lone exit is all of them.
+    const taken =
+      documents.length === 1 ? result.taken : result.taken.filter((row) => row.orderId === document.orderId);
+    await auditExpiredOverrides(tx, document.actor, taken, {
+      ...options,
+      reference: document.reference,
+      orderId: document.orderId,
+    });
+    outcomes.push({ taken });
+  }
+  return outcomes;
 }
 
 /** The AppError for what `ledger_take_stock` refused (see its comment in migration 0006). */
 function takeStockError(error: unknown): AppError | undefined {
   const code = postgresErrorCode(error);
   const detail = (error as { detail?: string }).detail;
-  if (code === 'GP001') {
-    return new AppError('insufficient_stock', 'Stock insuffisant', { shortages: JSON.parse(detail!) });
-  }
   if (code === 'GP002') return notFound('Lot');
   if (code === 'GP003') {
     const lot = JSON.parse(detail!) as { lot_id: string; code: string; expiry_date: string };

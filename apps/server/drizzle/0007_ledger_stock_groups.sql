@@ -1,0 +1,213 @@
+-- Stock exits by groups: one call serves several documents (the deliveries a batch commits
+-- together, src/features/orders/order-delivery.service.ts), each served whole or refused whole,
+-- with one ledger write for all of them. A single exit is a group of one. The reference document,
+-- order, user and device are therefore given per movement, no longer per call.
+
+DROP FUNCTION ledger_take_stock(uuid, movement_type, text, uuid, uuid, uuid, text, uuid[], int[], uuid[],
+  boolean, boolean, date);
+--> statement-breakpoint
+DROP FUNCTION ledger_write(uuid, movement_type, text, uuid, uuid, uuid, text, uuid[], uuid[], int[], boolean[]);
+--> statement-breakpoint
+
+-- Appends movements in the order given and sets the lots and levels they change. Each
+-- movement's stock and lot "before" is the previous one's "after" (the chain), counted from
+-- the rows as they are now: the caller holds the products' stock level locks, and every product
+-- has its stock level row at the site (a missing one is an error, not a zero).
+CREATE FUNCTION ledger_write(
+  p_site uuid, p_type movement_type, p_reason text,
+  p_products uuid[], p_lots uuid[], p_deltas int[], p_overrides boolean[],
+  p_references text[], p_orders uuid[], p_users uuid[], p_devices uuid[]
+) RETURNS TABLE (id bigint, order_id uuid, product_id uuid, lot_id uuid, quantity int, stock_before int,
+  stock_after int, expired_override boolean)
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF EXISTS (SELECT 1 FROM unnest(p_products) AS e(product_id)
+             WHERE NOT EXISTS (SELECT 1 FROM stock_levels s WHERE s.product_id = e.product_id AND s.site_id = p_site)) THEN
+    RAISE EXCEPTION 'ledger_write: a product has no stock level row at site %', p_site;
+  END IF;
+  RETURN QUERY
+  WITH entry AS (
+    SELECT e.*
+    FROM unnest(p_products, p_lots, p_deltas, p_overrides, p_references, p_orders, p_users, p_devices)
+      WITH ORDINALITY AS e(product_id, lot_id, delta, expired_override, reference, order_id, user_id, device_id, pos)
+  ), chain AS (
+    SELECT e.*,
+      s.quantity + coalesce(sum(e.delta) OVER (PARTITION BY e.product_id ORDER BY e.pos
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS stock_before,
+      l.quantity + coalesce(sum(e.delta) OVER (PARTITION BY e.lot_id ORDER BY e.pos
+        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS lot_before
+    FROM entry e
+    JOIN lots l ON l.id = e.lot_id
+    JOIN stock_levels s ON s.product_id = e.product_id AND s.site_id = p_site
+  ), lot_totals AS (
+    UPDATE lots AS l SET quantity = l.quantity + t.delta, updated_at = now()
+    FROM (SELECT e.lot_id, sum(e.delta)::int AS delta FROM entry e GROUP BY e.lot_id) AS t
+    WHERE l.id = t.lot_id
+  ), level_totals AS (
+    UPDATE stock_levels AS s SET quantity = s.quantity + t.delta, updated_at = now()
+    FROM (SELECT e.product_id, sum(e.delta)::int AS delta FROM entry e GROUP BY e.product_id) AS t
+    WHERE s.product_id = t.product_id AND s.site_id = p_site
+  )
+  INSERT INTO stock_movements AS m (product_id, site_id, lot_id, type, quantity, stock_before, stock_after,
+    lot_before, lot_after, reference, order_id, user_id, device_id, reason, expired_override)
+  SELECT c.product_id, p_site, c.lot_id, p_type, c.delta, c.stock_before, c.stock_before + c.delta,
+    c.lot_before, c.lot_before + c.delta, c.reference, c.order_id, c.user_id, c.device_id, p_reason,
+    c.expired_override
+  FROM chain c
+  ORDER BY c.pos
+  RETURNING m.id, m.order_id, m.product_id, m.lot_id, m.quantity, m.stock_before, m.stock_after,
+    m.expired_override;
+END $$;
+--> statement-breakpoint
+
+-- Takes stock out for groups of lines. p_groups[i] is line i's group (1-based); a group is one
+-- document, with its reference, order, user and device, and whether it may take expired lots.
+-- Locks the products' stock levels (product-id order, as every stock change) and their lots,
+-- then serves the groups in order, each line first-expired-first-out (or from the lot it names).
+-- A group with a line that can't be served is refused whole: it writes nothing and comes back as
+-- one row with `refused_group` and `shortages` ([{product_id, requested, available}]), the other
+-- columns null. The served groups' movements are written with one ledger_write and come back with
+-- their lot and product, for the caller's audit and stock alerts.
+-- Raises (nothing is written):
+--   GP002 a named lot is not this product's lot at this site
+--   GP003 a named lot is expired and neither p_write_off nor the group's allowance: DETAIL is the lot as JSON
+-- Expired lots serve only a write-off or an allowed override; an override is flagged on its movement.
+CREATE FUNCTION ledger_take_stock(
+  p_site uuid, p_type movement_type, p_reason text, p_write_off boolean, p_today date,
+  p_references text[], p_orders uuid[], p_users uuid[], p_devices uuid[], p_allow_expired boolean[],
+  p_groups int[], p_products uuid[], p_quantities int[], p_lots uuid[]
+) RETURNS TABLE (id bigint, order_id uuid, product_id uuid, lot_id uuid, quantity int, stock_before int,
+  stock_after int, expired_override boolean, lot_code text, lot_expiry text, product_name text,
+  product_unit text, min_stock_level int, refused_group int, shortages json)
+LANGUAGE plpgsql AS $$
+DECLARE
+  lot_ids uuid[];
+  lot_products uuid[];
+  lot_left int[];
+  lot_expiries date[];
+  before_group int[];
+  served int[] := array_fill(0, ARRAY[coalesce(array_length(p_products, 1), 0)]);
+  group_products uuid[];
+  group_lots uuid[];
+  group_deltas int[];
+  group_overrides boolean[];
+  group_short boolean;
+  change_products uuid[] := '{}';
+  change_lots uuid[] := '{}';
+  change_deltas int[] := '{}';
+  change_overrides boolean[] := '{}';
+  change_references text[] := '{}';
+  change_orders uuid[] := '{}';
+  change_users uuid[] := '{}';
+  change_devices uuid[] := '{}';
+  n int;
+  refused int[] := '{}';
+  use_expired boolean;
+  need int;
+  took int;
+  j int;
+  k int;
+BEGIN
+  PERFORM 1 FROM stock_levels s
+  WHERE s.site_id = p_site AND s.product_id = ANY(p_products)
+  ORDER BY s.product_id
+  FOR UPDATE;
+
+  SELECT array_agg(l.id ORDER BY l.product_id, l.expiry_date, l.created_at, l.id),
+    array_agg(l.product_id ORDER BY l.product_id, l.expiry_date, l.created_at, l.id),
+    array_agg(l.quantity ORDER BY l.product_id, l.expiry_date, l.created_at, l.id),
+    array_agg(l.expiry_date ORDER BY l.product_id, l.expiry_date, l.created_at, l.id)
+  INTO lot_ids, lot_products, lot_left, lot_expiries
+  FROM (
+    SELECT x.id, x.product_id, x.quantity, x.expiry_date, x.created_at FROM lots x
+    WHERE x.site_id = p_site AND x.product_id = ANY(p_products)
+      AND (x.quantity > 0 OR x.id = ANY(p_lots))
+    FOR UPDATE
+  ) AS l;
+
+  FOR g IN 1 .. coalesce(array_length(p_orders, 1), 0) LOOP
+    use_expired := p_write_off OR p_allow_expired[g];
+    before_group := lot_left;
+    group_products := '{}';
+    group_lots := '{}';
+    group_deltas := '{}';
+    group_overrides := '{}';
+    group_short := false;
+    FOR i IN 1 .. coalesce(array_length(p_products, 1), 0) LOOP
+      CONTINUE WHEN p_groups[i] <> g;
+      need := p_quantities[i];
+      IF p_lots[i] IS NOT NULL THEN
+        j := array_position(lot_ids, p_lots[i]);
+        IF j IS NULL OR lot_products[j] <> p_products[i] THEN
+          RAISE EXCEPTION 'lot % not found', p_lots[i] USING ERRCODE = 'GP002';
+        END IF;
+        IF lot_expiries[j] < p_today AND NOT use_expired THEN
+          RAISE EXCEPTION 'lot % expired', p_lots[i] USING ERRCODE = 'GP003',
+            DETAIL = (SELECT json_build_object('lot_id', x.id, 'code', x.code, 'expiry_date', x.expiry_date::text)
+                      FROM lots x WHERE x.id = p_lots[i])::text;
+        END IF;
+      END IF;
+      -- The product's lots are consecutive, soonest expiry first.
+      k := array_position(lot_products, p_products[i]);
+      WHILE k IS NOT NULL AND k <= array_length(lot_ids, 1) AND lot_products[k] = p_products[i] AND need > 0 LOOP
+        IF lot_left[k] > 0
+          AND (p_lots[i] IS NULL OR lot_ids[k] = p_lots[i])
+          AND (p_lots[i] IS NOT NULL OR lot_expiries[k] >= p_today OR use_expired) THEN
+          took := least(need, lot_left[k]);
+          lot_left[k] := lot_left[k] - took;
+          need := need - took;
+          group_products := group_products || p_products[i];
+          group_lots := group_lots || lot_ids[k];
+          group_deltas := group_deltas || -took;
+          -- A write-off of expired goods is the normal way out for them, not an override.
+          group_overrides := group_overrides || (lot_expiries[k] < p_today AND NOT p_write_off);
+        END IF;
+        k := k + 1;
+      END LOOP;
+      served[i] := p_quantities[i] - need;
+      group_short := group_short OR need > 0;
+    END LOOP;
+    IF group_short THEN
+      lot_left := before_group;
+      refused := refused || g;
+    ELSE
+      change_products := change_products || group_products;
+      change_lots := change_lots || group_lots;
+      change_deltas := change_deltas || group_deltas;
+      change_overrides := change_overrides || group_overrides;
+      n := coalesce(array_length(group_products, 1), 0);
+      change_references := change_references || array_fill(p_references[g], ARRAY[n]);
+      change_orders := change_orders || array_fill(p_orders[g], ARRAY[n]);
+      change_users := change_users || array_fill(p_users[g], ARRAY[n]);
+      change_devices := change_devices || array_fill(p_devices[g], ARRAY[n]);
+    END IF;
+  END LOOP;
+
+  IF coalesce(array_length(change_products, 1), 0) > 0 THEN
+    RETURN QUERY
+    SELECT w.id, w.order_id, w.product_id, w.lot_id, w.quantity, w.stock_before, w.stock_after,
+      w.expired_override, l.code, l.expiry_date::text, p.name, p.unit, p.min_stock_level,
+      NULL::int, NULL::json
+    FROM ledger_write(p_site, p_type, p_reason, change_products, change_lots, change_deltas, change_overrides,
+        change_references, change_orders, change_users, change_devices) AS w
+    JOIN lots l ON l.id = w.lot_id
+    JOIN products p ON p.id = w.product_id
+    ORDER BY w.id;
+  END IF;
+
+  RETURN QUERY
+  SELECT NULL::bigint, NULL::uuid, NULL::uuid, NULL::uuid, NULL::int, NULL::int, NULL::int, NULL::boolean,
+    NULL::text, NULL::text, NULL::text, NULL::text, NULL::int, s.grp,
+    json_agg(json_build_object('product_id', s.product_id, 'requested', s.requested, 'available', s.available)
+      ORDER BY s.first)
+  FROM (
+    SELECT q.grp, q.product_id, sum(q.requested)::int AS requested, sum(q.got)::int AS available,
+      min(q.pos) AS first
+    FROM unnest(p_groups, p_products, p_quantities, served) WITH ORDINALITY AS q(grp, product_id, requested, got, pos)
+    WHERE q.grp = ANY(refused)
+    GROUP BY q.grp, q.product_id
+    HAVING sum(q.got) < sum(q.requested)
+  ) AS s
+  GROUP BY s.grp
+  ORDER BY s.grp;
+END $$;
