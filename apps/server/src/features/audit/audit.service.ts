@@ -15,28 +15,36 @@ export type AuditSource = Pick<Actor, 'requestId' | 'ip'> & Partial<Pick<Actor, 
 
 /** Appends one row to the audit trail; call it inside the transaction of the change. */
 export async function recordAudit(tx: Db, source: AuditSource, record: AuditRecord): Promise<void> {
-  // Prepared: every change of every feature writes one.
+  await recordAudits(tx, [{ source, record }]);
+}
+
+/** Appends rows to the audit trail in one statement (a batch of changes, each with its actor). */
+export async function recordAudits(
+  tx: Db,
+  entries: readonly { source: AuditSource; record: AuditRecord }[],
+): Promise<void> {
+  if (entries.length === 0) return;
+  // One JSON parameter for all rows, as notifications.repo.ts does; dates become ISO text.
+  const rows = entries.map(({ source, record }) => ({
+    user_id: source.userId ?? null,
+    device_id: source.deviceId ?? null,
+    site_id: record.siteId ?? null,
+    action: record.action,
+    entity: record.entity,
+    entity_id: record.entityId ?? null,
+    before: record.before ?? null,
+    after: record.after ?? null,
+    request_id: source.requestId,
+    ip: source.ip,
+  }));
+  // Prepared: every change of every feature writes its rows here.
   await queryPrepared(
     tx,
     'audit_record',
     `INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip)
-     VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9, $10)`,
-    [
-      source.userId ?? null,
-      source.deviceId ?? null,
-      record.siteId ?? null,
-      record.action,
-      record.entity,
-      record.entityId ?? null,
-      toJson(record.before),
-      toJson(record.after),
-      source.requestId,
-      source.ip,
-    ],
+     SELECT user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip
+     FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, device_id uuid, site_id uuid, action text,
+       entity text, entity_id text, before jsonb, after jsonb, request_id text, ip text)`,
+    [JSON.stringify(rows)],
   );
-}
-
-/** Plain JSON (dates as ISO text), or SQL NULL for nothing; secrets are never passed in here. */
-function toJson(value: unknown): string | null {
-  return value === undefined || value === null ? null : JSON.stringify(value);
 }

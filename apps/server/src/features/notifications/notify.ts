@@ -75,15 +75,27 @@ export async function notifyOrderStatusChanged(
   order: OrderRef,
   change: { from: DeliveryStatus; to: DeliveryStatus },
 ): Promise<void> {
-  await notify(tx, outbox, [
-    {
+  await notifyOrdersStatusChanged(tx, outbox, [{ order, ...change }]);
+}
+
+/** Several orders' status changes, one notification each, stored in one statement (a batch of deliveries). */
+export async function notifyOrdersStatusChanged(
+  tx: Db,
+  outbox: Outbox,
+  changes: readonly { order: OrderRef; from: DeliveryStatus; to: DeliveryStatus }[],
+): Promise<void> {
+  if (changes.length === 0) return;
+  await notify(
+    tx,
+    outbox,
+    changes.map(({ order, from, to }) => ({
       kind: 'commande_statut',
       audience: orderAudience(order),
-      title: `Commande ${order.number} : ${DELIVERY_LABELS[change.to]}`,
-      body: `${order.clientName} · ${DELIVERY_LABELS[change.from]} → ${DELIVERY_LABELS[change.to]}`,
-      data: { ...orderData(order), from: change.from, to: change.to },
-    },
-  ]);
+      title: `Commande ${order.number} : ${DELIVERY_LABELS[to]}`,
+      body: `${order.clientName} · ${DELIVERY_LABELS[from]} → ${DELIVERY_LABELS[to]}`,
+      data: { ...orderData(order), from, to },
+    })),
+  );
 }
 
 /** Payment recorded on an order: to the order's creator and the order managers of its site. */

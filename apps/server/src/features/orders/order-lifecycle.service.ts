@@ -5,13 +5,10 @@ import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden, notFound } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import {
-  notifyOrderStatusChanged,
-  notifyPaymentRecorded,
-  notifyStockMovements,
-} from '../notifications/notify.ts';
+import { notifyOrderStatusChanged, notifyPaymentRecorded } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
-import { inStockTransaction, putStock, takeStock } from '../stock/stock-ledger.service.ts';
+import { inStockTransaction, putStock } from '../stock/stock-ledger.service.ts';
+import { deliverOrders } from './order-delivery.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {
   assertEditable,
@@ -50,9 +47,9 @@ async function lockVisibleOrder(
 }
 
 /**
- * Moves the delivery status. `livree` takes the stock in this same transaction; because the
- * row is locked and the status re-checked under the lock, a second delivery (retry, double
- * click, another manager) gets 409 and takes nothing.
+ * Moves the delivery status. `livree` is a delivery (deliverOrders: the stock is taken in this
+ * same transaction); because the row is locked and the status re-checked under the lock, a
+ * second delivery (retry, double click, another manager) gets 409 and takes nothing.
  */
 export async function changeStatus(
   db: Db,
@@ -62,7 +59,14 @@ export async function changeStatus(
   /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
   outbox: Outbox = createOutbox(),
 ): Promise<Order> {
-  return inStockTransaction(db, async (tx) => {
+  if (input.status === 'livree') {
+    return inStockTransaction(db, async (tx) => {
+      const [result] = await deliverOrders(tx, [{ actor, id, input }], outbox);
+      if (result instanceof AppError) throw result;
+      return result!;
+    });
+  }
+  return db.transaction(async (tx) => {
     const locked = await lockVisibleOrder(tx, actor, id, input.version);
     const before = locked.order;
     if (!isOrderManager(actor)) {
@@ -71,10 +75,10 @@ export async function changeStatus(
       assertEditable(before.deliveryStatus);
     }
     assertTransition(before.deliveryStatus, input.status);
-    const after = await setStatus(tx, before, input.status);
-    await notifyOrderStatusChanged(tx, outbox, after, {
+    const [after] = await setStatus(tx, [id], input.status);
+    await notifyOrderStatusChanged(tx, outbox, after!, {
       from: before.deliveryStatus,
-      to: after.deliveryStatus,
+      to: after!.deliveryStatus,
     });
     await recordAudit(tx, actor, {
       action: input.status === 'annulee' ? 'order.cancel' : 'order.status',
@@ -82,32 +86,10 @@ export async function changeStatus(
       entityId: id,
       siteId: before.siteId,
       before: { delivery_status: before.deliveryStatus, version: before.version },
-      after: {
-        delivery_status: after.deliveryStatus,
-        version: after.version,
-        ...(input.allow_expired ? { allow_expired: true } : {}),
-      },
+      after: { delivery_status: after!.deliveryStatus, version: after!.version },
     });
     // Only the row changed: the items, payments and returns read under the lock still hold.
-    const order = toOrderDto({ ...locked, order: after });
-    if (input.status === 'livree') {
-      // Last, so the products' stock locks (which every sale of those products waits for) are
-      // held for the ledger write and the commit only. A shortage rolls back all of the above.
-      const movements = await takeStock(
-        tx,
-        actor,
-        order.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
-        {
-          siteId: before.siteId,
-          type: 'vente',
-          reference: before.number,
-          orderId: id,
-          allowExpired: input.allow_expired === true,
-        },
-      );
-      await notifyStockMovements(tx, outbox, before.siteId, movements);
-    }
-    return order;
+    return toOrderDto({ ...locked, order: after! });
   });
 }
 

@@ -163,19 +163,21 @@ export async function updateOrder(
   return row!;
 }
 
-/** Moves the status (stamping delivery or cancellation) and bumps the version, as `updateOrder` does. */
-export async function setStatus(tx: Db, before: OrderRow, status: DeliveryStatus): Promise<OrderRow> {
-  const [row] = await queryPrepared<OrderRow>(
+/**
+ * Moves these orders' status (stamping delivery or cancellation) and bumps their versions, as
+ * `updateOrder` does. The caller holds the orders' locks. Rows come back in id order.
+ */
+export async function setStatus(tx: Db, ids: string[], status: DeliveryStatus): Promise<OrderRow[]> {
+  return queryPrepared<OrderRow>(
     tx,
     'order_set_status',
-    `UPDATE orders AS o SET delivery_status = $2::delivery_status, version = $3::int + 1,
-       delivered_at = CASE WHEN $2::delivery_status = 'livree' THEN $4::timestamptz ELSE o.delivered_at END,
-       cancelled_at = CASE WHEN $2::delivery_status = 'annulee' THEN $4::timestamptz ELSE o.cancelled_at END,
-       updated_at = $4::timestamptz
-     WHERE o.id = $1 RETURNING ${ORDER_ROW_COLUMNS}`,
-    [before.id, status, before.version, new Date().toISOString()],
+    `UPDATE orders AS o SET delivery_status = $2::text::delivery_status, version = o.version + 1,
+       delivered_at = CASE WHEN $2::text = 'livree' THEN $3::timestamptz ELSE o.delivered_at END,
+       cancelled_at = CASE WHEN $2::text = 'annulee' THEN $3::timestamptz ELSE o.cancelled_at END,
+       updated_at = $3::timestamptz
+     WHERE o.id = ANY($1::uuid[]) RETURNING ${ORDER_ROW_COLUMNS}`,
+    [ids, status, new Date().toISOString()],
   );
-  return row!;
 }
 
 const READ_ORDER_SQL = `
@@ -195,7 +197,8 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
       'created_by', r.created_by, 'created_at', ${isoText('r.created_at')}) ORDER BY r.created_at, r.id)
     FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns
 FROM orders o LEFT JOIN users u ON u.id = o.created_by
-WHERE o.id = $1`;
+WHERE o.id = ANY($1::uuid[])
+ORDER BY o.id`;
 
 /**
  * The order with its items, payments and returns. With `lock`, the order row stays locked for
@@ -206,23 +209,30 @@ export async function readOrder(
   id: string,
   options: { lock: boolean } = { lock: false },
 ): Promise<OrderAggregate | undefined> {
-  const [row] = await queryPrepared<
+  return (await readOrders(db, [id], options))[0];
+}
+
+/** `readOrder` for several orders in one statement, in id order (the order their locks are taken in). */
+export async function readOrders(
+  db: Db,
+  ids: string[],
+  options: { lock: boolean } = { lock: false },
+): Promise<OrderAggregate[]> {
+  const rows = await queryPrepared<
     OrderRow & { createdByName: string | null; items: unknown; payments: unknown; returns: unknown }
   >(
     db,
     options.lock ? 'order_read_lock' : 'order_read',
     options.lock ? `${READ_ORDER_SQL} FOR UPDATE OF o` : READ_ORDER_SQL,
-    [id],
+    [ids],
   );
-  if (!row) return undefined;
-  const { createdByName, items, payments, returns, ...order } = row;
-  return {
+  return rows.map(({ createdByName, items, payments, returns, ...order }) => ({
     order,
     createdByName,
     items: parseJson(items as OrderItem[]),
     payments: parseJson(payments as Payment[]),
     returns: parseJson(returns as OrderReturn[]),
-  };
+  }));
 }
 
 function parseJson<T>(value: T | string): T {

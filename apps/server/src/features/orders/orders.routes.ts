@@ -16,6 +16,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
+import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
 import { countOrders, listOrdersJson } from './order-list.service.ts';
 import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
@@ -27,6 +28,8 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const read = { access: 'orders.read' } as const;
     const create = { access: 'orders.create' } as const;
     const manage = { access: 'orders.manage' } as const;
+    const deliveries = createDeliveryQueue(deps.db, deps.bus);
+    app.addHook('onClose', () => deliveries.idle());
 
     app.get(
       '/',
@@ -104,8 +107,12 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) => {
+        const actor = actorOf(request);
+        const { id } = request.params;
+        // Deliveries arriving together share one transaction (order-delivery-queue.ts).
+        if (request.body.status === 'livree') return deliveries.deliver({ actor, id, input: request.body });
         const outbox = createOutbox();
-        const order = await changeStatus(deps.db, actorOf(request), request.params.id, request.body, outbox);
+        const order = await changeStatus(deps.db, actor, id, request.body, outbox);
         await publishOutbox(deps.db, deps.bus, outbox);
         return order;
       },

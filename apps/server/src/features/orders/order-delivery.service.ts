@@ -1,0 +1,140 @@
+import type { ChangeStatusInput, Order } from '@gapal/shared';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../http/auth.ts';
+import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import { recordAudits } from '../audit/audit.service.ts';
+import { notifyOrdersStatusChanged, notifyStockMovements } from '../notifications/notify.ts';
+import type { Outbox } from '../notifications/outbox.ts';
+import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
+import { toOrderDto } from './order-dto.ts';
+import { assertOrderVisible, assertTransition, assertVersion, isOrderManager } from './order-rules.ts';
+import { type OrderAggregate, readOrders, setStatus } from './orders.repo.ts';
+
+/** `PATCH /api/orders/{id}/status/` with `livree`, as one of a batch. */
+export type DeliveryRequest = {
+  actor: Actor;
+  id: string;
+  input: Pick<ChangeStatusInput, 'version' | 'allow_expired'>;
+};
+
+/**
+ * Delivers orders inside the caller's transaction (the one way an order becomes `livree`):
+ * each is locked and checked as any status change, the stock of all of them is taken in one
+ * statement per site (first-expired-first-out, `vente` movements with the order number as
+ * reference), then their status, notifications and audit rows are written together.
+ *
+ * Each request gets its order, or its own error: an order that can't be served (shortage, wrong
+ * status, not visible, stale version) takes nothing and changes nothing, and does not stop the
+ * others. The orders' locks and the status re-checked under them make a second delivery of an
+ * order (a retry, another manager) a 409 that takes nothing. One request per order: the caller
+ * (order-delivery-queue.ts) never puts an order twice in one call.
+ */
+export async function deliverOrders(
+  tx: Db,
+  requests: readonly DeliveryRequest[],
+  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
+  outbox: Outbox,
+): Promise<Array<Order | AppError>> {
+  const ids = requests.map((request) => request.id);
+  if (new Set(ids).size !== ids.length) throw new Error('deliverOrders: an order was given twice');
+  const locked = new Map((await readOrders(tx, ids, { lock: true })).map((found) => [found.order.id, found]));
+
+  const results: Array<Order | AppError | undefined> = requests.map(() => undefined);
+  const accepted: { index: number; request: DeliveryRequest; before: OrderAggregate }[] = [];
+  for (const [index, request] of requests.entries()) {
+    try {
+      accepted.push({ index, request, before: checkDelivery(request, locked.get(request.id)) });
+    } catch (error) {
+      if (!(error instanceof AppError)) throw error;
+      results[index] = error;
+    }
+  }
+
+  // The stock, one statement per site, sites in id order (every batch takes their locks alike).
+  const sites = [...new Set(accepted.map((item) => item.before.order.siteId))].sort();
+  const served: typeof accepted = [];
+  for (const siteId of sites) {
+    const atSite = accepted.filter((item) => item.before.order.siteId === siteId);
+    const outcomes = await takeStockForDocuments(
+      tx,
+      atSite.map(({ request, before }) => ({
+        actor: request.actor,
+        lines: before.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
+        reference: before.order.number,
+        orderId: before.order.id,
+        allowExpired: request.input.allow_expired === true,
+      })),
+      { siteId, type: 'vente' },
+    );
+    for (const [k, item] of atSite.entries()) {
+      const outcome = outcomes[k]!;
+      if ('shortages' in outcome) {
+        results[item.index] = new AppError('insufficient_stock', 'Stock insuffisant', {
+          shortages: outcome.shortages,
+        });
+      } else served.push(item);
+    }
+    await notifyStockMovements(
+      tx,
+      outbox,
+      siteId,
+      outcomes.flatMap((outcome) => ('taken' in outcome ? outcome.taken : [])),
+    );
+  }
+  if (served.length === 0) return results.map((result) => result!);
+
+  const after = new Map(
+    (
+      await setStatus(
+        tx,
+        served.map((item) => item.request.id),
+        'livree',
+      )
+    ).map((row) => [row.id, row]),
+  );
+  await notifyOrdersStatusChanged(
+    tx,
+    outbox,
+    served.map((item) => ({
+      order: after.get(item.request.id)!,
+      from: item.before.order.deliveryStatus,
+      to: 'livree',
+    })),
+  );
+  await recordAudits(
+    tx,
+    served.map(({ request, before }) => {
+      const order = after.get(request.id)!;
+      return {
+        source: request.actor,
+        record: {
+          action: 'order.status',
+          entity: 'order',
+          entityId: order.id,
+          siteId: order.siteId,
+          before: { delivery_status: before.order.deliveryStatus, version: before.order.version },
+          after: {
+            delivery_status: order.deliveryStatus,
+            version: order.version,
+            ...(request.input.allow_expired ? { allow_expired: true } : {}),
+          },
+        },
+      };
+    }),
+  );
+  for (const { index, request, before } of served) {
+    // Only the row changed: the items, payments and returns read under the lock still hold.
+    results[index] = toOrderDto({ ...before, order: after.get(request.id)! });
+  }
+  return results.map((result) => result!);
+}
+
+/** The checks of a status change to `livree`, in the order every status change makes them. */
+function checkDelivery(request: DeliveryRequest, found: OrderAggregate | undefined): OrderAggregate {
+  if (!found) throw notFound('Commande');
+  assertOrderVisible(request.actor, found.order);
+  assertVersion(found.order.version, request.input.version);
+  if (!isOrderManager(request.actor)) throw forbidden('Seul un gestionnaire des commandes change ce statut');
+  assertTransition(found.order.deliveryStatus, 'livree');
+  return found;
+}
