@@ -40,6 +40,28 @@ await withBench('gapal_bench_ledger', {}, async ({ server, db, url }) => {
   );
   const lotIds = lots.map((lot) => lot.id);
 
+  /** `deliveries` groups of 3 lines each, over distinct products, as a batch of deliveries takes them. */
+  const takeStockCase = (label: string, deliveries: number): [string, string, unknown[]] => {
+    const lines = products.slice(0, 3 * deliveries).map((p) => p.id);
+    const each = <T>(value: T) => Array.from({ length: deliveries }, () => value);
+    return [
+      label,
+      `SELECT * FROM ledger_take_stock($1, 'vente', NULL, false, current_date, $2::text[], $3::uuid[], $4::uuid[],
+         $5::uuid[], $6::bool[], $7::int[], $8::uuid[], $9::int[], $10::uuid[])`,
+      [
+        siteId,
+        each('BENCH'),
+        each(null),
+        each(null),
+        each(null),
+        each(false),
+        lines.map((_, i) => 1 + Math.floor(i / 3)),
+        lines,
+        lines.map(() => 1),
+        lines.map(() => null),
+      ],
+    ];
+  };
   const cases: [label: string, text: string, values: unknown[]][] = [
     ['SELECT 1 (a round trip)', 'SELECT 1', []],
     ['update one lot', 'UPDATE lots SET quantity = quantity - 1 WHERE id = $1', [lotIds[0]]],
@@ -51,16 +73,22 @@ await withBench('gapal_bench_ledger', {}, async ({ server, db, url }) => {
     ['insert one audit row', `INSERT INTO audit_log (action, entity) VALUES ('bench', 'bench')`, []],
     [
       'ledger_write, 3 movements (lots, levels, ledger)',
-      `SELECT * FROM ledger_write($1, 'vente', 'BENCH', NULL, NULL, NULL, NULL, $2::uuid[], $3::uuid[],
-         $4::int[], $5::bool[])`,
-      [siteId, three, lotIds, [-1, -1, -1], [false, false, false]],
+      `SELECT * FROM ledger_write($1, 'vente', NULL, $2::uuid[], $3::uuid[], $4::int[], $5::bool[],
+         $6::text[], $7::uuid[], $8::uuid[], $9::uuid[])`,
+      [
+        siteId,
+        three,
+        lotIds,
+        [-1, -1, -1],
+        [false, false, false],
+        ['BENCH', 'BENCH', 'BENCH'],
+        [null, null, null],
+        [null, null, null],
+        [null, null, null],
+      ],
     ],
-    [
-      'ledger_take_stock, 3 lines (locks, FEFO, ledger_write)',
-      `SELECT * FROM ledger_take_stock($1, 'vente', 'BENCH', NULL, NULL, NULL, NULL, $2::uuid[], $3::int[],
-         $4::uuid[], false, false, current_date)`,
-      [siteId, three, [1, 2, 3], [null, null, null]],
-    ],
+    takeStockCase('ledger_take_stock, 1 delivery of 3 lines (locks, FEFO, write)', 1),
+    takeStockCase('ledger_take_stock, 8 deliveries of 3 lines (a batch)', 8),
   ];
 
   const client = new pg.Client({ connectionString: url });

@@ -63,9 +63,9 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
       token: await signer.signAccess({ userId: id, role: role as never, siteId, deviceId: null }),
     };
   };
-  const vendors = await Promise.all(
-    Array.from({ length: CLIENTS }, (_, i) => makeUser('vendeur', `bench-v${i}`)),
-  );
+  // One after the other: a pg.Client runs one query at a time.
+  const vendors: { id: string; token: string }[] = [];
+  for (let i = 0; i < CLIENTS; i += 1) vendors.push(await makeUser('vendeur', `bench-v${i}`));
   const manager = await makeUser('gestionnaire_commandes', 'bench-manager');
   const stocker = await makeUser('gestionnaire_stocks', 'bench-stocker');
   const admin = await makeUser('admin', 'bench-admin');

@@ -179,7 +179,7 @@ export async function takeStockForDocuments(
   return outcomes;
 }
 
-/** The AppError for what `ledger_take_stock` refused (see its comment in migration 0006). */
+/** The AppError for what `ledger_take_stock` refused (see its comment in migration 0007). */
 function takeStockError(error: unknown): AppError | undefined {
   const code = postgresErrorCode(error);
   const detail = (error as { detail?: string }).detail;
