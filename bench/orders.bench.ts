@@ -43,7 +43,15 @@ type Throughput = {
   /** CPU per operation (ms): the server process, the PostgreSQL backends, this load generator. */
   cpu: { server: number; postgres: number; client: number };
 };
-type Latency = { count: number; p50: number; p99: number; max: number; failures: number };
+type Latency = {
+  count: number;
+  p50: number;
+  p99: number;
+  max: number;
+  failures: number;
+  /** CPU per request (ms), as for throughput; absent for the warm-up. */
+  cpu?: Throughput['cpu'];
+};
 
 async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>): Promise<Results> {
   const throughput = (work: (client: number) => Promise<number>) => measure(db, serverCpu, work);
@@ -150,19 +158,30 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   // Every pooled connection prepares each list's statement on its first use, and V8 compiles the
   // path: 16 clients × 5 requests per case first, not measured (a running server is past that).
   for (const item of listCases) await latency(base, item.token, `/api/orders/?${item.query}`, 5);
+  // Latency with the CPU each process spent per request.
+  const measured = async (token: string, url: string, perClient?: number): Promise<Latency> => {
+    const before = { server: await serverCpu(), postgres: await postgresCpu(db), client: process.cpuUsage() };
+    const result = await latency(base, token, url, perClient);
+    const cpu = {
+      server: ((await serverCpu()) - before.server) / result.count,
+      postgres: ((await postgresCpu(db)) - before.postgres) / result.count,
+      client: cpuMsSince(before.client) / result.count,
+    };
+    return { ...result, cpu };
+  };
   const lists = [];
   for (const item of listCases) {
-    lists.push({ label: item.label, latency: await latency(base, item.token, `/api/orders/?${item.query}`) });
+    lists.push({ label: item.label, latency: await measured(item.token, `/api/orders/?${item.query}`) });
   }
   // Page 2 of the default view through the cursor.
   const first = JSON.parse((await httpCall(base, manager.token, 'GET', '/api/orders/')).text);
   lists.push({
     label: 'default view, next page (cursor)',
-    latency: await latency(base, manager.token, `/api/orders/?cursor=${first.next_cursor}`),
+    latency: await measured(manager.token, `/api/orders/?cursor=${first.next_cursor}`),
   });
   lists.push({
     label: 'count, status filter (GET /api/orders/count/?delivery_status=nouvelle)',
-    latency: await latency(base, manager.token, '/api/orders/count/?delivery_status=nouvelle', 20),
+    latency: await measured(manager.token, '/api/orders/count/?delivery_status=nouvelle', 20),
   });
 
   const plans = await explainPlans(db, siteId, vendors[3]!.id, admin.id);
@@ -281,19 +300,21 @@ function printResults(results: Results): void {
     `PostgreSQL ${results.environment.postgres}, node ${process.version}, ${availableParallelism()} CPUs, ${CLIENTS} concurrent clients`,
   );
   console.log(`load average at start ${START_LOAD}, at end ${loadAverage()}`);
+  const cpuText = (cpu: Throughput['cpu']) =>
+    `server ${cpu.server.toFixed(2)} ms, PostgreSQL ${cpu.postgres.toFixed(2)} ms, load generator ${cpu.client.toFixed(2)} ms`;
   for (const [label, t] of [
     ['orders created', results.created],
     [`deliveries (${ITEMS_PER_ORDER} items, ${PRODUCTS} products)`, results.delivered],
   ] as const) {
     console.log(
-      `${label}: ${t.perSecond.toFixed(0)}/s (${t.count} in ${t.seconds.toFixed(1)} s); CPU per operation: ` +
-        `server ${t.cpu.server.toFixed(2)} ms, PostgreSQL ${t.cpu.postgres.toFixed(2)} ms, load generator ${t.cpu.client.toFixed(2)} ms`,
+      `${label}: ${t.perSecond.toFixed(0)}/s (${t.count} in ${t.seconds.toFixed(1)} s); CPU per operation: ${cpuText(t.cpu)}`,
     );
   }
   console.log(`seeded ${SEEDED_ORDERS} orders in ${results.seedSeconds.toFixed(0)} s`);
   for (const { label, latency } of results.lists) {
     console.log(
-      `list ${label}: p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (${latency.count} requests, ${latency.failures} failed)`,
+      `list ${label}: p50 ${ms(latency.p50)}, p99 ${ms(latency.p99)}, max ${ms(latency.max)} (${latency.count} requests, ${latency.failures} failed)` +
+        (latency.cpu ? `; CPU per request: ${cpuText(latency.cpu)}` : ''),
     );
   }
   for (const { label, plan } of results.plans) console.log(`\n--- plan: ${label}\n${plan}`);
