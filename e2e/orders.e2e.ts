@@ -124,6 +124,31 @@ describe('orders', () => {
     ).toContain('PP261121.1530.C98765');
   });
 
+  it('filters the list by planned delivery date on the server', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    const product = await seedProduct(e2e.api, { stock: 30 });
+    const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+    const soon = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], {
+      clientName: 'Boutique Nabonswendé',
+      deliveryDate: day(40),
+    });
+    const later = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], {
+      clientName: 'Boutique Relwendé',
+      deliveryDate: day(50),
+    });
+    await e2e.signIn(manager);
+    const list = new OrdersListPage(e2e.page);
+    await list.open();
+    await list.row(later.number).waitFor();
+    await e2e.page.getByLabel('Livraison prévue — Du').fill(day(39));
+    await e2e.page.getByLabel('Livraison prévue — Au').fill(day(41));
+    await list.row(soon.number).waitFor();
+    await expect.poll(() => list.row(later.number).count()).toBe(0);
+    await expect
+      .poll(async () => text(await e2e.page.getByTestId('order-count').textContent()))
+      .toMatch(/^1 commande\b/);
+  });
+
   it('shows an order created by another client in an open table, without a reload', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes');
     const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });

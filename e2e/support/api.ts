@@ -99,7 +99,13 @@ export async function seedProduct(
 export async function seedOrder(
   api: SeedApi,
   items: { product_id: string; quantity: number }[],
-  options: { clientName?: string; token?: string; priority?: 'basse' | 'moyenne' | 'haute' } = {},
+  options: {
+    clientName?: string;
+    token?: string;
+    priority?: 'basse' | 'moyenne' | 'haute';
+    /** `YYYY-MM-DD`, today or later. */
+    deliveryDate?: string;
+  } = {},
 ): Promise<{ id: string; number: string; total_amount: number }> {
   return api.call(
     'POST',
@@ -109,6 +115,7 @@ export async function seedOrder(
       client_name: options.clientName ?? 'Maquis Le Baobab',
       client_phone: '+226 70 12 34 56',
       priority: options.priority ?? 'moyenne',
+      ...(options.deliveryDate ? { delivery_date: options.deliveryDate } : {}),
       items,
     },
     options.token,

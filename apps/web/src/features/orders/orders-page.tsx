@@ -42,6 +42,8 @@ type Filters = {
   priority: Priority | '';
   from: string;
   to: string;
+  delivery_from: string;
+  delivery_to: string;
 };
 
 const EMPTY: Filters = {
@@ -51,6 +53,8 @@ const EMPTY: Filters = {
   priority: '',
   from: '',
   to: '',
+  delivery_from: '',
+  delivery_to: '',
 };
 
 function toApiFilter(filters: Filters, search: string): OrderListFilter {
@@ -61,6 +65,8 @@ function toApiFilter(filters: Filters, search: string): OrderListFilter {
     ...(filters.priority ? { priority: filters.priority } : {}),
     ...(filters.from ? { from: filters.from } : {}),
     ...(filters.to ? { to: filters.to } : {}),
+    ...(filters.delivery_from ? { delivery_from: filters.delivery_from } : {}),
+    ...(filters.delivery_to ? { delivery_to: filters.delivery_to } : {}),
   };
 }
 
@@ -170,6 +176,7 @@ export function OrdersPage() {
               aria-label={`${t('orders.period')} — ${t('common.from')}`}
               className={inputClass('w-36')}
               value={filters.from}
+              max={filters.to || undefined}
               onChange={(event) => update({ from: event.target.value })}
             />
             <input
@@ -177,7 +184,26 @@ export function OrdersPage() {
               aria-label={`${t('orders.period')} — ${t('common.to')}`}
               className={inputClass('w-36')}
               value={filters.to}
+              min={filters.from || undefined}
               onChange={(event) => update({ to: event.target.value })}
+            />
+            <input
+              type="date"
+              aria-label={`${t('orders.delivery_period')} — ${t('common.from')}`}
+              title={t('orders.delivery_period')}
+              className={inputClass('w-36')}
+              value={filters.delivery_from}
+              max={filters.delivery_to || undefined}
+              onChange={(event) => update({ delivery_from: event.target.value })}
+            />
+            <input
+              type="date"
+              aria-label={`${t('orders.delivery_period')} — ${t('common.to')}`}
+              title={t('orders.delivery_period')}
+              className={inputClass('w-36')}
+              value={filters.delivery_to}
+              min={filters.delivery_from || undefined}
+              onChange={(event) => update({ delivery_to: event.target.value })}
             />
             <div className="ml-auto flex items-center gap-1.5">
               <select

@@ -205,6 +205,7 @@ export const en: Record<MessageKey, string> = {
   'orders.all_payments': 'All payments',
   'orders.all_priorities': 'All priorities',
   'orders.period': 'Creation period',
+  'orders.delivery_period': 'Planned delivery',
   'orders.new_title': 'New order',
   'orders.new_subtitle': 'Entered at the depot: available stock shown for each product',
   'orders.pick_product': 'Add a product',

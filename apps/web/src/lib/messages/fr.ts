@@ -205,6 +205,7 @@ export const fr = {
   'orders.all_payments': 'Tous les paiements',
   'orders.all_priorities': 'Toutes priorités',
   'orders.period': 'Période de création',
+  'orders.delivery_period': 'Livraison prévue',
   'orders.new_title': 'Nouvelle commande',
   'orders.new_subtitle': 'Saisie au dépôt : le stock disponible est indiqué pour chaque produit',
   'orders.pick_product': 'Ajouter un produit',
