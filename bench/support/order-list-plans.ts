@@ -8,7 +8,7 @@ import type pg from 'pg';
 /** The plans of the list's statements, built by the service itself (no copy of its SQL). */
 export async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adminId: string) {
   const { drizzle } = await import('drizzle-orm/node-postgres');
-  const { buildOrderListQuery, buildOrderCountQuery } = await import(
+  const { orderListStatement, orderCountStatement } = await import(
     '../../apps/server/src/features/orders/order-list.service.ts'
   );
   const { OrderListQuerySchema } = await import('@gapal/shared');
@@ -41,22 +41,13 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
   ];
   const plans: { label: string; plan: string }[] = [];
   for (const [label, who, query] of cases) {
-    const statement = buildOrderListQuery(
-      orm,
-      who,
-      OrderListQuerySchema.parse(query),
-      'Africa/Ouagadougou',
-    ).toSQL();
+    const statement = orderListStatement(orm, who, OrderListQuerySchema.parse(query), 'Africa/Ouagadougou');
     plans.push({ label, plan: await explain(db, statement.sql, statement.params) });
   }
   // Page 2 of the default view: the keyset condition must stay an index condition.
   const { encodeCursor } = await import('../../apps/server/src/lib/cursor.ts');
-  const firstPage = await buildOrderListQuery(
-    orm,
-    managerActor,
-    OrderListQuerySchema.parse({}),
-    'Africa/Ouagadougou',
-  );
+  const first = orderListStatement(orm, managerActor, OrderListQuerySchema.parse({}), 'Africa/Ouagadougou');
+  const { rows: firstPage } = await db.query<{ id: string; sortKey: string }>(first.sql, first.params);
   const last = firstPage.at(-2)!;
   const cursor = encodeCursor({
     sort: 'created_at',
@@ -64,19 +55,14 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
     key: last.sortKey,
     id: last.id,
   });
-  const next = buildOrderListQuery(
+  const next = orderListStatement(
     orm,
     managerActor,
     OrderListQuerySchema.parse({ cursor }),
     'Africa/Ouagadougou',
-  ).toSQL();
+  );
   plans.push({ label: 'default view, next page (cursor)', plan: await explain(db, next.sql, next.params) });
-  const count = buildOrderCountQuery(
-    orm,
-    managerActor,
-    { delivery_status: 'nouvelle' },
-    'Africa/Ouagadougou',
-  ).toSQL();
+  const count = orderCountStatement(orm, managerActor, { delivery_status: 'nouvelle' }, 'Africa/Ouagadougou');
   plans.push({ label: 'count delivery_status=nouvelle', plan: await explain(db, count.sql, count.params) });
   return plans;
 }

@@ -1,21 +1,27 @@
-import { type Column, type SQL, sql } from 'drizzle-orm';
+import { type Column, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import { AppError } from '../http/errors.ts';
+
+/** A period's start after its end is a 400 (dates as `YYYY-MM-DD` compare as text). */
+export function assertPeriod(from: string | undefined, to: string | undefined, field = 'from'): void {
+  if (from && to && from > to) {
+    throw new AppError('validation_error', 'La date de début est après la date de fin', {
+      fields: [{ field, message: 'après la date de fin' }],
+    });
+  }
+}
 
 /**
  * Conditions for a period given as calendar dates in the business time zone; both ends
- * are inclusive days. A start after the end is a 400.
+ * are inclusive days. A start after the end is a 400. The ends and the zone may be placeholders
+ * of a statement built once and run with values (order-list.service.ts), checked by the caller.
  */
 export function periodConditions(
   column: Column | SQL,
-  from: string | undefined,
-  to: string | undefined,
-  timeZone: string,
+  from: string | Placeholder | undefined,
+  to: string | Placeholder | undefined,
+  timeZone: string | Placeholder,
 ): SQL[] {
-  if (from && to && from > to) {
-    throw new AppError('validation_error', 'La date de début est après la date de fin', {
-      fields: [{ field: 'from', message: 'après la date de fin' }],
-    });
-  }
+  if (typeof from === 'string' && typeof to === 'string') assertPeriod(from, to);
   const conditions: SQL[] = [];
   if (from) conditions.push(sql`${column} >= (${from}::date::timestamp AT TIME ZONE ${timeZone})`);
   if (to) conditions.push(sql`${column} < ((${to}::date + 1)::timestamp AT TIME ZONE ${timeZone})`);

@@ -1,13 +1,13 @@
 import { createHash } from 'node:crypto';
 import { ORDER_SORTS, type OrderListFilter, type OrderListQuery } from '@gapal/shared';
-import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
+import { and, eq, fillPlaceholders, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryPrepared } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
-import { periodConditions } from '../../lib/period.ts';
+import { assertPeriod, periodConditions } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
@@ -35,45 +35,100 @@ const CursorSchema = z.object({
   id: z.uuid(),
 });
 
+/**
+ * A list statement's values by placeholder name. Which names are present is the statement's
+ * shape: its text is built once per shape (and sort) and then only run with new values, since
+ * building it with the query builder cost the server more than PostgreSQL spends on the page.
+ */
+type ListValues = Record<string, unknown>;
+
 /** Vendors see their own orders, other roles their site's, the admin every site (or the one asked). */
-function scopeConditions(actor: Actor, filter: OrderListFilter, timeZone: string): SQL[] {
-  const conditions: SQL[] = [];
+function filterValues(actor: Actor, filter: OrderListFilter, timeZone: string): ListValues {
+  const values: ListValues = {};
   const siteId = scopeSite(actor, filter.site_id);
-  if (siteId) conditions.push(eq(orders.siteId, siteId));
-  if (actor.role === 'vendeur') conditions.push(eq(orders.createdBy, actor.userId));
-  if (filter.created_by) conditions.push(eq(orders.createdBy, filter.created_by));
-  if (filter.delivery_status) conditions.push(eq(orders.deliveryStatus, filter.delivery_status));
-  if (filter.payment_status) conditions.push(eq(orders.paymentStatus, filter.payment_status));
-  if (filter.priority) conditions.push(eq(orders.priority, filter.priority));
-  if (filter.delivery_from && filter.delivery_to && filter.delivery_from > filter.delivery_to) {
-    throw new AppError('validation_error', 'La date de début est après la date de fin', {
-      fields: [{ field: 'delivery_from', message: 'après la date de fin' }],
-    });
-  }
-  if (filter.delivery_from) conditions.push(gte(orders.deliveryDate, filter.delivery_from));
-  if (filter.delivery_to) conditions.push(lte(orders.deliveryDate, filter.delivery_to));
-  conditions.push(...periodConditions(orders.createdAt, filter.from, filter.to, timeZone));
-  if (filter.search) {
-    const pattern = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+  if (siteId) values.siteId = siteId;
+  if (actor.role === 'vendeur') values.ownerId = actor.userId;
+  if (filter.created_by) values.createdBy = filter.created_by;
+  if (filter.delivery_status) values.deliveryStatus = filter.delivery_status;
+  if (filter.payment_status) values.paymentStatus = filter.payment_status;
+  if (filter.priority) values.priority = filter.priority;
+  assertPeriod(filter.delivery_from, filter.delivery_to, 'delivery_from');
+  if (filter.delivery_from) values.deliveryFrom = filter.delivery_from;
+  if (filter.delivery_to) values.deliveryTo = filter.delivery_to;
+  assertPeriod(filter.from, filter.to);
+  if (filter.from) values.from = filter.from;
+  if (filter.to) values.to = filter.to;
+  if (filter.from || filter.to) values.timeZone = timeZone;
+  if (filter.search) values.search = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+  return values;
+}
+
+/** The conditions for the values present, each value a placeholder of the same name. */
+function filterConditions(values: ListValues): SQL[] {
+  const has = (name: string) => name in values;
+  const value = (name: string) => sql.placeholder(name);
+  const conditions: SQL[] = [];
+  if (has('siteId')) conditions.push(eq(orders.siteId, value('siteId')));
+  if (has('ownerId')) conditions.push(eq(orders.createdBy, value('ownerId')));
+  if (has('createdBy')) conditions.push(eq(orders.createdBy, value('createdBy')));
+  if (has('deliveryStatus')) conditions.push(eq(orders.deliveryStatus, value('deliveryStatus')));
+  if (has('paymentStatus')) conditions.push(eq(orders.paymentStatus, value('paymentStatus')));
+  if (has('priority')) conditions.push(eq(orders.priority, value('priority')));
+  if (has('deliveryFrom')) conditions.push(gte(orders.deliveryDate, value('deliveryFrom')));
+  if (has('deliveryTo')) conditions.push(lte(orders.deliveryDate, value('deliveryTo')));
+  conditions.push(
+    ...periodConditions(
+      orders.createdAt,
+      has('from') ? value('from') : undefined,
+      has('to') ? value('to') : undefined,
+      value('timeZone'),
+    ),
+  );
+  if (has('search')) {
     conditions.push(
       or(
-        ilike(orders.clientName, pattern),
-        ilike(orders.clientPhone, pattern),
-        ilike(orders.number, pattern),
+        ilike(orders.clientName, value('search')),
+        ilike(orders.clientPhone, value('search')),
+        ilike(orders.number, value('search')),
       )!,
     );
   }
   return conditions;
 }
 
+type Statement = { name: string; sql: string; params: unknown[] };
+const statements = new Map<string, Statement>();
+
+/** The statement for this shape, built on first use; its values are filled in per call. */
+function statementFor(
+  key: string,
+  values: ListValues,
+  build: () => { sql: string; params: unknown[] },
+): Statement {
+  let statement = statements.get(key);
+  if (!statement) {
+    const built = build();
+    statement = {
+      // Prepared under a name derived from its text: planned once per connection.
+      name: `order_list_${createHash('sha1').update(built.sql).digest('base64url')}`,
+      ...built,
+    };
+    // Shapes are few in practice (filters × sorts); the bound only guards against a flood.
+    if (statements.size >= 1_000) statements.clear();
+    statements.set(key, statement);
+  }
+  return { ...statement, params: fillPlaceholders(statement.params, values) };
+}
+
+const shapeOf = (values: ListValues) => Object.keys(values).sort().join(',');
+
 /**
- * The page statement for a caller and query (exported for the benchmark's EXPLAIN). Its plans on
- * 1 M orders are in bench/RESULTS.md: every common filter is an index scan under 1 ms.
+ * The page statement for a caller and query, with its values (also run by the benchmark's
+ * EXPLAIN). Its plans on 1 M orders are in bench/RESULTS.md: every common filter is an index
+ * scan under 1 ms.
  */
-export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery, timeZone: string) {
-  const conditions = scopeConditions(actor, query, timeZone);
-  const sort = SORTS[query.sort];
-  const isDesc = query.direction === 'desc';
+export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, timeZone: string): Statement {
+  const values = filterValues(actor, query, timeZone);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, CursorSchema);
     if (cursor.sort !== query.sort || cursor.direction !== query.direction) {
@@ -81,23 +136,33 @@ export function buildOrderListQuery(db: Db, actor: Actor, query: OrderListQuery,
         fields: [{ field: 'cursor', message: 'tri différent' }],
       });
     }
-    const after = sql`(${cursor.key}::${sort.cast}, ${cursor.id}::uuid)`;
-    conditions.push(
-      isDesc
-        ? sql`(${sort.expression}, ${orders.id}) < ${after}`
-        : sql`(${sort.expression}, ${orders.id}) > ${after}`,
-    );
+    values.cursorKey = cursor.key;
+    values.cursorId = cursor.id;
   }
-  // The indexes are `created_at DESC NULLS LAST, id DESC NULLS LAST` (Drizzle's `.desc()`).
-  // PostgreSQL matches an index to ORDER BY including the NULLS placement, even on NOT NULL
-  // columns: plain `DESC` (NULLS FIRST) would sort the whole site instead of reading the index.
-  const direction = (column: SQL | typeof orders.id) =>
-    isDesc ? sql`${column} desc nulls last` : sql`${column} asc nulls first`;
-  return selectOrderPage(db, {
-    where: and(...conditions),
-    sortKey: sort.expression,
-    orderBy: [direction(sort.expression), direction(orders.id)],
-    limit: query.limit + 1,
+  values.limit = query.limit + 1;
+  return statementFor(`page:${query.sort}:${query.direction}:${shapeOf(values)}`, values, () => {
+    const conditions = filterConditions(values);
+    const sort = SORTS[query.sort];
+    const isDesc = query.direction === 'desc';
+    if (query.cursor) {
+      const after = sql`(${sql.placeholder('cursorKey')}::${sort.cast}, ${sql.placeholder('cursorId')}::uuid)`;
+      conditions.push(
+        isDesc
+          ? sql`(${sort.expression}, ${orders.id}) < ${after}`
+          : sql`(${sort.expression}, ${orders.id}) > ${after}`,
+      );
+    }
+    // The indexes are `created_at DESC NULLS LAST, id DESC NULLS LAST` (Drizzle's `.desc()`).
+    // PostgreSQL matches an index to ORDER BY including the NULLS placement, even on NOT NULL
+    // columns: plain `DESC` (NULLS FIRST) would sort the whole site instead of reading the index.
+    const direction = (column: SQL | typeof orders.id) =>
+      isDesc ? sql`${column} desc nulls last` : sql`${column} asc nulls first`;
+    return selectOrderPage(db, {
+      where: and(...conditions),
+      sortKey: sort.expression,
+      orderBy: [direction(sort.expression), direction(orders.id)],
+      limit: sql.placeholder('limit'),
+    }).toSQL();
   });
 }
 
@@ -111,15 +176,12 @@ export async function listOrdersJson(
   query: OrderListQuery,
   timeZone: string,
 ): Promise<string> {
-  // Run as a prepared statement named after its text: each shape of list (filters, sort, cursor)
-  // is planned once per connection, which costs more than reading the page itself.
-  const statement = buildOrderListQuery(db, actor, query, timeZone).toSQL();
-  const name = `order_list_${createHash('sha1').update(statement.sql).digest('base64url')}`;
+  const statement = orderListStatement(db, actor, query, timeZone);
   const rows = await withCursorKey(
     query.cursor,
     queryPrepared<{ id: string; summaryJson: string; sortKey: string }>(
       db,
-      name,
+      statement.name,
       statement.sql,
       statement.params,
     ),
@@ -133,8 +195,17 @@ export async function listOrdersJson(
   return `{"items":[${page.map((row) => row.summaryJson).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
 }
 
-export function buildOrderCountQuery(db: Db, actor: Actor, filter: OrderListFilter, timeZone: string) {
-  return countOrdersQuery(db, and(...scopeConditions(actor, filter, timeZone)));
+/** The count statement for a caller and filter, with its values (as `orderListStatement`). */
+export function orderCountStatement(
+  db: Db,
+  actor: Actor,
+  filter: OrderListFilter,
+  timeZone: string,
+): Statement {
+  const values = filterValues(actor, filter, timeZone);
+  return statementFor(`count:${shapeOf(values)}`, values, () =>
+    countOrdersQuery(db, and(...filterConditions(values))).toSQL(),
+  );
 }
 
 export async function countOrders(
@@ -143,6 +214,7 @@ export async function countOrders(
   filter: OrderListFilter,
   timeZone: string,
 ): Promise<{ count: number }> {
-  const [row] = await buildOrderCountQuery(db, actor, filter, timeZone);
+  const statement = orderCountStatement(db, actor, filter, timeZone);
+  const [row] = await queryPrepared<{ count: number }>(db, statement.name, statement.sql, statement.params);
   return { count: Number(row?.count ?? 0) };
 }

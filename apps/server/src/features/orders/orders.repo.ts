@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
+import { and, eq, inArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
@@ -263,7 +263,7 @@ const ORDER_SUMMARY_JSON = sql<string>`json_build_object(
  */
 export function selectOrderPage(
   db: Db,
-  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
+  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number | Placeholder },
 ) {
   return db
     .select({
