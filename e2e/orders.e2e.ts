@@ -149,6 +149,30 @@ describe('orders', () => {
       .toMatch(/^1 commande\b/);
   });
 
+  it('filters the list by vendor', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    const vendor = await e2e.api.createUser('vendeur', { fullName: 'Salimata Zongo' });
+    const product = await seedProduct(e2e.api, { stock: 30 });
+    const vendorToken = (await e2e.api.login(vendor.username, vendor.password)).access_token;
+    const hers = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], {
+      clientName: 'Épicerie Wendpanga',
+      token: vendorToken,
+    });
+    const other = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], {
+      clientName: 'Épicerie Nongma',
+    });
+    await e2e.signIn(manager);
+    const list = new OrdersListPage(e2e.page);
+    await list.open();
+    await list.row(other.number).waitFor();
+    await e2e.page.getByLabel('Vendeur', { exact: true }).selectOption({ label: 'Salimata Zongo' });
+    await list.row(hers.number).waitFor();
+    await expect.poll(() => list.row(other.number).count()).toBe(0);
+    await expect
+      .poll(async () => text(await e2e.page.getByTestId('order-count').textContent()))
+      .toMatch(/^1 commande\b/);
+  });
+
   it('shows an order created by another client in an open table, without a reload', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes');
     const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });

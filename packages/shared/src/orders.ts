@@ -219,3 +219,14 @@ export const OrderListQuerySchema = OrderListFilterSchema.extend({
 export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
 
 export const OrderCountSchema = z.object({ count: z.number().int() });
+
+/** A vendor whose orders the caller may filter the list by (`GET /api/orders/vendors/`). */
+export const OrderVendorSchema = z.object({
+  id: IdSchema,
+  full_name: z.string(),
+  site_id: IdSchema.nullable(),
+  is_active: z.boolean(),
+});
+export type OrderVendor = z.infer<typeof OrderVendorSchema>;
+
+export const OrderVendorQuerySchema = z.strictObject({ site_id: IdSchema.optional() });

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { ORDER_SORTS, type OrderListFilter, type OrderListQuery } from '@gapal/shared';
+import { ORDER_SORTS, type OrderListFilter, type OrderListQuery, type OrderVendor } from '@gapal/shared';
 import { and, eq, fillPlaceholders, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryPrepared } from '../../db/client.ts';
-import { orders } from '../../db/schema.ts';
+import { orders, users } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
@@ -217,4 +217,21 @@ export async function countOrders(
   const statement = orderCountStatement(db, actor, filter, timeZone);
   const [row] = await queryPrepared<{ count: number }>(db, statement.name, statement.sql, statement.params);
   return { count: Number(row?.count ?? 0) };
+}
+
+/**
+ * The vendors the list can be filtered by (`created_by`): those of the caller's site, or for the
+ * admin of every site (or the one asked). Deactivated vendors stay, since their orders do.
+ */
+export async function listOrderVendors(
+  db: Db,
+  actor: Actor,
+  requestedSiteId?: string,
+): Promise<OrderVendor[]> {
+  const siteId = scopeSite(actor, requestedSiteId);
+  return db
+    .select({ id: users.id, full_name: users.fullName, site_id: users.siteId, is_active: users.isActive })
+    .from(users)
+    .where(and(eq(users.role, 'vendeur'), siteId ? eq(users.siteId, siteId) : undefined))
+    .orderBy(users.fullName, users.id);
 }

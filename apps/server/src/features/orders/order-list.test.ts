@@ -133,6 +133,37 @@ describe('order list', () => {
     expect(adminRows.body.items).toHaveLength(13);
   });
 
+  it('lists the vendors the list filters by: the site’s for a manager, any site’s for the admin', async () => {
+    const vendorIds = [ctx.vendorA.user.id, ctx.vendorB.user.id].sort();
+    const forManager = await api(t, 'GET', '/api/orders/vendors/', { token: ctx.manager.token });
+    expect(forManager.status).toBe(200);
+    expect(forManager.body.map((v: { id: string }) => v.id).sort()).toEqual(vendorIds);
+    expect(forManager.body[0]).toMatchObject({ site_id: ctx.siteId, is_active: true });
+    expect(typeof forManager.body[0].full_name).toBe('string');
+    const forAdmin = await api(t, 'GET', `/api/orders/vendors/?site_id=${ctx.siteId}`, {
+      token: ctx.admin.token,
+    });
+    expect(forAdmin.body.map((v: { id: string }) => v.id).sort()).toEqual(vendorIds);
+    // A vendor of another site: that site's manager sees them (and not ours); the admin sees all.
+    const elsewhere = await signedInUser(t, 'vendeur');
+    const foreign = await signedInUser(t, 'gestionnaire_commandes');
+    const everywhere = await api(t, 'GET', '/api/orders/vendors/', { token: ctx.admin.token });
+    const everyId = everywhere.body.map((v: { id: string }) => v.id);
+    expect(everyId).toEqual(expect.arrayContaining([...vendorIds, elsewhere.user.id]));
+    const theirs = await api(t, 'GET', '/api/orders/vendors/', { token: foreign.token });
+    const theirIds = theirs.body.map((v: { id: string }) => v.id);
+    expect(theirIds).toContain(elsewhere.user.id);
+    expect(theirIds.some((id: string) => vendorIds.includes(id))).toBe(false);
+    const asked = await api(t, 'GET', `/api/orders/vendors/?site_id=${ctx.siteId}`, { token: foreign.token });
+    expect(asked.status).toBe(404);
+    // Vendors see only their own orders: there is nothing to pick from.
+    const forVendor = await api(t, 'GET', '/api/orders/vendors/', { token: ctx.vendorA.token });
+    expect(forVendor.status).toBe(403);
+    expect(forVendor.body.error.code).toBe('forbidden');
+    const bad = await api(t, 'GET', '/api/orders/vendors/?site_id=nope', { token: ctx.admin.token });
+    expect(bad.status).toBe(400);
+  });
+
   it('filters and counts', async () => {
     const token = ctx.manager.token;
     const check = async (query: string, expected: number) => {

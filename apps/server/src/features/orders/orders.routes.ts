@@ -7,18 +7,21 @@ import {
   OrderListQuerySchema,
   OrderSchema,
   OrderSummarySchema,
+  OrderVendorQuerySchema,
+  OrderVendorSchema,
   PaymentInputSchema,
   pageOf,
   ReturnInputSchema,
   UpdateOrderInputSchema,
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
-import { countOrders, listOrdersJson } from './order-list.service.ts';
+import { countOrders, listOrdersJson, listOrderVendors } from './order-list.service.ts';
 import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
 
 export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -50,6 +53,19 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         schema: { tags, querystring: OrderListFilterSchema, response: { 200: OrderCountSchema } },
       },
       async (request) => countOrders(deps.db, actorOf(request), request.query, timeZone),
+    );
+    app.get(
+      '/vendors/',
+      {
+        config: manage,
+        schema: {
+          tags,
+          summary: 'Vendors the list can be filtered by (created_by)',
+          querystring: OrderVendorQuerySchema,
+          response: { 200: z.array(OrderVendorSchema) },
+        },
+      },
+      async (request) => listOrderVendors(deps.db, actorOf(request), request.query.site_id),
     );
     app.post(
       '/',

@@ -24,7 +24,13 @@ import { useRealtimeInvalidation } from '../../lib/realtime.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
 import { PaymentDialog, StatusQuickAction } from './order-actions.tsx';
 import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
-import { type OrderListParams, orderCountQuery, orderKeys, ordersQuery } from './queries.ts';
+import {
+  type OrderListParams,
+  orderCountQuery,
+  orderKeys,
+  ordersQuery,
+  orderVendorsQuery,
+} from './queries.ts';
 
 const PAGE_SIZE = 25;
 const SORTS: OrderListParams['sort'][] = [
@@ -44,6 +50,7 @@ type Filters = {
   to: string;
   delivery_from: string;
   delivery_to: string;
+  created_by: string;
 };
 
 const EMPTY: Filters = {
@@ -55,6 +62,7 @@ const EMPTY: Filters = {
   to: '',
   delivery_from: '',
   delivery_to: '',
+  created_by: '',
 };
 
 function toApiFilter(filters: Filters, search: string): OrderListFilter {
@@ -67,6 +75,7 @@ function toApiFilter(filters: Filters, search: string): OrderListFilter {
     ...(filters.to ? { to: filters.to } : {}),
     ...(filters.delivery_from ? { delivery_from: filters.delivery_from } : {}),
     ...(filters.delivery_to ? { delivery_to: filters.delivery_to } : {}),
+    ...(filters.created_by ? { created_by: filters.created_by } : {}),
   };
 }
 
@@ -87,6 +96,8 @@ export function OrdersPage() {
     ordersQuery({ ...filter, sort, direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
   );
   const count = useQuery(orderCountQuery(filter));
+  // Vendors see only their own orders: the vendor filter is the managers'.
+  const vendors = useQuery({ ...orderVendorsQuery(), enabled: canManage });
   useRealtimeInvalidation(
     ['notification:commande_', 'notification:paiement_', 'reconnected'],
     [orderKeys.all],
@@ -171,6 +182,23 @@ export function OrdersPage() {
                 </option>
               ))}
             </select>
+            {canManage ? (
+              <select
+                aria-label={t('orders.vendor')}
+                className={inputClass('w-48')}
+                value={filters.created_by}
+                onChange={(event) => update({ created_by: event.target.value })}
+              >
+                <option value="">{t('orders.all_vendors')}</option>
+                {(vendors.data ?? []).map((vendor) => (
+                  <option key={vendor.id} value={vendor.id}>
+                    {vendor.is_active
+                      ? vendor.full_name
+                      : t('orders.vendor_inactive', { name: vendor.full_name })}
+                  </option>
+                ))}
+              </select>
+            ) : null}
             <input
               type="date"
               aria-label={`${t('orders.period')} — ${t('common.from')}`}

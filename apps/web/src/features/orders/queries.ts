@@ -4,9 +4,11 @@ import {
   type OrderListFilter,
   OrderSchema,
   OrderSummarySchema,
+  OrderVendorSchema,
   pageOf,
 } from '@gapal/shared';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import { z } from 'zod';
 import { apiRequest } from '../../lib/api-client.ts';
 
 export type OrderListParams = OrderListFilter & {
@@ -44,6 +46,15 @@ export const orderCountQuery = (filter: OrderListFilter) =>
     queryFn: ({ signal }) =>
       apiRequest('/api/orders/count/', { query: filter, schema: OrderCountSchema, signal }),
     placeholderData: keepPreviousData,
+  });
+
+/** The vendors a manager may filter the list by (their site's; every site's for the admin). */
+export const orderVendorsQuery = () =>
+  queryOptions({
+    queryKey: [...orderKeys.all, 'vendors'] as const,
+    queryFn: ({ signal }) =>
+      apiRequest('/api/orders/vendors/', { schema: z.array(OrderVendorSchema), signal }),
+    staleTime: 5 * 60_000,
   });
 
 export const orderQuery = (id: string) =>
