@@ -120,6 +120,13 @@ describe('vendor app (/vendeur/)', () => {
     await app.createOrder({ client: clients[1]!, product: product.name, quantity: 1 });
     await app.createOrder({ client: clients[2]!, product: product.name, quantity: 2 });
     expect(await app.pending().textContent()).toBe("3 en attente d'envoi");
+    // No other vendor takes the phone while these are unsent: they would leave under their name.
+    await page.getByRole('button', { name: 'Verrouiller' }).click();
+    await page.getByRole('button', { name: "Changer d'utilisateur" }).click();
+    await page.getByRole('alert').filter({ hasText: '3 commandes ne sont pas encore envoyées.' }).waitFor();
+    await page.getByLabel('Mot de passe pour déverrouiller').fill(vendor.password);
+    await page.getByRole('button', { name: 'Déverrouiller' }).click();
+    await app.network().waitFor();
     await expect.poll(() => app.card(clients[0]!).textContent()).toContain('Sur le téléphone');
     await page.getByRole('link', { name: /Catalogue/ }).click();
     await page.getByTestId('product-row').first().waitFor();

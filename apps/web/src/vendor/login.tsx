@@ -1,5 +1,6 @@
 import { type FormEvent, useState } from 'react';
 import { LoginError, login, logout, unlock, useVendorSession } from './session.ts';
+import { db } from './sync.ts';
 import { BigButton, Field, inputClass } from './ui.tsx';
 
 function Brand({ subtitle }: { subtitle: string }) {
@@ -76,6 +77,19 @@ export function LockScreen() {
     event.preventDefault();
     if (!(await unlock(password))) setError('Mot de passe incorrect.');
   };
+  // The outbox belongs to the phone, not to a vendor: orders not yet sent would leave under the
+  // next vendor's name. So they must be sent first, by their own vendor.
+  const switchUser = async () => {
+    const unsent = await db.outbox.where('status').equals('pending').count();
+    if (unsent > 0) {
+      setError(
+        `${unsent === 1 ? '1 commande n’est' : `${unsent} commandes ne sont`} pas encore envoyée${unsent === 1 ? '' : 's'}. ` +
+          'Déverrouillez avec votre mot de passe et envoyez-les (réseau requis) avant de changer d’utilisateur.',
+      );
+      return;
+    }
+    if (window.confirm('Se déconnecter ? Il faudra du réseau pour se reconnecter.')) void logout();
+  };
   return (
     <main className="mx-auto max-w-md p-4">
       <Brand subtitle={`Verrouillé — ${session?.user.full_name ?? ''}`} />
@@ -98,13 +112,7 @@ export function LockScreen() {
         <BigButton type="submit" className="w-full">
           Déverrouiller
         </BigButton>
-        <BigButton
-          tone="secondary"
-          className="w-full"
-          onClick={() => {
-            if (window.confirm('Se déconnecter ? Il faudra du réseau pour se reconnecter.')) void logout();
-          }}
-        >
+        <BigButton tone="secondary" className="w-full" onClick={() => void switchUser()}>
           Changer d'utilisateur
         </BigButton>
       </form>
