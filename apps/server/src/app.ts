@@ -25,6 +25,7 @@ import { sitesRoutes } from './features/sites/sites.routes.ts';
 import { lotsRoutes } from './features/stock/lots.routes.ts';
 import { stockRoutes } from './features/stock/stock.routes.ts';
 import { syncRoutes } from './features/sync/sync.routes.ts';
+import { registerSyncLogPruning } from './features/sync/sync-log-pruning.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -35,7 +36,7 @@ import { realtimeRoutes } from './realtime/realtime.routes.ts';
 
 export type BuildOptions = {
   logger?: boolean;
-  /** Scheduled jobs (the daily expiry check): on in server.ts, off in tests unless asked for. */
+  /** Scheduled jobs (the daily expiry check, the sync log pruning): on in server.ts, off in tests unless asked for. */
   jobs?: boolean;
 };
 
@@ -67,7 +68,10 @@ export async function buildApp(
   };
   app.decorate('bus', deps.bus);
   app.addHook('onClose', () => deps.bus.close());
-  if (options.jobs) registerExpiryScheduler(app, deps);
+  if (options.jobs) {
+    registerExpiryScheduler(app, deps);
+    registerSyncLogPruning(app, deps);
+  }
 
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);

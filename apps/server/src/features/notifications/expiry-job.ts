@@ -4,6 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { lots, notifications, products } from '../../db/schema.ts';
+import { startDailyJob } from '../../lib/daily-job.ts';
 import { todayIn } from '../../lib/dates.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import type { NewNotification } from './notifications.repo.ts';
@@ -115,14 +116,6 @@ function frenchDate(isoDate: string): string {
   return `${day}/${month}/${year}`;
 }
 
-function hourIn(timeZone: string, now: Date): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(now),
-  );
-}
-
-const TICK_MS = 60_000;
-
 /**
  * Runs the check now, then every day at `expiry.checkHour` in the business time zone. Several
  * processes may all run it: the database keeps each notification single. `stop` waits for a run
@@ -135,40 +128,13 @@ export function startExpiryScheduler(deps: {
   log: FastifyBaseLogger;
 }): { stop(): Promise<void> } {
   const { timeZone, expiry } = deps.config;
-  let lastScheduledDay: string | null = null;
-  let running: Promise<void> = Promise.resolve();
-  let stopped = false;
-
-  const run = (reason: string) => {
-    if (stopped) return;
-    running = running.then(async () => {
-      try {
-        const created = await runExpiryCheck(deps.db, deps.bus, { timeZone, alertDays: expiry.alertDays });
-        deps.log.info({ created, reason }, 'expiry check done');
-      } catch (error) {
-        deps.log.error({ err: error }, 'expiry check failed');
-      }
-    });
-  };
-
-  run('start-up');
-  const timer = setInterval(() => {
-    const now = new Date();
-    const today = todayIn(timeZone, now);
-    if (hourIn(timeZone, now) === expiry.checkHour && lastScheduledDay !== today) {
-      lastScheduledDay = today;
-      run('daily');
-    }
-  }, TICK_MS);
-  timer.unref();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return startDailyJob({
+    name: 'expiry check',
+    hour: expiry.checkHour,
+    timeZone,
+    log: deps.log,
+    run: () => runExpiryCheck(deps.db, deps.bus, { timeZone, alertDays: expiry.alertDays }),
+  });
 }
 
 /** Starts the scheduler when the app is ready and stops it (waiting for a run) when it closes. */
