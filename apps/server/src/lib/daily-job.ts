@@ -1,4 +1,4 @@
-import type { FastifyBaseLogger } from 'fastify';
+import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import { todayIn } from './dates.ts';
 
 const TICK_MS = 60_000;
@@ -54,6 +54,20 @@ export function startDailyJob(job: DailyJob): { stop(): Promise<void> } {
       await running;
     },
   };
+}
+
+/** Starts a daily job when the app is ready and stops it (waiting for a run) when the app closes. */
+export function registerDailyJob(
+  app: FastifyInstance,
+  start: (log: FastifyBaseLogger) => { stop(): Promise<void> },
+): void {
+  let job: { stop(): Promise<void> } | undefined;
+  app.addHook('onReady', async () => {
+    job = start(app.log);
+  });
+  app.addHook('onClose', async () => {
+    await job?.stop();
+  });
 }
 
 function hourIn(timeZone: string, now: Date): number {

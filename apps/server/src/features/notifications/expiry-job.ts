@@ -4,7 +4,7 @@ import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { lots, notifications, products } from '../../db/schema.ts';
-import { startDailyJob } from '../../lib/daily-job.ts';
+import { registerDailyJob, startDailyJob } from '../../lib/daily-job.ts';
 import { todayIn } from '../../lib/dates.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import type { NewNotification } from './notifications.repo.ts';
@@ -142,11 +142,5 @@ export function registerExpiryScheduler(
   app: FastifyInstance,
   deps: { db: Db; bus: EventBus; config: Pick<Config, 'timeZone' | 'expiry'> },
 ): void {
-  let scheduler: { stop(): Promise<void> } | undefined;
-  app.addHook('onReady', async () => {
-    scheduler = startExpiryScheduler({ ...deps, log: app.log });
-  });
-  app.addHook('onClose', async () => {
-    await scheduler?.stop();
-  });
+  registerDailyJob(app, (log) => startExpiryScheduler({ ...deps, log }));
 }

@@ -1,7 +1,7 @@
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import { startDailyJob } from '../../lib/daily-job.ts';
+import { registerDailyJob, startDailyJob } from '../../lib/daily-job.ts';
 import { pruneChanges } from './sync-pull.repo.ts';
 import { SYNC_LOG_RETENTION_DAYS } from './sync-pull.service.ts';
 
@@ -33,11 +33,5 @@ export function registerSyncLogPruning(
   app: FastifyInstance,
   deps: { db: Db; config: Pick<Config, 'timeZone'> },
 ): void {
-  let job: { stop(): Promise<void> } | undefined;
-  app.addHook('onReady', async () => {
-    job = startSyncLogPruning({ ...deps, log: app.log });
-  });
-  app.addHook('onClose', async () => {
-    await job?.stop();
-  });
+  registerDailyJob(app, (log) => startSyncLogPruning({ ...deps, log }));
 }
