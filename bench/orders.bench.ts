@@ -159,16 +159,8 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   // path: 16 clients × 5 requests per case first, not measured (a running server is past that).
   for (const item of listCases) await latency(base, item.token, `/api/orders/?${item.query}`, 5);
   // Latency with the CPU each process spent per request.
-  const measured = async (token: string, url: string, perClient?: number): Promise<Latency> => {
-    const before = { server: await serverCpu(), postgres: await postgresCpu(db), client: process.cpuUsage() };
-    const result = await latency(base, token, url, perClient);
-    const cpu = {
-      server: ((await serverCpu()) - before.server) / result.count,
-      postgres: ((await postgresCpu(db)) - before.postgres) / result.count,
-      client: cpuMsSince(before.client) / result.count,
-    };
-    return { ...result, cpu };
-  };
+  const measured = (token: string, url: string, perClient?: number): Promise<Latency> =>
+    withCpu(db, serverCpu, () => latency(base, token, url, perClient));
   const lists = [];
   for (const item of listCases) {
     lists.push({ label: item.label, latency: await measured(item.token, `/api/orders/?${item.query}`) });
@@ -219,17 +211,29 @@ async function measure(
   serverCpu: () => Promise<number>,
   work: (client: number) => Promise<number>,
 ): Promise<Throughput> {
+  return withCpu(db, serverCpu, async () => {
+    const started = performance.now();
+    const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, client) => work(client)));
+    const seconds = (performance.now() - started) / 1000;
+    const count = counts.reduce((sum, n) => sum + n, 0);
+    return { count, seconds, perSecond: count / seconds, failures: 0 };
+  });
+}
+
+/** Runs `work`, then adds the CPU each process spent per operation it counted. */
+async function withCpu<T extends { count: number }>(
+  db: pg.Client,
+  serverCpu: () => Promise<number>,
+  work: () => Promise<T>,
+): Promise<T & { cpu: Throughput['cpu'] }> {
   const before = { server: await serverCpu(), postgres: await postgresCpu(db), client: process.cpuUsage() };
-  const started = performance.now();
-  const counts = await Promise.all(Array.from({ length: CLIENTS }, (_, client) => work(client)));
-  const seconds = (performance.now() - started) / 1000;
-  const count = counts.reduce((sum, n) => sum + n, 0);
+  const result = await work();
   const cpu = {
-    server: ((await serverCpu()) - before.server) / count,
-    postgres: ((await postgresCpu(db)) - before.postgres) / count,
-    client: cpuMsSince(before.client) / count,
+    server: ((await serverCpu()) - before.server) / result.count,
+    postgres: ((await postgresCpu(db)) - before.postgres) / result.count,
+    client: cpuMsSince(before.client) / result.count,
   };
-  return { count, seconds, perSecond: count / seconds, failures: 0, cpu };
+  return { ...result, cpu };
 }
 
 async function latency(

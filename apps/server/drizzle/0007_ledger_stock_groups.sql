@@ -65,9 +65,9 @@ END $$;
 -- Locks the products' stock levels (product-id order, as every stock change) and their lots,
 -- then serves the groups in order, each line first-expired-first-out (or from the lot it names).
 -- A group with a line that can't be served is refused whole: it writes nothing and comes back as
--- one row with `refused_group` and `shortages` ([{product_id, requested, available}]), the other
--- columns null. The served groups' movements are written with one ledger_write and come back with
--- their lot and product, for the caller's audit and stock alerts.
+-- one row with its `grp` and `shortages` ([{product_id, requested, available}]), the other columns
+-- null. The served groups' movements are written with one ledger_write and come back with their
+-- `grp`, lot and product, for the caller's audit and stock alerts (`shortages` null).
 -- Raises (nothing is written):
 --   GP002 a named lot is not this product's lot at this site
 --   GP003 a named lot is expired and neither p_write_off nor the group's allowance: DETAIL is the lot as JSON
@@ -78,7 +78,7 @@ CREATE FUNCTION ledger_take_stock(
   p_groups int[], p_products uuid[], p_quantities int[], p_lots uuid[]
 ) RETURNS TABLE (id bigint, order_id uuid, product_id uuid, lot_id uuid, quantity int, stock_before int,
   stock_after int, expired_override boolean, lot_code text, lot_expiry text, product_name text,
-  product_unit text, min_stock_level int, refused_group int, shortages json)
+  product_unit text, min_stock_level int, grp int, shortages json)
 LANGUAGE plpgsql AS $$
 DECLARE
   lot_ids uuid[];
@@ -100,6 +100,7 @@ DECLARE
   change_orders uuid[] := '{}';
   change_users uuid[] := '{}';
   change_devices uuid[] := '{}';
+  change_groups int[] := '{}';
   n int;
   refused int[] := '{}';
   use_expired boolean;
@@ -180,14 +181,16 @@ BEGIN
       change_orders := change_orders || array_fill(p_orders[g], ARRAY[n]);
       change_users := change_users || array_fill(p_users[g], ARRAY[n]);
       change_devices := change_devices || array_fill(p_devices[g], ARRAY[n]);
+      change_groups := change_groups || array_fill(g, ARRAY[n]);
     END IF;
   END LOOP;
 
   IF coalesce(array_length(change_products, 1), 0) > 0 THEN
     RETURN QUERY
+    -- ledger_write inserts the changes in the order given, so the n-th movement by id is change n.
     SELECT w.id, w.order_id, w.product_id, w.lot_id, w.quantity, w.stock_before, w.stock_after,
       w.expired_override, l.code, l.expiry_date::text, p.name, p.unit, p.min_stock_level,
-      NULL::int, NULL::json
+      change_groups[(row_number() OVER (ORDER BY w.id))::int], NULL::json
     FROM ledger_write(p_site, p_type, p_reason, change_products, change_lots, change_deltas, change_overrides,
         change_references, change_orders, change_users, change_devices) AS w
     JOIN lots l ON l.id = w.lot_id

@@ -102,6 +102,49 @@ export function inputClass(extra = ''): string {
   return `${CONTROL_BASE} ring-slate-300 focus:ring-emerald-600 h-9 ${extra}`;
 }
 
+/**
+ * A period's first and last day for a filter bar: two date inputs, each bounded by the other.
+ * Empty is no bound.
+ */
+export function DateRangeInputs({
+  labels,
+  title,
+  from,
+  to,
+  onChange,
+}: {
+  /** Announced for each input (the bar shows no label). */
+  labels: { from: string; to: string };
+  /** Shown on hover: what the period is of. */
+  title?: string;
+  from: string;
+  to: string;
+  onChange: (change: { from: string } | { to: string }) => void;
+}) {
+  return (
+    <>
+      <input
+        type="date"
+        aria-label={labels.from}
+        title={title}
+        className={inputClass('w-36')}
+        value={from}
+        max={to || undefined}
+        onChange={(event) => onChange({ from: event.target.value })}
+      />
+      <input
+        type="date"
+        aria-label={labels.to}
+        title={title}
+        className={inputClass('w-36')}
+        value={to}
+        min={from || undefined}
+        onChange={(event) => onChange({ to: event.target.value })}
+      />
+    </>
+  );
+}
+
 /** The form-level message: the server's sentence, when no field took the blame. */
 export function FormError({ error }: { error: Error | null | undefined }) {
   if (!error) return null;

@@ -7,6 +7,7 @@ import { auditLog, notifications, orders, stockMovements } from '../../db/schema
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { createOutbox } from '../notifications/outbox.ts';
+import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { createOrderAs, createProduct, ledgerProblems, receiveStock, stockLevelOf } from './test-helpers.ts';
@@ -157,6 +158,52 @@ describe('deliveries taken together', () => {
       [served.id, delivered.id, alsoServed.id, elsewhereByAdmin.id].sort(),
     );
     expect(outbox.pending.length).toBeGreaterThanOrEqual(3);
+  });
+
+  it('takes stock for several documents in one call, answering each with its own movements', async () => {
+    const stocker = await signedInUser(t, 'gestionnaire_stocks');
+    const [yaourt, lait] = [await createProduct(t), await createProduct(t)];
+    await receiveStock(t, stocker.token, [
+      { product_id: yaourt.id, quantity: 10 },
+      { product_id: lait.id, quantity: 10 },
+    ]);
+    const actor = actorOf(stocker.user);
+    const outcomes = await t.db.transaction((tx) =>
+      takeStockForDocuments(
+        tx,
+        [
+          { actor, reference: 'DOC-A', lines: [{ productId: yaourt.id, quantity: 2 }] },
+          { actor, reference: 'DOC-B', lines: [{ productId: lait.id, quantity: 50 }] },
+          {
+            actor,
+            reference: 'DOC-C',
+            lines: [
+              { productId: lait.id, quantity: 1 },
+              { productId: yaourt.id, quantity: 3 },
+            ],
+          },
+        ],
+        { siteId: t.defaultSiteId, type: 'sortie' },
+      ),
+    );
+    const taken = (index: number) => {
+      const outcome = outcomes[index]!;
+      if (!('taken' in outcome)) throw new Error(`document ${index} was refused`);
+      return outcome.taken.map((row) => [row.productId, row.quantity, row.stockAfter]);
+    };
+    expect(taken(0)).toEqual([[yaourt.id, -2, 8]]);
+    expect(outcomes[1]).toEqual({ shortages: [{ product_id: lait.id, requested: 50, available: 10 }] });
+    expect(taken(2)).toEqual([
+      [lait.id, -1, 9],
+      [yaourt.id, -3, 5],
+    ]);
+    const references = await t.db
+      .select({ reference: stockMovements.reference, productId: stockMovements.productId })
+      .from(stockMovements)
+      .where(inArray(stockMovements.reference, ['DOC-A', 'DOC-B', 'DOC-C']));
+    expect(references.map((row) => `${row.reference} ${row.productId}`).sort()).toEqual(
+      [`DOC-A ${yaourt.id}`, `DOC-C ${lait.id}`, `DOC-C ${yaourt.id}`].sort(),
+    );
   });
 
   it('the queue answers every request, delivers an order asked twice once, and isolates a request that breaks its batch', async () => {

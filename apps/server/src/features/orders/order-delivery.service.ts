@@ -1,13 +1,13 @@
 import type { ChangeStatusInput, Order } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import { AppError, forbidden } from '../../http/errors.ts';
 import { recordAudits } from '../audit/audit.service.ts';
 import { notifyOrdersStatusChanged, notifyStockMovements } from '../notifications/notify.ts';
 import type { Outbox } from '../notifications/outbox.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { toOrderDto } from './order-dto.ts';
-import { assertOrderVisible, assertTransition, assertVersion, isOrderManager } from './order-rules.ts';
+import { assertChangeable, assertTransition, isOrderManager } from './order-rules.ts';
 import { type OrderAggregate, readOrders, setStatus } from './orders.repo.ts';
 
 /** `PATCH /api/orders/{id}/status/` with `livree`, as one of a batch. */
@@ -131,10 +131,8 @@ export async function deliverOrders(
 
 /** The checks of a status change to `livree`, in the order every status change makes them. */
 function checkDelivery(request: DeliveryRequest, found: OrderAggregate | undefined): OrderAggregate {
-  if (!found) throw notFound('Commande');
-  assertOrderVisible(request.actor, found.order);
-  assertVersion(found.order.version, request.input.version);
+  const changeable = assertChangeable(request.actor, found, request.input.version);
   if (!isOrderManager(request.actor)) throw forbidden('Seul un gestionnaire des commandes change ce statut');
-  assertTransition(found.order.deliveryStatus, 'livree');
-  return found;
+  assertTransition(changeable.order.deliveryStatus, 'livree');
+  return changeable;
 }

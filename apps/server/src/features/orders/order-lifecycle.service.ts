@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import { AppError, forbidden } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyOrderStatusChanged, notifyPaymentRecorded } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
@@ -11,11 +11,10 @@ import { inStockTransaction, putStock } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {
+  assertChangeable,
   assertEditable,
   assertManager,
-  assertOrderVisible,
   assertTransition,
-  assertVersion,
   isOrderManager,
   paymentStatusOf,
 } from './order-rules.ts';
@@ -39,11 +38,7 @@ async function lockVisibleOrder(
   id: string,
   version: number | undefined,
 ): Promise<OrderAggregate> {
-  const aggregate = await readOrder(tx, id, { lock: true });
-  if (!aggregate) throw notFound('Commande');
-  assertOrderVisible(actor, aggregate.order);
-  assertVersion(aggregate.order.version, version);
-  return aggregate;
+  return assertChangeable(actor, await readOrder(tx, id, { lock: true }), version);
 }
 
 /**

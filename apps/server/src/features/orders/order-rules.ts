@@ -40,6 +40,21 @@ export function assertOrderVisible(actor: Actor, order: OrderOwnership): void {
   if (actor.role === 'vendeur' && order.createdBy !== actor.userId) throw notFound('Commande');
 }
 
+/**
+ * The checks every change of an order starts with, once the order is read under its lock: it
+ * exists (404), the caller may see it (404), and it is at the version the caller expects (409).
+ */
+export function assertChangeable<T extends { order: OrderOwnership & { version: number } }>(
+  actor: Actor,
+  found: T | undefined,
+  version: number | undefined,
+): T {
+  if (!found) throw notFound('Commande');
+  assertOrderVisible(actor, found.order);
+  assertVersion(found.order.version, version);
+  return found;
+}
+
 /** Vendors may change only their own orders, and only while `nouvelle` (checked by the caller). */
 export function isOrderManager(actor: Actor): boolean {
   return actor.role === 'admin' || actor.role === 'gestionnaire_commandes';

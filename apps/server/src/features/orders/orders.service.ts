@@ -11,7 +11,7 @@ import { notifyOrderCreated, notifyStockMovements } from '../notifications/notif
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { inStockTransaction, takeStock } from '../stock/stock-ledger.service.ts';
 import { auditView, toOrderDto } from './order-dto.ts';
-import { assertEditable, assertOrderVisible, assertVersion, paymentStatusOf } from './order-rules.ts';
+import { assertChangeable, assertEditable, assertOrderVisible, paymentStatusOf } from './order-rules.ts';
 import {
   findItems,
   findOrderIdByLocalId,
@@ -131,10 +131,7 @@ export async function updateOrderContent(
 ): Promise<Order> {
   if (input.delivery_date) assertDeliveryDate(input.delivery_date, timeZone);
   return db.transaction(async (tx) => {
-    const before = (await readOrder(tx, id, { lock: true }))?.order;
-    if (!before) throw notFound('Commande');
-    assertOrderVisible(actor, before);
-    assertVersion(before.version, input.version);
+    const before = assertChangeable(actor, await readOrder(tx, id, { lock: true }), input.version).order;
     assertEditable(before.deliveryStatus);
 
     let lines: Line[] | undefined;

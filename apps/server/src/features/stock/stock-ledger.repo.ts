@@ -171,12 +171,8 @@ export type StockExitGroup = {
   lines: { productId: string; quantity: number; lotId: string | null }[];
 };
 
-export type StockExitResult = {
-  /** The served groups' movements, in ledger order (each carries its group's `orderId`). */
-  taken: TakenRow[];
-  /** The refused groups (index into the groups given) with what was missing. */
-  refused: { group: number; shortages: Shortage[] }[];
-};
+/** Per group given, in the same order: its movements (ledger order), or what was missing. */
+export type StockExitResult = Array<{ taken: TakenRow[] } | { shortages: Shortage[] }>;
 
 /**
  * Takes stock out for groups in one statement (`ledger_take_stock`, migration 0007): locks,
@@ -196,14 +192,14 @@ export async function takeStockRows(
       name: string;
       unit: string;
       minStockLevel: number;
-      refusedGroup: number | null;
+      grp: number;
       shortages: Shortage[] | string | null;
     }
   >(
     tx,
     'ledger_take_stock',
     `SELECT ${LEDGER_ROW_COLUMNS}, lot_code AS "lotCode", lot_expiry AS "lotExpiry", product_name AS name,
-       product_unit AS unit, min_stock_level AS "minStockLevel", refused_group AS "refusedGroup", shortages
+       product_unit AS unit, min_stock_level AS "minStockLevel", grp, shortages
      FROM ledger_take_stock($1, $2::text::movement_type, $3, $4, $5::date, $6::text[], $7::uuid[], $8::uuid[],
        $9::uuid[], $10::bool[], $11::int[], $12::uuid[], $13::int[], $14::uuid[])`,
     [
@@ -223,20 +219,23 @@ export async function takeStockRows(
       lines.map((line) => line.lotId),
     ],
   );
-  const result: StockExitResult = { taken: [], refused: [] };
-  for (const { name, unit, minStockLevel, refusedGroup, shortages, ...row } of rows) {
-    if (refusedGroup !== null) {
-      result.refused.push({
-        group: Number(refusedGroup) - 1,
-        shortages: typeof shortages === 'string' ? JSON.parse(shortages) : shortages!,
-      });
+  const taken: TakenRow[][] = groups.map(() => []);
+  const shortagesOf = new Map<number, Shortage[]>();
+  for (const { name, unit, minStockLevel, grp, shortages, ...row } of rows) {
+    const group = Number(grp) - 1;
+    if (shortages !== null) {
+      shortagesOf.set(group, typeof shortages === 'string' ? JSON.parse(shortages) : shortages);
     } else {
-      result.taken.push({
+      taken[group]!.push({
         ...row,
         id: Number(row.id),
         product: { name, unit, minStockLevel: Number(minStockLevel) },
       });
     }
   }
+  const result: StockExitResult = taken.map((rowsOfGroup, group) => {
+    const shortages = shortagesOf.get(group);
+    return shortages ? { shortages } : { taken: rowsOfGroup };
+  });
   return result;
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
-import { recordAudit } from '../audit/audit.service.ts';
+import { type AuditRecord, recordAudits } from '../audit/audit.service.ts';
 import {
   findLots,
   findOrCreateLot,
@@ -11,7 +11,6 @@ import {
   type LedgerMeta,
   type LedgerRow,
   lockStockLevels,
-  type Shortage,
   type StockExitResult,
   type TakenRow,
   takeStockRows,
@@ -124,16 +123,16 @@ export async function takeStockForDocuments(
   tx: Db,
   documents: StockExitDocument[],
   options: Omit<StockOutOptions, 'reference' | 'orderId' | 'allowExpired'>,
-): Promise<Array<{ taken: TakenRow[] } | { shortages: Shortage[] }>> {
+): Promise<StockExitResult> {
   for (const document of documents) {
     assertPositiveQuantities(document.lines);
     if (document.allowExpired && !EXPIRY_OVERRIDE_ROLES.includes(document.actor.role)) {
       throw forbidden('Seul un gestionnaire peut sortir un lot périmé');
     }
   }
-  let result: StockExitResult;
+  let outcomes: StockExitResult;
   try {
-    result = await takeStockRows(
+    outcomes = await takeStockRows(
       tx,
       {
         siteId: options.siteId,
@@ -158,24 +157,13 @@ export async function takeStockForDocuments(
   } catch (error) {
     throw takeStockError(error) ?? error;
   }
-  const refused = new Map(result.refused.map((item) => [item.group, item.shortages]));
-  const outcomes: Array<{ taken: TakenRow[] } | { shortages: Shortage[] }> = [];
-  for (const [index, document] of documents.entries()) {
-    const shortages = refused.get(index);
-    if (shortages) {
-      outcomes.push({ shortages });
-      continue;
-    }
-    // Movements carry their order; a batch has one document per order, a lone exit is all of them.
-    const taken =
-      documents.length === 1 ? result.taken : result.taken.filter((row) => row.orderId === document.orderId);
-    await auditExpiredOverrides(tx, document.actor, taken, {
-      ...options,
-      reference: document.reference,
-      orderId: document.orderId,
-    });
-    outcomes.push({ taken });
-  }
+  await recordAudits(
+    tx,
+    documents.flatMap((document, index) => {
+      const outcome = outcomes[index]!;
+      return 'taken' in outcome ? expiredOverrideAudits(document, outcome.taken, options) : [];
+    }),
+  );
   return outcomes;
 }
 
@@ -377,30 +365,33 @@ function ledgerMeta(actor: Actor, meta: MovementMeta): LedgerMeta {
   };
 }
 
-async function auditExpiredOverrides(
-  tx: Db,
-  actor: Actor,
+/** The audit rows of the movements that took from an expired lot by a manager's override. */
+function expiredOverrideAudits(
+  document: StockExitDocument,
   rows: TakenRow[],
-  options: StockOutOptions,
-): Promise<void> {
-  for (const row of rows.filter((r) => r.expiredOverride)) {
-    await recordAudit(tx, actor, {
-      action: 'stock.expired_override',
-      entity: 'lot',
-      entityId: row.lotId,
-      siteId: options.siteId,
-      after: {
-        product_id: row.productId,
-        lot_code: row.lotCode,
-        expiry_date: row.lotExpiry,
-        quantity: -row.quantity,
-        type: options.type,
-        reference: options.reference ?? null,
-        order_id: options.orderId ?? null,
-        reason: options.reason ?? null,
+  options: Pick<StockOutOptions, 'siteId' | 'type' | 'reason'>,
+): { source: Actor; record: AuditRecord }[] {
+  return rows
+    .filter((row) => row.expiredOverride)
+    .map((row) => ({
+      source: document.actor,
+      record: {
+        action: 'stock.expired_override',
+        entity: 'lot',
+        entityId: row.lotId,
+        siteId: options.siteId,
+        after: {
+          product_id: row.productId,
+          lot_code: row.lotCode,
+          expiry_date: row.lotExpiry,
+          quantity: -row.quantity,
+          type: options.type,
+          reference: document.reference ?? null,
+          order_id: document.orderId ?? null,
+          reason: options.reason ?? null,
+        },
       },
-    });
-  }
+    }));
 }
 
 function assertPositiveQuantities(lines: Array<{ quantity: number }>): void {

@@ -12,7 +12,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { Button } from '../../components/button.tsx';
-import { inputClass } from '../../components/form.tsx';
+import { DateRangeInputs, inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
@@ -199,39 +199,26 @@ export function OrdersPage() {
                 ))}
               </select>
             ) : null}
-            <input
-              type="date"
-              aria-label={`${t('orders.period')} — ${t('common.from')}`}
-              className={inputClass('w-36')}
-              value={filters.from}
-              max={filters.to || undefined}
-              onChange={(event) => update({ from: event.target.value })}
+            <DateRangeInputs
+              labels={{
+                from: `${t('orders.period')} — ${t('common.from')}`,
+                to: `${t('orders.period')} — ${t('common.to')}`,
+              }}
+              from={filters.from}
+              to={filters.to}
+              onChange={update}
             />
-            <input
-              type="date"
-              aria-label={`${t('orders.period')} — ${t('common.to')}`}
-              className={inputClass('w-36')}
-              value={filters.to}
-              min={filters.from || undefined}
-              onChange={(event) => update({ to: event.target.value })}
-            />
-            <input
-              type="date"
-              aria-label={`${t('orders.delivery_period')} — ${t('common.from')}`}
+            <DateRangeInputs
+              labels={{
+                from: `${t('orders.delivery_period')} — ${t('common.from')}`,
+                to: `${t('orders.delivery_period')} — ${t('common.to')}`,
+              }}
               title={t('orders.delivery_period')}
-              className={inputClass('w-36')}
-              value={filters.delivery_from}
-              max={filters.delivery_to || undefined}
-              onChange={(event) => update({ delivery_from: event.target.value })}
-            />
-            <input
-              type="date"
-              aria-label={`${t('orders.delivery_period')} — ${t('common.to')}`}
-              title={t('orders.delivery_period')}
-              className={inputClass('w-36')}
-              value={filters.delivery_to}
-              min={filters.delivery_from || undefined}
-              onChange={(event) => update({ delivery_to: event.target.value })}
+              from={filters.delivery_from}
+              to={filters.delivery_to}
+              onChange={(change) =>
+                update('from' in change ? { delivery_from: change.from } : { delivery_to: change.to })
+              }
             />
             <div className="ml-auto flex items-center gap-1.5">
               <select

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, type Tone } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
-import { inputClass } from '../../components/form.tsx';
+import { DateRangeInputs, inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
 import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
@@ -91,19 +91,13 @@ export function MovementsPanel() {
               pages.reset();
             }}
           />
-          <input
-            type="date"
-            aria-label={t('common.from')}
-            className={inputClass('w-36')}
-            value={filter.from ?? ''}
-            onChange={(event) => update({ from: event.target.value || undefined })}
-          />
-          <input
-            type="date"
-            aria-label={t('common.to')}
-            className={inputClass('w-36')}
-            value={filter.to ?? ''}
-            onChange={(event) => update({ to: event.target.value || undefined })}
+          <DateRangeInputs
+            labels={{ from: t('common.from'), to: t('common.to') }}
+            from={filter.from ?? ''}
+            to={filter.to ?? ''}
+            onChange={(change) =>
+              update('from' in change ? { from: change.from || undefined } : { to: change.to || undefined })
+            }
           />
           <Button
             className="ml-auto"
