@@ -78,10 +78,11 @@ export async function buildApp(
   });
   const webDist = config.webDist ?? DEFAULT_WEB_DIST;
   const hasWebApp = existsSync(path.join(webDist, 'index.html'));
+  // Before the not-found handler, which only runs the hooks added before it.
+  await registerSecurity(app, config);
   registerErrorHandling(app, { spaFallback: hasWebApp });
   registerAuth(app, deps);
 
-  await registerSecurity(app, config);
   await registerMetrics(app, { database, token: config.security.metricsToken });
   await app.register(rateLimit, { global: false });
   await app.register(swagger, {

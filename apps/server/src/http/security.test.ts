@@ -19,6 +19,19 @@ describe('security defaults', () => {
     expect(response.headers['x-content-type-options']).toBe('nosniff');
     expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(response.headers['referrer-policy']).toBe('no-referrer');
+    expect(response.headers['cross-origin-opener-policy']).toBe('same-origin');
+  });
+
+  it('sends the same hardening headers on errors and unknown routes', async () => {
+    const unknown = await api(t, 'GET', '/api/nowhere/');
+    expect(unknown.status).toBe(404);
+    const refused = await api(t, 'GET', '/api/orders/');
+    expect(refused.status).toBe(401);
+    for (const response of [unknown, refused]) {
+      expect(String(response.headers['content-security-policy'])).toContain("default-src 'self'");
+      expect(response.headers['x-content-type-options']).toBe('nosniff');
+      expect(response.headers['x-frame-options']).toBe('SAMEORIGIN');
+    }
   });
 
   it('sends HSTS only when the request came over https through the trusted proxy', async () => {

@@ -9,6 +9,7 @@ import { AppError } from '../../http/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { assertPeriod, periodConditions } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
+import { containsPattern } from '../../lib/sql-helpers.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**
@@ -59,7 +60,7 @@ function filterValues(actor: Actor, filter: OrderListFilter, timeZone: string): 
   if (filter.from) values.from = filter.from;
   if (filter.to) values.to = filter.to;
   if (filter.from || filter.to) values.timeZone = timeZone;
-  if (filter.search) values.search = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+  if (filter.search) values.search = containsPattern(filter.search);
   return values;
 }
 
@@ -139,8 +140,12 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
     values.cursorKey = cursor.key;
     values.cursorId = cursor.id;
   }
-  values.limit = query.limit + 1;
-  return statementFor(`page:${query.sort}:${query.direction}:${shapeOf(values)}`, values, () => {
+  // The limit is written into the statement (it is one of a few page sizes): with `LIMIT $n`
+  // PostgreSQL's generic plan assumes a tenth of the table comes back, so it planned every
+  // execution anew (0.5 ms, as much as running the page); with a literal limit the generic plan
+  // is as cheap as a custom one and is kept after the fifth run.
+  const limit = query.limit + 1;
+  return statementFor(`page:${query.sort}:${query.direction}:${limit}:${shapeOf(values)}`, values, () => {
     const conditions = filterConditions(values);
     const sort = SORTS[query.sort];
     const isDesc = query.direction === 'desc';
@@ -161,7 +166,7 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
       where: and(...conditions),
       sortKey: sort.expression,
       orderBy: [direction(sort.expression), direction(orders.id)],
-      limit: sql.placeholder('limit'),
+      limit,
     }).toSQL();
   });
 }

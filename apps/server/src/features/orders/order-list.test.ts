@@ -42,7 +42,12 @@ describe('order list', () => {
     for (let i = 0; i < 13; i += 1) {
       const token = i % 3 === 0 ? ctx.vendorB.token : ctx.vendorA.token;
       const order = await createOrderAs(t, token, [product.id], {
-        client_name: i === 4 ? 'Mariam Zongo' : `Client ${i}`,
+        // Text JSON must escape (the list writes its JSON in SQL): quotes, backslash, control
+        // characters, accents and a character outside the BMP.
+        client_name: i === 4 ? 'Mariam Zongo' : i === 6 ? 'Awa "la Reine" \\ Ouédraogo 🐄' : `Client ${i}`,
+        ...(i === 6
+          ? { notes: 'Livrer\tavant 10 h\nSonner 2×', delivery_address: 'Secteur 3\u0001 « porte bleue »' }
+          : {}),
         client_phone: i === 5 ? '+226 76 99 88 77' : '70000000',
         priority: priorities[i % 3],
         delivery_date: i % 4 === 0 ? null : isoDay(1 + (i % 5)),

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
-import { and, eq, inArray, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import type { AnyPgColumn } from 'drizzle-orm/pg-core';
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
+import { jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -124,8 +124,6 @@ export async function insertItems(
 /** The `ISO_FORMAT` of `Date.prototype.toISOString`, for `to_char(… AT TIME ZONE 'UTC', …)`. */
 const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
 const isoText = (expression: string) => `to_char(${expression} AT TIME ZONE 'UTC', ${ISO_FORMAT})`;
-/** A timestamp as ISO 8601 in UTC with milliseconds, exactly as `Date.prototype.toISOString` writes it. */
-const isoTime = (column: AnyPgColumn) => sql`to_char(${column} AT TIME ZONE 'UTC', ${sql.raw(ISO_FORMAT)})`;
 
 // Every change of an order goes through the statements below (lock, status, read back): they are
 // written out and prepared (queryPrepared) rather than built per call, since a delivery runs them
@@ -245,38 +243,57 @@ function parseJson<T>(value: T | string): T {
  * list's cost, bench/RESULTS.md). The same fields as `toOrderSummary` (order-dto.ts), which the
  * single-order endpoints use; order-list.test.ts checks the two agree field for field.
  */
-const ORDER_SUMMARY_JSON = sql<string>`json_build_object(
-  'id', ${orders.id}, 'local_id', ${orders.localId}, 'number', ${orders.number},
-  'site_id', ${orders.siteId}, 'created_by', ${orders.createdBy}, 'created_by_name', ${users.fullName},
-  'device_id', ${orders.deviceId}, 'client_name', ${orders.clientName}, 'client_phone', ${orders.clientPhone},
-  'delivery_address', ${orders.deliveryAddress}, 'delivery_date', ${orders.deliveryDate},
-  'priority', ${orders.priority}, 'notes', ${orders.notes}, 'delivery_status', ${orders.deliveryStatus},
-  'payment_status', ${orders.paymentStatus}, 'total_amount', ${orders.totalAmount},
-  'paid_amount', ${orders.paidAmount}, 'balance', ${orders.totalAmount} - ${orders.paidAmount},
-  'version', ${orders.version}, 'delivered_at', ${isoTime(orders.deliveredAt)},
-  'cancelled_at', ${isoTime(orders.cancelledAt)}, 'created_at', ${isoTime(orders.createdAt)},
-  'updated_at', ${isoTime(orders.updatedAt)})::text`;
+const ORDER_SUMMARY_JSON = jsonObjectText({
+  id: jsonText.token(orders.id),
+  local_id: jsonText.token(orders.localId),
+  number: jsonText.string(orders.number),
+  site_id: jsonText.token(orders.siteId),
+  created_by: jsonText.token(orders.createdBy),
+  created_by_name: jsonText.string(users.fullName),
+  device_id: jsonText.token(orders.deviceId),
+  client_name: jsonText.string(orders.clientName),
+  client_phone: jsonText.string(orders.clientPhone),
+  delivery_address: jsonText.string(orders.deliveryAddress),
+  delivery_date: jsonText.date(orders.deliveryDate),
+  priority: jsonText.token(orders.priority),
+  notes: jsonText.string(orders.notes),
+  delivery_status: jsonText.token(orders.deliveryStatus),
+  payment_status: jsonText.token(orders.paymentStatus),
+  total_amount: jsonText.number(orders.totalAmount),
+  paid_amount: jsonText.number(orders.paidAmount),
+  balance: jsonText.number(sql`${orders.totalAmount} - ${orders.paidAmount}`),
+  version: jsonText.number(orders.version),
+  delivered_at: jsonText.time(orders.deliveredAt),
+  cancelled_at: jsonText.time(orders.cancelledAt),
+  created_at: jsonText.time(orders.createdAt),
+  updated_at: jsonText.time(orders.updatedAt),
+});
 
 /**
  * A page of the list: each order's summary as JSON text, with its id and sort key for the cursor.
  * Not awaited here, so the benchmark can EXPLAIN the exact statement (`.toSQL()`).
+ * The limit is written into the text, not sent as a parameter (see `orderListStatement`).
  */
 export function selectOrderPage(
   db: Db,
-  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number | Placeholder },
+  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
 ) {
+  if (!Number.isSafeInteger(options.limit) || options.limit < 1)
+    throw new Error('limit must be a positive integer');
+  // Drizzle sends a number as a parameter and writes an SQL chunk as it is.
+  const literalLimit = sql.raw(String(options.limit)) as unknown as number;
   return db
     .select({
       id: orders.id,
       // Named, so the statement's rows read the same run raw (listOrdersJson) or through Drizzle.
-      summaryJson: ORDER_SUMMARY_JSON.as('summaryJson'),
+      summaryJson: sql<string>`${ORDER_SUMMARY_JSON}`.as('summaryJson'),
       sortKey: sql<string>`(${options.sortKey})::text`.as('sortKey'),
     })
     .from(orders)
     .leftJoin(users, eq(users.id, orders.createdBy))
     .where(options.where)
     .orderBy(...options.orderBy)
-    .limit(options.limit);
+    .limit(literalLimit);
 }
 
 export function countOrdersQuery(db: Db, where: SQL | undefined) {
