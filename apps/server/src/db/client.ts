@@ -121,7 +121,21 @@ type PgliteClient = { query(text: string, values: unknown[]): Promise<{ rows: un
  * plans it once, then only binds and executes (PGlite has one connection and prepares by itself).
  * For the hot paths' statements, whose text never changes (lists go in as arrays). `db` is the
  * database or an open transaction: the statement runs on that handle's own connection.
+ *
+ * Lists of keys are matched with `keyIn`.
  */
+/**
+ * `column = ANY(param)` for a list of keys, written so that PostgreSQL keeps the prepared
+ * statement's generic plan. It keeps a generic plan only when it costs no more than a plan for
+ * the actual values; for a bare array parameter it assumes ten keys where a custom plan counts
+ * them, so `id = ANY($1::uuid[])` was planned anew on every run (a quarter of its CPU per
+ * delivery, bench/RESULTS.md). Behind a sub-select neither plan sees the array, the generic
+ * one wins, and the lookup is the same index scan.
+ */
+export function keyIn(column: string, param: string, type: 'uuid' | 'bigint' = 'uuid'): string {
+  return `${column} = ANY((SELECT ${param}::${type}[])::${type}[])`;
+}
+
 export async function queryPrepared<T>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
   // Drizzle's session holds the pool, or the transaction's connection (a pg.Client).
   const client = (db as unknown as { session: { client: unknown } }).session.client;

@@ -30,27 +30,19 @@ export class Hub {
     this.all.delete(client);
   }
 
-  /** Serializes once and sends once per socket, however many of its channels the event names. */
+  /**
+   * Serializes once (and only when some socket listens: a busy server publishes events for
+   * sites nobody watches) and sends once per socket, however many of its channels it names.
+   */
   deliver(event: RealtimeEvent): number {
-    const data = JSON.stringify(event.message);
-    let sent = 0;
-    if (event.channels.length === 1) {
-      for (const client of this.byChannel.get(event.channels[0]!) ?? []) {
-        client.send(data);
-        sent += 1;
-      }
-      return sent;
-    }
-    const seen = new Set<HubClient>();
+    const recipients = new Set<HubClient>();
     for (const channel of event.channels) {
-      for (const client of this.byChannel.get(channel) ?? []) {
-        if (seen.has(client)) continue;
-        seen.add(client);
-        client.send(data);
-        sent += 1;
-      }
+      for (const client of this.byChannel.get(channel) ?? []) recipients.add(client);
     }
-    return sent;
+    if (recipients.size === 0) return 0;
+    const data = JSON.stringify(event.message);
+    for (const client of recipients) client.send(data);
+    return recipients.size;
   }
 
   heartbeat(): void {

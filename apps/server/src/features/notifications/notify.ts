@@ -10,7 +10,7 @@ import {
   PERMISSIONS,
   type Role,
 } from '@gapal/shared';
-import { type Db, queryPrepared } from '../../db/client.ts';
+import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import { insertNotifications, type NewNotification, toNotificationDto } from './notifications.repo.ts';
 import { enqueue, type Outbox } from './outbox.ts';
@@ -187,7 +187,7 @@ async function notifyStockChanges(
     const found = await queryPrepared<AlertProduct & { id: string }>(
       tx,
       'notify_stock_products',
-      'SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE id = ANY($1::uuid[])',
+      `SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE ${keyIn('id', '$1')}`,
       [unknown],
     );
     for (const { id, ...product } of found) byId.set(id, product);

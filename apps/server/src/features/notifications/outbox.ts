@@ -1,4 +1,4 @@
-import { type Db, queryPrepared, type Tx } from '../../db/client.ts';
+import { type Db, keyIn, queryPrepared, type Tx } from '../../db/client.ts';
 import type { EventBus, RealtimeEvent } from '../../realtime/bus.ts';
 
 /**
@@ -43,7 +43,7 @@ export async function publishOutbox(db: Db, bus: EventBus, outbox: Outbox): Prom
       const rows = await queryPrepared<{ id: number | string }>(
         db,
         'outbox_committed',
-        'SELECT id FROM notifications WHERE id = ANY($1::bigint[])',
+        `SELECT id FROM notifications WHERE ${keyIn('id', '$1', 'bigint')}`,
         [ids],
       );
       committed = new Set(rows.map((row) => Number(row.id)));

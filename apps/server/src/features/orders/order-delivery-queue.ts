@@ -9,7 +9,7 @@ import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts
 export type DeliveryQueue = {
   /** Delivers the order (`PATCH …/status/` with `livree`); resolves once committed and published. */
   deliver(request: DeliveryRequest): Promise<Order>;
-  /** Resolves when nothing is waiting or running (tests, shutdown). */
+  /** Resolves when nothing is waiting, running or being published (tests, shutdown). */
   idle(): Promise<void>;
 };
 
@@ -38,6 +38,8 @@ export function createDeliveryQueue(
   let waiting: Waiting[] = [];
   /** The one batch loop, while there is work: batches run one after the other, never together. */
   let running: Promise<void> | null = null;
+  /** Committed batches' live events on their way to the bus. */
+  const publishes = new Set<Promise<void>>();
 
   async function run(batch: Waiting[]): Promise<void> {
     const outbox = createOutbox();
@@ -66,13 +68,16 @@ export function createDeliveryQueue(
         }
       }
     }
-    await publishOutbox(db, bus, outbox);
     for (const [index, item] of batch.entries()) {
       const result = results[index]!;
       if (result instanceof AppError) item.reject(result);
       else if ('failed' in result) item.reject(result.failed);
       else item.resolve(result);
     }
+    // The live events go out while the next batch runs: the answers and the next batch's stock
+    // locks need not wait for the bus (publishOutbox never throws).
+    const publishing = publishOutbox(db, bus, outbox).finally(() => publishes.delete(publishing));
+    publishes.add(publishing);
   }
 
   async function drain(): Promise<void> {
@@ -102,7 +107,10 @@ export function createDeliveryQueue(
       });
     },
     async idle() {
-      while (running) await running;
+      while (running || publishes.size > 0) {
+        await running;
+        await Promise.all(publishes);
+      }
     },
   };
 }

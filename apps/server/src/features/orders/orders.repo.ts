@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
-import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
+import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
 import { jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
 
@@ -173,7 +173,7 @@ export async function setStatus(tx: Db, ids: string[], status: DeliveryStatus): 
        delivered_at = CASE WHEN $2::text = 'livree' THEN $3::timestamptz ELSE o.delivered_at END,
        cancelled_at = CASE WHEN $2::text = 'annulee' THEN $3::timestamptz ELSE o.cancelled_at END,
        updated_at = $3::timestamptz
-     WHERE o.id = ANY($1::uuid[]) RETURNING ${ORDER_ROW_COLUMNS}`,
+     WHERE ${keyIn('o.id', '$1')} RETURNING ${ORDER_ROW_COLUMNS}`,
     [ids, status, new Date().toISOString()],
   );
 }
@@ -195,7 +195,7 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
       'created_by', r.created_by, 'created_at', ${isoText('r.created_at')}) ORDER BY r.created_at, r.id)
     FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns
 FROM orders o LEFT JOIN users u ON u.id = o.created_by
-WHERE o.id = ANY($1::uuid[])
+WHERE ${keyIn('o.id', '$1')}
 ORDER BY o.id`;
 
 /**

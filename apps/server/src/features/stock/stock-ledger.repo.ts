@@ -1,5 +1,5 @@
 import type { MovementType } from '@gapal/shared';
-import { type Db, queryPrepared } from '../../db/client.ts';
+import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
 
 export type LockedLot = {
   id: string;
@@ -41,7 +41,7 @@ export async function lockStockLevels(
     tx,
     'ledger_lock_levels',
     `SELECT 1 FROM stock_levels
-     WHERE site_id = $1 AND product_id = ANY($2::uuid[])
+     WHERE site_id = $1 AND ${keyIn('product_id', '$2')}
      ORDER BY product_id
      FOR UPDATE`,
     [siteId, ids],
@@ -58,7 +58,7 @@ export async function findLots(tx: Db, lotIds: string[], options: { lock: boolea
   const rows = await queryPrepared<LockedLot>(
     tx,
     options.lock ? 'ledger_lock_lots_by_id' : 'ledger_find_lots_by_id',
-    `SELECT ${LOT_COLUMNS} FROM lots WHERE id = ANY($1::uuid[]) ORDER BY id ${options.lock ? 'FOR UPDATE' : ''}`,
+    `SELECT ${LOT_COLUMNS} FROM lots WHERE ${keyIn('id', '$1')} ORDER BY id ${options.lock ? 'FOR UPDATE' : ''}`,
     [ids],
   );
   return rows.map(normalizeLot);
