@@ -35,7 +35,13 @@ function launchPhone(dir: string, baseURL: string): Promise<BrowserContext> {
   });
 }
 
-type Order = { id: string; client_name: string; delivery_status: string; version: number };
+type Order = {
+  id: string;
+  client_name: string;
+  delivery_status: string;
+  version: number;
+  created_by: string;
+};
 
 describe('vendor app (/vendeur/)', () => {
   let server: GapalServer;
@@ -64,6 +70,17 @@ describe('vendor app (/vendeur/)', () => {
     profiles.push(dir);
     return dir;
   };
+
+  /** A new phone (its own browser profile) with `user` signed in and the first sync done. */
+  async function signedInPhone(user: SeededUser) {
+    const context = await launchPhone(newProfile(), server.url);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const app = new VendorApp(page);
+    await app.open();
+    await app.signIn(user.username, user.password);
+    await app.waitReady();
+    return { context, page, app };
+  }
 
   /** Orders whose client name contains `search`, as a manager sees them through the API. */
   async function serverOrders(search: string): Promise<Order[]> {
@@ -160,13 +177,31 @@ describe('vendor app (/vendeur/)', () => {
     await context.close();
   });
 
-  it('a push whose response is lost after the server committed does not create a duplicate', async () => {
-    const context = await launchPhone(newProfile(), server.url);
-    const page = context.pages()[0] ?? (await context.newPage());
-    const app = new VendorApp(page);
-    await app.open();
-    await app.signIn(vendor.username, vendor.password);
+  it('a phone handed to another vendor shows them their orders only, and the first gets theirs back', async () => {
+    const other = await api.createUser('vendeur', { fullName: 'Issa Sawadogo' });
+    const { context, app } = await signedInPhone(vendor);
+    const mine = unique('Kiosque Awa ');
+    await app.createOrder({ client: mine, product: product.name, quantity: 1 });
+    await expect.poll(() => app.card(mine).textContent(), { timeout: 15_000 }).toContain('Envoyée');
+
+    await app.switchUser();
+    await app.signIn(other.username, other.password);
     await app.waitReady();
+    const theirs = unique('Kiosque Issa ');
+    await app.createOrder({ client: theirs, product: product.name, quantity: 2 });
+    await expect.poll(() => app.card(theirs).textContent(), { timeout: 15_000 }).toContain('Envoyée');
+    expect(await app.card(mine).count()).toBe(0);
+
+    await app.switchUser();
+    await app.signIn(vendor.username, vendor.password);
+    await app.card(mine).waitFor();
+    expect(await app.card(theirs).count()).toBe(0);
+    expect((await serverOrders(theirs))[0]?.created_by).toBe(other.id);
+    await context.close();
+  });
+
+  it('a push whose response is lost after the server committed does not create a duplicate', async () => {
+    const { context, page, app } = await signedInPhone(vendor);
 
     let dropped = 0;
     await page.route('**/api/sync/push/**', async (route) => {
@@ -186,12 +221,7 @@ describe('vendor app (/vendeur/)', () => {
   });
 
   it('an edit refused because a manager already prepared the order shows the reason', async () => {
-    const context = await launchPhone(newProfile(), server.url);
-    const page = context.pages()[0] ?? (await context.newPage());
-    const app = new VendorApp(page);
-    await app.open();
-    await app.signIn(vendor.username, vendor.password);
-    await app.waitReady();
+    const { context, page, app } = await signedInPhone(vendor);
 
     const client = unique('Épicerie ');
     await app.createOrder({ client, product: product.name, quantity: 2 });
@@ -221,12 +251,7 @@ describe('vendor app (/vendeur/)', () => {
     await context.close();
   });
   it('announces a new version and applies it only when the outbox is empty or the vendor agrees', async () => {
-    const context = await launchPhone(newProfile(), server.url);
-    const page = context.pages()[0] ?? (await context.newPage());
-    const app = new VendorApp(page);
-    await app.open();
-    await app.signIn(vendor.username, vendor.password);
-    await app.waitReady();
+    const { context, page, app } = await signedInPhone(vendor);
 
     // One order stays on the phone: the server is unreachable for pushes.
     await page.route('**/api/sync/push/**', (route) => route.abort('connectionrefused'));

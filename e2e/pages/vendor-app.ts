@@ -23,6 +23,14 @@ export class VendorApp {
     });
   }
 
+  /** Locks the phone and hands it over ("Changer d'utilisateur", confirmed): back to sign-in. */
+  async switchUser(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Verrouiller' }).click();
+    this.page.once('dialog', (dialog) => void dialog.accept());
+    await this.page.getByRole('button', { name: "Changer d'utilisateur" }).click();
+    await this.page.getByRole('button', { name: 'Se connecter' }).waitFor();
+  }
+
   network() {
     return this.page.getByTestId('network');
   }

@@ -29,7 +29,8 @@ export type OutboxEntry = {
   current?: unknown;
 };
 
-export type MetaKey = 'device_id' | 'next_seq' | 'cursor' | 'last_sync_at';
+/** `user_id`: the vendor the local data belongs to (owner.ts). */
+export type MetaKey = 'device_id' | 'next_seq' | 'cursor' | 'last_sync_at' | 'user_id';
 export type MetaRow = { key: MetaKey; value: unknown };
 
 /** Synced tables hold server data only; what the phone did lives in the outbox. */

@@ -1,16 +1,19 @@
 import { randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { products } from '../../../apps/server/src/db/schema.ts';
+import { devices, products } from '../../../apps/server/src/db/schema.ts';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../../apps/server/test/factories.ts';
 import { api, createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
 import {
+  claimForUser,
   createHttpTransport,
   createSyncEngine,
   openSyncDatabase,
   ordersView,
   recordMutation,
   type SyncDatabase,
+  UnsentOrdersError,
 } from '../src/index.ts';
 
 describe('sync engine against the real server', () => {
@@ -274,6 +277,60 @@ describe('sync engine against the real server', () => {
     await waitFor(async () => engine.getState().pending === 0 && !engine.getState().syncing);
     engine.stop();
     expect(seen).toContain(1);
+  });
+
+  it('hands the phone to the next vendor: the previous one’s orders leave it, unsent ones block the switch', async () => {
+    const milk = await product();
+    const first = await phone();
+    await claimForUser(first.db, first.user.id);
+    const sent = newOrder(milk.id);
+    await recordMutation(first.db, 'create_order', sent);
+    await first.engine.syncNow();
+    const unsent = newOrder(milk.id);
+    await recordMutation(first.db, 'create_order', unsent);
+
+    // The next vendor signs in on the same phone (the login moves the device to them).
+    const next = await createUser(t, 'vendeur');
+    const theirs = await api(t, 'POST', '/api/orders/', {
+      token: await tokenFor(t, next),
+      body: { ...newOrder(milk.id), client_name: 'Maquis Ouédraogo' },
+    });
+    expect(theirs.status).toBe(201);
+    await expect(claimForUser(first.db, next.id)).rejects.toEqual(new UnsentOrdersError(1));
+    expect((await ordersView(first.db)).map((order) => order.local_id).sort()).toEqual(
+      [sent.local_id, unsent.local_id].sort(),
+    );
+
+    // The first vendor sends it; then the phone is the next vendor's, with their orders only.
+    await first.engine.syncNow();
+    first.engine.stop();
+    await claimForUser(first.db, next.id);
+    expect(await ordersView(first.db)).toEqual([]);
+    await t.db.update(devices).set({ userId: next.id }).where(eq(devices.id, first.device.id));
+    const token = await tokenFor(t, next, first.device.id);
+    const engine = createSyncEngine({
+      db: first.db,
+      transport: createHttpTransport({
+        baseUrl,
+        getAccessToken: () => token,
+        refreshAccessToken: async () => token,
+      }),
+      deviceId: first.device.id,
+      backoff: { baseMs: 10, maxMs: 50 },
+      events: new EventTarget(),
+    });
+    await engine.syncNow();
+    expect((await ordersView(first.db)).map((order) => order.client_name)).toEqual(['Maquis Ouédraogo']);
+    // The device's sequence goes on: the next vendor's own order is sent and taken once.
+    const own = newOrder(milk.id);
+    await recordMutation(first.db, 'create_order', own);
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ pending: 0, rejected: [] });
+    expect(await serverOrders(own.local_id)).toBe(1);
+    // Signing in again as the same vendor keeps everything.
+    await claimForUser(first.db, next.id);
+    expect(await ordersView(first.db)).toHaveLength(2);
+    engine.stop();
   });
 });
 

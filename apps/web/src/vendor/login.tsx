@@ -1,3 +1,4 @@
+import { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
 import { type FormEvent, useState } from 'react';
 import { LoginError, login, logout, unlock, useVendorSession } from './session.ts';
 import { db } from './sync.ts';
@@ -25,7 +26,17 @@ export function LoginScreen() {
     setBusy(true);
     setError(null);
     try {
-      await login(username.trim(), password);
+      await login(username.trim(), password, async (user) => {
+        try {
+          await claimForUser(db, user.id);
+        } catch (refused) {
+          if (!(refused instanceof UnsentOrdersError)) throw refused;
+          throw new LoginError(
+            `${refused.count === 1 ? '1 commande du vendeur précédent n’est' : `${refused.count} commandes du vendeur précédent ne sont`} pas encore envoyée${refused.count === 1 ? '' : 's'}. ` +
+              'Il doit se reconnecter sur ce téléphone pour les envoyer (réseau requis).',
+          );
+        }
+      });
     } catch (caught) {
       setError(caught instanceof LoginError ? caught.message : 'Connexion impossible, réessayez.');
     } finally {

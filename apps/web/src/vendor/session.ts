@@ -53,7 +53,16 @@ export function deviceSerial(): string {
 
 export class LoginError extends Error {}
 
-export async function login(username: string, password: string): Promise<VendorSession> {
+/**
+ * Signs in online. `prepare` runs once the server has accepted the vendor and before the session
+ * is kept (the app starts syncing then): the phone's data is made theirs there. If it fails, the
+ * new server session is closed again and its message is the login error.
+ */
+export async function login(
+  username: string,
+  password: string,
+  prepare: (user: Me) => Promise<void> = async () => {},
+): Promise<VendorSession> {
   let response: Response;
   try {
     response = await fetch('/api/auth/login/', {
@@ -74,6 +83,12 @@ export async function login(username: string, password: string): Promise<VendorS
   const pair = TokenPairSchema.parse(body);
   if (!pair.user.device_id) throw new LoginError("Ce téléphone n'a pas pu être enregistré.");
   const session = { accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user };
+  try {
+    await prepare(pair.user);
+  } catch (error) {
+    await revoke(session);
+    throw error instanceof LoginError ? error : new LoginError('Connexion impossible, réessayez.');
+  }
   localStorage.setItem(LOCK_KEY, JSON.stringify(await hashPassword(username, password)));
   save(session);
   setLocked(false);
@@ -113,7 +128,11 @@ export function refreshAccessToken(): Promise<string | undefined> {
 export async function logout(): Promise<void> {
   const session = current;
   save(null);
-  if (!session) return;
+  if (session) await revoke(session);
+}
+
+/** Ends the session on the server (best effort: offline, the refresh token just expires). */
+async function revoke(session: VendorSession): Promise<void> {
   await fetch('/api/auth/logout/', {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${session.accessToken}` },
