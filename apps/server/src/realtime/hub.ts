@@ -4,6 +4,8 @@ import type { RealtimeEvent } from './bus.ts';
 export type HubClient = { send(data: string): void; heartbeat(): void };
 
 /** The sockets of this process, indexed by the channels they joined. */
+const NO_CLIENTS: ReadonlySet<HubClient> = new Set();
+
 export class Hub {
   private readonly byChannel = new Map<string, Set<HubClient>>();
   private readonly channelsOf = new Map<HubClient, readonly string[]>();
@@ -35,14 +37,21 @@ export class Hub {
    * sites nobody watches) and sends once per socket, however many of its channels it names.
    */
   deliver(event: RealtimeEvent): number {
-    const recipients = new Set<HubClient>();
-    for (const channel of event.channels) {
-      for (const client of this.byChannel.get(channel) ?? []) recipients.add(client);
-    }
+    const recipients = this.recipientsOf(event.channels);
     if (recipients.size === 0) return 0;
     const data = JSON.stringify(event.message);
     for (const client of recipients) client.send(data);
     return recipients.size;
+  }
+
+  /** The sockets on any of these channels, each once (one channel: its member set as it is). */
+  private recipientsOf(channels: readonly string[]): ReadonlySet<HubClient> {
+    if (channels.length === 1) return this.byChannel.get(channels[0]!) ?? NO_CLIENTS;
+    const recipients = new Set<HubClient>();
+    for (const channel of channels) {
+      for (const client of this.byChannel.get(channel) ?? []) recipients.add(client);
+    }
+    return recipients;
   }
 
   heartbeat(): void {

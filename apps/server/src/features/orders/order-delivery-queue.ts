@@ -7,7 +7,7 @@ import { inStockTransaction } from '../stock/stock-ledger.service.ts';
 import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts';
 
 export type DeliveryQueue = {
-  /** Delivers the order (`PATCH …/status/` with `livree`); resolves once committed and published. */
+  /** Delivers the order (`PATCH …/status/` with `livree`); resolves once committed (its live events follow). */
   deliver(request: DeliveryRequest): Promise<Order>;
   /** Resolves when nothing is waiting, running or being published (tests, shutdown). */
   idle(): Promise<void>;
