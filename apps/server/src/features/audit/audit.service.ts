@@ -24,27 +24,35 @@ export async function recordAudits(
   entries: readonly { source: AuditSource; record: AuditRecord }[],
 ): Promise<void> {
   if (entries.length === 0) return;
-  // One JSON parameter for all rows, as notifications.repo.ts does; dates become ISO text.
-  const rows = entries.map(({ source, record }) => ({
-    user_id: source.userId ?? null,
-    device_id: source.deviceId ?? null,
-    site_id: record.siteId ?? null,
-    action: record.action,
-    entity: record.entity,
-    entity_id: record.entityId ?? null,
-    before: record.before ?? null,
-    after: record.after ?? null,
-    request_id: source.requestId,
-    ip: source.ip,
-  }));
   // Prepared: every change of every feature writes its rows here.
-  await queryPrepared(
-    tx,
-    'audit_record',
-    `INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip)
+  await queryPrepared(tx, 'audit_record', auditInsertSql('$1'), [auditValues(entries)]);
+}
+
+/**
+ * The insert of `recordAudits`, for a statement that writes the audit rows along with its own
+ * change (a data-modifying `WITH`, orders/order-status.repo.ts): `param` holds `auditValues(entries)`.
+ * One JSON parameter for all rows, as notifications.repo.ts does; dates become ISO text.
+ */
+export function auditInsertSql(param: string): string {
+  return `INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip)
      SELECT user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip
-     FROM jsonb_to_recordset($1::jsonb) AS x(user_id uuid, device_id uuid, site_id uuid, action text,
-       entity text, entity_id text, before jsonb, after jsonb, request_id text, ip text)`,
-    [JSON.stringify(rows)],
+     FROM jsonb_to_recordset(${param}::jsonb) AS x(user_id uuid, device_id uuid, site_id uuid, action text,
+       entity text, entity_id text, before jsonb, after jsonb, request_id text, ip text)`;
+}
+
+export function auditValues(entries: readonly { source: AuditSource; record: AuditRecord }[]): string {
+  return JSON.stringify(
+    entries.map(({ source, record }) => ({
+      user_id: source.userId ?? null,
+      device_id: source.deviceId ?? null,
+      site_id: record.siteId ?? null,
+      action: record.action,
+      entity: record.entity,
+      entity_id: record.entityId ?? null,
+      before: record.before ?? null,
+      after: record.after ?? null,
+      request_id: source.requestId,
+      ip: source.ip,
+    })),
   );
 }

@@ -7,7 +7,7 @@ import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
 import type { Audience, ChannelMember } from '../../realtime/channels.ts';
 
-type NotificationRow = typeof notifications.$inferSelect;
+export type NotificationRow = typeof notifications.$inferSelect;
 
 export type NewNotification = {
   kind: NotificationKind;
@@ -38,31 +38,50 @@ export function toNotificationDto(row: NotificationRow, readAt: Date | null = nu
  */
 export async function insertNotifications(tx: Db, items: NewNotification[]): Promise<NotificationRow[]> {
   if (items.length === 0) return [];
-  // One JSON parameter for the whole batch: a push stores twenty at once, and building a
-  // twenty-row insert with the query builder costs more than the insert.
-  const values = items.map((item) => ({
-    kind: item.kind,
-    site_id: item.audience.siteId,
-    target_user_id: item.audience.userId,
-    target_roles: [...new Set(item.audience.roles)],
-    title: item.title,
-    body: item.body,
-    data: item.data ?? {},
-    dedupe_key: item.dedupeKey ?? null,
-  }));
   const rows = await queryPrepared<InsertedNotification>(
     tx,
     'notifications_insert',
-    `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key)
+    notificationsInsertSql('$1'),
+    [notificationValues(items)],
+  );
+  return rows.map(toStoredNotification);
+}
+
+/**
+ * The insert of `insertNotifications`, for a statement that stores notifications along with its
+ * own change (a data-modifying `WITH`, orders/order-status.repo.ts): `param` holds
+ * `notificationValues(items)`, and each row it returns goes through `toStoredNotification`.
+ * One JSON parameter for the whole batch: a push stores twenty at once, and building a
+ * twenty-row insert with the query builder costs more than the insert.
+ */
+export function notificationsInsertSql(param: string): string {
+  return `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key)
      SELECT kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key
-     FROM jsonb_to_recordset($1::jsonb) AS x(kind text, site_id uuid, target_user_id uuid,
+     FROM jsonb_to_recordset(${param}::jsonb) AS x(kind text, site_id uuid, target_user_id uuid,
        target_roles role[], title text, body text, data jsonb, dedupe_key text)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles, title, body,
-       data, dedupe_key, created_at`,
-    [JSON.stringify(values)],
+       data, dedupe_key, created_at`;
+}
+
+export function notificationValues(items: readonly NewNotification[]): string {
+  return JSON.stringify(
+    items.map((item) => ({
+      kind: item.kind,
+      site_id: item.audience.siteId,
+      target_user_id: item.audience.userId,
+      target_roles: [...new Set(item.audience.roles)],
+      title: item.title,
+      body: item.body,
+      data: item.data ?? {},
+      dedupe_key: item.dedupeKey ?? null,
+    })),
   );
-  return rows.map((row) => ({
+}
+
+/** A row `notificationsInsertSql` returned, as a column set or as JSON (its times are then text). */
+export function toStoredNotification(row: InsertedNotification): NotificationRow {
+  return {
     id: Number(row.id),
     kind: row.kind,
     siteId: row.site_id,
@@ -73,10 +92,10 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
     data: row.data,
     dedupeKey: row.dedupe_key,
     createdAt: new Date(row.created_at),
-  }));
+  };
 }
 
-type InsertedNotification = {
+export type InsertedNotification = {
   id: number | string;
   kind: string;
   site_id: string | null;

@@ -12,7 +12,12 @@ import {
 } from '@gapal/shared';
 import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
-import { insertNotifications, type NewNotification, toNotificationDto } from './notifications.repo.ts';
+import {
+  insertNotifications,
+  type NewNotification,
+  type NotificationRow,
+  toNotificationDto,
+} from './notifications.repo.ts';
 import { enqueue, type Outbox } from './outbox.ts';
 
 /** Managers are whoever the permission table lets manage: the same roles the API lets act. */
@@ -32,6 +37,12 @@ export type OrderRef = {
 /** Stores the notifications and queues their live push; returns how many were stored (deduped ones are not). */
 export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): Promise<number> {
   const rows = await insertNotifications(tx, items);
+  queueStored(outbox, rows);
+  return rows.length;
+}
+
+/** Queues the live push of stored notifications (by `notify`, or by a statement that stored them with its change). */
+export function queueStored(outbox: Outbox, rows: readonly NotificationRow[]): void {
   for (const row of rows) {
     // Channels come from the stored row, so the live push and the REST list agree on who sees it.
     const audience = { siteId: row.siteId, roles: row.targetRoles, userId: row.targetUserId };
@@ -44,7 +55,6 @@ export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): 
       row.id,
     );
   }
-  return rows.length;
 }
 
 /** New order: to the order managers of its site and the admins. */
@@ -75,27 +85,20 @@ export async function notifyOrderStatusChanged(
   order: OrderRef,
   change: { from: DeliveryStatus; to: DeliveryStatus },
 ): Promise<void> {
-  await notifyOrdersStatusChanged(tx, outbox, [{ order, ...change }]);
+  await notify(tx, outbox, orderStatusNotifications([{ order, ...change }]));
 }
 
-/** Several orders' status changes, one notification each, stored in one statement (a batch of deliveries). */
-export async function notifyOrdersStatusChanged(
-  tx: Db,
-  outbox: Outbox,
-  changes: readonly { order: OrderRef; from: DeliveryStatus; to: DeliveryStatus }[],
-): Promise<void> {
-  if (changes.length === 0) return;
-  await notify(
-    tx,
-    outbox,
-    changes.map(({ order, from, to }) => ({
-      kind: 'commande_statut',
-      audience: orderAudience(order),
-      title: `Commande ${order.number} : ${DELIVERY_LABELS[to]}`,
-      body: `${order.clientName} · ${DELIVERY_LABELS[from]} → ${DELIVERY_LABELS[to]}`,
-      data: { ...orderData(order), from, to },
-    })),
-  );
+export type OrderStatusChange = { order: OrderRef; from: DeliveryStatus; to: DeliveryStatus };
+
+/** The notifications of status changes, for a statement that stores them itself (orders/order-status.repo.ts). */
+export function orderStatusNotifications(changes: readonly OrderStatusChange[]): NewNotification[] {
+  return changes.map(({ order, from, to }) => ({
+    kind: 'commande_statut',
+    audience: orderAudience(order),
+    title: `Commande ${order.number} : ${DELIVERY_LABELS[to]}`,
+    body: `${order.clientName} · ${DELIVERY_LABELS[from]} → ${DELIVERY_LABELS[to]}`,
+    data: { ...orderData(order), from, to },
+  }));
 }
 
 /** Payment recorded on an order: to the order's creator and the order managers of its site. */

@@ -2,13 +2,13 @@ import type { ChangeStatusInput, Order } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden } from '../../http/errors.ts';
-import { recordAudits } from '../audit/audit.service.ts';
-import { notifyOrdersStatusChanged, notifyStockMovements } from '../notifications/notify.ts';
+import { notifyStockMovements } from '../notifications/notify.ts';
 import type { Outbox } from '../notifications/outbox.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertTransition, isOrderManager } from './order-rules.ts';
-import { type OrderAggregate, readOrders, setStatus } from './orders.repo.ts';
+import { writeStatusChanges } from './order-status-change.ts';
+import { type OrderAggregate, readOrders } from './orders.repo.ts';
 
 /** `PATCH /api/orders/{id}/status/` with `livree`, as one of a batch. */
 export type DeliveryRequest = {
@@ -21,7 +21,8 @@ export type DeliveryRequest = {
  * Delivers orders inside the caller's transaction (the one way an order becomes `livree`):
  * each is locked and checked as any status change, the stock of all of them is taken in one
  * statement per site (first-expired-first-out, `vente` movements with the order number as
- * reference), then their status, notifications and audit rows are written together.
+ * reference), then their status, notifications and audit rows are written in one statement
+ * (writeStatusChanges).
  *
  * Each request gets its order, or its own error: an order that can't be served (shortage, wrong
  * status, not visible, stale version) takes nothing and changes nothing, and does not stop the
@@ -83,48 +84,19 @@ export async function deliverOrders(
   }
   if (served.length === 0) return results.map((result) => result!);
 
-  const after = new Map(
-    (
-      await setStatus(
-        tx,
-        served.map((item) => item.request.id),
-        'livree',
-      )
-    ).map((row) => [row.id, row]),
-  );
-  await notifyOrdersStatusChanged(
+  const after = await writeStatusChanges(
     tx,
     outbox,
-    served.map((item) => ({
-      order: after.get(item.request.id)!,
-      from: item.before.order.deliveryStatus,
-      to: 'livree',
+    'livree',
+    served.map(({ request, before }) => ({
+      actor: request.actor,
+      before: before.order,
+      auditAfter: request.input.allow_expired ? { allow_expired: true } : undefined,
     })),
   );
-  await recordAudits(
-    tx,
-    served.map(({ request, before }) => {
-      const order = after.get(request.id)!;
-      return {
-        source: request.actor,
-        record: {
-          action: 'order.status',
-          entity: 'order',
-          entityId: order.id,
-          siteId: order.siteId,
-          before: { delivery_status: before.order.deliveryStatus, version: before.order.version },
-          after: {
-            delivery_status: order.deliveryStatus,
-            version: order.version,
-            ...(request.input.allow_expired ? { allow_expired: true } : {}),
-          },
-        },
-      };
-    }),
-  );
-  for (const { index, request, before } of served) {
+  for (const [k, { index, before }] of served.entries()) {
     // Only the row changed: the items, payments and returns read under the lock still hold.
-    results[index] = toOrderDto({ ...before, order: after.get(request.id)! });
+    results[index] = toOrderDto({ ...before, order: after[k]! });
   }
   return results.map((result) => result!);
 }

@@ -5,7 +5,7 @@ import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { notifyOrderStatusChanged, notifyPaymentRecorded } from '../notifications/notify.ts';
+import { notifyPaymentRecorded } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { inStockTransaction, putStock } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';
@@ -18,14 +18,8 @@ import {
   isOrderManager,
   paymentStatusOf,
 } from './order-rules.ts';
-import {
-  findItems,
-  type OrderAggregate,
-  readOrder,
-  returnableLots,
-  setStatus,
-  updateOrder,
-} from './orders.repo.ts';
+import { writeStatusChanges } from './order-status-change.ts';
+import { findItems, type OrderAggregate, readOrder, returnableLots, updateOrder } from './orders.repo.ts';
 
 /**
  * Locks the order for the rest of the transaction and checks it may be seen and is at the
@@ -70,19 +64,7 @@ export async function changeStatus(
       assertEditable(before.deliveryStatus);
     }
     assertTransition(before.deliveryStatus, input.status);
-    const [after] = await setStatus(tx, [id], input.status);
-    await notifyOrderStatusChanged(tx, outbox, after!, {
-      from: before.deliveryStatus,
-      to: after!.deliveryStatus,
-    });
-    await recordAudit(tx, actor, {
-      action: input.status === 'annulee' ? 'order.cancel' : 'order.status',
-      entity: 'order',
-      entityId: id,
-      siteId: before.siteId,
-      before: { delivery_status: before.deliveryStatus, version: before.version },
-      after: { delivery_status: after!.deliveryStatus, version: after!.version },
-    });
+    const [after] = await writeStatusChanges(tx, outbox, input.status, [{ actor, before }]);
     // Only the row changed: the items, payments and returns read under the lock still hold.
     return toOrderDto({ ...locked, order: after! });
   });

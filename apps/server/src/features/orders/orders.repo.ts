@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { DeliveryStatus, OrderItem, OrderReturn, Payment } from '@gapal/shared';
+import type { OrderItem, OrderReturn, Payment } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
@@ -128,7 +128,7 @@ const isoText = (expression: string) => `to_char(${expression} AT TIME ZONE 'UTC
 // Every change of an order goes through the statements below (lock, status, read back): they are
 // written out and prepared (queryPrepared) rather than built per call, since a delivery runs them
 // all. `o` is the order; the columns come back as an `OrderRow`, dates as text as Drizzle reads them.
-const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.site_id AS "siteId",
+export const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.site_id AS "siteId",
   o.created_by AS "createdBy", o.device_id AS "deviceId", o.client_name AS "clientName",
   o.client_phone AS "clientPhone", o.delivery_address AS "deliveryAddress",
   o.delivery_date::text AS "deliveryDate", o.priority, o.notes, o.delivery_status AS "deliveryStatus",
@@ -159,23 +159,6 @@ export async function updateOrder(
     .where(eq(orders.id, id))
     .returning();
   return row!;
-}
-
-/**
- * Moves these orders' status (stamping delivery or cancellation) and bumps their versions, as
- * `updateOrder` does. The caller holds the orders' locks. Rows come back in id order.
- */
-export async function setStatus(tx: Db, ids: string[], status: DeliveryStatus): Promise<OrderRow[]> {
-  return queryPrepared<OrderRow>(
-    tx,
-    'order_set_status',
-    `UPDATE orders AS o SET delivery_status = $2::text::delivery_status, version = o.version + 1,
-       delivered_at = CASE WHEN $2::text = 'livree' THEN $3::timestamptz ELSE o.delivered_at END,
-       cancelled_at = CASE WHEN $2::text = 'annulee' THEN $3::timestamptz ELSE o.cancelled_at END,
-       updated_at = $3::timestamptz
-     WHERE ${keyIn('o.id', '$1')} RETURNING ${ORDER_ROW_COLUMNS}`,
-    [ids, status, new Date().toISOString()],
-  );
 }
 
 const READ_ORDER_SQL = `
