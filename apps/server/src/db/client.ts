@@ -117,14 +117,6 @@ async function readMigrationState(db: Db): Promise<{ applied: number; expected: 
 type PgliteClient = { query(text: string, values: unknown[]): Promise<{ rows: unknown[] }> };
 
 /**
- * Runs a statement as a named prepared statement on node-postgres: each connection parses and
- * plans it once, then only binds and executes (PGlite has one connection and prepares by itself).
- * For the hot paths' statements, whose text never changes (lists go in as arrays). `db` is the
- * database or an open transaction: the statement runs on that handle's own connection.
- *
- * Lists of keys are matched with `keyIn`.
- */
-/**
  * `column = ANY(param)` for a list of keys, written so that PostgreSQL keeps the prepared
  * statement's generic plan. It keeps a generic plan only when it costs no more than a plan for
  * the actual values; for a bare array parameter it assumes ten keys where a custom plan counts
@@ -136,6 +128,14 @@ export function keyIn(column: string, param: string, type: 'uuid' | 'bigint' = '
   return `${column} = ANY((SELECT ${param}::${type}[])::${type}[])`;
 }
 
+/**
+ * Runs a statement as a named prepared statement on node-postgres: each connection parses and
+ * plans it once, then only binds and executes (PGlite has one connection and prepares by itself).
+ * For the hot paths' statements, whose text never changes (lists go in as arrays). `db` is the
+ * database or an open transaction: the statement runs on that handle's own connection.
+ *
+ * Lists of keys are matched with `keyIn`.
+ */
 export async function queryPrepared<T>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
   // Drizzle's session holds the pool, or the transaction's connection (a pg.Client).
   const client = (db as unknown as { session: { client: unknown } }).session.client;

@@ -6,12 +6,13 @@ import { api, useTestApp } from '../../test/harness.ts';
 import type { Db } from '../db/client.ts';
 import { notifications } from '../db/schema.ts';
 import {
+  notify,
   notifyOrderCreated,
-  notifyOrderStatusChanged,
   notifyPaymentRecorded,
   notifyStockLevel,
   notifySyncRejected,
   type OrderRef,
+  orderStatusNotifications,
 } from '../features/notifications/notify.ts';
 import { createOutbox, inTransaction, type Outbox, publishOutbox } from '../features/notifications/outbox.ts';
 import { createProduct, listen, sleep, TestSocket } from './test-helpers.ts';
@@ -99,9 +100,9 @@ describe('live notifications reach exactly their audience', () => {
 
   it('a status change goes to the vendor who created the order and the managers, not other vendors', async () => {
     const order = orderOf(() => siteA, 'vendeurA')();
-    const [id] = await fire((tx, outbox) =>
-      notifyOrderStatusChanged(tx, outbox, order, { from: 'nouvelle', to: 'en_preparation' }),
-    );
+    const [id] = await fire(async (tx, outbox) => {
+      await notify(tx, outbox, orderStatusNotifications([{ order, from: 'nouvelle', to: 'en_preparation' }]));
+    });
     await expectAudience(id!, ['vendeurA', 'commandesA', 'admin']);
   });
 
@@ -120,9 +121,9 @@ describe('live notifications reach exactly their audience', () => {
 
   it('a manager who is also the order’s creator gets it once', async () => {
     const order = orderOf(() => siteB, 'commandesB')();
-    const [id] = await fire((tx, outbox) =>
-      notifyOrderStatusChanged(tx, outbox, order, { from: 'en_cours', to: 'livree' }),
-    );
+    const [id] = await fire(async (tx, outbox) => {
+      await notify(tx, outbox, orderStatusNotifications([{ order, from: 'en_cours', to: 'livree' }]));
+    });
     await expectAudience(id!, ['commandesB', 'admin']);
   });
 

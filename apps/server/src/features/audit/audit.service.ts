@@ -30,7 +30,7 @@ export async function recordAudits(
 
 /**
  * The insert of `recordAudits`, for a statement that writes the audit rows along with its own
- * change (a data-modifying `WITH`, orders/order-status.repo.ts): `param` holds `auditValues(entries)`.
+ * change (a data-modifying `WITH`, orders/order-status-change.ts): `param` holds `auditValues(entries)`.
  * One JSON parameter for all rows, as notifications.repo.ts does; dates become ISO text.
  */
 export function auditInsertSql(param: string): string {

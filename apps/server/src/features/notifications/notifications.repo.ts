@@ -49,7 +49,7 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
 
 /**
  * The insert of `insertNotifications`, for a statement that stores notifications along with its
- * own change (a data-modifying `WITH`, orders/order-status.repo.ts): `param` holds
+ * own change (a data-modifying `WITH`, orders/order-status-change.ts): `param` holds
  * `notificationValues(items)`, and each row it returns goes through `toStoredNotification`.
  * One JSON parameter for the whole batch: a push stores twenty at once, and building a
  * twenty-row insert with the query builder costs more than the insert.

@@ -78,19 +78,12 @@ export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderR
   );
 }
 
-/** Delivery status changed: to the order's creator (the vendor) and the order managers of its site. */
-export async function notifyOrderStatusChanged(
-  tx: Db,
-  outbox: Outbox,
-  order: OrderRef,
-  change: { from: DeliveryStatus; to: DeliveryStatus },
-): Promise<void> {
-  await notify(tx, outbox, orderStatusNotifications([{ order, ...change }]));
-}
-
 export type OrderStatusChange = { order: OrderRef; from: DeliveryStatus; to: DeliveryStatus };
 
-/** The notifications of status changes, for a statement that stores them itself (orders/order-status.repo.ts). */
+/**
+ * Delivery status changed: to the order's creator (the vendor) and the order managers of its site,
+ * one notification per change. Stored by the status change's own statement (orders/order-status-change.ts).
+ */
 export function orderStatusNotifications(changes: readonly OrderStatusChange[]): NewNotification[] {
   return changes.map(({ order, from, to }) => ({
     kind: 'commande_statut',
