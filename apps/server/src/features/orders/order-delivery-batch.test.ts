@@ -227,7 +227,7 @@ describe('deliveries taken together', () => {
     for (let i = 0; i < 4; i += 1) {
       list.push(await orderOnTheWay(t, manager.token, [{ product_id: product.id, quantity: 1 + i }]));
     }
-    const queue = createDeliveryQueue(t.db, t.app.bus);
+    const queue = createDeliveryQueue(t.database, t.app.bus);
     const actor = actorOf(manager.user);
     const settle = (id: string) =>
       queue.deliver({ actor, id, input: {} }).then(

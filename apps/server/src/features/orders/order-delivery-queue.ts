@@ -1,9 +1,9 @@
 import type { Order } from '@gapal/shared';
-import type { Db } from '../../db/client.ts';
+import type { Database } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
-import { inStockTransaction } from '../stock/stock-ledger.service.ts';
+import { inPipelinedStockTransaction } from '../stock/stock-ledger.service.ts';
 import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts';
 
 export type DeliveryQueue = {
@@ -30,7 +30,7 @@ type Waiting = {
  * its requests are delivered one by one, so one bad request can't fail the others.
  */
 export function createDeliveryQueue(
-  db: Db,
+  database: Database,
   bus: EventBus,
   options: { maxBatch?: number } = {},
 ): DeliveryQueue {
@@ -44,11 +44,12 @@ export function createDeliveryQueue(
   async function run(batch: Waiting[]): Promise<void> {
     const outbox = createOutbox();
     const deliver = (items: Waiting[]) =>
-      inStockTransaction(db, (tx) =>
+      inPipelinedStockTransaction(database, (tx, finish) =>
         deliverOrders(
           tx,
           items.map((item) => item.request),
           outbox,
+          finish,
         ),
       );
     let results: Array<Order | AppError | { failed: unknown }>;
@@ -76,7 +77,7 @@ export function createDeliveryQueue(
     }
     // The live events go out while the next batch runs: the answers and the next batch's stock
     // locks need not wait for the bus (publishOutbox never throws).
-    const publishing = publishOutbox(db, bus, outbox).finally(() => publishes.delete(publishing));
+    const publishing = publishOutbox(database.db, bus, outbox).finally(() => publishes.delete(publishing));
     publishes.add(publishing);
   }
 

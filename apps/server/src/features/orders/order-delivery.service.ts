@@ -1,5 +1,5 @@
 import type { ChangeStatusInput, Order } from '@gapal/shared';
-import type { Db } from '../../db/client.ts';
+import { type Db, type FinishTransaction, finishOnReturn } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden } from '../../http/errors.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
@@ -35,6 +35,8 @@ export async function deliverOrders(
   requests: readonly DeliveryRequest[],
   /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
   outbox: Outbox,
+  /** The transaction's end, sent behind the status write when pipelined (order-delivery-queue.ts). */
+  finish: FinishTransaction = finishOnReturn,
 ): Promise<Array<Order | AppError>> {
   const ids = requests.map((request) => request.id);
   if (new Set(ids).size !== ids.length) throw new Error('deliverOrders: an order was given twice');
@@ -84,15 +86,17 @@ export async function deliverOrders(
   }
   if (served.length === 0) return results.map((result) => result!);
 
-  const after = await writeStatusChanges(
-    tx,
-    outbox,
-    'livree',
-    served.map(({ request, before }) => ({
-      actor: request.actor,
-      before: before.order,
-      auditAfter: request.input.allow_expired ? { allow_expired: true } : undefined,
-    })),
+  const after = await finish(
+    writeStatusChanges(
+      tx,
+      outbox,
+      'livree',
+      served.map(({ request, before }) => ({
+        actor: request.actor,
+        before: before.order,
+        auditAfter: request.input.allow_expired ? { allow_expired: true } : undefined,
+      })),
+    ),
   );
   for (const [k, { index, before }] of served.entries()) {
     // Only the row changed: the items, payments and returns read under the lock still hold.

@@ -31,7 +31,7 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const read = { access: 'orders.read' } as const;
     const create = { access: 'orders.create' } as const;
     const manage = { access: 'orders.manage' } as const;
-    const deliveries = createDeliveryQueue(deps.db, deps.bus);
+    const deliveries = createDeliveryQueue(deps.database, deps.bus);
     app.addHook('onClose', () => deliveries.idle());
 
     app.get(

@@ -4,6 +4,7 @@ import { createSite, createUser, signedInUser, unique } from '../../../test/fact
 import { type ApiResponse, api, useTestApp } from '../../../test/harness.ts';
 import { auditLog, lots, stockLevels, stockMovements } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
+import { postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { addDays } from '../../lib/sql-helpers.ts';
 import { putStock, takeStock } from './stock-ledger.service.ts';
@@ -456,6 +457,31 @@ describe('stock operations and the ledger', () => {
     await expect(t.db.execute(sql`DELETE FROM stock_movements WHERE id = ${movement!.id}`)).rejects.toThrow();
     const [row] = await t.db.select().from(stockMovements).where(eq(stockMovements.id, movement!.id));
     expect(row!.quantity).toBe(2);
+  });
+
+  it("refuses in the database itself a movement whose product or site is not its lot's", async () => {
+    const { token } = await signedInUser(t, 'gestionnaire_stocks');
+    const product = await createProduct(t);
+    const [movement] = await receive(t, token, [{ product_id: product.id, quantity: 2 }]);
+    const otherProduct = await createProduct(t);
+    const otherSite = await createSite(t);
+    // A row chained on the ledger's own, with the product or the site changed: a foreign key
+    // violation each (23503), and the ledger still adds up.
+    const copyWith = (productId: string, siteId: string) =>
+      t.db
+        .execute(
+          sql`INSERT INTO stock_movements (product_id, site_id, lot_id, type, quantity, stock_before, stock_after,
+                lot_before, lot_after)
+              VALUES (${productId}, ${siteId}, ${movement!.lot_id}, 'entree', 1, 2, 3, 2, 3)`,
+        )
+        .then(
+          () => 'written',
+          (error: unknown) => postgresErrorCode(error),
+        );
+
+    expect(await copyWith(otherProduct.id, t.defaultSiteId)).toBe('23503');
+    expect(await copyWith(product.id, otherSite.id)).toBe('23503');
+    expect(await ledgerProblems(t)).toEqual([]);
   });
 
   it('serves takeStock and putStock to other features inside their transaction', async () => {

@@ -1,0 +1,76 @@
+import { inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
+import { useTestApp } from '../../test/harness.ts';
+import { type Db, queryPrepared } from './client.ts';
+import { categories } from './schema.ts';
+
+describe('pipelined transactions', () => {
+  const t = useTestApp();
+
+  const insertCategory = (tx: Db, name: string) =>
+    queryPrepared<{ name: string }>(
+      tx,
+      'test_insert_category',
+      'INSERT INTO categories (name) VALUES ($1) RETURNING name',
+      [name],
+    );
+  const namesIn = async (names: string[]) =>
+    (await t.db.select({ name: categories.name }).from(categories).where(inArray(categories.name, names)))
+      .map((row) => row.name)
+      .sort();
+
+  it('commits when the callback returns, and when it finishes with its last statement', async () => {
+    const returned = await t.database.pipelinedTransaction(async (tx) => {
+      await insertCategory(tx, 'pipe-a');
+      await insertCategory(tx, 'pipe-b');
+      return 'done';
+    });
+    const finished = await t.database.pipelinedTransaction(async (tx, finish) => {
+      // Sent without waiting: the statements and the COMMIT queue up behind each other.
+      const first = insertCategory(tx, 'pipe-c');
+      const last = await finish(insertCategory(tx, 'pipe-d'));
+      return [...(await first), ...last].map((row) => row.name);
+    });
+
+    expect(returned).toBe('done');
+    expect(finished).toEqual(['pipe-c', 'pipe-d']);
+    expect(await namesIn(['pipe-a', 'pipe-b', 'pipe-c', 'pipe-d'])).toEqual([
+      'pipe-a',
+      'pipe-b',
+      'pipe-c',
+      'pipe-d',
+    ]);
+  });
+
+  it('rolls everything back when the last statement fails, and the next transaction still runs', async () => {
+    await t.database.pipelinedTransaction((tx) => insertCategory(tx, 'pipe-taken'));
+    const failed = await t.database
+      .pipelinedTransaction(async (tx, finish) => {
+        await insertCategory(tx, 'pipe-lost');
+        return finish(insertCategory(tx, 'pipe-taken'));
+      })
+      .then(
+        () => null,
+        (error: { code?: string }) => error.code,
+      );
+    const next = await t.database.pipelinedTransaction((tx, finish) =>
+      finish(insertCategory(tx, 'pipe-next')),
+    );
+
+    expect(failed).toBe('23505');
+    expect(next).toEqual([{ name: 'pipe-next' }]);
+    expect(await namesIn(['pipe-taken', 'pipe-lost', 'pipe-next'])).toEqual(['pipe-next', 'pipe-taken']);
+  });
+
+  it('rolls back what was written when the callback throws', async () => {
+    const thrown = await t.database
+      .pipelinedTransaction(async (tx) => {
+        await insertCategory(tx, 'pipe-thrown');
+        throw new Error('refused after writing');
+      })
+      .catch((error: Error) => error.message);
+
+    expect(thrown).toBe('refused after writing');
+    expect(await namesIn(['pipe-thrown'])).toEqual([]);
+  });
+});
