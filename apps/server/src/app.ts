@@ -27,7 +27,7 @@ import { stockRoutes } from './features/stock/stock.routes.ts';
 import { syncRoutes } from './features/sync/sync.routes.ts';
 import { registerSyncLogPruning } from './features/sync/sync-log-pruning.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
-import { registerAuth } from './http/auth.ts';
+import { createIdentities, registerAuth } from './http/auth.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSecurity, relaxDocsCsp } from './http/security.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
@@ -64,6 +64,7 @@ export async function buildApp(
     database,
     db: database.db,
     signer: createTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
+    identities: createIdentities(),
     bus: await createEventBus(config.redisUrl, app.log),
   };
   app.decorate('bus', deps.bus);

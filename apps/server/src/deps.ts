@@ -1,6 +1,7 @@
 import type { TokenSigner } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
+import type { Identities } from './http/auth.ts';
 import type { EventBus } from './realtime/bus.ts';
 
 /** What features need from the outside world; built once in `buildApp`, no container. */
@@ -9,6 +10,8 @@ export type AppDeps = {
   database: Database;
   db: Db;
   signer: TokenSigner;
+  /** Identities read for access tokens, kept a second; the user and device routes clear them. */
+  identities: Identities;
   /** Live events to the sockets of every process; publish through features/notifications/outbox.ts. */
   bus: EventBus;
 };

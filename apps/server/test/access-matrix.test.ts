@@ -2,7 +2,7 @@ import { PERMISSIONS, ROLES, type Role } from '@gapal/shared';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { createTokenSigner } from '../src/auth/tokens.ts';
-import { registerAuth } from '../src/http/auth.ts';
+import { createIdentities, registerAuth } from '../src/http/auth.ts';
 import { createUser, tokenFor } from './factories.ts';
 import { api, useTestApp } from './harness.ts';
 
@@ -18,7 +18,11 @@ describe('route × role access matrix', () => {
 
   it('every API route declares an access rule (the app refuses to start otherwise)', () => {
     const app = Fastify();
-    registerAuth(app, { db: t.db, signer: createTokenSigner(t.config.jwtSecret, 60) });
+    registerAuth(app, {
+      db: t.db,
+      signer: createTokenSigner(t.config.jwtSecret, 60),
+      identities: createIdentities(),
+    });
     expect(() => app.get('/api/undeclared/', async () => 'oops')).toThrow(/declares no access rule/);
   });
 

@@ -107,7 +107,12 @@ function pipelinedTransactions(url: string): {
   run: Database['pipelinedTransaction'];
   close(): Promise<void>;
 } {
-  const pool = new pg.Pool({ connectionString: url, max: 1, application_name: 'gapal-deliveries', pipeline: true });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 1,
+    application_name: 'gapal-deliveries',
+    pipeline: true,
+  });
   pool.on('error', () => {
     // As the main pool's: a lost idle connection is replaced on next use.
   });

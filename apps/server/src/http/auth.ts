@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TokenSigner } from '../auth/tokens.ts';
 import { type Db, queryPrepared } from '../db/client.ts';
 import { AppError, forbidden } from './errors.ts';
+import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
 
 /** Who is calling: every service takes this and checks role and site against it. */
 export type Actor = {
@@ -32,7 +33,28 @@ declare module 'fastify' {
   }
 }
 
-export function registerAuth(app: FastifyInstance, deps: { db: Db; signer: TokenSigner }): void {
+/** What checking a token needs; `identities` is per app (buildApp), cleared by the user and device routes. */
+export type AuthDeps = { db: Db; signer: TokenSigner; identities: Identities };
+
+/** The identities read for tokens, kept briefly (identity-cache.ts). */
+export type Identities = IdentityCache<IdentityRow>;
+
+export function createIdentities(): Identities {
+  return createIdentityCache<IdentityRow>();
+}
+
+/**
+ * For the plugins whose routes change users or devices: every answer to a request that may have
+ * changed one clears the kept identities before it goes out, so the change applies to the next
+ * request in this process (the handler's transaction has committed by then).
+ */
+export function forgetIdentitiesOnChange(app: FastifyInstance, identities: Identities): void {
+  app.addHook('onSend', async (request) => {
+    if (request.method !== 'GET' && request.method !== 'HEAD') identities.clear();
+  });
+}
+
+export function registerAuth(app: FastifyInstance, deps: AuthDeps): void {
   app.decorateRequest('actor', null);
   app.decorate('routeRules', [] as RouteRule[]);
 
@@ -59,7 +81,7 @@ export function registerAuth(app: FastifyInstance, deps: { db: Db; signer: Token
   });
 }
 
-async function authenticate(request: FastifyRequest, deps: { db: Db; signer: TokenSigner }): Promise<Actor> {
+async function authenticate(request: FastifyRequest, deps: AuthDeps): Promise<Actor> {
   const header = request.headers.authorization;
   if (!header?.startsWith('Bearer ')) throw new AppError('unauthorized', 'Authentification requise');
   const identity = await identifyToken(deps, header.slice('Bearer '.length).trim());
@@ -72,15 +94,23 @@ export type Identity = Omit<Actor, 'requestId' | 'ip'>;
  * Verifies an access token and reads the user and device behind it, for HTTP requests and the
  * WebSocket alike. Throws `token_invalid`, `token_expired`, `account_disabled` or `device_revoked`.
  */
-export async function identifyToken(deps: { db: Db; signer: TokenSigner }, token: string): Promise<Identity> {
+export async function identifyToken(deps: AuthDeps, token: string): Promise<Identity> {
   const claims = await deps.signer.verifyAccess(token);
 
-  // Checked on every request so a deactivated user or revoked device is refused at once: one
-  // prepared statement reads both (a device id that matches no row reads as revoked).
-  const [row] = await queryPrepared<IdentityRow>(deps.db, 'auth_identity', IDENTITY_SQL, [
-    claims.userId,
-    claims.deviceId,
-  ]);
+  // Read on every request (or kept a second, see identity-cache.ts) so a deactivated user or
+  // revoked device is refused at once: one prepared statement reads both (a device id that
+  // matches no row reads as revoked).
+  const row = await deps.identities.read(
+    `${claims.userId} ${claims.deviceId ?? ''}`,
+    async () => {
+      const [found] = await queryPrepared<IdentityRow>(deps.db, 'auth_identity', IDENTITY_SQL, [
+        claims.userId,
+        claims.deviceId,
+      ]);
+      return found;
+    },
+    (found) => found.is_active && (!claims.deviceId || found.device_active),
+  );
   if (!row) throw new AppError('token_invalid', 'Jeton invalide');
   if (!row.is_active) throw new AppError('account_disabled', 'Ce compte est désactivé');
   if (claims.deviceId && !row.device_active) {

@@ -9,17 +9,13 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import { decodeJwt } from 'jose';
 import type { RawData, WebSocket } from 'ws';
-import type { TokenSigner } from '../auth/tokens.ts';
 import type { Config } from '../config.ts';
-import type { Db } from '../db/client.ts';
-import { type Identity, identifyToken } from '../http/auth.ts';
+import { type AuthDeps, type Identity, identifyToken } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { memberChannels } from './channels.ts';
 import type { Hub, HubClient } from './hub.ts';
 
-export type ConnectionDeps = {
-  db: Db;
-  signer: TokenSigner;
+export type ConnectionDeps = AuthDeps & {
   hub: Hub;
   settings: Config['realtime'];
   log: FastifyBaseLogger;

@@ -45,6 +45,7 @@ export function realtimeRoutes(deps: AppDeps): FastifyPluginAsync {
         new RealtimeConnection(socket, {
           db: deps.db,
           signer: deps.signer,
+          identities: deps.identities,
           hub,
           settings: deps.config.realtime,
           log: request.log,

@@ -1,9 +1,7 @@
 import { WS_CLOSE_CODES } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../test/factories.ts';
-import { useTestApp } from '../../test/harness.ts';
-import { devices } from '../db/schema.ts';
+import { api, useTestApp } from '../../test/harness.ts';
 import { userChannel } from './channels.ts';
 import { listen, sleep, TestSocket, tokenExpiringAt } from './test-helpers.ts';
 
@@ -118,7 +116,11 @@ describe('the socket refuses bad tokens and bad clients with a clear close code'
     const device = await createDevice(t, user);
     const deviceToken = await tokenFor(t, user, device.id);
     const connected = await TestSocket.connect(url, deviceToken);
-    await t.db.update(devices).set({ revokedAt: new Date() }).where(eq(devices.id, device.id));
+    // Revoked through the API, which forgets the identity kept since the connect (identity-cache.ts).
+    const admin = await signedInUser(t, 'admin');
+    expect((await api(t, 'POST', `/api/devices/${device.id}/revoke/`, { token: admin.token })).status).toBe(
+      200,
+    );
     connected.send({ type: 'auth', token: deviceToken });
     await closedWith(connected, 'device_revoked');
     const fresh = await TestSocket.open(url);

@@ -2,11 +2,12 @@ import { DeviceListQuerySchema, DeviceSchema, IdParamsSchema, UpdateDeviceInputS
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
+import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
 import * as devicesService from './devices.service.ts';
 
 export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    forgetIdentitiesOnChange(app, deps.identities);
     const config = { access: 'devices.manage' } as const;
     const tags = ['devices'];
     app.get(

@@ -9,11 +9,12 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
+import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
 import * as usersService from './users.service.ts';
 
 export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
+    forgetIdentitiesOnChange(app, deps.identities);
     const config = { access: 'users.manage' } as const;
     const tags = ['users'];
 

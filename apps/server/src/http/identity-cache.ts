@@ -1,0 +1,50 @@
+/**
+ * The identities behind access tokens (user, role, site, device state), kept for a short time
+ * so that a busy client's requests don't each read them again: that read was a third of
+ * PostgreSQL's CPU per delivery (bench/RESULTS.md, seventh session).
+ *
+ * Only a usable identity is kept (active user, device not revoked); a refusal is read again
+ * every time. The routes that change users and devices clear the whole cache before they
+ * answer (users.routes.ts, devices.routes.ts), so in this process a deactivation, a role or site
+ * change or a revocation applies to the very next request. Another process (several behind a
+ * load balancer), or a change made outside the API, is seen within `ttlMs`.
+ */
+export type IdentityCache<T> = {
+  /** The identity under `key`: kept, or loaded by `load` and kept when `keep` says so. */
+  read(key: string, load: () => Promise<T | undefined>, keep: (value: T) => boolean): Promise<T | undefined>;
+  /** Forgets every identity; a load already running when this is called is not kept. */
+  clear(): void;
+};
+
+/** One second: long enough for a client's burst of requests, short enough for another process's change. */
+export const IDENTITY_TTL_MS = 1_000;
+
+export function createIdentityCache<T>(
+  options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
+): IdentityCache<T> {
+  const ttlMs = options.ttlMs ?? IDENTITY_TTL_MS;
+  const maxEntries = options.maxEntries ?? 10_000;
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, { value: T; expires: number }>();
+  /** Bumped by `clear`: a load that started before it may have read what the change replaced. */
+  let generation = 0;
+  return {
+    async read(key, load, keep) {
+      const kept = entries.get(key);
+      if (kept && kept.expires > now()) return kept.value;
+      if (kept) entries.delete(key);
+      const started = generation;
+      const value = await load();
+      if (value !== undefined && keep(value) && started === generation && ttlMs > 0) {
+        // Bounded: past the limit the oldest entry (first inserted) goes.
+        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
+        entries.set(key, { value, expires: now() + ttlMs });
+      }
+      return value;
+    },
+    clear() {
+      generation += 1;
+      entries.clear();
+    },
+  };
+}
