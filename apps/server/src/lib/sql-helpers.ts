@@ -1,8 +1,16 @@
 import { type SQL, type SQLWrapper, sql } from 'drizzle-orm';
 
+/** `Date.prototype.toISOString`'s format, for `to_char(… AT TIME ZONE 'UTC', …)`. */
+const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
+
 /** A timestamptz column as an ISO string, formatted by the database the same on both drivers. */
 export function isoText(column: SQL): SQL {
-  return sql`to_char(${column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  return sql`to_char(${column} AT TIME ZONE 'UTC', ${sql.raw(ISO_FORMAT)})`;
+}
+
+/** `isoText` for a statement written out as text (the prepared statements of queryPrepared). */
+export function isoTextRaw(expression: string): string {
+  return `to_char(${expression} AT TIME ZONE 'UTC', ${ISO_FORMAT})`;
 }
 
 /**

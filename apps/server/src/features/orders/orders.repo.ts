@@ -3,7 +3,7 @@ import type { OrderItem, OrderReturn, Payment } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
-import { jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
+import { isoTextRaw, jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -121,10 +121,6 @@ export async function insertItems(
     .returning();
 }
 
-/** The `ISO_FORMAT` of `Date.prototype.toISOString`, for `to_char(… AT TIME ZONE 'UTC', …)`. */
-const ISO_FORMAT = `'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'`;
-const isoText = (expression: string) => `to_char(${expression} AT TIME ZONE 'UTC', ${ISO_FORMAT})`;
-
 // Every change of an order goes through the statements below (lock, status, read back): they are
 // written out and prepared (queryPrepared) rather than built per call, since a delivery runs them
 // all. `o` is the order; the columns come back as an `OrderRow`, dates as text as Drizzle reads them.
@@ -171,11 +167,11 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
   coalesce((
     SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
       'reference', pay.reference, 'recorded_by', pay.recorded_by, 'device_id', pay.device_id,
-      'created_at', ${isoText('pay.created_at')}) ORDER BY pay.created_at, pay.id)
+      'created_at', ${isoTextRaw('pay.created_at')}) ORDER BY pay.created_at, pay.id)
     FROM payments pay WHERE pay.order_id = o.id), '[]'::json) AS payments,
   coalesce((
     SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
-      'created_by', r.created_by, 'created_at', ${isoText('r.created_at')}) ORDER BY r.created_at, r.id)
+      'created_by', r.created_by, 'created_at', ${isoTextRaw('r.created_at')}) ORDER BY r.created_at, r.id)
     FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns
 FROM orders o LEFT JOIN users u ON u.id = o.created_by
 WHERE ${keyIn('o.id', '$1')}

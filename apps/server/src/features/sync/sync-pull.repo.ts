@@ -3,6 +3,7 @@ import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { categories, orders } from '../../db/schema.ts';
 import { toIso } from '../../lib/dates.ts';
+import { isoText } from '../../lib/sql-helpers.ts';
 import { toOrderSummary } from '../orders/order-dto.ts';
 
 /**
@@ -107,7 +108,7 @@ export async function selectProducts(
           coalesce(s.quantity, 0) AS stock_quantity,
           (SELECT min(l.expiry_date)::text FROM lots l
             WHERE l.product_id = p.id AND l.site_id = ${siteId}::uuid AND l.quantity > 0) AS nearest_expiry,
-          to_char(p.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS updated_at
+          ${isoText(sql`p.updated_at`)} AS updated_at
         FROM products p
         LEFT JOIN stock_levels s ON s.product_id = p.id AND s.site_id = ${siteId}::uuid
         WHERE ${where}
