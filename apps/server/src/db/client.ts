@@ -38,8 +38,10 @@ export type Database = {
    * one: two round trips fewer than `db.transaction`, for the delivery batches that hold stock
    * locks across their round trips (bench/RESULTS.md). `run` awaits the statements whose answers
    * it needs as in any transaction, and sends nothing after `finish`; without `finish` the
-   * transaction commits when `run` returns. One transaction at a time: the callers take turns
-   * (orders/order-delivery-queue.ts). On PGlite it is an ordinary transaction.
+   * transaction commits when `run` returns. The transactions share one connection: the next one
+   * starts as soon as this one has sent its COMMIT, so its first statements travel with it
+   * (orders/order-delivery-queue.ts starts the next batch from `finish`). On PGlite it is an
+   * ordinary transaction.
    */
   pipelinedTransaction<T>(run: (tx: Db, finish: FinishTransaction) => Promise<T>): Promise<T>;
   /** Connection pool usage for the metrics; null on PGlite, which has no pool. */
@@ -102,56 +104,84 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
   };
 }
 
-/** `Database.pipelinedTransaction` on PostgreSQL: one pipelined connection, opened on first use. */
+/**
+ * `Database.pipelinedTransaction` on PostgreSQL: one pipelined connection, opened on first use
+ * and again after it is lost. The transactions take turns to send: one starts as soon as the one
+ * before has sent its COMMIT, so its first statements travel with that COMMIT and PostgreSQL runs
+ * them right after it. Once its COMMIT is sent a transaction sends nothing more, not even a
+ * ROLLBACK, which would land in the next one: a failed statement makes PostgreSQL answer the
+ * COMMIT with a rollback.
+ */
 function pipelinedTransactions(url: string): {
   run: Database['pipelinedTransaction'];
   close(): Promise<void>;
 } {
-  const pool = new pg.Pool({
-    connectionString: url,
-    max: 1,
-    application_name: 'gapal-deliveries',
-    pipeline: true,
-  });
-  pool.on('error', () => {
-    // As the main pool's: a lost idle connection is replaced on next use.
-  });
-  const handles = new WeakMap<pg.PoolClient, Db>();
+  let open: Promise<{ client: pg.Client; tx: Db }> | null = null;
+  /** Settles when the transaction started last has sent its last statement. */
+  let sendTurn: Promise<void> = Promise.resolve();
+
+  function connection(): Promise<{ client: pg.Client; tx: Db }> {
+    if (open) return open;
+    const client = new pg.Client({
+      connectionString: url,
+      application_name: 'gapal-deliveries',
+      pipeline: true,
+    });
+    const opening = client
+      .connect()
+      .then(() => ({ client, tx: drizzlePg(client, { schema }) as unknown as Db }));
+    const forget = () => {
+      if (open === opening) open = null;
+    };
+    // A lost connection fails the statements in flight; the next transaction opens a new one.
+    client.on('error', forget);
+    client.on('end', forget);
+    opening.catch(forget);
+    open = opening;
+    return opening;
+  }
+
   return {
     async run(run) {
-      const client = await pool.connect();
-      let tx = handles.get(client);
-      if (!tx) {
-        tx = drizzlePg(client, { schema }) as unknown as Db;
-        handles.set(client, tx);
-      }
-      const begin = client.query('BEGIN');
-      let commit: Promise<unknown> | null = null;
-      const finish: FinishTransaction = async (last) => {
-        commit = client.query('COMMIT');
-        // A failed statement makes PostgreSQL answer the COMMIT with a rollback: its error is the one.
-        const [result] = await Promise.all([last, commit]);
-        return result;
-      };
+      const previous = sendTurn;
+      let passTurn!: () => void;
+      sendTurn = new Promise((resolve) => {
+        passTurn = resolve;
+      });
       try {
-        const result = await run(tx, finish);
-        await begin;
-        await (commit ?? client.query('COMMIT'));
-        client.release();
-        return result;
-      } catch (error) {
-        begin.catch(() => {});
-        (commit as Promise<unknown> | null)?.catch(() => {});
-        // After a failed COMMIT there is no transaction left to roll back: PostgreSQL only warns.
-        const rolledBack = await client.query('ROLLBACK').then(
-          () => true,
-          () => false,
-        );
-        client.release(!rolledBack);
-        throw error;
+        await previous;
+        const { client, tx } = await connection();
+        const begin = client.query('BEGIN');
+        begin.catch(() => {}); // a failed BEGIN fails the statements behind it, which report it
+        let commit: Promise<unknown> | null = null;
+        const sendCommit = () => {
+          commit = client.query('COMMIT');
+          passTurn();
+          return commit;
+        };
+        const finish: FinishTransaction = async (last) => {
+          const [result] = await Promise.all([last, sendCommit()]);
+          return result;
+        };
+        try {
+          const result = await run(tx, finish);
+          await (commit ?? sendCommit());
+          return result;
+        } catch (error) {
+          (commit as Promise<unknown> | null)?.catch(() => {});
+          if (!commit) await client.query('ROLLBACK').catch(() => {});
+          throw error;
+        }
+      } finally {
+        passTurn();
       }
     },
-    close: () => pool.end(),
+    async close() {
+      await sendTurn;
+      const current = open;
+      open = null;
+      if (current) await current.then(({ client }) => client.end()).catch(() => {});
+    },
   };
 }
 

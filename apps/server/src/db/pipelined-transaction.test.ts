@@ -14,10 +14,11 @@ describe('pipelined transactions', () => {
       'INSERT INTO categories (name) VALUES ($1) RETURNING name',
       [name],
     );
-  const namesIn = async (names: string[]) =>
-    (await t.db.select({ name: categories.name }).from(categories).where(inArray(categories.name, names)))
-      .map((row) => row.name)
-      .sort();
+  const namesSeenBy = async (db: Db, names: string[]) =>
+    (await db.select({ name: categories.name }).from(categories).where(inArray(categories.name, names))).map(
+      (row) => row.name,
+    );
+  const namesIn = async (names: string[]) => (await namesSeenBy(t.db, names)).sort();
 
   it('commits when the callback returns, and when it finishes with its last statement', async () => {
     const returned = await t.database.pipelinedTransaction(async (tx) => {
@@ -60,6 +61,40 @@ describe('pipelined transactions', () => {
     expect(failed).toBe('23505');
     expect(next).toEqual([{ name: 'pipe-next' }]);
     expect(await namesIn(['pipe-taken', 'pipe-lost', 'pipe-next'])).toEqual(['pipe-next', 'pipe-taken']);
+  });
+
+  it('runs a transaction started behind a COMMIT after that commit, and a failed one sends nothing into it', async () => {
+    await t.database.pipelinedTransaction((tx) => insertCategory(tx, 'pipe-dup'));
+    let seen!: Promise<string[]>;
+    let behind!: Promise<unknown>;
+    await t.database.pipelinedTransaction(async (tx, finish) => {
+      const committed = finish(insertCategory(tx, 'pipe-first'));
+      // Started before the answers are back: its statements travel behind the COMMIT.
+      seen = t.database.pipelinedTransaction(async (next) =>
+        (await namesSeenBy(next, ['pipe-first'])).sort(),
+      );
+      return committed;
+    });
+    const failed = await t.database
+      .pipelinedTransaction(async (tx, finish) => {
+        const refused = finish(insertCategory(tx, 'pipe-dup'));
+        behind = t.database.pipelinedTransaction(async (next) => {
+          await insertCategory(next, 'pipe-behind');
+          // A statement awaited before its commit: a ROLLBACK sent by the failed transaction
+          // would land here and undo the insert.
+          await namesSeenBy(next, ['pipe-behind']);
+        });
+        return refused;
+      })
+      .then(
+        () => null,
+        (error: { code?: string }) => error.code,
+      );
+    await behind;
+
+    expect(await seen).toEqual(['pipe-first']);
+    expect(failed).toBe('23505');
+    expect(await namesIn(['pipe-behind'])).toEqual(['pipe-behind']);
   });
 
   it('rolls back what was written when the callback throws', async () => {

@@ -25,7 +25,12 @@ type Waiting = {
  * deliveries share their statements, their stock locks and their commit (bench/RESULTS.md). An
  * idle server delivers a request at once, as a batch of one: nothing waits for a timer.
  *
- * An order asked twice waits for the next batch, where its status answers the second request.
+ * Each batch's transaction is pipelined (Database.pipelinedTransaction), and the next batch
+ * starts as soon as the one before has sent its COMMIT: its BEGIN and order lock-read travel
+ * with that COMMIT and run right after it, so batches never wait on each other's locks and a
+ * batch costs two round trips. An order asked again while its batch runs waits for a later
+ * batch, where its status answers the second request.
+ *
  * If a batch fails as a whole (not a refused order: those get their own 4xx inside the batch),
  * its requests are delivered one by one, so one bad request can't fail the others.
  */
@@ -36,25 +41,36 @@ export function createDeliveryQueue(
 ): DeliveryQueue {
   const maxBatch = options.maxBatch ?? 64;
   let waiting: Waiting[] = [];
-  /** The one batch loop, while there is work: batches run one after the other, never together. */
-  let running: Promise<void> | null = null;
-  /** Committed batches' live events on their way to the bus. */
-  const publishes = new Set<Promise<void>>();
+  /** The orders of the batches started and not yet answered. */
+  const inFlight = new Set<string>();
+  /** A batch has started and not yet sent its COMMIT: the next one waits for that. */
+  let opening = false;
+  /** Batches in flight and committed batches' live events on their way to the bus. */
+  const pending = new Set<Promise<void>>();
 
-  async function run(batch: Waiting[]): Promise<void> {
+  function track(work: Promise<void>): void {
+    const tracked = work.finally(() => pending.delete(tracked));
+    pending.add(tracked);
+  }
+
+  async function run(batch: Waiting[], onCommitSent: () => void): Promise<void> {
     const outbox = createOutbox();
-    const deliver = (items: Waiting[]) =>
+    const deliver = (items: Waiting[], sent?: () => void) =>
       inPipelinedStockTransaction(database, (tx, finish) =>
         deliverOrders(
           tx,
           items.map((item) => item.request),
           outbox,
-          finish,
+          (last) => {
+            const done = finish(last);
+            sent?.();
+            return done;
+          },
         ),
       );
     let results: Array<Order | AppError | { failed: unknown }>;
     try {
-      results = await deliver(batch);
+      results = await deliver(batch, onCommitSent);
     } catch (error) {
       if (batch.length === 1) results = [{ failed: error }];
       else {
@@ -77,41 +93,56 @@ export function createDeliveryQueue(
     }
     // The live events go out while the next batch runs: the answers and the next batch's stock
     // locks need not wait for the bus (publishOutbox never throws).
-    const publishing = publishOutbox(database.db, bus, outbox).finally(() => publishes.delete(publishing));
-    publishes.add(publishing);
+    track(publishOutbox(database.db, bus, outbox));
   }
 
-  async function drain(): Promise<void> {
-    while (waiting.length > 0) {
-      const batch: Waiting[] = [];
-      const later: Waiting[] = [];
-      const ids = new Set<string>();
-      for (const item of waiting) {
-        if (batch.length < maxBatch && !ids.has(item.request.id)) {
-          ids.add(item.request.id);
-          batch.push(item);
-        } else later.push(item);
-      }
-      waiting = later;
-      await run(batch).catch((error: unknown) => {
-        for (const item of batch) item.reject(error);
-      });
+  /** Starts a batch of the waiting requests, unless one is still to send its COMMIT. */
+  function startNext(): void {
+    if (opening) return;
+    const batch: Waiting[] = [];
+    const later: Waiting[] = [];
+    const ids = new Set<string>();
+    for (const item of waiting) {
+      const id = item.request.id;
+      if (batch.length < maxBatch && !ids.has(id) && !inFlight.has(id)) {
+        ids.add(id);
+        batch.push(item);
+      } else later.push(item);
     }
-    running = null;
+    if (batch.length === 0) return;
+    waiting = later;
+    opening = true;
+    for (const id of ids) inFlight.add(id);
+    let sent = false;
+    const commitSent = () => {
+      if (sent) return;
+      sent = true;
+      opening = false;
+      startNext();
+    };
+    track(
+      run(batch, commitSent)
+        .catch((error: unknown) => {
+          for (const item of batch) item.reject(error);
+        })
+        .finally(() => {
+          for (const id of ids) inFlight.delete(id);
+          commitSent();
+          // An order of this batch asked again can go now.
+          startNext();
+        }),
+    );
   }
 
   return {
     deliver(request) {
       return new Promise<Order>((resolve, reject) => {
         waiting.push({ request, resolve, reject });
-        running ??= drain();
+        startNext();
       });
     },
     async idle() {
-      while (running || publishes.size > 0) {
-        await running;
-        await Promise.all(publishes);
-      }
+      while (pending.size > 0) await Promise.all(pending);
     },
   };
 }
