@@ -1,7 +1,7 @@
-import { inArray } from 'drizzle-orm';
+import { inArray, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/harness.ts';
-import { type Db, queryPrepared } from './client.ts';
+import { type Db, queryPrepared, selectRows } from './client.ts';
 import { categories } from './schema.ts';
 
 describe('pipelined transactions', () => {
@@ -95,6 +95,37 @@ describe('pipelined transactions', () => {
     expect(await seen).toEqual(['pipe-first']);
     expect(failed).toBe('23505');
     expect(await namesIn(['pipe-behind'])).toEqual(['pipe-behind']);
+  });
+
+  it('opens a new connection when its connection is lost', async () => {
+    await t.database.pipelinedTransaction((tx) => insertCategory(tx, 'pipe-before-loss'));
+    if (t.isPostgres) {
+      // Its backend goes away, as in a database restart, and is gone before the next transaction.
+      const deliveryBackends = sql`FROM pg_stat_activity
+        WHERE application_name = 'gapal-deliveries' AND datname = current_database()`;
+      const [killed] = await selectRows<{ count: number }>(
+        t.db,
+        sql`SELECT count(pg_terminate_backend(pid))::int AS count ${deliveryBackends}`,
+      );
+      expect(killed?.count).toBe(1);
+      await expect
+        .poll(async () => (await selectRows(t.db, sql`SELECT pid ${deliveryBackends}`)).length)
+        .toBe(0);
+    }
+    // The transaction that meets the lost connection may fail with it; the one after runs on a new one.
+    const insertAfter = (name: string) =>
+      t.database
+        .pipelinedTransaction((tx, finish) => finish(insertCategory(tx, name)))
+        .then(
+          () => 'written',
+          () => 'failed',
+        );
+    await insertAfter('pipe-meets-loss');
+    expect(await insertAfter('pipe-after-loss')).toBe('written');
+    expect(await namesIn(['pipe-before-loss', 'pipe-after-loss'])).toEqual([
+      'pipe-after-loss',
+      'pipe-before-loss',
+    ]);
   });
 
   it('rolls back what was written when the callback throws', async () => {
