@@ -17,7 +17,7 @@ export type IdentityCache<T> = {
 };
 
 /** One second: long enough for a client's burst of requests, short enough for another process's change. */
-export const IDENTITY_TTL_MS = 1_000;
+const IDENTITY_TTL_MS = 1_000;
 
 export function createIdentityCache<T>(
   options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},

@@ -315,12 +315,13 @@ export async function lockProductsAtSite(tx: Db, siteId: string, productIds: str
 }
 
 const RETRYABLE = new Set(['40001', '40P01']);
+const ATTEMPTS = 5;
 
 /**
  * Runs a stock transaction, retrying a serialization failure or deadlock a few times so it
  * never reaches the client. With the lock order above neither should happen; this is the net.
  */
-export function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>, attempts = 5): Promise<T> {
+export function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>, attempts = ATTEMPTS): Promise<T> {
   return retryingConflicts(() => db.transaction((tx) => run(tx)), attempts);
 }
 
@@ -329,7 +330,7 @@ export function inPipelinedStockTransaction<T>(
   database: Database,
   run: (tx: Db, finish: FinishTransaction) => Promise<T>,
 ): Promise<T> {
-  return retryingConflicts(() => database.pipelinedTransaction(run), 5);
+  return retryingConflicts(() => database.pipelinedTransaction(run), ATTEMPTS);
 }
 
 async function retryingConflicts<T>(transaction: () => Promise<T>, attempts: number): Promise<T> {
