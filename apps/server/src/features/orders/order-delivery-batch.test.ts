@@ -218,7 +218,7 @@ describe('deliveries taken together', () => {
     );
   });
 
-  it('the queue answers every request, delivers an order asked twice once, and isolates a request that breaks its batch', async () => {
+  it('the queue answers every request, delivers an order asked twice once, isolates a request that breaks its batch, and announces each delivery once', async () => {
     const stocker = await signedInUser(t, 'gestionnaire_stocks');
     const manager = await signedInUser(t, 'gestionnaire_commandes');
     const product = await createProduct(t);
@@ -228,6 +228,12 @@ describe('deliveries taken together', () => {
       list.push(await orderOnTheWay(t, manager.token, [{ product_id: product.id, quantity: 1 + i }]));
     }
     const queue = createDeliveryQueue(t.database, t.app.bus);
+    const announced: string[] = [];
+    const stopListening = t.app.bus.subscribe(({ message }) => {
+      if (message.type === 'notification' && message.notification.data.to === 'livree') {
+        announced.push(String(message.notification.data.order_id));
+      }
+    });
     const actor = actorOf(manager.user);
     const settle = (id: string) =>
       queue.deliver({ actor, id, input: {} }).then(
@@ -245,6 +251,8 @@ describe('deliveries taken together', () => {
       settle(list[3]!.id),
     ]);
     await queue.idle();
+    await new Promise((resolve) => setImmediate(resolve)); // the memory bus hands events on a later tick
+    stopListening();
 
     expect(answers[0]).toBe('livree');
     expect(answers.slice(1, 3).sort()).toEqual(['invalid_transition', 'livree']);
@@ -261,5 +269,7 @@ describe('deliveries taken together', () => {
         ),
       );
     expect(sales).toHaveLength(4);
+    // Live: one status notification per order delivered, from a batch or from the one-by-one retry.
+    expect(announced.sort()).toEqual(list.map((order) => order.id).sort());
   });
 });

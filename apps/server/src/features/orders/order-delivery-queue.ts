@@ -2,7 +2,7 @@ import type { Order } from '@gapal/shared';
 import type { Database } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
-import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
+import { createOutbox, type Outbox, publishCommitted } from '../notifications/outbox.ts';
 import { inPipelinedStockTransaction } from '../stock/stock-ledger.service.ts';
 import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts';
 
@@ -54,10 +54,12 @@ export function createDeliveryQueue(
   }
 
   async function run(batch: Waiting[], onCommitSent: () => void): Promise<void> {
-    const outbox = createOutbox();
+    // An outbox per attempt: once the attempt has committed, all it holds is committed, so its
+    // events go out without publishOutbox's read (a retried or failed attempt's are dropped).
     const deliver = (items: Waiting[], sent?: () => void) =>
-      inPipelinedStockTransaction(database, (tx, finish) =>
-        deliverOrders(
+      inPipelinedStockTransaction(database, async (tx, finish) => {
+        const outbox = createOutbox();
+        const results = await deliverOrders(
           tx,
           items.map((item) => item.request),
           outbox,
@@ -66,11 +68,15 @@ export function createDeliveryQueue(
             sent?.();
             return done;
           },
-        ),
-      );
+        );
+        return { results, outbox };
+      });
+    const outboxes: Outbox[] = [];
     let results: Array<Order | AppError | { failed: unknown }>;
     try {
-      results = await deliver(batch, onCommitSent);
+      const delivered = await deliver(batch, onCommitSent);
+      results = delivered.results;
+      outboxes.push(delivered.outbox);
     } catch (error) {
       if (batch.length === 1) results = [{ failed: error }];
       else {
@@ -78,7 +84,10 @@ export function createDeliveryQueue(
         for (const item of batch) {
           results.push(
             await deliver([item]).then(
-              (one) => one[0]!,
+              (one) => {
+                outboxes.push(one.outbox);
+                return one.results[0]!;
+              },
               (failed: unknown) => ({ failed }),
             ),
           );
@@ -92,8 +101,8 @@ export function createDeliveryQueue(
       else item.resolve(result);
     }
     // The live events go out while the next batch runs: the answers and the next batch's stock
-    // locks need not wait for the bus (publishOutbox never throws).
-    track(publishOutbox(database.db, bus, outbox));
+    // locks need not wait for the bus (publishCommitted never throws).
+    for (const outbox of outboxes) track(publishCommitted(bus, outbox));
   }
 
   /** Starts a batch of the waiting requests, unless one is still to send its COMMIT. */
