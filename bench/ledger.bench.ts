@@ -6,7 +6,7 @@
  */
 import pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, withBench } from './support/bench-server.ts';
-import { postgresCpu } from './support/cpu.ts';
+import { postgresCpu, postgresCpuSince } from './support/cpu.ts';
 import { httpCall } from './support/http-client.ts';
 
 const CALLS = benchSize('BENCH_LEDGER_CALLS', 1_000, 20);
@@ -103,7 +103,7 @@ await withBench('gapal_bench_ledger', {}, async ({ server, db, url }) => {
       const started = performance.now();
       for (let i = 0; i < CALLS; i += 1) await client.query(query);
       const wall = (performance.now() - started) / CALLS;
-      const cpu = ((await postgresCpu(db)) - cpuBefore) / CALLS;
+      const cpu = (await postgresCpuSince(db, cpuBefore)) / CALLS;
       console.log(`${label}: PostgreSQL CPU ${cpu.toFixed(3)} ms per call, ${wall.toFixed(3)} ms wall`);
     }
   } finally {

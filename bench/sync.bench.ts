@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import os from 'node:os';
 import type pg from 'pg';
 import { benchSigner, benchSize, firstSiteId, QUICK, withBench } from './support/bench-server.ts';
-import { cpuMsSince, postgresCpu } from './support/cpu.ts';
+import { cpuMsSince, postgresCpu, postgresCpuSince } from './support/cpu.ts';
 import { httpCall } from './support/http-client.ts';
 import { percentile } from './support/stats.ts';
 
@@ -123,7 +123,7 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   const orders = DEVICES * BATCHES_PER_DEVICE * BATCH;
   const cpuMs = {
     server: (await serverCpu()) - cpuBefore.server,
-    postgres: (await postgresCpu(db)) - cpuBefore.postgres,
+    postgres: await postgresCpuSince(db, cpuBefore.postgres),
     client: cpuMsSince(cpuBefore.client),
   };
 
