@@ -127,10 +127,16 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
       return ids[client]!.length;
     });
   // Warm up the way a running server is warm: V8 optimizes the delivery path only after some
-  // thousands of requests (the first 1 600 ran at two thirds of the speed of the later ones).
-  // Orders of the same shape, seeded in SQL, delivered and not measured; then the creations'
-  // dirty pages are written out, so their checkpoint does not land in the measurement.
-  const warmUpIds = await seedDeliverableOrders(db, siteId, vendors[0]!.id, products);
+  // thousands of requests (a cold server's first 4 800 deliveries cost it about 0.65 ms of CPU
+  // each, the next 4 800 about 0.45 ms: bench/RESULTS.md, eighth session). Orders of the same
+  // shape, seeded in SQL, delivered and not measured; then the creations' dirty pages are
+  // written out, so their checkpoint does not land in the measurement.
+  const warmUpIds = await seedDeliverableOrders(
+    db,
+    siteId,
+    vendors.map((vendor) => vendor.id),
+    products,
+  );
   const warmUp = await deliverAll(warmUpIds);
   await db.query('VACUUM ANALYZE orders');
   await db.query('CHECKPOINT');
@@ -206,12 +212,13 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
 
 /**
  * `DELIVERY_WARM_UP_PER_CLIENT` orders per client, as the bench creates them (3 products, the
- * k-th line k units) but written in SQL, already `en_cours`; their ids, by client.
+ * k-th line k units, every vendor alike, so the vendor's list below is not skewed) but written in
+ * SQL, already `en_cours`; their ids, by client.
  */
 async function seedDeliverableOrders(
   db: pg.Client,
   siteId: string,
-  vendorId: string,
+  vendorIds: string[],
   products: { id: string }[],
 ): Promise<string[][]> {
   const count = CLIENTS * DELIVERY_WARM_UP_PER_CLIENT;
@@ -220,7 +227,7 @@ async function seedDeliverableOrders(
     `WITH seeded AS (
        INSERT INTO orders (local_id, number, site_id, created_by, client_name, client_phone, priority,
          delivery_status, payment_status, total_amount, paid_amount, version)
-       SELECT gen_random_uuid(), 'WARM-' || g, $1, $2, 'Client ' || g, '+226 70 12 34 56', 'moyenne',
+       SELECT gen_random_uuid(), 'WARM-' || g, $1, ($2::uuid[])[1 + g % ${CLIENTS}], 'Client ' || g, '+226 70 12 34 56', 'moyenne',
          'en_cours', 'non_payee', 600, 0, 3
        FROM generate_series(1, $3::int) g
        RETURNING id, substr(number, 6)::int AS g
@@ -230,7 +237,7 @@ async function seedDeliverableOrders(
        FROM seeded s, generate_series(1, ${ITEMS_PER_ORDER}) k
      )
      SELECT id FROM seeded ORDER BY g`,
-    [siteId, vendorId, count, lines.flat()],
+    [siteId, vendorIds, count, lines.flat()],
   );
   return Array.from({ length: CLIENTS }, (_, client) =>
     rows
