@@ -11,6 +11,7 @@ import {
   type Role,
 } from '@gapal/shared';
 import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
+import { formatNumber } from '../../lib/format-number.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import {
   insertNotifications,
@@ -72,7 +73,7 @@ export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderR
       kind: 'commande_nouvelle',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
       title: `Nouvelle commande ${order.number}`,
-      body: `${order.clientName} · ${formatAmount(order.totalAmount)}`,
+      body: `${order.clientName} · ${formatNumber(order.totalAmount)}`,
       data: orderData(order),
     })),
   );
@@ -105,8 +106,8 @@ export async function notifyPaymentRecorded(
     {
       kind: 'paiement_enregistre',
       audience: orderAudience(order),
-      title: `Paiement de ${formatAmount(payment.amount)} sur ${order.number}`,
-      body: `${order.clientName} · ${METHOD_LABELS[payment.method]} · ${PAYMENT_LABELS[payment.paymentStatus]} (${formatAmount(payment.paidAmount)} / ${formatAmount(order.totalAmount)})`,
+      title: `Paiement de ${formatNumber(payment.amount)} sur ${order.number}`,
+      body: `${order.clientName} · ${METHOD_LABELS[payment.method]} · ${PAYMENT_LABELS[payment.paymentStatus]} (${formatNumber(payment.paidAmount)} / ${formatNumber(order.totalAmount)})`,
       data: {
         ...orderData(order),
         amount: payment.amount,
@@ -252,14 +253,6 @@ function orderAudience(order: OrderRef): Audience {
 
 function orderData(order: OrderRef) {
   return { order_id: order.id, order_number: order.number, total_amount: order.totalAmount };
-}
-
-/** `12 500`: whole amounts, grouped like French speakers write them; the currency is a setting. */
-// toLocaleString builds a formatter per call; this one is built once.
-const AMOUNT_FORMAT = new Intl.NumberFormat('fr-FR');
-
-function formatAmount(amount: number): string {
-  return AMOUNT_FORMAT.format(amount).replace(/\u202f|\u00a0/g, ' ');
 }
 
 const DELIVERY_LABELS: Record<DeliveryStatus, string> = {

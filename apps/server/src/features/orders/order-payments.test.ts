@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
-import { orders, payments } from '../../db/schema.ts';
+import { notifications, orders, payments } from '../../db/schema.ts';
 import { auditFor, createOrderAs, createProduct } from './test-helpers.ts';
 
 describe('order payments', () => {
@@ -41,6 +41,16 @@ describe('order payments', () => {
     expect(second.body.payments[1].created_at).toMatch(/Z$/);
     const audit = await auditFor(t, order.id);
     expect(audit.filter((row) => row.action === 'order.payment')).toHaveLength(2);
+  });
+
+  it('notifies the payment with its amounts grouped by thousands', async () => {
+    const { order, pay } = await newOrder(12_500, 2);
+    expect((await pay({ amount: 12_500, method: 'moov_money' })).status).toBe(200);
+    const [notice] = await t.db
+      .select()
+      .from(notifications)
+      .where(eq(notifications.title, `Paiement de 12 500 sur ${order.number}`));
+    expect(notice?.body).toBe(`${order.client_name} · Moov Money · payée en partie (12 500 / 25 000)`);
   });
 
   it('refuses a payment of 0, a negative one, or more than the balance, and writes nothing', async () => {

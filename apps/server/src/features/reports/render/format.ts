@@ -1,19 +1,11 @@
 import type { DeliveryStatus, PaymentMethod, PaymentStatus } from '@gapal/shared';
+import { formatNumber } from '../../../lib/format-number.ts';
+
+export { formatNumber };
 
 /** What people call the currency: XOF and XAF are both said "FCFA". */
 export function currencyLabel(code: string): string {
   return code === 'XOF' || code === 'XAF' ? 'FCFA' : code;
-}
-
-/** `12 500`: groups of three with a plain space (PDF standard fonts have no narrow space). */
-export function formatNumber(value: number): string {
-  const sign = value < 0 ? '-' : '';
-  return (
-    sign +
-    Math.abs(Math.round(value))
-      .toString()
-      .replace(/\B(?=(\d{3})+(?!\d))/g, ' ')
-  );
 }
 
 export function formatAmount(value: number, currency: string): string {
