@@ -3,7 +3,7 @@ import type { Database } from '../../db/client.ts';
 import { AppError } from '../../http/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { createOutbox, type Outbox, publishCommitted } from '../notifications/outbox.ts';
-import { inPipelinedStockTransaction } from '../stock/stock-ledger.service.ts';
+import { inPipelinedStockTransaction } from '../stock/stock-transaction.ts';
 import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts';
 
 export type DeliveryQueue = {

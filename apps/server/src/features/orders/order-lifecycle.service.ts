@@ -7,7 +7,8 @@ import { AppError, forbidden } from '../../http/errors.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyPaymentRecorded } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
-import { inStockTransaction, putStock } from '../stock/stock-ledger.service.ts';
+import { putStock } from '../stock/stock-ledger.service.ts';
+import { inStockTransaction } from '../stock/stock-transaction.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {

@@ -9,7 +9,8 @@ import { siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyOrderCreated, notifyStockMovements } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
-import { inStockTransaction, takeStock } from '../stock/stock-ledger.service.ts';
+import { takeStock } from '../stock/stock-ledger.service.ts';
+import { inStockTransaction } from '../stock/stock-transaction.ts';
 import { auditView, toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertEditable, assertOrderVisible, paymentStatusOf } from './order-rules.ts';
 import {

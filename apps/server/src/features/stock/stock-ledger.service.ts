@@ -1,5 +1,5 @@
 import type { MovementType, Role } from '@gapal/shared';
-import type { Database, Db, FinishTransaction } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
@@ -312,37 +312,6 @@ export async function adjustStock(
  */
 export async function lockProductsAtSite(tx: Db, siteId: string, productIds: string[]): Promise<void> {
   await lockStockLevels(tx, siteId, productIds, { create: false });
-}
-
-const RETRYABLE = new Set(['40001', '40P01']);
-const ATTEMPTS = 5;
-
-/**
- * Runs a stock transaction, retrying a serialization failure or deadlock a few times so it
- * never reaches the client. With the lock order above neither should happen; this is the net.
- */
-export function inStockTransaction<T>(db: Db, run: (tx: Db) => Promise<T>, attempts = ATTEMPTS): Promise<T> {
-  return retryingConflicts(() => db.transaction((tx) => run(tx)), attempts);
-}
-
-/** `inStockTransaction` with its statements pipelined (`Database.pipelinedTransaction`). */
-export function inPipelinedStockTransaction<T>(
-  database: Database,
-  run: (tx: Db, finish: FinishTransaction) => Promise<T>,
-): Promise<T> {
-  return retryingConflicts(() => database.pipelinedTransaction(run), ATTEMPTS);
-}
-
-async function retryingConflicts<T>(transaction: () => Promise<T>, attempts: number): Promise<T> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      return await transaction();
-    } catch (error) {
-      const code = postgresErrorCode(error);
-      if (!code || !RETRYABLE.has(code) || attempt >= attempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
-    }
-  }
 }
 
 // ---------------------------------------------------------------- internals

@@ -26,13 +26,13 @@ import { CSV_HEADER, csvLine } from './movements-csv.ts';
 import { findLots } from './stock-ledger.repo.ts';
 import {
   adjustStock,
-  inStockTransaction,
   lockProductsAtSite,
   type MovementRecord,
   receiveStock,
   type TakeStockLine,
   takeStock,
 } from './stock-ledger.service.ts';
+import { inStockTransaction } from './stock-transaction.ts';
 
 /** Goods received: one lot per (product, lot code), expiry defaulted from the shelf life. */
 export async function recordEntry(
