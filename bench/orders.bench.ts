@@ -80,6 +80,8 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
   const manager = await makeUser('gestionnaire_commandes', 'bench-manager');
   const stocker = await makeUser('gestionnaire_stocks', 'bench-stocker');
   const admin = await makeUser('admin', 'bench-admin');
+  // A vendor who has just started: three orders among the million.
+  const newcomer = await makeUser('vendeur', 'bench-newcomer');
 
   const { rows: products } = await db.query<{ id: string }>(
     `INSERT INTO products (name, unit, unit_price, shelf_life_days)
@@ -149,6 +151,13 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
 
   // --- a million orders, seeded in SQL (not through the API)
   const seedStarted = performance.now();
+  await db.query(
+    `INSERT INTO orders (local_id, number, site_id, created_by, client_name, priority, delivery_status,
+       payment_status, total_amount, paid_amount)
+     SELECT gen_random_uuid(), 'NEW-' || g, $1, $2, 'Client ' || g, 'moyenne', 'nouvelle', 'non_payee', 1000, 0
+     FROM generate_series(1, 3) g`,
+    [siteId, newcomer.id],
+  );
   await seedOrders(
     db,
     siteId,
@@ -170,6 +179,7 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
     },
     { label: 'admin, every site', token: admin.token, query: '' },
     { label: 'vendor (own orders)', token: vendors[3]!.token, query: '' },
+    { label: 'vendor with 3 orders', token: newcomer.token, query: '' },
     { label: 'payment_status=partielle', token: manager.token, query: 'payment_status=partielle' },
     { label: 'priority=haute', token: manager.token, query: 'priority=haute' },
   ];

@@ -97,6 +97,17 @@ describe('order list', () => {
       ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'].indexOf(o.delivery_status),
   };
 
+  /** Each row after the one before in the sort, ties broken by id in the same direction. */
+  function expectSorted(rows: Summary[], sort: string, direction: string): void {
+    const sign = direction === 'asc' ? 1 : -1;
+    for (let i = 1; i < rows.length; i += 1) {
+      const a = keyOf[sort]!(rows[i - 1]!);
+      const b = keyOf[sort]!(rows[i]!);
+      if (a !== b) expect((a < b ? -1 : 1) * sign, `${sort} ${direction} at ${i}`).toBe(-1);
+      else expect((rows[i - 1]!.id < rows[i]!.id ? -1 : 1) * sign).toBe(-1);
+    }
+  }
+
   for (const sort of Object.keys(keyOf)) {
     for (const direction of ['asc', 'desc']) {
       it(`pages through every order exactly once sorted by ${sort} ${direction}`, async () => {
@@ -105,15 +116,31 @@ describe('order list', () => {
           `site_id=${ctx.siteId}&sort=${sort}&direction=${direction}`,
         );
         expect(rows.map((r) => r.id).sort()).toEqual([...ctx.ids].sort());
-        const sign = direction === 'asc' ? 1 : -1;
-        for (let i = 1; i < rows.length; i += 1) {
-          const a = keyOf[sort]!(rows[i - 1]!);
-          const b = keyOf[sort]!(rows[i]!);
-          if (a !== b) expect((a < b ? -1 : 1) * sign, `${sort} ${direction} at ${i}`).toBe(-1);
-          else expect((rows[i - 1]!.id < rows[i]!.id ? -1 : 1) * sign).toBe(-1);
-        }
+        expectSorted(rows, sort, direction);
       });
     }
+  }
+
+  // One vendor's list reads its own index (ordered by the vendor first): the pages still hold
+  // each of the vendor's orders once, in the order asked.
+  for (const direction of ['asc', 'desc']) {
+    it(`pages through one vendor's orders exactly once, by creation ${direction}`, async () => {
+      const own = await allPages(ctx.vendorA.token, `sort=created_at&direction=${direction}`, 3);
+      const filtered = await allPages(
+        ctx.manager.token,
+        `created_by=${ctx.vendorB.user.id}&sort=created_at&direction=${direction}`,
+        2,
+      );
+      for (const [rows, vendor, count] of [
+        [own, ctx.vendorA, 8],
+        [filtered, ctx.vendorB, 5],
+      ] as const) {
+        expect(rows).toHaveLength(count);
+        expect(new Set(rows.map((row) => row.id)).size).toBe(count);
+        expect(rows.every((row) => row.created_by === vendor.user.id)).toBe(true);
+        expectSorted(rows, 'created_at', direction);
+      }
+    });
   }
 
   it('shows vendors their own orders only, managers their site, admin all', async () => {
