@@ -1,28 +1,22 @@
 import type { Order } from '@gapal/shared';
 import { and, eq, inArray } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createSite, signedInUser, type TestUser } from '../../../test/factories.ts';
+import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, type TestApp, useTestApp } from '../../../test/harness.ts';
 import { auditLog, notifications, orders, stockMovements } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { createOutbox } from '../notifications/outbox.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
-import { createOrderAs, createProduct, ledgerProblems, receiveStock, stockLevelOf } from './test-helpers.ts';
-
-function actorOf(user: TestUser): Actor {
-  return {
-    userId: user.id,
-    username: user.username,
-    role: user.role,
-    siteId: user.siteId,
-    deviceId: null,
-    requestId: 'test',
-    ip: '127.0.0.1',
-  };
-}
+import {
+  actorOf,
+  createOrderAs,
+  createProduct,
+  ledgerProblems,
+  receiveStock,
+  stockLevelOf,
+} from './test-helpers.ts';
 
 /** An order of these items, moved to `en_cours` through the API (ready to be delivered). */
 async function orderOnTheWay(t: TestApp, token: string, items: { product_id: string; quantity: number }[]) {

@@ -1,8 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { and, asc, count, eq, sql } from 'drizzle-orm';
-import { unique } from '../../../test/factories.ts';
+import { type TestUser, unique } from '../../../test/factories.ts';
 import { api, type TestApp } from '../../../test/harness.ts';
 import { auditLog, lots, type orders, products, stockLevels, stockMovements } from '../../db/schema.ts';
+import type { Actor } from '../../http/auth.ts';
+
+/** The actor a request of this user would have (for calling services directly). */
+export function actorOf(user: TestUser): Actor {
+  return {
+    userId: user.id,
+    username: user.username,
+    role: user.role,
+    siteId: user.siteId,
+    deviceId: null,
+    requestId: 'test',
+    ip: '127.0.0.1',
+  };
+}
 
 export async function createProduct(
   t: TestApp,
