@@ -241,22 +241,15 @@ export function keyIn(column: string, param: string, type: 'uuid' | 'bigint' = '
  * Runs a statement as a named prepared statement on node-postgres: each connection parses and
  * plans it once, then only binds and executes (PGlite has one connection and prepares by itself).
  * For the hot paths' statements, whose text never changes (lists go in as arrays). `db` is the
- * database or an open transaction: the statement runs on that handle's own connection. A `null`
- * name runs it unnamed, parsed and planned for its values on every run: for a statement whose
- * best plan depends on them.
+ * database or an open transaction: the statement runs on that handle's own connection.
  *
  * Lists of keys are matched with `keyIn`.
  */
-export async function queryPrepared<T>(
-  db: Db,
-  name: string | null,
-  text: string,
-  values: unknown[],
-): Promise<T[]> {
+export async function queryPrepared<T>(db: Db, name: string, text: string, values: unknown[]): Promise<T[]> {
   // Drizzle's session holds the pool, or the transaction's connection (a pg.Client).
   const client = (db as unknown as { session: { client: unknown } }).session.client;
   if (client instanceof pg.Pool || client instanceof pg.Client) {
-    return (await client.query(name === null ? { text, values } : { name, text, values })).rows as T[];
+    return (await client.query({ name, text, values })).rows as T[];
   }
   return (await (client as PgliteClient).query(text, values)).rows as T[];
 }

@@ -107,8 +107,7 @@ function filterConditions(values: ListValues): SQL[] {
   return conditions;
 }
 
-/** `name` null: planned on every run, for the values given (see `statementFor`). */
-type Statement = { name: string | null; sql: string; params: unknown[] };
+type Statement = { name: string; sql: string; params: unknown[] };
 const statements = new Map<string, Statement>();
 
 /** The statement for this shape, built on first use; its values are filled in per call. */
@@ -121,15 +120,8 @@ function statementFor(
   if (!statement) {
     const built = build();
     statement = {
-      // Prepared under a name derived from its text: planned once per connection, except a
-      // filter on a status or payment status, whose best plan depends on the value: PostgreSQL's
-      // generic plan assumes an average one and reads the site's created-at index skipping the
-      // other orders, which for a status few orders have meant reading the whole site (0.5–1 s a
-      // page on 1 M orders). Planned for the value, the page reads that status's index (planning
-      // costs about 0.3 ms). One vendor's orders need no such care (`byCreator` below).
-      name: planEachRun(values)
-        ? null
-        : `order_list_${createHash('sha1').update(built.sql).digest('base64url')}`,
+      // Prepared under a name derived from its text: planned once per connection.
+      name: `order_list_${createHash('sha1').update(built.sql).digest('base64url')}`,
       ...built,
     };
     // Shapes are few in practice (filters × sorts); the bound only guards against a flood.
@@ -140,11 +132,6 @@ function statementFor(
 }
 
 const shapeOf = (values: ListValues) => Object.keys(values).sort().join(',');
-
-/** A shape filtered on a value some orders have and most lack, whose page a generic plan may read badly. */
-function planEachRun(values: ListValues): boolean {
-  return !('creatorIds' in values) && ('deliveryStatus' in values || 'paymentStatus' in values);
-}
 
 /**
  * The page statement for a caller and query, with its values (also run by the benchmark's

@@ -146,24 +146,19 @@ describe('order list', () => {
     });
   }
 
-  it('plans a page filtered on a status for its value, and reads one vendor’s orders by the vendor', () => {
-    // At a site's real volume every plan is fast; on a million orders (bench/RESULTS.md) a
-    // generic plan read a whole site for a status few orders have, or for a vendor with few.
+  it('reads one vendor’s orders by the vendor first, whoever asks', () => {
+    // At a site's real volume every plan is fast; on a million orders (bench/RESULTS.md) the
+    // generic plan of `created_by = $n` read the whole site for a vendor with few orders.
     const statement = (user: SignedIn, query: Record<string, string>) =>
       orderListStatement(t.db, actorOf(user.user), OrderListQuerySchema.parse(query), 'Africa/Ouagadougou');
-    expect(statement(ctx.manager, {}).name).toMatch(/^order_list_/);
-    expect(statement(ctx.manager, { delivery_status: 'en_cours' }).name).toBeNull();
-    expect(statement(ctx.manager, { payment_status: 'partielle' }).name).toBeNull();
+    expect(statement(ctx.manager, {}).sql).not.toContain('"orders"."created_by" = ANY(');
     for (const [user, query] of [
       [ctx.vendorA, { delivery_status: 'en_cours' }],
       [ctx.manager, { created_by: ctx.vendorB.user.id }],
     ] as const) {
-      const byVendor = statement(user, query);
-      expect(byVendor.name).toMatch(/^order_list_/);
-      expect(byVendor.sql).toContain('"orders"."created_by" = ANY(');
-      expect(byVendor.sql).toContain(
-        'order by "orders"."created_by" asc nulls last, "orders"."created_at" desc',
-      );
+      const byVendor = statement(user, query).sql;
+      expect(byVendor).toContain('"orders"."created_by" = ANY(');
+      expect(byVendor).toContain('order by "orders"."created_by" asc nulls last, "orders"."created_at" desc');
     }
   });
 
