@@ -1,12 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { DailySummary } from '@gapal/shared';
-import {
-  DELIVERY_STATUS_LABELS,
-  formatAmount,
-  formatDate,
-  formatNumber,
-  PAYMENT_METHOD_LABELS,
-} from './render/format.ts';
+import { formatNumber } from '../../lib/format-number.ts';
+import { DELIVERY_STATUS_LABELS, formatAmount, formatDate, PAYMENT_METHOD_LABELS } from './render/format.ts';
 import { type PdfColumn, ReportPdf } from './render/pdf-document.ts';
 import { type ReportContext, siteLabel } from './report-context.ts';
 

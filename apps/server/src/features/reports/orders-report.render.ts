@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { OrdersReport } from '@gapal/shared';
+import { formatNumber } from '../../lib/format-number.ts';
 import type { OrderReportRow } from './orders-report.repo.ts';
 import { waitForRoom } from './render/backpressure.ts';
 import {
@@ -7,7 +8,6 @@ import {
   formatAmount,
   formatDate,
   formatDateTime,
-  formatNumber,
   PAYMENT_STATUS_LABELS,
 } from './render/format.ts';
 import { type PdfColumn, ReportPdf } from './render/pdf-document.ts';

@@ -1,12 +1,12 @@
 import type { Readable } from 'node:stream';
 import type { ReceivablesReport } from '@gapal/shared';
+import { formatNumber } from '../../lib/format-number.ts';
 import type { CsvColumn } from './render/csv.ts';
 import {
   csvDateTime,
   formatAmount,
   formatDate,
   formatDateTime,
-  formatNumber,
   localParts,
   PAYMENT_METHOD_LABELS,
   wallClock,

@@ -1,14 +1,8 @@
 import type { Readable } from 'node:stream';
 import type { StockReport } from '@gapal/shared';
+import { formatNumber } from '../../lib/format-number.ts';
 import type { CsvColumn } from './render/csv.ts';
-import {
-  calendarDate,
-  formatAmount,
-  formatDate,
-  formatDateTime,
-  formatNumber,
-  wallClock,
-} from './render/format.ts';
+import { calendarDate, formatAmount, formatDate, formatDateTime, wallClock } from './render/format.ts';
 import { type PdfColumn, ReportPdf } from './render/pdf-document.ts';
 import type { XlsxBook } from './render/xlsx.ts';
 import { periodLabel, type ReportContext, siteLabel } from './report-context.ts';

@@ -1,8 +1,6 @@
 import type { DeliveryStatus, PaymentMethod, PaymentStatus } from '@gapal/shared';
 import { formatNumber } from '../../../lib/format-number.ts';
 
-export { formatNumber };
-
 /** What people call the currency: XOF and XAF are both said "FCFA". */
 export function currencyLabel(code: string): string {
   return code === 'XOF' || code === 'XAF' ? 'FCFA' : code;
