@@ -76,9 +76,17 @@ describe('signing in', () => {
     e2e.page.on('request', (request) => {
       if (request.url().includes('/api/auth/refresh/')) refreshes.push(request.url());
     });
+    const refreshed = e2e.page.waitForResponse((response) => response.url().includes('/api/auth/refresh/'));
     await e2e.page.reload();
+    expect((await refreshed).status()).toBe(200);
     await e2e.page.getByRole('heading', { name: 'Appareils', level: 1 }).waitFor();
     await e2e.page.getByRole('row').nth(1).waitFor();
+    // The table's second row may be there before the retried queries answer: wait for the new
+    // pair to be stored (the page reads the refresh's answer after the browser has it).
+    await e2e.page.waitForFunction(
+      (old) => JSON.parse(localStorage.getItem('gapal.session') ?? '{}').refreshToken !== old,
+      before.refreshToken,
+    );
     const after = await e2e.page.evaluate(() => JSON.parse(localStorage.getItem('gapal.session')!));
     expect(refreshes).toHaveLength(1);
     expect(after.refreshToken).not.toBe(before.refreshToken);
