@@ -303,6 +303,7 @@ export const orders = pgTable(
     index('orders_site_created_idx').on(t.siteId, t.createdAt.desc(), t.id.desc()),
     index('orders_site_status_created_idx').on(t.siteId, t.deliveryStatus, t.createdAt.desc(), t.id.desc()),
     index('orders_site_payment_created_idx').on(t.siteId, t.paymentStatus, t.createdAt.desc(), t.id.desc()),
+    index('orders_site_priority_created_idx').on(t.siteId, t.priority, t.createdAt.desc(), t.id.desc()),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
     // Delivery-date range filter of the dashboard (the planner sorts the few matching rows).
