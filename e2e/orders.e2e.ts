@@ -83,6 +83,58 @@ describe('orders', () => {
     await screenshot(e2e.page, 'order-delivery-note-print');
   });
 
+  it('edits a new order: its products keep their price, a product is added, then it is locked once prepared', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    const yaourt = await seedProduct(e2e.api, { name: `Yaourt nature ${unique('')}`, price: 500, stock: 20 });
+    const order = await seedOrder(e2e.api, [{ product_id: yaourt.id, quantity: 2 }], {
+      clientName: 'Maquis Le Baobab',
+    });
+    // The product's price rises after the order: the order keeps the price it was made at.
+    await e2e.api.call('PUT', `/api/products/${yaourt.id}/`, { unit_price: 700 });
+    const lait = await seedProduct(e2e.api, { name: `Lait frais ${unique('')}`, price: 300, stock: 10 });
+
+    await e2e.signIn(manager);
+    await e2e.page.goto(`/commandes/${order.id}`);
+    await e2e.page.getByRole('link', { name: 'Modifier', exact: true }).click();
+    await e2e.page.getByRole('heading', { name: `Modifier ${order.number}`, level: 1 }).waitFor();
+    const form = new NewOrderPage(e2e.page);
+    expect(await form.lines().count()).toBe(1);
+    expect(text(await form.total().textContent())).toBe('1 000 FCFA');
+    await form.setQuantity(yaourt.name, 3);
+    await form.addProduct('Lait frais', lait.name);
+    // 3 × 500 (the frozen price) + 1 × 300.
+    expect(text(await form.total().textContent())).toBe('1 800 FCFA');
+    await e2e.page.getByLabel('Client', { exact: true }).fill('Maquis Le Baobab (Secteur 4)');
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+    await e2e.page.getByRole('button', { name: 'Enregistrer les modifications' }).click();
+
+    const detail = new OrderDetailPage(e2e.page);
+    await detail.heading().filter({ hasText: order.number }).waitFor();
+    await e2e.page.getByTestId('order-total').filter({ hasText: '1 800 FCFA' }).waitFor();
+    await e2e.page.getByText('Maquis Le Baobab (Secteur 4)').waitFor();
+    const saved = await e2e.api.call('GET', `/api/orders/${order.id}/`);
+    expect(saved.version).toBe(2);
+    expect(saved.total_amount).toBe(1800);
+    expect(
+      saved.items.map((item: { product_id: string; quantity: number; unit_price: number }) => [
+        item.product_id,
+        item.quantity,
+        item.unit_price,
+      ]),
+    ).toEqual(
+      expect.arrayContaining([
+        [yaourt.id, 3, 500],
+        [lait.id, 1, 300],
+      ]),
+    );
+
+    // Once in preparation the order is no longer editable: no link, and the page says why.
+    await detail.moveTo('En préparation');
+    await expect.poll(() => e2e.page.getByRole('link', { name: 'Modifier', exact: true }).count()).toBe(0);
+    await e2e.page.goto(`/commandes/${order.id}/modifier`);
+    await e2e.page.getByRole('alert').filter({ hasText: 'ne se modifie plus' }).waitFor();
+  });
+
   it('records a partial then a full payment with the mobile-money reference', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes', { fullName: 'Issa Kaboré' });
     const product = await seedProduct(e2e.api, { price: 1500, stock: 20 });

@@ -13,6 +13,7 @@ export class OrdersListPage {
   }
 }
 
+/** The order form, for a new order and for editing one (the same form). */
 export class NewOrderPage {
   constructor(readonly page: Page) {}
 
@@ -28,6 +29,10 @@ export class NewOrderPage {
 
   async setQuantity(name: string, quantity: number): Promise<void> {
     await this.page.getByLabel(`Quantité — ${name}`).fill(String(quantity));
+  }
+
+  lines() {
+    return this.page.getByTestId('order-line');
   }
 
   async fillClient(fields: { name: string; phone?: string }): Promise<void> {

@@ -32,6 +32,9 @@ const OrdersPage = lazy(() =>
 const NewOrderPage = lazy(() =>
   import('./features/orders/new-order-page.tsx').then((m) => ({ default: m.NewOrderPage })),
 );
+const EditOrderPage = lazy(() =>
+  import('./features/orders/edit-order-page.tsx').then((m) => ({ default: m.EditOrderPage })),
+);
 const OrderDetailPage = lazy(() =>
   import('./features/orders/order-detail-page.tsx').then((m) => ({ default: m.OrderDetailPage })),
 );
@@ -120,6 +123,13 @@ function SignedInApp() {
             <Guard permission="orders.create">
               <NewOrderPage />
             </Guard>
+          </Route>
+          <Route path="/commandes/:id/modifier">
+            {(params) => (
+              <Guard permission="orders.create">
+                <EditOrderPage id={params.id} />
+              </Guard>
+            )}
           </Route>
           <Route path="/commandes/:id/bon">
             {(params) => (

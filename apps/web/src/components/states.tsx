@@ -57,6 +57,18 @@ export function ErrorRow({
   );
 }
 
+/** A page's placeholder while its data loads. */
+export function PageLoading() {
+  const { t } = useI18n();
+  return (
+    <div
+      className="h-96 animate-pulse rounded-lg bg-slate-200/50"
+      role="status"
+      aria-label={t('common.loading')}
+    />
+  );
+}
+
 export function ErrorPanel({ error, onRetry }: { error: Error; onRetry?: () => void }) {
   const { t } = useI18n();
   return (

@@ -8,6 +8,8 @@ import {
   PaymentInputSchema,
   type ReturnInput,
   ReturnInputSchema,
+  type UpdateOrderInput,
+  UpdateOrderInputSchema,
 } from '@gapal/shared';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { apiRequest } from '../../lib/api-client.ts';
@@ -32,6 +34,19 @@ export function useCreateOrder() {
       apiRequest('/api/orders/', {
         method: 'POST',
         body: validated(CreateOrderInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+export function useUpdateOrder() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: UpdateOrderInput }) =>
+      apiRequest(`/api/orders/${id}/`, {
+        method: 'PUT',
+        body: validated(UpdateOrderInputSchema, input),
         schema: OrderSchema,
       }),
     onSuccess,

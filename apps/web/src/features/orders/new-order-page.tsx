@@ -1,25 +1,10 @@
-import type { Priority, Product } from '@gapal/shared';
-import { PrioritySchema } from '@gapal/shared';
 import { useState } from 'react';
-import { Link, useLocation } from 'wouter';
-import { Button } from '../../components/button.tsx';
-import {
-  FormError,
-  fieldError,
-  inputClass,
-  SelectField,
-  TextAreaField,
-  TextField,
-} from '../../components/form.tsx';
+import { useLocation } from 'wouter';
 import { PageHeader } from '../../components/page.tsx';
 import { toast } from '../../components/toast.tsx';
-import { formatAmount } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
-import { blankToNull } from '../../lib/validate.ts';
 import { useCreateOrder } from './mutations.ts';
-import { ProductPicker } from './product-picker.tsx';
-
-type Line = { product: Product; quantity: string };
+import { OrderForm } from './order-form.tsx';
 
 export function NewOrderPage() {
   const { t } = useI18n();
@@ -27,218 +12,27 @@ export function NewOrderPage() {
   const create = useCreateOrder();
   // One id per form: a retried submit returns the same order instead of a second one.
   const [localId] = useState(() => crypto.randomUUID());
-  const [lines, setLines] = useState<Line[]>([]);
-  const [client, setClient] = useState({ name: '', phone: '', address: '', date: '', notes: '' });
-  const [priority, setPriority] = useState<Priority>('moyenne');
-  const error = create.error;
-
-  const total = lines.reduce((sum, line) => sum + line.product.unit_price * (Number(line.quantity) || 0), 0);
-  const add = (product: Product) =>
-    setLines((previous) =>
-      previous.some((line) => line.product.id === product.id)
-        ? previous.map((line) =>
-            line.product.id === product.id
-              ? { ...line, quantity: String((Number(line.quantity) || 0) + 1) }
-              : line,
-          )
-        : [...previous, { product, quantity: '1' }],
-    );
-
-  const submit = () =>
-    create.mutate(
-      {
-        local_id: localId,
-        client_name: client.name,
-        client_phone: blankToNull(client.phone),
-        delivery_address: blankToNull(client.address),
-        delivery_date: client.date || null,
-        priority,
-        notes: blankToNull(client.notes),
-        items: lines.map((line) => ({ product_id: line.product.id, quantity: Number(line.quantity) })),
-      },
-      {
-        onSuccess: (order) => {
-          toast(t('orders.created', { number: order.number }));
-          navigate(`/commandes/${order.id}`);
-        },
-      },
-    );
-
-  const set = (key: keyof typeof client) => (event: { target: { value: string } }) =>
-    setClient((previous) => ({ ...previous, [key]: event.target.value }));
 
   return (
     <>
       <PageHeader title={t('orders.new_title')} subtitle={t('orders.new_subtitle')} />
-      <form
-        noValidate
-        className="grid gap-5 lg:grid-cols-3"
-        onSubmit={(event) => {
-          event.preventDefault();
-          submit();
-        }}
-      >
-        <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2">
-          <ProductPicker onPick={add} />
-          <table className="w-full text-sm" aria-label={t('orders.items')}>
-            <thead>
-              <tr className="border-b border-slate-200 text-left text-xs text-slate-500 uppercase">
-                <th className="py-2 font-semibold">{t('orders.product')}</th>
-                <th className="py-2 text-right font-semibold">{t('orders.quantity')}</th>
-                <th className="py-2 text-right font-semibold">{t('orders.unit_price')}</th>
-                <th className="py-2 text-right font-semibold">{t('orders.subtotal')}</th>
-                <th className="py-2">
-                  <span className="sr-only">{t('common.actions')}</span>
-                </th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {lines.length === 0 ? (
-                <tr>
-                  <td
-                    colSpan={5}
-                    className={`py-8 text-center ${fieldError(error, 'items') ? 'text-red-700' : 'text-slate-500'}`}
-                  >
-                    {fieldError(error, 'items') ?? t('orders.no_items')}
-                  </td>
-                </tr>
-              ) : (
-                lines.map((line, index) => {
-                  const quantity = Number(line.quantity) || 0;
-                  const isShort = quantity > line.product.stock_quantity;
-                  const lineError =
-                    fieldError(error, `items.${index}.quantity`) ??
-                    fieldError(error, `items.${index}.product_id`);
-                  return (
-                    <tr key={line.product.id} data-testid="order-line">
-                      <td className="py-2">
-                        <p className="font-medium text-slate-900">{line.product.name}</p>
-                        <p className={`text-xs ${isShort ? 'font-medium text-red-700' : 'text-slate-500'}`}>
-                          {t('orders.available', { count: line.product.stock_quantity })}
-                          {isShort ? ` — ${t('orders.shortage')}` : ''}
-                        </p>
-                        {lineError ? <p className="text-xs text-red-600">{lineError}</p> : null}
-                      </td>
-                      <td className="py-2 text-right">
-                        <input
-                          type="number"
-                          min={1}
-                          aria-label={`${t('orders.quantity')} — ${line.product.name}`}
-                          className={inputClass('ml-auto w-24 text-right')}
-                          value={line.quantity}
-                          onChange={(event) =>
-                            setLines(
-                              lines.map((other) =>
-                                other === line ? { ...other, quantity: event.target.value } : other,
-                              ),
-                            )
-                          }
-                        />
-                      </td>
-                      <td className="py-2 text-right tabular-nums">
-                        {formatAmount(line.product.unit_price)}
-                      </td>
-                      <td className="py-2 text-right font-medium tabular-nums">
-                        {formatAmount(line.product.unit_price * quantity)}
-                      </td>
-                      <td className="py-2 text-right">
-                        <Button
-                          size="sm"
-                          variant="ghost"
-                          aria-label={t('orders.remove', { name: line.product.name })}
-                          onClick={() => setLines(lines.filter((other) => other !== line))}
-                        >
-                          ×
-                        </Button>
-                      </td>
-                    </tr>
-                  );
-                })
-              )}
-            </tbody>
-            <tfoot>
-              <tr className="border-t border-slate-200">
-                <td colSpan={3} className="pt-3 text-right text-sm text-slate-500">
-                  {t('orders.total')}
-                </td>
-                <td
-                  className="pt-3 text-right text-lg font-semibold tabular-nums text-slate-900"
-                  data-testid="new-order-total"
-                >
-                  {formatAmount(total)}
-                </td>
-                <td />
-              </tr>
-            </tfoot>
-          </table>
-        </section>
-
-        <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm">
-          <FormError error={error} />
-          <TextField
-            label={t('orders.client')}
-            name="client_name"
-            value={client.name}
-            onChange={set('name')}
-            error={fieldError(error, 'client_name')}
-          />
-          <TextField
-            label={t('orders.phone')}
-            name="client_phone"
-            inputMode="tel"
-            placeholder="+226 70 12 34 56"
-            value={client.phone}
-            onChange={set('phone')}
-            error={fieldError(error, 'client_phone')}
-          />
-          <TextField
-            label={t('orders.address')}
-            name="delivery_address"
-            value={client.address}
-            onChange={set('address')}
-            error={fieldError(error, 'delivery_address')}
-          />
-          <div className="grid grid-cols-2 gap-3">
-            <TextField
-              label={t('orders.delivery_date')}
-              name="delivery_date"
-              type="date"
-              value={client.date}
-              onChange={set('date')}
-              error={fieldError(error, 'delivery_date')}
-            />
-            <SelectField
-              label={t('orders.priority')}
-              name="priority"
-              value={priority}
-              onChange={(event) => setPriority(event.target.value as Priority)}
-              options={PrioritySchema.options.map((option) => ({
-                value: option,
-                label: t(`priority.${option}`),
-              }))}
-            />
-          </div>
-          <TextAreaField
-            label={t('orders.notes')}
-            name="notes"
-            rows={3}
-            value={client.notes}
-            onChange={set('notes')}
-            error={fieldError(error, 'notes')}
-          />
-          <div className="flex justify-end gap-2 pt-2">
-            <Link
-              href="/commandes"
-              className="inline-flex h-9 items-center rounded-md px-3.5 text-sm font-medium text-slate-600 hover:bg-slate-100"
-            >
-              {t('common.cancel')}
-            </Link>
-            <Button type="submit" variant="primary" isLoading={create.isPending}>
-              {t('orders.create')}
-            </Button>
-          </div>
-        </section>
-      </form>
+      <OrderForm
+        error={create.error}
+        isPending={create.isPending}
+        submitLabel={t('orders.create')}
+        cancelHref="/commandes"
+        onSubmit={(values) =>
+          create.mutate(
+            { local_id: localId, ...values },
+            {
+              onSuccess: (order) => {
+                toast(t('orders.created', { number: order.number }));
+                navigate(`/commandes/${order.id}`);
+              },
+            },
+          )
+        }
+      />
     </>
   );
 }

@@ -5,7 +5,7 @@ import { Link } from 'wouter';
 import { Button } from '../../components/button.tsx';
 import { ConfirmDialog } from '../../components/dialog.tsx';
 import { Icon } from '../../components/icons.tsx';
-import { ErrorPanel } from '../../components/states.tsx';
+import { ErrorPanel, PageLoading } from '../../components/states.tsx';
 import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
 import { type Translate, useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
@@ -80,6 +80,7 @@ export function OrderDetailPage({ id }: { id: string }) {
   const { t } = useI18n();
   const order = useQuery(orderQuery(id));
   const canManage = useCan('orders.manage');
+  const canEdit = useCan('orders.create');
   const canReadAudit = useCan('audit.read');
   const [dialog, setDialog] = useState<'pay' | 'return' | 'cancel' | null>(null);
   const { move, change } = useStatusMove();
@@ -89,13 +90,7 @@ export function OrderDetailPage({ id }: { id: string }) {
   );
 
   if (order.isPending) {
-    return (
-      <div
-        className="h-96 animate-pulse rounded-lg bg-slate-200/50"
-        role="status"
-        aria-label={t('common.loading')}
-      />
-    );
+    return <PageLoading />;
   }
   if (order.isError) return <ErrorPanel error={order.error} onRetry={() => order.refetch()} />;
   const o = order.data;
@@ -122,6 +117,14 @@ export function OrderDetailPage({ id }: { id: string }) {
               <Icon name="print" className="size-4" />
               {t('orders.delivery_note')}
             </Link>
+            {canEdit && o.delivery_status === 'nouvelle' ? (
+              <Link
+                href={`/commandes/${o.id}/modifier`}
+                className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
+              >
+                {t('orders.edit')}
+              </Link>
+            ) : null}
             {canManage && o.delivery_status === 'livree' ? (
               <Button onClick={() => setDialog('return')}>{t('orders.return_goods')}</Button>
             ) : null}

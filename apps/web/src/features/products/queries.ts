@@ -31,6 +31,14 @@ export const productsQuery = (filter: ProductFilter) =>
     placeholderData: keepPreviousData,
   });
 
+/** One product with its stock at a site (an admin names the site; others always get their own). */
+export const productQuery = (id: string, siteId?: string) =>
+  queryOptions({
+    queryKey: [...productKeys.all, 'detail', id, siteId ?? null] as const,
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/products/${id}/`, { query: { site_id: siteId }, schema: ProductSchema, signal }),
+  });
+
 export const lowStockQuery = () =>
   queryOptions({
     queryKey: productKeys.lowStock(),
