@@ -225,6 +225,34 @@ describe('orders', () => {
       .toMatch(/^1 commande\b/);
   });
 
+  it("narrows the admin's list to one site, each row naming its site", async () => {
+    const branch = await e2e.api.call('POST', '/api/sites/', {
+      name: `Réo ${unique('')}`,
+      code: unique('REO').slice(0, 12).toUpperCase(),
+    });
+    const product = await seedProduct(e2e.api, { stock: 10 });
+    await seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], { clientName: 'Boutique du Centre' });
+    // Numbers run per site and day: the branch's order may share a number with one of Koudougou's.
+    await e2e.api.call('POST', '/api/orders/', {
+      local_id: crypto.randomUUID(),
+      client_name: 'Boutique de Réo',
+      site_id: branch.id,
+      items: [{ product_id: product.id, quantity: 1 }],
+    });
+    await e2e.signIn(ADMIN);
+    await new OrdersListPage(e2e.page).open();
+    const row = (client: string) => e2e.page.getByRole('row').filter({ hasText: client });
+    await row('Boutique de Réo').getByText(branch.name).waitFor();
+    await row('Boutique du Centre').getByText('Koudougou').waitFor();
+
+    await e2e.page.getByLabel('Site', { exact: true }).selectOption({ label: branch.name });
+    await expect.poll(() => row('Boutique du Centre').count()).toBe(0);
+    await row('Boutique de Réo').waitFor();
+    await expect
+      .poll(async () => text(await e2e.page.getByTestId('order-count').textContent()))
+      .toMatch(/^1 commande\b/);
+  });
+
   it('shows an order created by another client in an open table, without a reload', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes');
     const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });

@@ -102,6 +102,39 @@ export function inputClass(extra = ''): string {
   return `${CONTROL_BASE} ring-slate-300 focus:ring-emerald-600 h-9 ${extra}`;
 }
 
+/** A filter bar's choice: a select whose first option, '', is "all". */
+export function FilterSelect<T extends string>({
+  label,
+  allLabel,
+  value,
+  options,
+  onChange,
+  className = 'w-40',
+}: {
+  label: string;
+  allLabel: string;
+  value: T | '';
+  options: readonly { value: T; label: string }[];
+  onChange: (value: T | '') => void;
+  className?: string;
+}) {
+  return (
+    <select
+      aria-label={label}
+      className={inputClass(className)}
+      value={value}
+      onChange={(event) => onChange(event.target.value as T | '')}
+    >
+      <option value="">{allLabel}</option>
+      {options.map((option) => (
+        <option key={option.value} value={option.value}>
+          {option.label}
+        </option>
+      ))}
+    </select>
+  );
+}
+
 /**
  * A period's first and last day for a filter bar: two date inputs, each bounded by the other.
  * Empty is no bound.

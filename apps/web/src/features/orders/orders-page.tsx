@@ -1,18 +1,9 @@
-import {
-  DELIVERY_STATUSES,
-  type DeliveryStatus,
-  type OrderListFilter,
-  type OrderSummary,
-  type PaymentStatus,
-  PaymentStatusSchema,
-  type Priority,
-  PrioritySchema,
-} from '@gapal/shared';
+import type { OrderSummary } from '@gapal/shared';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link } from 'wouter';
 import { Button } from '../../components/button.tsx';
-import { DateRangeInputs, inputClass } from '../../components/form.tsx';
+import { inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
@@ -22,15 +13,11 @@ import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useRealtimeInvalidation } from '../../lib/realtime.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
+import { sitesQuery } from '../sites/queries.ts';
 import { PaymentDialog, StatusQuickAction } from './order-actions.tsx';
 import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
-import {
-  type OrderListParams,
-  orderCountQuery,
-  orderKeys,
-  ordersQuery,
-  orderVendorsQuery,
-} from './queries.ts';
+import { NO_FILTERS, OrderFilterBar, type OrderFilters, toApiFilter } from './order-filters.tsx';
+import { type OrderListParams, orderCountQuery, orderKeys, ordersQuery } from './queries.ts';
 
 const PAGE_SIZE = 25;
 const SORTS: OrderListParams['sort'][] = [
@@ -41,49 +28,14 @@ const SORTS: OrderListParams['sort'][] = [
   'delivery_status',
 ];
 
-type Filters = {
-  search: string;
-  delivery_status: DeliveryStatus | '';
-  payment_status: PaymentStatus | '';
-  priority: Priority | '';
-  from: string;
-  to: string;
-  delivery_from: string;
-  delivery_to: string;
-  created_by: string;
-};
-
-const EMPTY: Filters = {
-  search: '',
-  delivery_status: '',
-  payment_status: '',
-  priority: '',
-  from: '',
-  to: '',
-  delivery_from: '',
-  delivery_to: '',
-  created_by: '',
-};
-
-function toApiFilter(filters: Filters, search: string): OrderListFilter {
-  return {
-    ...(search ? { search } : {}),
-    ...(filters.delivery_status ? { delivery_status: filters.delivery_status } : {}),
-    ...(filters.payment_status ? { payment_status: filters.payment_status } : {}),
-    ...(filters.priority ? { priority: filters.priority } : {}),
-    ...(filters.from ? { from: filters.from } : {}),
-    ...(filters.to ? { to: filters.to } : {}),
-    ...(filters.delivery_from ? { delivery_from: filters.delivery_from } : {}),
-    ...(filters.delivery_to ? { delivery_to: filters.delivery_to } : {}),
-    ...(filters.created_by ? { created_by: filters.created_by } : {}),
-  };
-}
-
 export function OrdersPage() {
   const { t } = useI18n();
   const canManage = useCan('orders.manage');
   const canCreate = useCan('orders.create');
-  const [filters, setFilters] = useState<Filters>(EMPTY);
+  // An admin with several sites sees every site's orders at once: each row says its site.
+  const sites = useQuery({ ...sitesQuery(), enabled: useCan('sites.manage') }).data ?? [];
+  const siteName = sites.length > 1 ? new Map(sites.map((site) => [site.id, site.name])) : null;
+  const [filters, setFilters] = useState<OrderFilters>(NO_FILTERS);
   const [sort, setSort] = useState<OrderListParams['sort']>('created_at');
   const [direction, setDirection] = useState<'asc' | 'desc'>('desc');
   // Keyset pages: the cursors of the pages already seen, so "previous" goes back exactly.
@@ -96,14 +48,12 @@ export function OrdersPage() {
     ordersQuery({ ...filter, sort, direction, limit: PAGE_SIZE, ...(cursor ? { cursor } : {}) }),
   );
   const count = useQuery(orderCountQuery(filter));
-  // Vendors see only their own orders: the vendor filter is the managers'.
-  const vendors = useQuery({ ...orderVendorsQuery(), enabled: canManage });
   useRealtimeInvalidation(
     ['notification:commande_', 'notification:paiement_', 'reconnected'],
     [orderKeys.all],
   );
 
-  const update = (patch: Partial<Filters>) => {
+  const update = (patch: Partial<OrderFilters>) => {
     setFilters((previous) => ({ ...previous, ...patch }));
     setCursors([undefined]);
   };
@@ -129,97 +79,7 @@ export function OrdersPage() {
       <TableCard
         toolbar={
           <div className="flex flex-wrap items-center gap-2">
-            <div className="relative w-72">
-              <Icon
-                name="search"
-                className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400"
-              />
-              <input
-                type="search"
-                aria-label={t('common.search')}
-                placeholder={t('orders.search_placeholder')}
-                className={inputClass('w-full pl-8')}
-                value={filters.search}
-                onChange={(event) => update({ search: event.target.value })}
-              />
-            </div>
-            <select
-              aria-label={t('orders.status')}
-              className={inputClass('w-44')}
-              value={filters.delivery_status}
-              onChange={(event) => update({ delivery_status: event.target.value as DeliveryStatus | '' })}
-            >
-              <option value="">{t('orders.all_statuses')}</option>
-              {DELIVERY_STATUSES.map((status) => (
-                <option key={status} value={status}>
-                  {t(`status.${status}`)}
-                </option>
-              ))}
-            </select>
-            <select
-              aria-label={t('orders.payment')}
-              className={inputClass('w-40')}
-              value={filters.payment_status}
-              onChange={(event) => update({ payment_status: event.target.value as PaymentStatus | '' })}
-            >
-              <option value="">{t('orders.all_payments')}</option>
-              {PaymentStatusSchema.options.map((status) => (
-                <option key={status} value={status}>
-                  {t(`payment.${status}`)}
-                </option>
-              ))}
-            </select>
-            <select
-              aria-label={t('orders.priority')}
-              className={inputClass('w-40')}
-              value={filters.priority}
-              onChange={(event) => update({ priority: event.target.value as Priority | '' })}
-            >
-              <option value="">{t('orders.all_priorities')}</option>
-              {PrioritySchema.options.map((priority) => (
-                <option key={priority} value={priority}>
-                  {t(`priority.${priority}`)}
-                </option>
-              ))}
-            </select>
-            {canManage ? (
-              <select
-                aria-label={t('orders.vendor')}
-                className={inputClass('w-48')}
-                value={filters.created_by}
-                onChange={(event) => update({ created_by: event.target.value })}
-              >
-                <option value="">{t('orders.all_vendors')}</option>
-                {(vendors.data ?? []).map((vendor) => (
-                  <option key={vendor.id} value={vendor.id}>
-                    {vendor.is_active
-                      ? vendor.full_name
-                      : t('orders.vendor_inactive', { name: vendor.full_name })}
-                  </option>
-                ))}
-              </select>
-            ) : null}
-            <DateRangeInputs
-              labels={{
-                from: `${t('orders.period')} — ${t('common.from')}`,
-                to: `${t('orders.period')} — ${t('common.to')}`,
-              }}
-              from={filters.from}
-              to={filters.to}
-              onChange={update}
-            />
-            <DateRangeInputs
-              labels={{
-                from: `${t('orders.delivery_period')} — ${t('common.from')}`,
-                to: `${t('orders.delivery_period')} — ${t('common.to')}`,
-              }}
-              title={t('orders.delivery_period')}
-              from={filters.delivery_from}
-              to={filters.delivery_to}
-              onChange={(change) =>
-                update('from' in change ? { delivery_from: change.from } : { delivery_to: change.to })
-              }
-            />
+            <OrderFilterBar filters={filters} update={update} />
             <div className="ml-auto flex items-center gap-1.5">
               <select
                 aria-label={t('orders.sort')}
@@ -313,7 +173,10 @@ export function OrdersPage() {
                     >
                       {order.number}
                     </Link>
-                    <p className="text-xs text-slate-500 tabular-nums">{formatDateTime(order.created_at)}</p>
+                    <p className="text-xs text-slate-500 tabular-nums">
+                      {formatDateTime(order.created_at)}
+                      {siteName ? ` · ${siteName.get(order.site_id) ?? ''}` : ''}
+                    </p>
                   </td>
                   <td className={TD}>
                     <p className="max-w-48 truncate font-medium text-slate-900">{order.client_name}</p>

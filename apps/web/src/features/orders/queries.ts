@@ -49,11 +49,16 @@ export const orderCountQuery = (filter: OrderListFilter) =>
   });
 
 /** The vendors a manager may filter the list by (their site's; every site's for the admin). */
-export const orderVendorsQuery = () =>
+/** The vendors who may have orders at a site (an admin names it, or gets every site's). */
+export const orderVendorsQuery = (siteId?: string) =>
   queryOptions({
-    queryKey: [...orderKeys.all, 'vendors'] as const,
+    queryKey: [...orderKeys.all, 'vendors', siteId ?? null] as const,
     queryFn: ({ signal }) =>
-      apiRequest('/api/orders/vendors/', { schema: z.array(OrderVendorSchema), signal }),
+      apiRequest('/api/orders/vendors/', {
+        query: { site_id: siteId },
+        schema: z.array(OrderVendorSchema),
+        signal,
+      }),
     staleTime: 5 * 60_000,
   });
 

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Badge, type Tone } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
-import { DateRangeInputs, inputClass } from '../../components/form.tsx';
+import { DateRangeInputs, FilterSelect, inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
 import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
@@ -66,21 +66,13 @@ export function MovementsPanel() {
               </option>
             ))}
           </select>
-          <select
-            aria-label={t('stock.type')}
-            className={inputClass('w-40')}
+          <FilterSelect
+            label={t('stock.type')}
+            allLabel={t('stock.all_types')}
             value={filter.type ?? ''}
-            onChange={(event) =>
-              update({ type: (event.target.value || undefined) as MovementType | undefined })
-            }
-          >
-            <option value="">{t('stock.all_types')}</option>
-            {MOVEMENT_TYPES.map((type) => (
-              <option key={type} value={type}>
-                {t(`movement.${type}`)}
-              </option>
-            ))}
-          </select>
+            options={MOVEMENT_TYPES.map((type) => ({ value: type, label: t(`movement.${type}`) }))}
+            onChange={(type) => update({ type: type || undefined })}
+          />
           <input
             aria-label={t('stock.reference')}
             placeholder={t('stock.reference')}

@@ -4,7 +4,7 @@ import { useMemo, useState } from 'react';
 import { Badge } from '../../components/badge.tsx';
 import { Button } from '../../components/button.tsx';
 import { ConfirmMutationDialog } from '../../components/dialog.tsx';
-import { inputClass } from '../../components/form.tsx';
+import { FilterSelect, inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
@@ -73,29 +73,24 @@ export function UsersPage() {
                 onChange={(event) => setSearch(event.target.value)}
               />
             </div>
-            <select
-              aria-label={t('users.role')}
-              className={inputClass('w-56')}
+            <FilterSelect
+              label={t('users.role')}
+              allLabel={`${t('users.role')} : ${t('common.all').toLowerCase()}`}
+              className="w-56"
               value={role}
-              onChange={(event) => setRole(event.target.value as Role | '')}
-            >
-              <option value="">{`${t('users.role')} : ${t('common.all').toLowerCase()}`}</option>
-              {ROLES.map((option) => (
-                <option key={option} value={option}>
-                  {t(`role.${option}`)}
-                </option>
-              ))}
-            </select>
-            <select
-              aria-label={t('common.status')}
-              className={inputClass('w-40')}
+              options={ROLES.map((option) => ({ value: option, label: t(`role.${option}`) }))}
+              onChange={setRole}
+            />
+            <FilterSelect
+              label={t('common.status')}
+              allLabel={`${t('common.status')} : ${t('common.all').toLowerCase()}`}
               value={isActive}
-              onChange={(event) => setIsActive(event.target.value as '' | 'true' | 'false')}
-            >
-              <option value="">{`${t('common.status')} : ${t('common.all').toLowerCase()}`}</option>
-              <option value="true">{t('common.active')}</option>
-              <option value="false">{t('common.inactive')}</option>
-            </select>
+              options={[
+                { value: 'true', label: t('common.active') },
+                { value: 'false', label: t('common.inactive') },
+              ]}
+              onChange={setIsActive}
+            />
           </div>
         }
       >

@@ -206,6 +206,8 @@ export const en: Record<MessageKey, string> = {
   'orders.all_priorities': 'All priorities',
   'orders.period': 'Creation period',
   'orders.delivery_period': 'Planned delivery',
+  'orders.site': 'Site',
+  'orders.all_sites': 'All sites',
   'orders.vendor': 'Vendor',
   'orders.all_vendors': 'All vendors',
   'orders.vendor_inactive': '{name} (deactivated)',

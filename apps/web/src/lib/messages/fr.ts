@@ -206,6 +206,8 @@ export const fr = {
   'orders.all_priorities': 'Toutes priorités',
   'orders.period': 'Période de création',
   'orders.delivery_period': 'Livraison prévue',
+  'orders.site': 'Site',
+  'orders.all_sites': 'Tous les sites',
   'orders.vendor': 'Vendeur',
   'orders.all_vendors': 'Tous les vendeurs',
   'orders.vendor_inactive': '{name} (désactivé)',
