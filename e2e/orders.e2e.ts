@@ -100,6 +100,9 @@ describe('orders', () => {
     const form = new NewOrderPage(e2e.page);
     expect(await form.lines().count()).toBe(1);
     expect(text(await form.total().textContent())).toBe('1 000 FCFA');
+    // Removed and picked again, the yaourt keeps the price it was ordered at.
+    await e2e.page.getByRole('button', { name: `Retirer ${yaourt.name}` }).click();
+    await form.addProduct(yaourt.name, yaourt.name);
     await form.setQuantity(yaourt.name, 3);
     await form.addProduct('Lait frais', lait.name);
     // 3 × 500 (the frozen price) + 1 × 300.

@@ -78,7 +78,11 @@ export function OrderForm({
   const [priority, setPriority] = useState<Priority>(start.priority);
 
   const total = lines.reduce((sum, line) => sum + line.product.unit_price * (Number(line.quantity) || 0), 0);
-  const add = (product: Product) =>
+  // A product that was on the order keeps the price it was ordered at, even when its line is
+  // removed and picked again: the server prices it so.
+  const orderedPrice = new Map(start.lines.map((line) => [line.product.id, line.product.unit_price]));
+  const add = (picked: Product) => {
+    const product = { ...picked, unit_price: orderedPrice.get(picked.id) ?? picked.unit_price };
     setLines((previous) =>
       previous.some((line) => line.product.id === product.id)
         ? previous.map((line) =>
@@ -88,6 +92,7 @@ export function OrderForm({
           )
         : [...previous, { product, quantity: '1' }],
     );
+  };
 
   const submit = () =>
     onSubmit({
