@@ -4,7 +4,7 @@ import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden } from '../../http/errors.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
 import type { Outbox } from '../notifications/outbox.ts';
-import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
+import { insufficientStock, takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertTransition, isOrderManager } from './order-rules.ts';
 import { writeStatusChanges } from './order-status-change.ts';
@@ -72,9 +72,8 @@ export async function deliverOrders(
     for (const [k, item] of atSite.entries()) {
       const outcome = outcomes[k]!;
       if ('shortages' in outcome) {
-        results[item.index] = new AppError('insufficient_stock', 'Stock insuffisant', {
-          shortages: outcome.shortages,
-        });
+        const names = new Map(item.before.items.map((line) => [line.product_id, line.product_name]));
+        results[item.index] = insufficientStock(outcome.shortages, names);
       } else served.push(item);
     }
     await notifyStockMovements(

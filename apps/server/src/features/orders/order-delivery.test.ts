@@ -93,6 +93,10 @@ describe('order delivery, direct sale and returns', () => {
     expect(response.body.error.details.shortages).toEqual([
       { product_id: scarce.id, requested: 5, available: 2 },
     ]);
+    // The message names what is missing: the dashboard and the vendor app show it as is.
+    expect(response.body.error.message).toBe(
+      `Stock insuffisant : ${scarce.name} (demandé : 5, disponible : 2)`,
+    );
     expect(await s.level(plenty.id)).toBe(10);
     expect(await s.level(scarce.id)).toBe(2);
     const [row] = await t.db.select().from(orders).where(eq(orders.id, order.id));

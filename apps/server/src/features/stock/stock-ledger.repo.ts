@@ -152,6 +152,17 @@ export async function writeLedger(tx: Db, meta: LedgerMeta, changes: LedgerChang
   return rows.map((row) => ({ ...row, id: Number(row.id) }));
 }
 
+/** The products' names by id (an error's words: a refused exit names what is missing). */
+export async function productNames(db: Db, productIds: string[]): Promise<Map<string, string>> {
+  const rows = await queryPrepared<{ id: string; name: string }>(
+    db,
+    'ledger_product_names',
+    `SELECT id, name FROM products WHERE ${keyIn('id', '$1')}`,
+    [[...new Set(productIds)]],
+  );
+  return new Map(rows.map((row) => [row.id, row.name]));
+}
+
 /** A movement of `ledger_take_stock`, with its lot and product as the audit and stock alerts need them. */
 export type TakenRow = LedgerRow & {
   lotCode: string;

@@ -11,6 +11,8 @@ import {
   type LedgerMeta,
   type LedgerRow,
   lockStockLevels,
+  productNames,
+  type Shortage,
   type StockExitResult,
   type TakenRow,
   takeStockRows,
@@ -99,9 +101,25 @@ export async function takeStock(
     options,
   );
   if ('shortages' in result!) {
-    throw new AppError('insufficient_stock', 'Stock insuffisant', { shortages: result.shortages });
+    const names = await productNames(
+      tx,
+      result.shortages.map((shortage) => shortage.product_id),
+    );
+    throw insufficientStock(result.shortages, names);
   }
   return result!.taken;
+}
+
+/**
+ * 409 `insufficient_stock`: what is missing, per product, in the message (the words the dashboard
+ * and the vendor app show) and in `details.shortages` ({ product_id, requested, available }).
+ */
+export function insufficientStock(shortages: Shortage[], names: ReadonlyMap<string, string>): AppError {
+  const missing = shortages.map(
+    ({ product_id, requested, available }) =>
+      `${names.get(product_id) ?? product_id} (demandé : ${requested}, disponible : ${available})`,
+  );
+  return new AppError('insufficient_stock', `Stock insuffisant : ${missing.join(' ; ')}`, { shortages });
 }
 
 /** One document's stock exit among several taken together (takeStockForDocuments). */

@@ -161,6 +161,9 @@ describe('stock operations and the ledger', () => {
     expect(response.body.error.details).toEqual({
       shortages: [{ product_id: product.id, requested: 16, available: 15 }],
     });
+    expect(response.body.error.message).toBe(
+      `Stock insuffisant : ${product.name} (demandé : 16, disponible : 15)`,
+    );
     expect(await movementCount()).toBe(before);
     expect(await stockOf(product.id)).toBe(18);
     expect(await stockOf(other.id)).toBe(4);
