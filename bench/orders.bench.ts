@@ -179,6 +179,12 @@ async function run(base: string, db: pg.Client, serverCpu: () => Promise<number>
     { label: 'vendor with 3 orders', token: newcomer.token, query: '' },
     { label: 'payment_status=partielle', token: manager.token, query: 'payment_status=partielle' },
     { label: 'priority=haute', token: manager.token, query: 'priority=haute' },
+    { label: 'sort=total_amount', token: manager.token, query: 'sort=total_amount' },
+    {
+      label: 'sort=delivery_date&direction=asc',
+      token: manager.token,
+      query: 'sort=delivery_date&direction=asc',
+    },
   ];
   // Warm up the way a running server is warm: every pooled connection prepares each list's
   // statement on its first use and PostgreSQL settles on its plan after five runs, and V8

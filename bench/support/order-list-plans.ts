@@ -38,6 +38,9 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
     ['creation period (one day)', managerActor, { from: isoDaysAgo(60), to: isoDaysAgo(60) }],
     ['search=Client 1234', managerActor, { search: 'Client 1234' }],
     ['sort=total_amount', managerActor, { sort: 'total_amount' }],
+    ['sort=priority', managerActor, { sort: 'priority' }],
+    ['sort=delivery_status&direction=asc', managerActor, { sort: 'delivery_status', direction: 'asc' }],
+    ['sort=delivery_date&direction=asc', managerActor, { sort: 'delivery_date', direction: 'asc' }],
   ];
   const plans: { label: string; plan: string }[] = [];
   for (const [label, who, query] of cases) {

@@ -300,14 +300,27 @@ export const orders = pgTable(
   (t) => [
     uniqueIndex('orders_site_number_key').on(t.siteId, t.number),
     // Keyset pagination for the dashboard: (site, created_at desc, id) and the common filters.
+    // Each sort's index is (site, key, created_at, id), all DESC: its filter (key = value) reads
+    // it newest first, and its sort (key, then newest first) reads it one way or the other.
     index('orders_site_created_idx').on(t.siteId, t.createdAt.desc(), t.id.desc()),
-    index('orders_site_status_created_idx').on(t.siteId, t.deliveryStatus, t.createdAt.desc(), t.id.desc()),
+    index('orders_site_status_created_idx').on(
+      t.siteId,
+      t.deliveryStatus.desc(),
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
     index('orders_site_payment_created_idx').on(t.siteId, t.paymentStatus, t.createdAt.desc(), t.id.desc()),
-    index('orders_site_priority_created_idx').on(t.siteId, t.priority, t.createdAt.desc(), t.id.desc()),
+    index('orders_site_priority_created_idx').on(t.siteId, t.priority.desc(), t.createdAt.desc(), t.id.desc()),
+    index('orders_site_total_created_idx').on(t.siteId, t.totalAmount.desc(), t.createdAt.desc(), t.id.desc()),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
-    // Delivery-date range filter of the dashboard (the planner sorts the few matching rows).
-    index('orders_site_delivery_idx').on(t.siteId, t.deliveryDate),
+    // The delivery date's sort and range filter (an order without a date comes last).
+    index('orders_site_delivery_created_idx').on(
+      t.siteId,
+      sql`(coalesce(${t.deliveryDate}, 'infinity'::date)) DESC NULLS LAST`,
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
     check('orders_paid_le_total', sql`${t.paidAmount} >= 0 AND ${t.paidAmount} <= ${t.totalAmount}`),
   ],
 );

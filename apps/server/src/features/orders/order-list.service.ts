@@ -15,7 +15,8 @@ import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 /**
  * Each sort is an expression plus the type its cursor value is cast back to. The cursor
  * carries the value as PostgreSQL text, so timestamps keep their microseconds and keyset
- * pages never skip or repeat a row. `id` breaks ties.
+ * pages never skip or repeat a row. Within a key the newest order comes first (oldest first
+ * ascending), then `id` breaks ties: the order each sort's index (site, key, created_at, id) gives.
  */
 const SORTS = {
   created_at: { expression: sql`${orders.createdAt}`, cast: sql.raw('timestamptz') },
@@ -33,8 +34,13 @@ const CursorSchema = z.object({
   sort: z.enum(ORDER_SORTS),
   direction: z.enum(['asc', 'desc']),
   key: z.string().max(64),
+  /** The row's creation instant, for the sorts other than `created_at` (their first tie-break). */
+  at: z.string().max(64).optional(),
   id: z.uuid(),
 });
+
+/** Whether the sort breaks its ties by creation before the id (every sort but the creation's own). */
+const tiesByCreation = (sort: OrderListQuery['sort']) => sort !== 'created_at';
 
 /**
  * A list statement's values by placeholder name. Which names are present is the statement's
@@ -85,8 +91,13 @@ function filterConditions(values: ListValues): SQL[] {
   if (has('deliveryStatus')) conditions.push(eq(orders.deliveryStatus, value('deliveryStatus')));
   if (has('paymentStatus')) conditions.push(eq(orders.paymentStatus, value('paymentStatus')));
   if (has('priority')) conditions.push(eq(orders.priority, value('priority')));
-  if (has('deliveryFrom')) conditions.push(gte(orders.deliveryDate, value('deliveryFrom')));
-  if (has('deliveryTo')) conditions.push(lte(orders.deliveryDate, value('deliveryTo')));
+  // On the sort's expression, so the range reads the delivery date's index; an order without a
+  // date (infinity there) is in no range.
+  const deliveryDay = SORTS.delivery_date.expression;
+  if (has('deliveryFrom')) {
+    conditions.push(gte(deliveryDay, value('deliveryFrom')), sql`${orders.deliveryDate} IS NOT NULL`);
+  }
+  if (has('deliveryTo')) conditions.push(lte(deliveryDay, value('deliveryTo')));
   conditions.push(
     ...periodConditions(
       orders.createdAt,
@@ -142,12 +153,17 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
   const values = filterValues(actor, query, timeZone);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, CursorSchema);
-    if (cursor.sort !== query.sort || cursor.direction !== query.direction) {
+    if (
+      cursor.sort !== query.sort ||
+      cursor.direction !== query.direction ||
+      (cursor.at === undefined) === tiesByCreation(query.sort)
+    ) {
       throw new AppError('validation_error', 'Le curseur ne correspond pas au tri demandé', {
         fields: [{ field: 'cursor', message: 'tri différent' }],
       });
     }
     values.cursorKey = cursor.key;
+    if (cursor.at !== undefined) values.cursorAt = cursor.at;
     values.cursorId = cursor.id;
   }
   // The limit is written into the statement (it is one of a few page sizes): with `LIMIT $n`
@@ -159,18 +175,28 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
     const conditions = filterConditions(values);
     const sort = SORTS[query.sort];
     const isDesc = query.direction === 'desc';
-    if (query.cursor) {
-      const after = sql`(${sql.placeholder('cursorKey')}::${sort.cast}, ${sql.placeholder('cursorId')}::uuid)`;
-      conditions.push(
-        isDesc
-          ? sql`(${sort.expression}, ${orders.id}) < ${after}`
-          : sql`(${sort.expression}, ${orders.id}) > ${after}`,
+    const byCreation = tiesByCreation(query.sort);
+    const keys: SQL[] = [
+      sort.expression,
+      ...(byCreation ? [sql`${orders.createdAt}`] : []),
+      sql`${orders.id}`,
+    ];
+    if ('cursorKey' in values) {
+      const after = sql.join(
+        [
+          sql`${sql.placeholder('cursorKey')}::${sort.cast}`,
+          ...(byCreation ? [sql`${sql.placeholder('cursorAt')}::timestamptz`] : []),
+          sql`${sql.placeholder('cursorId')}::uuid`,
+        ],
+        sql`, `,
       );
+      const row = sql.join(keys, sql`, `);
+      conditions.push(isDesc ? sql`(${row}) < (${after})` : sql`(${row}) > (${after})`);
     }
     // The indexes are `created_at DESC NULLS LAST, id DESC NULLS LAST` (Drizzle's `.desc()`).
     // PostgreSQL matches an index to ORDER BY including the NULLS placement, even on NOT NULL
     // columns: plain `DESC` (NULLS FIRST) would sort the whole site instead of reading the index.
-    const direction = (column: SQL | typeof orders.id) =>
+    const direction = (column: SQL) =>
       isDesc ? sql`${column} desc nulls last` : sql`${column} asc nulls first`;
     // One vendor's orders: read from `orders_creator_created_idx` (created_by, created_at DESC,
     // id DESC), whatever the vendor. With `created_by = $n` the prepared statement's generic plan
@@ -185,7 +211,8 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
     return selectOrderPage(db, {
       where: and(...conditions),
       sortKey: sort.expression,
-      orderBy: [...byCreator, direction(sort.expression), direction(orders.id)],
+      withCreatedAtKey: byCreation,
+      orderBy: [...byCreator, ...keys.map(direction)],
       limit,
     }).toSQL();
   });
@@ -204,7 +231,7 @@ export async function listOrdersJson(
   const statement = orderListStatement(db, actor, query, timeZone);
   const rows = await withCursorKey(
     query.cursor,
-    queryPrepared<{ id: string; summaryJson: string; sortKey: string }>(
+    queryPrepared<{ id: string; summaryJson: string; sortKey: string; createdAtKey?: string }>(
       db,
       statement.name,
       statement.sql,
@@ -215,7 +242,13 @@ export async function listOrdersJson(
   const last = page.at(-1);
   const nextCursor =
     rows.length > query.limit && last
-      ? encodeCursor({ sort: query.sort, direction: query.direction, key: last.sortKey, id: last.id })
+      ? encodeCursor({
+          sort: query.sort,
+          direction: query.direction,
+          key: last.sortKey,
+          at: last.createdAtKey,
+          id: last.id,
+        })
       : null;
   return `{"items":[${page.map((row) => row.summaryJson).join(',')}],"next_cursor":${JSON.stringify(nextCursor)}}`;
 }

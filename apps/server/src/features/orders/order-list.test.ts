@@ -100,14 +100,21 @@ describe('order list', () => {
       ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'].indexOf(o.delivery_status),
   };
 
-  /** Each row after the one before in the sort, ties broken by id in the same direction. */
+  /**
+   * Each row after the one before in the sort; ties broken by creation (newest first when
+   * descending), then by id, in the same direction.
+   */
   function expectSorted(rows: Summary[], sort: string, direction: string): void {
     const sign = direction === 'asc' ? 1 : -1;
+    const tieBreaks: ((o: Summary) => string | number)[] = [(o) => o.created_at, (o) => o.id];
     for (let i = 1; i < rows.length; i += 1) {
-      const a = keyOf[sort]!(rows[i - 1]!);
-      const b = keyOf[sort]!(rows[i]!);
-      if (a !== b) expect((a < b ? -1 : 1) * sign, `${sort} ${direction} at ${i}`).toBe(-1);
-      else expect((rows[i - 1]!.id < rows[i]!.id ? -1 : 1) * sign).toBe(-1);
+      for (const keyOfRow of [keyOf[sort]!, ...tieBreaks]) {
+        const a = keyOfRow(rows[i - 1]!);
+        const b = keyOfRow(rows[i]!);
+        if (a === b) continue;
+        expect((a < b ? -1 : 1) * sign, `${sort} ${direction} at ${i}`).toBe(-1);
+        break;
+      }
     }
   }
 
@@ -239,6 +246,15 @@ describe('order list', () => {
       byNumber.filter((o) => o.delivery_date && o.delivery_date >= isoDay(2) && o.delivery_date <= isoDay(3))
         .length,
     );
+    // One bound only: an order without a delivery date is in no range.
+    await check(
+      `delivery_from=${isoDay(2)}`,
+      byNumber.filter((o) => o.delivery_date && o.delivery_date >= isoDay(2)).length,
+    );
+    await check(
+      `delivery_to=${isoDay(3)}`,
+      byNumber.filter((o) => o.delivery_date && o.delivery_date <= isoDay(3)).length,
+    );
     await check('from=2030-01-01&to=2030-01-01', 5);
     await check('from=2031-01-01', 0);
     await check('search=%25', 0);
@@ -269,18 +285,26 @@ describe('order list', () => {
     );
     expect(mismatched.status).toBe(400);
 
-    // A cursor forged with a key its sort can't hold is refused as such, never a 500.
-    const forge = (sort: string, key: string) =>
-      Buffer.from(JSON.stringify({ sort, direction: 'desc', key, id: ctx.ids[0] })).toString('base64url');
-    for (const [sort, key] of [
+    // A cursor forged with a key its sort can't hold, or without the creation instant its ties
+    // need, is refused as such, never a 500.
+    const at = '2030-01-01 10:00:00.123456+00';
+    const forge = (sort: string, key: string, created?: string) =>
+      Buffer.from(JSON.stringify({ sort, direction: 'desc', key, at: created, id: ctx.ids[0] })).toString(
+        'base64url',
+      );
+    for (const [sort, key, created] of [
       ['created_at', 'not a time'],
-      ['delivery_date', '2026-02-30x'],
-      ['priority', 'urgente'],
-      ['total_amount', '12abc'],
-      ['delivery_status', 'perdue'],
+      ['created_at', '2030-01-01 10:00:00+00', at],
+      ['delivery_date', '2026-02-30x', at],
+      ['priority', 'urgente', at],
+      ['priority', 'haute', 'not a time'],
+      ['priority', 'haute'],
+      ['total_amount', '12abc', at],
+      ['delivery_status', 'perdue', at],
     ]) {
-      const forged = await api(t, 'GET', `/api/orders/?sort=${sort}&cursor=${forge(sort!, key!)}`, { token });
-      expect(forged.status, `${sort} ${key}`).toBe(400);
+      const cursor = forge(sort!, key!, created);
+      const forged = await api(t, 'GET', `/api/orders/?sort=${sort}&cursor=${cursor}`, { token });
+      expect(forged.status, `${sort} ${key} ${created}`).toBe(400);
       expect(forged.body.error.code).toBe('validation_error');
     }
   });

@@ -255,7 +255,14 @@ const ORDER_SUMMARY_JSON = jsonObjectText({
  */
 export function selectOrderPage(
   db: Db,
-  options: { where: SQL | undefined; sortKey: SQL; orderBy: SQL[]; limit: number },
+  options: {
+    where: SQL | undefined;
+    sortKey: SQL;
+    /** Also the creation instant as text, for a cursor whose ties go by creation. */
+    withCreatedAtKey?: boolean;
+    orderBy: SQL[];
+    limit: number;
+  },
 ) {
   if (!Number.isSafeInteger(options.limit) || options.limit < 1)
     throw new Error('limit must be a positive integer');
@@ -267,6 +274,9 @@ export function selectOrderPage(
       // Named, so the statement's rows read the same run raw (listOrdersJson) or through Drizzle.
       summaryJson: sql<string>`${ORDER_SUMMARY_JSON}`.as('summaryJson'),
       sortKey: sql<string>`(${options.sortKey})::text`.as('sortKey'),
+      ...(options.withCreatedAtKey
+        ? { createdAtKey: sql<string>`${orders.createdAt}::text`.as('createdAtKey') }
+        : {}),
     })
     .from(orders)
     .leftJoin(users, eq(users.id, orders.createdBy))
