@@ -310,8 +310,18 @@ export const orders = pgTable(
       t.id.desc(),
     ),
     index('orders_site_payment_created_idx').on(t.siteId, t.paymentStatus, t.createdAt.desc(), t.id.desc()),
-    index('orders_site_priority_created_idx').on(t.siteId, t.priority.desc(), t.createdAt.desc(), t.id.desc()),
-    index('orders_site_total_created_idx').on(t.siteId, t.totalAmount.desc(), t.createdAt.desc(), t.id.desc()),
+    index('orders_site_priority_created_idx').on(
+      t.siteId,
+      t.priority.desc(),
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
+    index('orders_site_total_created_idx').on(
+      t.siteId,
+      t.totalAmount.desc(),
+      t.createdAt.desc(),
+      t.id.desc(),
+    ),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
     // The delivery date's sort and range filter (an order without a date comes last).
