@@ -279,4 +279,37 @@ describe('orders', () => {
     // The bell counts the new order too.
     await e2e.page.getByTestId('notification-badge').waitFor();
   });
+
+  it('refetches an open list about once a second through a burst of new orders, then shows them all', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    const vendor = await e2e.api.createUser('vendeur');
+    const product = await seedProduct(e2e.api, { stock: 100 });
+    await e2e.signIn(manager);
+    await new OrdersListPage(e2e.page).open();
+    const countText = e2e.page.getByTestId('order-count');
+    await countText.filter({ hasText: 'commande' }).waitFor();
+    const countShown = async () => Number((await countText.textContent())!.replace(/\D/g, ''));
+    const before = await countShown();
+    const listRequests: string[] = [];
+    e2e.page.on('request', (request) => {
+      if (new URL(request.url()).pathname === '/api/orders/') listRequests.push(request.url());
+    });
+
+    // A phone back online sends its orders together: one notification per order.
+    const vendorToken = (await e2e.api.login(vendor.username, vendor.password)).access_token;
+    const started = Date.now();
+    await Promise.all(
+      Array.from({ length: 30 }, (_, i) =>
+        seedOrder(e2e.api, [{ product_id: product.id, quantity: 1 }], {
+          clientName: `Rafale ${i}`,
+          token: vendorToken,
+        }),
+      ),
+    );
+    await expect.poll(countShown, { timeout: 15_000 }).toBe(before + 30);
+    const seconds = (Date.now() - started) / 1000;
+    // One refetch per second at most (and the first at once), not one per order.
+    expect(listRequests.length).toBeLessThanOrEqual(Math.ceil(seconds) + 2);
+    expect(listRequests.length).toBeGreaterThan(0);
+  });
 });
