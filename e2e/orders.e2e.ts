@@ -256,6 +256,33 @@ describe('orders', () => {
       .toMatch(/^1 commande\b/);
   });
 
+  it("takes an admin's order for another site, showing that site's stock", async () => {
+    const branch = await e2e.api.call('POST', '/api/sites/', {
+      name: `Réo ${unique('')}`,
+      code: unique('REO').slice(0, 12).toUpperCase(),
+    });
+    const product = await seedProduct(e2e.api, { name: `Dèguè ${unique('')}`, price: 400, stock: 30 });
+    await e2e.api.call('POST', '/api/stock/entry/', {
+      site_id: branch.id,
+      reference: 'BL-REO',
+      items: [{ product_id: product.id, quantity: 7 }],
+    });
+    await e2e.signIn(ADMIN);
+    const form = new NewOrderPage(e2e.page);
+    await form.open();
+    await e2e.page.getByLabel('Site', { exact: true }).selectOption({ label: branch.name });
+    await form.addProduct('Dèguè', product.name);
+    // The branch's stock, not the admin's own site's 30.
+    await form.lines().getByText('Disponible : 7').waitFor();
+    await form.fillClient({ name: 'Kiosque de Réo' });
+    await form.submit();
+    await new OrderDetailPage(e2e.page).heading().filter({ hasText: /^CMD-/ }).waitFor();
+    const id = e2e.page.url().split('/').at(-1)!;
+    const order = await e2e.api.call('GET', `/api/orders/${id}/`);
+    expect(order.site_id).toBe(branch.id);
+    expect(order.client_name).toBe('Kiosque de Réo');
+  });
+
   it('shows an order created by another client in an open table, without a reload', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes');
     const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });

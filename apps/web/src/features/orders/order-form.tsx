@@ -59,6 +59,7 @@ const EMPTY = {
  */
 export function OrderForm({
   start = EMPTY,
+  siteId,
   error,
   isPending,
   submitLabel,
@@ -66,6 +67,8 @@ export function OrderForm({
   onSubmit,
 }: {
   start?: ReturnType<typeof orderFormStart>;
+  /** The order's site when it is not the user's own (an admin's): the stock shown is that site's. */
+  siteId?: string | undefined;
   error: Error | null;
   isPending: boolean;
   submitLabel: string;
@@ -118,7 +121,7 @@ export function OrderForm({
       }}
     >
       <section className="space-y-4 rounded-lg border border-slate-200 bg-white p-5 shadow-sm lg:col-span-2">
-        <ProductPicker onPick={add} />
+        <ProductPicker onPick={add} siteId={siteId} />
         <table className="w-full text-sm" aria-label={t('orders.items')}>
           <thead>
             <tr className="border-b border-slate-200 text-left text-xs text-slate-500 uppercase">

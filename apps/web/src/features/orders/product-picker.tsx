@@ -12,14 +12,21 @@ import { productsQuery } from '../products/queries.ts';
  * Search by name, or scan: a barcode scanner types the code and Enter, which adds the product
  * whose barcode matches exactly without touching the mouse.
  */
-export function ProductPicker({ onPick }: { onPick: (product: Product) => void }) {
+export function ProductPicker({
+  onPick,
+  siteId,
+}: {
+  onPick: (product: Product) => void;
+  /** Whose stock to show (an admin's order for another site); by default the user's own. */
+  siteId?: string | undefined;
+}) {
   const { t } = useI18n();
   const listId = useId();
   const [text, setText] = useState('');
   const [active, setActive] = useState(0);
   const search = useDebounced(text.trim(), 200);
   const results = useQuery({
-    ...productsQuery({ search, is_active: 'true', limit: 8 }),
+    ...productsQuery({ search, is_active: 'true', limit: 8, ...(siteId ? { site_id: siteId } : {}) }),
     enabled: search.length > 0,
   });
   const items = search.length > 0 ? (results.data?.items ?? []) : [];

@@ -5,6 +5,8 @@ import { apiRequest } from '../../lib/api-client.ts';
 
 export type ProductFilter = {
   search?: string;
+  /** Admin only: whose stock the products carry. */
+  site_id?: string;
   category_id?: string;
   is_active?: 'true' | 'false';
   sort?: ProductSort;

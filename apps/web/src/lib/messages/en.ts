@@ -208,6 +208,8 @@ export const en: Record<MessageKey, string> = {
   'orders.delivery_period': 'Planned delivery',
   'orders.site': 'Site',
   'orders.all_sites': 'All sites',
+  'orders.site_hint': "The stock shown is this site's; changing it starts the order over",
+  'orders.choose_site': 'Choose a site',
   'orders.vendor': 'Vendor',
   'orders.all_vendors': 'All vendors',
   'orders.vendor_inactive': '{name} (deactivated)',

@@ -208,6 +208,8 @@ export const fr = {
   'orders.delivery_period': 'Livraison prévue',
   'orders.site': 'Site',
   'orders.all_sites': 'Tous les sites',
+  'orders.site_hint': 'Le stock affiché est celui de ce site ; en changer recommence la saisie',
+  'orders.choose_site': 'Choisir un site',
   'orders.vendor': 'Vendeur',
   'orders.all_vendors': 'Tous les vendeurs',
   'orders.vendor_inactive': '{name} (désactivé)',
