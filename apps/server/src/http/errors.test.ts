@@ -1,6 +1,6 @@
 import { count } from 'drizzle-orm';
-import { describe, expect, it } from 'vitest';
-import { signedInUser } from '../../test/factories.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { signedInUser, unique } from '../../test/factories.ts';
 import { api, createTestApp, useTestApp } from '../../test/harness.ts';
 import { users } from '../db/schema.ts';
 
@@ -36,6 +36,21 @@ describe('error shape', () => {
     expect(response.status).toBe(404);
     expect(response.body.error.code).toBe('not_found');
     expect(response.headers['x-request-id']).toMatch(/[0-9a-f-]{36}/);
+  });
+
+  it('a database connection lost mid-request is a 503 to retry, not a 500', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    // What node-postgres throws when the socket closes under a query (a restart, a network cut).
+    const lost = new Error('Connection terminated unexpectedly');
+    const spy = vi.spyOn(t.db, 'transaction').mockRejectedValue(lost);
+    try {
+      const response = await api(t, 'POST', '/api/categories/', { token, body: { name: unique('Lait') } });
+      expect(response.status).toBe(503);
+      expect(response.headers['retry-after']).toBeDefined();
+      expect(response.body.error.code).toBe('service_unavailable');
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('validation errors name every field at fault', async () => {

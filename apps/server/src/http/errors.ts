@@ -128,7 +128,14 @@ export function postgresErrorCode(error: unknown): string | undefined {
   return typeof cause === 'string' ? cause : undefined;
 }
 
+/** node-postgres' words for a socket lost without an error from the server (no SQLSTATE then). */
+const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error)/;
+
 function isConnectionError(error: Error): boolean {
   const code = postgresErrorCode(error) ?? '';
-  return ['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300'].includes(code);
+  if (['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300'].includes(code)) return true;
+  const cause = (error as { cause?: unknown }).cause;
+  return [error, cause].some(
+    (candidate) => candidate instanceof Error && LOST_CONNECTION.test(candidate.message),
+  );
 }
