@@ -256,7 +256,7 @@ describe('orders', () => {
       .toMatch(/^1 commande\b/);
   });
 
-  it("takes an admin's order for another site, showing that site's stock", async () => {
+  it("takes and edits an admin's order for another site, showing that site's stock", async () => {
     const branch = await e2e.api.call('POST', '/api/sites/', {
       name: `Réo ${unique('')}`,
       code: unique('REO').slice(0, 12).toUpperCase(),
@@ -281,6 +281,12 @@ describe('orders', () => {
     const order = await e2e.api.call('GET', `/api/orders/${id}/`);
     expect(order.site_id).toBe(branch.id);
     expect(order.client_name).toBe('Kiosque de Réo');
+
+    // Edited, the order's products are still picked with its site's stock.
+    await e2e.page.getByRole('link', { name: 'Modifier', exact: true }).click();
+    await e2e.page.getByRole('button', { name: `Retirer ${product.name}` }).click();
+    await form.addProduct(product.name, product.name);
+    await form.lines().getByText('Disponible : 7').waitFor();
   });
 
   it('shows an order created by another client in an open table, without a reload', async () => {

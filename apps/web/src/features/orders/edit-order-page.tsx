@@ -74,6 +74,7 @@ function EditForm({ order, lines }: { order: Order; lines: OrderLine[] }) {
   return (
     <OrderForm
       start={orderFormStart(order, lines)}
+      siteId={order.site_id}
       error={update.error}
       isPending={update.isPending}
       submitLabel={t('orders.save')}

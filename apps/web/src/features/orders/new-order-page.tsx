@@ -1,4 +1,3 @@
-import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useLocation } from 'wouter';
 import { SelectField } from '../../components/form.tsx';
@@ -7,7 +6,7 @@ import { toast } from '../../components/toast.tsx';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useSession } from '../../lib/session.ts';
-import { sitesQuery } from '../sites/queries.ts';
+import { useAdminSites } from '../sites/use-admin-sites.ts';
 import { useCreateOrder } from './mutations.ts';
 import { OrderForm } from './order-form.tsx';
 
@@ -20,7 +19,7 @@ export function NewOrderPage() {
   // An admin may take an order for any active site; everyone else's orders go to their own.
   const isAdmin = useCan('sites.manage');
   const ownSiteId = useSession()?.user.site_id ?? '';
-  const sites = (useQuery({ ...sitesQuery(), enabled: isAdmin }).data ?? []).filter((site) => site.is_active);
+  const sites = useAdminSites().filter((site) => site.is_active);
   const [siteId, setSiteId] = useState(ownSiteId);
   const choosesSite = isAdmin && (sites.length > 1 || !ownSiteId);
 

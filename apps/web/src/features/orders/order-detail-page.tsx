@@ -15,6 +15,10 @@ import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
 import { orderHistoryQuery, orderKeys, orderQuery } from './queries.ts';
 import { ReturnDialog } from './return-dialog.tsx';
 
+/** A link that looks like the secondary button beside it. */
+const SECONDARY_LINK =
+  'inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50';
+
 function Card({ title, children, actions }: { title: string; children: ReactNode; actions?: ReactNode }) {
   return (
     <section className="rounded-lg border border-slate-200 bg-white shadow-sm">
@@ -110,18 +114,12 @@ export function OrderDetailPage({ id }: { id: string }) {
             <PriorityBadge priority={o.priority} />
           </div>
           <div className="flex flex-wrap gap-2">
-            <Link
-              href={`/commandes/${o.id}/bon`}
-              className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-            >
+            <Link href={`/commandes/${o.id}/bon`} className={SECONDARY_LINK}>
               <Icon name="print" className="size-4" />
               {t('orders.delivery_note')}
             </Link>
             {canEdit && o.delivery_status === 'nouvelle' ? (
-              <Link
-                href={`/commandes/${o.id}/modifier`}
-                className="inline-flex h-9 items-center gap-2 rounded-md bg-white px-3.5 text-sm font-medium text-slate-700 shadow-sm ring-1 ring-slate-300 ring-inset hover:bg-slate-50"
-              >
+              <Link href={`/commandes/${o.id}/modifier`} className={SECONDARY_LINK}>
                 {t('orders.edit')}
               </Link>
             ) : null}

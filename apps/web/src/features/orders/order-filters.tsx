@@ -12,7 +12,7 @@ import { DateRangeInputs, FilterSelect, inputClass } from '../../components/form
 import { Icon } from '../../components/icons.tsx';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
-import { sitesQuery } from '../sites/queries.ts';
+import { useAdminSites } from '../sites/use-admin-sites.ts';
 import { orderVendorsQuery } from './queries.ts';
 
 /** The orders list's filters as the form holds them ('' is "all"). */
@@ -63,9 +63,8 @@ export function OrderFilterBar({
   const { t } = useI18n();
   // Vendors see only their own orders: the vendor filter is the managers'.
   const canManage = useCan('orders.manage');
-  const isAdmin = useCan('sites.manage');
   const vendors = useQuery({ ...orderVendorsQuery(filters.site_id || undefined), enabled: canManage });
-  const sites = useQuery({ ...sitesQuery(), enabled: isAdmin }).data ?? [];
+  const sites = useAdminSites();
   return (
     <>
       <div className="relative w-72">

@@ -1,4 +1,4 @@
-import type { Order, OrderItemInput, Priority, Product } from '@gapal/shared';
+import type { CreateOrderInput, Order, Priority, Product } from '@gapal/shared';
 import { PrioritySchema } from '@gapal/shared';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -21,16 +21,8 @@ export type OrderLine = { product: Product; quantity: string };
 
 type ClientFields = { name: string; phone: string; address: string; date: string; notes: string };
 
-/** What the form sends: every field of an order but its items' prices, which the server sets. */
-export type OrderFormValues = {
-  client_name: string;
-  client_phone: string | null;
-  delivery_address: string | null;
-  delivery_date: string | null;
-  priority: Priority;
-  notes: string | null;
-  items: OrderItemInput[];
-};
+/** What the form sends: the order's own fields, all given (a new order adds its id and site). */
+export type OrderFormValues = Required<Omit<CreateOrderInput, 'local_id' | 'site_id' | 'direct_sale'>>;
 
 /** The form's starting point for an existing order, its lines given with their products. */
 export function orderFormStart(order: Order, lines: OrderLine[]) {
@@ -67,7 +59,7 @@ export function OrderForm({
   onSubmit,
 }: {
   start?: ReturnType<typeof orderFormStart>;
-  /** The order's site when it is not the user's own (an admin's): the stock shown is that site's. */
+  /** The order's site, whose stock the picker shows; by default the user's own. */
   siteId?: string | undefined;
   error: Error | null;
   isPending: boolean;

@@ -13,7 +13,7 @@ import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useRealtimeInvalidation } from '../../lib/realtime.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
-import { sitesQuery } from '../sites/queries.ts';
+import { useAdminSites } from '../sites/use-admin-sites.ts';
 import { PaymentDialog, StatusQuickAction } from './order-actions.tsx';
 import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
 import { NO_FILTERS, OrderFilterBar, type OrderFilters, toApiFilter } from './order-filters.tsx';
@@ -33,7 +33,7 @@ export function OrdersPage() {
   const canManage = useCan('orders.manage');
   const canCreate = useCan('orders.create');
   // An admin with several sites sees every site's orders at once: each row says its site.
-  const sites = useQuery({ ...sitesQuery(), enabled: useCan('sites.manage') }).data ?? [];
+  const sites = useAdminSites();
   const siteName = sites.length > 1 ? new Map(sites.map((site) => [site.id, site.name])) : null;
   const [filters, setFilters] = useState<OrderFilters>(NO_FILTERS);
   const [sort, setSort] = useState<OrderListParams['sort']>('created_at');
