@@ -398,6 +398,26 @@ export const orderReturns = pgTable(
   (t) => [index('order_returns_order_idx').on(t.orderId)],
 );
 
+/**
+ * The last time the depot could not deliver an order (a delivery refused for lack of stock), one
+ * row per order, replaced by the next refusal. Written in the refused delivery's own transaction;
+ * the sync pull carries it on the order (a trigger logs the order as changed), so the vendor's
+ * card says why the order waits.
+ */
+export const orderDeliveryIssues = pgTable('order_delivery_issues', {
+  orderId: uuid('order_id')
+    .primaryKey()
+    .references(() => orders.id),
+  code: text('code').notNull(),
+  message: text('message').notNull(),
+  details: jsonb('details'),
+  recordedBy: uuid('recorded_by')
+    .notNull()
+    .references(() => users.id),
+  deviceId: uuid('device_id').references(() => devices.id),
+  createdAt: createdAt(),
+});
+
 /** Per site and day counter behind the human-readable order number. */
 export const orderCounters = pgTable(
   'order_counters',
