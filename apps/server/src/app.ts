@@ -28,6 +28,7 @@ import { syncRoutes } from './features/sync/sync.routes.ts';
 import { registerSyncLogPruning } from './features/sync/sync-log-pruning.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
 import { createIdentities, registerAuth } from './http/auth.ts';
+import { answerClientError, answerFrameworkError } from './http/client-errors.ts';
 import { registerErrorHandling } from './http/errors.ts';
 import { registerSecurity, relaxDocsCsp } from './http/security.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
@@ -55,6 +56,9 @@ export async function buildApp(
     requestIdHeader: 'x-request-id',
     genReqId: () => crypto.randomUUID(),
     trustProxy: config.trustProxy,
+    // Refusals made before any route is found answer in the shared error shape too.
+    clientErrorHandler: answerClientError,
+    frameworkErrors: answerFrameworkError,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -2,6 +2,7 @@ import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { createRouteMethods } from './route-methods.ts';
 
 /** The one error type services throw; the handler turns it into the shared error shape. */
 export class AppError extends Error {
@@ -26,12 +27,30 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown): 
   return { error: details === undefined ? { code, message } : { code, message, details } };
 }
 
+/** Fastify's and its plugins' own 4xx errors, by status; any other 4xx answers 400 `bad_request`. */
+const CLIENT_ERRORS: Record<number, { code: ErrorCode; message: string }> = {
+  401: { code: 'unauthorized', message: 'Authentification requise' },
+  403: { code: 'forbidden', message: 'Action non autorisée' },
+  404: { code: 'not_found', message: 'Ressource introuvable' },
+  405: { code: 'method_not_allowed', message: 'Méthode non permise' },
+  408: { code: 'request_timeout', message: 'Délai de requête dépassé' },
+  413: { code: 'payload_too_large', message: 'Requête trop volumineuse' },
+  414: { code: 'uri_too_long', message: 'Adresse trop longue' },
+  415: { code: 'unsupported_media_type', message: 'Type de contenu non pris en charge' },
+  429: { code: 'rate_limited', message: 'Trop de requêtes, réessayez plus tard' },
+  431: { code: 'header_too_large', message: 'En-têtes de requête trop volumineux' },
+};
+
 const PG_UNIQUE_VIOLATION = '23505';
 const PG_FOREIGN_KEY_VIOLATION = '23503';
 const PG_CHECK_VIOLATION = '23514';
 
 /** Maps every error that reaches Fastify to `{ error: { code, message, details } }`. */
 export function registerErrorHandling(app: FastifyInstance, options: { spaFallback: boolean }): void {
+  // Called before the routes are registered, so this hook sees every one of them.
+  const routeMethods = createRouteMethods();
+  app.addHook('onRoute', (route) => routeMethods.add(route.method, route.url));
+
   app.setNotFoundHandler((request, reply) => {
     if (options.spaFallback && request.method === 'GET' && !request.url.startsWith('/api')) {
       // The vendors' phone app is its own SPA: its routes fall back to its own shell.
@@ -41,22 +60,31 @@ export function registerErrorHandling(app: FastifyInstance, options: { spaFallba
         request.url.startsWith('/vendeur?');
       return reply.sendFile(vendor ? 'vendeur/index.html' : 'index.html');
     }
-    return reply
-      .code(404)
-      .send(errorBody('not_found', `Aucune route ${request.method} ${request.url.split('?')[0]}`));
+    const path = request.url.split('?')[0] ?? '/';
+    const allowed = routeMethods.allowedFor(path);
+    if (allowed.length > 0) {
+      return reply
+        .code(405)
+        .header('allow', allowed.join(', '))
+        .send(errorBody('method_not_allowed', `Méthode ${request.method} non permise sur ${path}`));
+    }
+    return reply.code(404).send(errorBody('not_found', `Aucune route ${request.method} ${path}`));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
-    const mapped = mapError(error);
+    const mapped = errorAnswer(error);
     if (mapped.status >= 500) {
       request.log.error({ err: error, reqId: request.id }, 'request failed');
     }
     if (mapped.status === 503) reply.header('retry-after', '5');
+    // Every 429 says when to come back (the rate-limit plugin sets its own).
+    if (mapped.status === 429 && !reply.hasHeader('retry-after')) reply.header('retry-after', '60');
     reply.code(mapped.status).send(mapped.body);
   });
 }
 
-function mapError(error: FastifyError): { status: number; body: ErrorBody } {
+/** The status and shared-shape body for any error thrown while answering a request. */
+export function errorAnswer(error: FastifyError): { status: number; body: ErrorBody } {
   if (error instanceof AppError) {
     return { status: error.statusCode, body: errorBody(error.code, error.message, error.details) };
   }
@@ -86,26 +114,14 @@ function mapError(error: FastifyError): { status: number; body: ErrorBody } {
   if (pgCode === PG_CHECK_VIOLATION) {
     return { status: 409, body: errorBody('conflict', 'Opération refusée par une règle de cohérence') };
   }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, body: errorBody('payload_too_large', 'Requête trop volumineuse') };
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, body: errorBody('unsupported_media_type', 'Type de contenu non pris en charge') };
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return { status: 400, body: errorBody('bad_request', 'Corps de requête JSON invalide') };
+  if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
+    return { status: 400, body: errorBody('bad_request', 'Corps de requête JSON invalide') };
   }
-  if (error.statusCode === 429) {
-    return { status: 429, body: errorBody('rate_limited', 'Trop de requêtes, réessayez plus tard') };
-  }
-  if (
-    error instanceof SyntaxError ||
-    (error.statusCode && error.statusCode >= 400 && error.statusCode < 500)
-  ) {
-    return {
-      status: error.statusCode && error.statusCode < 500 ? error.statusCode : 400,
-      body: errorBody('bad_request', 'Requête invalide'),
-    };
+  const clientStatus = error.statusCode && error.statusCode >= 400 && error.statusCode < 500;
+  if (clientStatus || error instanceof SyntaxError) {
+    const known = clientStatus ? CLIENT_ERRORS[error.statusCode as number] : undefined;
+    if (known) return { status: error.statusCode as number, body: errorBody(known.code, known.message) };
+    return { status: 400, body: errorBody('bad_request', 'Requête invalide') };
   }
   if (isConnectionError(error)) {
     return { status: 503, body: errorBody('service_unavailable', 'Service momentanément indisponible') };
