@@ -133,7 +133,11 @@ export const PaymentSchema = z.object({
   method: PaymentMethodSchema,
   reference: z.string().nullable(),
   recorded_by: IdSchema,
+  /** Who took the money (a vendor at the door, a manager at the depot). */
+  recorded_by_name: z.string().nullable(),
   device_id: IdSchema.nullable(),
+  /** The phone or PC it was recorded from, by its registered name. */
+  device_name: z.string().nullable(),
   created_at: z.string(),
 });
 export type Payment = z.infer<typeof PaymentSchema>;

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   'orders.read': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'orders.create': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'orders.manage': ['gestionnaire_commandes', 'admin'],
+  /** Recording a payment: vendors too, on their own orders only (checked by the service). */
+  'orders.payment': ['vendeur', 'gestionnaire_commandes', 'admin'],
   'reports.read': ['gestionnaire_commandes', 'admin'],
   /** Stock reports (stock at a date, expiring lots, losses); order reports stay `reports.read`. */
   'reports.stock': ['gestionnaire_commandes', 'gestionnaire_stocks', 'admin'],

@@ -161,8 +161,23 @@ export const SyncOrderItemSchema = z.object({
   returned_quantity: z.number().int(),
 });
 
+/**
+ * The last time the depot could not deliver the order (a delivery refused for lack of stock):
+ * the vendor's card says so after the next sync. Still set once the order is delivered or
+ * cancelled later: the card shows it only while the order is open.
+ */
+export const SyncDeliveryIssueSchema = z.object({
+  /** An API error code: `insufficient_stock`. */
+  code: z.string(),
+  /** The server's French message, e.g. `Stock insuffisant : Yaourt (demandé : 5, disponible : 2)`. */
+  message: z.string(),
+  at: z.string(),
+});
+export type SyncDeliveryIssue = z.infer<typeof SyncDeliveryIssueSchema>;
+
 export const SyncOrderSchema = OrderSummarySchema.omit({ created_by_name: true }).extend({
   items: z.array(SyncOrderItemSchema),
+  delivery_issue: SyncDeliveryIssueSchema.nullable().optional(),
 });
 export type SyncOrder = z.infer<typeof SyncOrderSchema>;
 

@@ -5,6 +5,7 @@ import { AppError, forbidden } from '../../http/errors.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
 import type { Outbox } from '../notifications/outbox.ts';
 import { insufficientStock, takeStockForDocuments } from '../stock/stock-ledger.service.ts';
+import { type DeliveryIssue, recordDeliveryIssues } from './order-delivery-issues.repo.ts';
 import { toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertTransition, isOrderManager } from './order-rules.ts';
 import { writeStatusChanges } from './order-status-change.ts';
@@ -56,6 +57,7 @@ export async function deliverOrders(
   // The stock, one statement per site, sites in id order (every batch takes their locks alike).
   const sites = [...new Set(accepted.map((item) => item.before.order.siteId))].sort();
   const served: typeof accepted = [];
+  const refused: DeliveryIssue[] = [];
   for (const siteId of sites) {
     const atSite = accepted.filter((item) => item.before.order.siteId === siteId);
     const outcomes = await takeStockForDocuments(
@@ -73,7 +75,9 @@ export async function deliverOrders(
       const outcome = outcomes[k]!;
       if ('shortages' in outcome) {
         const names = new Map(item.before.items.map((line) => [line.product_id, line.product_name]));
-        results[item.index] = insufficientStock(outcome.shortages, names);
+        const error = insufficientStock(outcome.shortages, names);
+        results[item.index] = error;
+        refused.push({ orderId: item.before.order.id, actor: item.request.actor, error });
       } else served.push(item);
     }
     await notifyStockMovements(
@@ -83,6 +87,8 @@ export async function deliverOrders(
       outcomes.flatMap((outcome) => ('taken' in outcome ? outcome.taken : [])),
     );
   }
+  // Kept on the order for its vendor (the refusal itself goes to the manager who asked).
+  await recordDeliveryIssues(tx, refused);
   if (served.length === 0) return results.map((result) => result!);
 
   const after = await finish(

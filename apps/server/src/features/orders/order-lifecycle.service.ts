@@ -4,6 +4,7 @@ import type { Db } from '../../db/client.ts';
 import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, forbidden } from '../../http/errors.ts';
+import { formatNumber } from '../../lib/format-number.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyPaymentRecorded } from '../notifications/notify.ts';
 import { createOutbox, type Outbox } from '../notifications/outbox.ts';
@@ -12,6 +13,7 @@ import { inStockTransaction } from '../stock/stock-transaction.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {
+  assertCanRecordPayment,
   assertChangeable,
   assertEditable,
   assertManager,
@@ -79,7 +81,7 @@ export async function recordPayment(
   input: PaymentInput,
   outbox: Outbox = createOutbox(),
 ): Promise<Order> {
-  assertManager(actor);
+  assertCanRecordPayment(actor);
   return db.transaction(async (tx) => {
     const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
     if (before.deliveryStatus === 'annulee') {
@@ -87,10 +89,14 @@ export async function recordPayment(
     }
     const balance = before.totalAmount - before.paidAmount;
     if (input.amount > balance) {
-      throw new AppError('validation_error', `Le montant dépasse le solde restant (${balance})`, {
-        fields: [{ field: 'amount', message: 'supérieur au solde restant' }],
-        balance,
-      });
+      throw new AppError(
+        'validation_error',
+        `Le montant dépasse le solde restant (${formatNumber(balance)})`,
+        {
+          fields: [{ field: 'amount', message: 'supérieur au solde restant' }],
+          balance,
+        },
+      );
     }
     const [payment] = await tx
       .insert(payments)

@@ -76,10 +76,38 @@ describe('order payments', () => {
     expect(row!.version).toBe(2);
   });
 
-  it('refuses payments from vendors and on cancelled orders', async () => {
-    const { order, pay, manager } = await newOrder();
+  it('lets a vendor record a payment on their own order only, and never a stock manager', async () => {
     const vendor = await signedInUser(t, 'vendeur');
-    expect((await pay({ amount: 100, method: 'especes' }, vendor.token)).status).toBe(403);
+    const product = await createProduct(t, { unitPrice: 1000 });
+    const own = await createOrderAs(t, vendor.token, [product.id], {
+      items: [{ product_id: product.id, quantity: 2 }],
+    });
+    const paid = await api(t, 'PATCH', `/api/orders/${own.id}/payment/`, {
+      token: vendor.token,
+      body: { amount: 500, method: 'moov_money', reference: 'MM1207.1405.C1' },
+    });
+    expect(paid.status).toBe(200);
+    expect(paid.body).toMatchObject({ paid_amount: 500, payment_status: 'partielle' });
+    expect(paid.body.payments[0]).toMatchObject({
+      recorded_by: vendor.user.id,
+      recorded_by_name: 'Test vendeur',
+    });
+    const over = await api(t, 'PATCH', `/api/orders/${own.id}/payment/`, {
+      token: vendor.token,
+      body: { amount: 1501, method: 'especes' },
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.error.message).toBe('Le montant dépasse le solde restant (1 500)');
+
+    const { order, pay } = await newOrder();
+    expect((await pay({ amount: 100, method: 'especes' }, vendor.token)).status).toBe(404);
+    const stockManager = await signedInUser(t, 'gestionnaire_stocks');
+    expect((await pay({ amount: 100, method: 'especes' }, stockManager.token)).status).toBe(403);
+    expect(await t.db.select().from(payments).where(eq(payments.orderId, order.id))).toHaveLength(0);
+  });
+
+  it('refuses payments on cancelled orders', async () => {
+    const { order, pay, manager } = await newOrder();
     await api(t, 'PATCH', `/api/orders/${order.id}/status/`, {
       token: manager.token,
       body: { status: 'annulee' },

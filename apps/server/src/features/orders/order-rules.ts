@@ -64,6 +64,16 @@ export function assertManager(actor: Actor): void {
   if (!isOrderManager(actor)) throw forbidden('Seul un gestionnaire des commandes peut faire cela');
 }
 
+/**
+ * Who records a payment: order managers, and vendors, who take the money at the door. A vendor
+ * reaches only their own orders (assertOrderVisible: another vendor's answers 404).
+ */
+export function assertCanRecordPayment(actor: Actor): void {
+  if (!isOrderManager(actor) && actor.role !== 'vendeur') {
+    throw forbidden('Seuls un vendeur ou un gestionnaire des commandes enregistrent un paiement');
+  }
+}
+
 export function assertEditable(status: DeliveryStatus): void {
   if (status !== 'nouvelle') {
     throw new AppError('invalid_transition', 'Une commande ne se modifie plus après « nouvelle »', {

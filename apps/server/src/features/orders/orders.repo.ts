@@ -166,9 +166,12 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
     FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = o.id), '[]'::json) AS items,
   coalesce((
     SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
-      'reference', pay.reference, 'recorded_by', pay.recorded_by, 'device_id', pay.device_id,
+      'reference', pay.reference, 'recorded_by', pay.recorded_by, 'recorded_by_name', pu.full_name,
+      'device_id', pay.device_id, 'device_name', pd.name,
       'created_at', ${isoTextRaw('pay.created_at')}) ORDER BY pay.created_at, pay.id)
-    FROM payments pay WHERE pay.order_id = o.id), '[]'::json) AS payments,
+    FROM payments pay LEFT JOIN users pu ON pu.id = pay.recorded_by
+      LEFT JOIN devices pd ON pd.id = pay.device_id
+    WHERE pay.order_id = o.id), '[]'::json) AS payments,
   coalesce((
     SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
       'created_by', r.created_by, 'created_at', ${isoTextRaw('r.created_at')}) ORDER BY r.created_at, r.id)

@@ -31,6 +31,7 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const read = { access: 'orders.read' } as const;
     const create = { access: 'orders.create' } as const;
     const manage = { access: 'orders.manage' } as const;
+    const pay = { access: 'orders.payment' } as const;
     const deliveries = createDeliveryQueue(deps.database, deps.bus);
     app.addHook('onClose', () => deliveries.idle());
 
@@ -136,7 +137,7 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     app.patch(
       '/:id/payment/',
       {
-        config: manage,
+        config: pay,
         schema: { tags, params: IdParamsSchema, body: PaymentInputSchema, response: { 200: OrderSchema } },
       },
       async (request) => {

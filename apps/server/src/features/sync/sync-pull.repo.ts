@@ -1,7 +1,7 @@
 import type { SyncCategory, SyncOrder, SyncProduct, SyncStream } from '@gapal/shared';
 import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
-import { categories, orders } from '../../db/schema.ts';
+import { categories, orderDeliveryIssues, orders } from '../../db/schema.ts';
 import { toIso } from '../../lib/dates.ts';
 import { isoText } from '../../lib/sql-helpers.ts';
 import { toOrderSummary } from '../orders/order-dto.ts';
@@ -147,13 +147,28 @@ export async function selectOrders(
           'unit_price', i.unit_price, 'subtotal', i.subtotal, 'returned_quantity', i.returned_quantity)
           ORDER BY i.id)
         FROM order_items i WHERE i.order_id = "orders"."id"), '[]'::json)`,
+      issue: {
+        code: orderDeliveryIssues.code,
+        message: orderDeliveryIssues.message,
+        at: sql<string | null>`${isoText(sql`${orderDeliveryIssues.createdAt}`)}`,
+      },
     })
     .from(orders)
+    .leftJoin(orderDeliveryIssues, eq(orderDeliveryIssues.orderId, orders.id))
     .where(and(...conditions))
     .orderBy(orders.createdAt, orders.id);
   return rows.map((row) => {
     const { created_by_name: _name, ...summary } = toOrderSummary(row.order, null);
-    return { ...summary, items: typeof row.items === 'string' ? JSON.parse(row.items) : row.items };
+    // Drizzle gives a left-joined object as null when none of its columns matched.
+    const issue = row.issue as { code: string | null; message: string | null; at: string | null } | null;
+    return {
+      ...summary,
+      items: typeof row.items === 'string' ? JSON.parse(row.items) : row.items,
+      delivery_issue:
+        issue?.code && issue.message && issue.at
+          ? { code: issue.code, message: issue.message, at: issue.at }
+          : null,
+    };
   });
 }
 
