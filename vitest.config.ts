@@ -12,6 +12,15 @@ export default defineConfig({
       },
       {
         test: {
+          // Pure modules of the web app (the vendor app's receipt, stock warning…); no DOM needed.
+          name: 'web',
+          include: ['apps/web/src/**/*.test.ts'],
+          environment: 'node',
+          setupFiles: ['apps/web/test/node-browser-globals.ts'],
+        },
+      },
+      {
+        test: {
           name: 'server',
           include: ['apps/server/src/**/*.test.ts', 'apps/server/test/**/*.test.ts'],
           environment: 'node',
