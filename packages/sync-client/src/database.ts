@@ -1,36 +1,26 @@
-import type {
-  SyncCategory,
-  SyncMutationName,
-  SyncOrder,
-  SyncOrderRef,
-  SyncProduct,
-  SyncRejectReason,
-} from '@gapal/shared';
+import { IdSchema, type SyncCategory, type SyncOrder, type SyncProduct } from '@gapal/shared';
 import { Dexie, type EntityTable } from 'dexie';
+import { z } from 'zod';
+import { type OutboxEntry, parseStored } from './outbox.ts';
 
-/**
- * A mutation waiting to reach the server, or its fate:
- * - `pending`: not yet acknowledged;
- * - `acked`: applied by the server, kept until a pull brings the server's row (so the view never
- *   loses it in between);
- * - `rejected`: refused, kept with the reason for the UI until dismissed.
- */
-export type OutboxEntry = {
-  seq: number;
-  id: string;
-  name: SyncMutationName;
-  args: Record<string, unknown>;
-  base_version?: number;
-  client_time: string;
-  status: 'pending' | 'acked' | 'rejected';
-  /** For `acked`: the server's view of the order after it. */
-  result?: SyncOrderRef | null;
-  reason?: SyncRejectReason;
-  current?: unknown;
+export type { OutboxEntry } from './outbox.ts';
+
+/** What each metadata row holds; `user_id`: the vendor the local data belongs to (owner.ts). */
+type MetaValues = {
+  device_id: string;
+  next_seq: number;
+  cursor: string;
+  last_sync_at: string;
+  user_id: string;
 };
-
-/** `user_id`: the vendor the local data belongs to (owner.ts). */
-export type MetaKey = 'device_id' | 'next_seq' | 'cursor' | 'last_sync_at' | 'user_id';
+export type MetaKey = keyof MetaValues;
+const MetaSchemas: { [K in MetaKey]: z.ZodType<MetaValues[K]> } = {
+  device_id: IdSchema,
+  next_seq: z.number().int().positive(),
+  cursor: z.string(),
+  last_sync_at: z.string(),
+  user_id: IdSchema,
+};
 export type MetaRow = { key: MetaKey; value: unknown };
 
 /** Synced tables hold server data only; what the phone did lives in the outbox. */
@@ -54,9 +44,22 @@ export function openSyncDatabase(name = 'gapal-sync', dependencies?: DexieDepend
     outbox: 'seq, id, status',
     meta: 'key',
   });
+  // Indexes that keep screens and pruning bounded whatever the history (order-window.ts,
+  // history-pruning.ts): the newest orders, closed ones by age, an order's entries, the newest
+  // creations.
+  db.version(2).stores({
+    orders: 'local_id, id, created_at, [delivery_status+payment_status+updated_at]',
+    outbox: 'seq, id, status, args.local_id, [name+seq]',
+  });
   return db;
 }
 
-export async function readMeta<T>(db: SyncDatabase, key: MetaKey): Promise<T | undefined> {
-  return (await db.meta.get(key))?.value as T | undefined;
+/** A metadata value, checked with its schema: an unreadable one counts as missing. */
+export async function readMeta<K extends MetaKey>(
+  db: SyncDatabase,
+  key: K,
+): Promise<MetaValues[K] | undefined> {
+  const row = await db.meta.get(key);
+  if (row === undefined) return undefined;
+  return parseStored(MetaSchemas[key], row.value, `meta ${key}`);
 }

@@ -1,7 +1,20 @@
-import { SYNC_MAX_BATCH, type SyncMutation, type SyncPullResponse } from '@gapal/shared';
+import {
+  SYNC_MAX_BATCH,
+  type SyncMutation,
+  SyncMutationSchema,
+  SyncOrderSchema,
+  type SyncPullResponse,
+} from '@gapal/shared';
 import { type OutboxEntry, readMeta, type SyncDatabase } from './database.ts';
+import { pruneHistory } from './history-pruning.ts';
 import { runExclusive } from './lock.ts';
-import { SyncRequestError, type SyncTransport, TemporarySyncError } from './transport.ts';
+import { OutboxEntrySchema, parseStored, parseStoredRows } from './outbox.ts';
+import {
+  MalformedAnswerError,
+  SyncRequestError,
+  type SyncTransport,
+  TemporarySyncError,
+} from './transport.ts';
 
 export type SyncState = {
   /** Changes not yet acknowledged by the server. */
@@ -56,8 +69,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const backoff = options.backoff ?? { baseMs: 1_000, maxMs: 5 * 60_000 };
   const random = options.random ?? Math.random;
   const lockName = options.lockName ?? 'gapal-sync';
-  const events =
-    options.events ?? (typeof window === 'undefined' ? undefined : (window as unknown as EventTarget));
+  const events = options.events ?? (typeof window === 'undefined' ? undefined : window);
 
   let state: SyncState = {
     pending: 0,
@@ -84,27 +96,34 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     const [pending, rejected, lastSyncAt] = await Promise.all([
       db.outbox.where('status').equals('pending').count(),
       db.outbox.where('status').equals('rejected').sortBy('seq'),
-      readMeta<string>(db, 'last_sync_at'),
+      readMeta(db, 'last_sync_at'),
     ]);
-    setState({ pending, rejected, lastSyncAt: lastSyncAt ?? null });
+    setState({
+      pending,
+      rejected: parseStoredRows(OutboxEntrySchema, rejected, 'outbox'),
+      lastSyncAt: lastSyncAt ?? null,
+    });
   }
 
   async function pushAll(): Promise<void> {
     for (;;) {
-      const batch = await db.outbox.where('status').equals('pending').sortBy('seq');
+      const batch = await db.outbox.where('status').equals('pending').limit(batchSize).sortBy('seq');
       if (batch.length === 0) return;
-      const sending = batch.slice(0, batchSize);
-      const response = await transport.push(deviceId, sending.map(toWire));
+      const sending = batch.flatMap((row) => toWire(row) ?? []);
+      if (sending.length < batch.length) {
+        await setAsideUnreadable(db, batch, sending);
+        continue;
+      }
+      const response = await transport.push(deviceId, sending);
       await db.transaction('rw', db.outbox, db.meta, async () => {
         for (const result of response.results) {
           const entry = sending.find((candidate) => candidate.id === result.id);
           if (!entry) continue;
           const outcome = result.status === 'duplicate' ? result.original_status : result.status;
           if (outcome === 'applied') {
-            await db.outbox.put({ ...entry, status: 'acked', result: result.order ?? null });
+            await db.outbox.update(entry.seq, { status: 'acked', result: result.order ?? null });
           } else if (outcome === 'rejected') {
-            await db.outbox.put({
-              ...entry,
+            await db.outbox.update(entry.seq, {
               status: 'rejected',
               ...(result.reason ? { reason: result.reason } : {}),
               current: result.current ?? null,
@@ -122,7 +141,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
 
   async function pullAll(): Promise<void> {
     for (;;) {
-      const cursor = await readMeta<string>(db, 'cursor');
+      const cursor = await readMeta(db, 'cursor');
       const page = await transport.pull(deviceId, cursor, pullLimit);
       await savePage(db, page);
       if (!page.has_more) return;
@@ -135,12 +154,16 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       await runExclusive(lockName, async () => {
         await pushAll();
         await pullAll();
+        await pruneHistory(db);
         await db.meta.put({ key: 'last_sync_at', value: new Date().toISOString() });
       });
       failures = 0;
       setState({ error: null, retryAt: null });
     } catch (error) {
-      setState({ error: (error as Error).message });
+      if (error instanceof MalformedAnswerError) {
+        console.warn(`gapal-sync: ${error.message}, nothing stored, retrying later`, error.issues);
+      }
+      setState({ error: error instanceof Error ? error.message : String(error) });
       if (error instanceof TemporarySyncError) scheduleRetry(error.retryAfterMs);
       else if (!(error instanceof SyncRequestError)) scheduleRetry();
     } finally {
@@ -179,6 +202,8 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       events?.addEventListener('focus', onFocus);
       events?.addEventListener('visibilitychange', onFocus);
       if (options.intervalMs) timer = setInterval(() => void syncNow(), options.intervalMs);
+      // Offline too, the history kept on the phone stays bounded.
+      void pruneHistory(db).catch(() => undefined);
       void syncNow();
     },
     stop() {
@@ -206,15 +231,47 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   };
 }
 
-function toWire(entry: OutboxEntry): SyncMutation {
-  return {
-    id: entry.id,
-    seq: entry.seq,
-    name: entry.name,
-    args: entry.args,
-    ...(entry.base_version === undefined ? {} : { base_version: entry.base_version }),
-    client_time: entry.client_time,
-  };
+/**
+ * A pending row as it goes on the wire, checked with the shared mutation schema. Its arguments
+ * travel as stored: the server judges them (an entry an older app version wrote that the contract
+ * no longer accepts comes back `rejected` with the reason, and the queue goes on).
+ */
+function toWire(row: OutboxEntry): SyncMutation | undefined {
+  return parseStored(
+    SyncMutationSchema,
+    {
+      id: row.id,
+      seq: row.seq,
+      name: row.name,
+      args: row.args,
+      ...(row.base_version === undefined ? {} : { base_version: row.base_version }),
+      client_time: row.client_time,
+    },
+    'outbox',
+  );
+}
+
+/**
+ * Pending rows too damaged to send (no id, no clock): refused on the phone with a reason the UI
+ * shows, so they never block the queue; the sequence gap they leave is renumbered by the server's
+ * `seq_gap` answer.
+ */
+async function setAsideUnreadable(
+  db: SyncDatabase,
+  batch: OutboxEntry[],
+  sending: SyncMutation[],
+): Promise<void> {
+  const readable = new Set(sending.map((mutation) => mutation.seq));
+  await db.transaction('rw', db.outbox, async () => {
+    for (const row of batch) {
+      if (readable.has(row.seq)) continue;
+      await db.outbox.update(row.seq, {
+        status: 'rejected',
+        reason: { code: 'unreadable_entry', message: 'Modification illisible sur ce téléphone' },
+        current: null,
+      });
+    }
+  });
 }
 
 /**
@@ -225,7 +282,8 @@ async function renumber(db: SyncDatabase, expected: number): Promise<void> {
   const pending = await db.outbox.where('status').equals('pending').sortBy('seq');
   if (pending.length === 0 || pending[0]!.seq === expected) return;
   await db.outbox.bulkDelete(pending.map((entry) => entry.seq));
-  const used = new Set((await db.outbox.toCollection().primaryKeys()) as number[]);
+  const keys = await db.outbox.toCollection().primaryKeys();
+  const used = new Set(keys.filter((key) => typeof key === 'number'));
   let seq = expected;
   const moved: OutboxEntry[] = [];
   for (const entry of pending) {
@@ -253,23 +311,40 @@ async function savePage(db: SyncDatabase, page: SyncPullResponse): Promise<void>
       else await db.orders.where('id').equals(gone.id).delete();
     }
     await db.meta.put({ key: 'cursor', value: page.cursor });
-    if (!page.has_more) {
-      // The server rows now carry what was acknowledged: the overlay entries can go.
-      const acked = await db.outbox.where('status').equals('acked').toArray();
-      const current = new Map((await db.orders.toArray()).map((order) => [order.local_id, order.version]));
-      const done = acked.filter((entry) => {
-        const version = current.get(entry.args.local_id as string);
-        if (!entry.result) return true;
-        // A new order stays in the overlay until a pull brings it (the pull may lag behind the push).
-        if (version === undefined) return entry.name !== 'create_order';
-        return version >= entry.result.version;
-      });
-      await db.outbox.bulkDelete(done.map((entry) => entry.seq));
-    }
+    if (!page.has_more) await dropSettledEntries(db);
     // A phone that lost its counter (reinstall) continues after what the server has seen.
-    const next = (await readMeta<number>(db, 'next_seq')) ?? 1;
-    const highest = (await db.outbox.orderBy('seq').last())?.seq ?? 0;
+    const next = (await readMeta(db, 'next_seq')) ?? 1;
+    const lastKey = await db.outbox.orderBy('seq').lastKey();
+    const highest = typeof lastKey === 'number' ? lastKey : 0;
     const floor = Math.max(page.last_seq + 1, highest + 1);
     if (next < floor) await db.meta.put({ key: 'next_seq', value: floor });
   });
+}
+
+/**
+ * The server rows now carry what was acknowledged: those overlay entries can go. Reads only the
+ * acknowledged entries' own orders (by key), not the whole table.
+ */
+async function dropSettledEntries(db: SyncDatabase): Promise<void> {
+  const rows = await db.outbox.where('status').equals('acked').toArray();
+  if (rows.length === 0) return;
+  const done: number[] = [];
+  const acked: OutboxEntry[] = [];
+  for (const row of rows) {
+    const entry = parseStored(OutboxEntrySchema, row, 'outbox');
+    // Already applied by the server: an unreadable overlay entry has nothing left to show.
+    if (entry) acked.push(entry);
+    else done.push(row.seq);
+  }
+  const orders = await db.orders.bulkGet(acked.map((entry) => entry.args.local_id));
+  acked.forEach((entry, index) => {
+    const stored = orders[index];
+    const order = stored === undefined ? undefined : parseStored(SyncOrderSchema, stored, 'orders');
+    if (!entry.result) done.push(entry.seq);
+    // A new order stays in the overlay until a pull brings it (the pull may lag behind the push).
+    else if (order === undefined) {
+      if (entry.name !== 'create_order') done.push(entry.seq);
+    } else if (order.version >= entry.result.version) done.push(entry.seq);
+  });
+  await db.outbox.bulkDelete(done);
 }

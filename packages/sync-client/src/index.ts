@@ -6,12 +6,16 @@ export {
   type SyncDatabase,
 } from './database.ts';
 export { createSyncEngine, type SyncEngine, type SyncEngineOptions, type SyncState } from './engine.ts';
-export { applyOutbox, dismissRejected, ordersView, recordMutation } from './local-writes.ts';
+export { HISTORY_DAYS, pruneHistory } from './history-pruning.ts';
+export { applyOutbox, dismissRejected, ordersView, readOutbox, recordMutation } from './local-writes.ts';
 export { runExclusive } from './lock.ts';
+export { type OrderWindow, orderView, recentOrdersWindow } from './order-window.ts';
+export { OutboxEntrySchema, type OutboxStatus, parseOutboxEntry, parseStoredRows } from './outbox.ts';
 export { claimForUser, UnsentOrdersError } from './owner.ts';
 export {
   createHttpTransport,
   type HttpTransportOptions,
+  MalformedAnswerError,
   SyncRequestError,
   type SyncTransport,
   TemporarySyncError,

@@ -1,11 +1,19 @@
-import type { SyncMutationArgs, SyncMutationName, SyncOrder } from '@gapal/shared';
+import {
+  type SyncMutationArgs,
+  type SyncMutationName,
+  type SyncOrder,
+  SyncOrderSchema,
+  SyncProductSchema,
+} from '@gapal/shared';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { readMeta } from './database.ts';
+import { OutboxEntrySchema, parseStoredRows } from './outbox.ts';
 
 /**
  * Records a change the phone made: the next sequence number and the outbox entry are written in
  * ONE IndexedDB transaction, so a crash leaves either both or neither. The view (`ordersView`)
- * shows it at once; the sync engine sends it later.
+ * shows it at once; the sync engine sends it later. The arguments are checked with the shared
+ * contract first (a `ZodError` queues nothing): no doomed mutation is queued.
  */
 export async function recordMutation<N extends SyncMutationName>(
   db: SyncDatabase,
@@ -14,16 +22,16 @@ export async function recordMutation<N extends SyncMutationName>(
   options: { baseVersion?: number; now?: Date } = {},
 ): Promise<OutboxEntry> {
   return db.transaction('rw', db.outbox, db.meta, async () => {
-    const seq = (await readMeta<number>(db, 'next_seq')) ?? 1;
-    const entry: OutboxEntry = {
+    const seq = (await readMeta(db, 'next_seq')) ?? 1;
+    const entry = OutboxEntrySchema.parse({
       seq,
       id: crypto.randomUUID(),
       name,
-      args: args as Record<string, unknown>,
+      args,
       ...(options.baseVersion === undefined ? {} : { base_version: options.baseVersion }),
       client_time: (options.now ?? new Date()).toISOString(),
       status: 'pending',
-    };
+    });
     await db.outbox.add(entry);
     await db.meta.put({ key: 'next_seq', value: seq + 1 });
     return entry;
@@ -33,11 +41,17 @@ export async function recordMutation<N extends SyncMutationName>(
 /** What the UI shows: the server's orders with the phone's own pending changes applied on top. */
 export async function ordersView(db: SyncDatabase): Promise<SyncOrder[]> {
   return db.transaction('r', db.orders, db.outbox, db.products, async () => {
-    const server = await db.orders.toArray();
-    const outbox = await db.outbox.orderBy('seq').toArray();
-    const prices = new Map((await db.products.toArray()).map((product) => [product.id, product.unit_price]));
+    const server = parseStoredRows(SyncOrderSchema, await db.orders.toArray(), 'orders');
+    const outbox = await readOutbox(db);
+    const products = parseStoredRows(SyncProductSchema, await db.products.toArray(), 'products');
+    const prices = new Map(products.map((product) => [product.id, product.unit_price]));
     return applyOutbox(server, outbox, prices);
   });
+}
+
+/** The outbox in sequence order, each entry checked with the shared contract. */
+export async function readOutbox(db: SyncDatabase): Promise<OutboxEntry[]> {
+  return parseStoredRows(OutboxEntrySchema, await db.outbox.orderBy('seq').toArray(), 'outbox');
 }
 
 /** Pure: server rows + outbox → view. An acked change counts until the server row shows it. */
@@ -49,7 +63,7 @@ export function applyOutbox(
   const orders = new Map(server.map((order) => [order.local_id, { ...order }]));
   for (const entry of outbox) {
     if (entry.status === 'rejected') continue;
-    const localId = entry.args.local_id as string;
+    const localId = entry.args.local_id;
     const current = orders.get(localId);
     if (entry.status === 'acked' && current && entry.result && current.version >= entry.result.version)
       continue;
@@ -64,33 +78,24 @@ function applyOne(
   entry: OutboxEntry,
   prices: Map<string, number>,
 ): SyncOrder | undefined {
-  const args = entry.args;
   if (entry.name === 'create_order') {
     if (order) return order;
-    const items = (args.items as { product_id: string; quantity: number }[]).map((item) => {
-      const unitPrice = prices.get(item.product_id) ?? 0;
-      return {
-        product_id: item.product_id,
-        quantity: item.quantity,
-        unit_price: unitPrice,
-        subtotal: unitPrice * item.quantity,
-        returned_quantity: 0,
-      };
-    });
+    const { args } = entry;
+    const items = priced(args.items, prices);
     const total = items.reduce((sum, item) => sum + item.subtotal, 0);
     return {
       id: entry.result?.id ?? '',
-      local_id: args.local_id as string,
+      local_id: args.local_id,
       number: entry.result?.number ?? '',
       site_id: '',
       created_by: '',
       device_id: null,
-      client_name: args.client_name as string,
-      client_phone: (args.client_phone as string | null | undefined) ?? null,
-      delivery_address: (args.delivery_address as string | null | undefined) ?? null,
-      delivery_date: (args.delivery_date as string | null | undefined) ?? null,
-      priority: (args.priority as SyncOrder['priority'] | undefined) ?? 'moyenne',
-      notes: (args.notes as string | null | undefined) ?? null,
+      client_name: args.client_name,
+      client_phone: args.client_phone ?? null,
+      delivery_address: args.delivery_address ?? null,
+      delivery_date: args.delivery_date ?? null,
+      priority: args.priority ?? 'moyenne',
+      notes: args.notes ?? null,
       delivery_status: args.direct_sale ? 'livree' : 'nouvelle',
       payment_status: 'non_payee',
       total_amount: total,
@@ -107,19 +112,19 @@ function applyOne(
   if (!order) return undefined;
   switch (entry.name) {
     case 'update_order': {
-      const { local_id: _id, items, ...fields } = args;
-      return {
-        ...order,
-        ...(fields as Partial<SyncOrder>),
-        ...(items ? { items: priced(items, prices) } : {}),
-      };
+      const { local_id: _id, items, ...fields } = entry.args;
+      if (!items) return { ...order, ...fields };
+      // New lines change what the order asks for (only a `nouvelle` order is edited: nothing returned).
+      const lines = priced(items, prices);
+      const total = lines.reduce((sum, line) => sum + line.subtotal, 0);
+      return { ...order, ...fields, items: lines, total_amount: total, balance: total - order.paid_amount };
     }
     case 'cancel_order':
       return { ...order, delivery_status: 'annulee' };
     case 'set_status':
-      return { ...order, delivery_status: args.status as SyncOrder['delivery_status'] };
+      return { ...order, delivery_status: entry.args.status };
     case 'record_payment': {
-      const paid = order.paid_amount + (args.amount as number);
+      const paid = order.paid_amount + entry.args.amount;
       return {
         ...order,
         paid_amount: paid,
@@ -127,13 +132,14 @@ function applyOne(
         payment_status: paid >= order.total_amount ? 'payee' : 'partielle',
       };
     }
-    default:
-      return order;
   }
 }
 
-function priced(items: unknown, prices: Map<string, number>): SyncOrder['items'] {
-  return (items as { product_id: string; quantity: number }[]).map((item) => {
+function priced(
+  items: readonly { product_id: string; quantity: number }[],
+  prices: Map<string, number>,
+): SyncOrder['items'] {
+  return items.map((item) => {
     const unitPrice = prices.get(item.product_id) ?? 0;
     return {
       product_id: item.product_id,

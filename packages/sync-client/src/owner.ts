@@ -21,7 +21,7 @@ export class UnsentOrdersError extends Error {
  */
 export async function claimForUser(db: SyncDatabase, userId: string): Promise<void> {
   await db.transaction('rw', [db.orders, db.outbox, db.meta], async () => {
-    const owner = await readMeta<string>(db, 'user_id');
+    const owner = await readMeta(db, 'user_id');
     if (owner === userId) return;
     if (owner !== undefined) {
       const unsent = await db.outbox.where('status').equals('pending').count();

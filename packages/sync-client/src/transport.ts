@@ -2,8 +2,11 @@ import {
   SYNC_SCHEMA_VERSION,
   type SyncMutation,
   type SyncPullResponse,
+  SyncPullResponseSchema,
   type SyncPushResponse,
+  SyncPushResponseSchema,
 } from '@gapal/shared';
+import type { z } from 'zod';
 
 /** The network failed, or the server answered 5xx/429: worth retrying later. */
 export class TemporarySyncError extends Error {
@@ -12,6 +15,19 @@ export class TemporarySyncError extends Error {
     readonly retryAfterMs?: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * The server's answer does not match the shared contract (a proxy's page, a truncated body, a
+ * server of another version): nothing of it is stored, and the sync is tried again later.
+ */
+export class MalformedAnswerError extends TemporarySyncError {
+  constructor(
+    readonly path: string,
+    readonly issues: readonly unknown[],
+  ) {
+    super(`malformed answer from ${path}`);
   }
 }
 
@@ -33,15 +49,24 @@ export type SyncTransport = {
 export type HttpTransportOptions = {
   baseUrl: string;
   getAccessToken(): string | undefined | Promise<string | undefined>;
-  /** Gets a new access token (refresh token flow); called at most once per request on a 401. */
-  refreshAccessToken(): Promise<string | undefined>;
+  /**
+   * Gets a new access token after `refused` got a 401 (refresh token flow); called at most once
+   * per request. `undefined`: the session is over. Throwing (the refresh's answer was lost, the
+   * server is down) keeps the session: the sync is tried again later with backoff.
+   */
+  refreshAccessToken(refused: string | undefined): Promise<string | undefined>;
   fetch?: typeof fetch;
 };
 
 export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
 
-  async function call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+  async function call<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: z.ZodType<T>,
+    body?: unknown,
+  ): Promise<T> {
     let token = await options.getAccessToken();
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
@@ -58,11 +83,15 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
         throw new TemporarySyncError(`network: ${(error as Error).message}`);
       }
       if (response.status === 401 && attempt === 0) {
-        token = await options.refreshAccessToken();
+        try {
+          token = await options.refreshAccessToken(token);
+        } catch (error) {
+          throw new TemporarySyncError(`refresh: ${(error as Error).message}`);
+        }
         if (token) continue;
       }
       const text = await response.text().catch(() => '');
-      if (response.ok) return JSON.parse(text) as T;
+      if (response.ok) return parseAnswer(schema, path.split('?')[0]!, text);
       if (response.status >= 500 || response.status === 429) {
         const retryAfter = Number(response.headers.get('retry-after'));
         throw new TemporarySyncError(
@@ -82,7 +111,7 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
 
   return {
     push: (deviceId, mutations) =>
-      call<SyncPushResponse>('POST', '/api/sync/push/', {
+      call<SyncPushResponse>('POST', '/api/sync/push/', SyncPushResponseSchema, {
         device_id: deviceId,
         schema_version: SYNC_SCHEMA_VERSION,
         mutations,
@@ -90,7 +119,20 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     pull: (deviceId, cursor, limit) => {
       const query = new URLSearchParams({ device_id: deviceId, limit: String(limit) });
       if (cursor) query.set('cursor', cursor);
-      return call<SyncPullResponse>('GET', `/api/sync/pull/?${query}`);
+      return call<SyncPullResponse>('GET', `/api/sync/pull/?${query}`, SyncPullResponseSchema);
     },
   };
+}
+
+/** A 2xx body, checked with the shared schema before anything reads it. */
+function parseAnswer<T>(schema: z.ZodType<T>, path: string, text: string): T {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new MalformedAnswerError(path, [{ message: 'not JSON' }]);
+  }
+  const parsed = schema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new MalformedAnswerError(path, parsed.error.issues);
 }

@@ -1,4 +1,5 @@
-import type { SyncCategory, SyncProduct } from '@gapal/shared';
+import { type SyncCategory, SyncCategorySchema, type SyncProduct, SyncProductSchema } from '@gapal/shared';
+import { parseStoredRows } from '@gapal/sync-client';
 import { db, useLive } from './sync.ts';
 
 export type Catalog = { products: SyncProduct[]; categories: SyncCategory[] };
@@ -6,7 +7,12 @@ export type Catalog = { products: SyncProduct[]; categories: SyncCategory[] };
 /** Active products and their categories, from the phone's copy, sorted by name. */
 export function useCatalog(): Catalog | undefined {
   return useLive(async () => {
-    const [products, categories] = await Promise.all([db.products.toArray(), db.categories.toArray()]);
+    const [storedProducts, storedCategories] = await Promise.all([
+      db.products.toArray(),
+      db.categories.toArray(),
+    ]);
+    const products = parseStoredRows(SyncProductSchema, storedProducts, 'products');
+    const categories = parseStoredRows(SyncCategorySchema, storedCategories, 'categories');
     return {
       products: products
         .filter((product) => product.is_active)

@@ -1,5 +1,11 @@
-import type { SyncOrder } from '@gapal/shared';
-import { dismissRejected, type OutboxEntry, ordersView } from '@gapal/sync-client';
+import { type SyncOrder, SyncProductSchema } from '@gapal/shared';
+import {
+  dismissRejected,
+  type OutboxEntry,
+  parseStoredRows,
+  recentOrdersWindow,
+} from '@gapal/sync-client';
+import { useState } from 'react';
 import { Link } from 'wouter';
 import { Icon } from '../components/icons.tsx';
 import { formatDate, formatDateTime } from '../lib/format.ts';
@@ -55,25 +61,36 @@ export function explainRejection(entry: OutboxEntry): { what: string; todo: stri
 
 type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[] };
 
+/** Cards shown at first and added by « Voir plus »: the screen's cost stays the same whatever the history. */
+const PAGE_SIZE = 30;
+
 export function OrdersScreen() {
+  const [limit, setLimit] = useState(PAGE_SIZE);
   const rows = useLive(async (): Promise<Row[]> => {
-    const [orders, outbox] = await Promise.all([ordersView(db), db.outbox.toArray()]);
-    const rejected = outbox.filter((entry) => entry.status === 'rejected');
+    const [{ orders, entries }, rejected] = await Promise.all([
+      recentOrdersWindow(db, limit),
+      db.outbox.where('status').equals('rejected').toArray(),
+    ]);
     // Rejected creations never reach the view: show them as their own rows.
     const known = new Set(orders.map((order) => order.local_id));
     return orders
       .map((order) => ({
         order,
-        pending: outbox.some((entry) => entry.status === 'pending' && entry.args.local_id === order.local_id),
+        pending: entries.some((entry) => entry.status === 'pending' && entry.args.local_id === order.local_id),
         rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
       }))
       .concat(
         rejected
-          .filter((entry) => entry.name === 'create_order' && !known.has(entry.args.local_id as string))
+          .filter((entry) => entry.name === 'create_order' && !known.has(entry.args.local_id))
           .map((entry) => ({ order: rejectedCreation(entry), pending: false, rejected: [entry] })),
       );
-  });
-  const products = useLive(async () => new Map((await db.products.toArray()).map((p) => [p.id, p])));
+  }, [limit]);
+  const products = useLive(
+    async () =>
+      new Map(
+        parseStoredRows(SyncProductSchema, await db.products.toArray(), 'products').map((p) => [p.id, p]),
+      ),
+  );
   if (!rows) return <p className="text-lg">Chargement…</p>;
   return (
     <section className="space-y-3">
@@ -172,6 +189,11 @@ export function OrdersScreen() {
           </li>
         ))}
       </ul>
+      {rows.length >= limit ? (
+        <BigButton tone="secondary" className="w-full" onClick={() => setLimit(limit + PAGE_SIZE)}>
+          Voir plus
+        </BigButton>
+      ) : null}
     </section>
   );
 }
@@ -179,12 +201,12 @@ export function OrdersScreen() {
 function rejectedCreation(entry: OutboxEntry): SyncOrder {
   return {
     id: 'rejected',
-    local_id: entry.args.local_id as string,
+    local_id: entry.args.local_id,
     number: '',
     site_id: '',
     created_by: '',
     device_id: null,
-    client_name: String(entry.args.client_name ?? 'Client'),
+    client_name: entry.name === 'create_order' ? entry.args.client_name : 'Client',
     client_phone: null,
     delivery_address: null,
     delivery_date: null,
