@@ -13,4 +13,5 @@ export * from './settings.ts';
 export * from './sites.ts';
 export * from './stock.ts';
 export * from './sync.ts';
+export * from './sync-rejections.ts';
 export * from './users.ts';

@@ -123,7 +123,7 @@ export function errorAnswer(error: FastifyError): { status: number; body: ErrorB
     if (known) return { status: error.statusCode as number, body: errorBody(known.code, known.message) };
     return { status: 400, body: errorBody('bad_request', 'Requête invalide') };
   }
-  if (isConnectionError(error)) {
+  if (isDatabaseUnavailable(error)) {
     return { status: 503, body: errorBody('service_unavailable', 'Service momentanément indisponible') };
   }
   return { status: 500, body: errorBody('internal_error', 'Erreur interne du serveur') };
@@ -144,13 +144,25 @@ export function postgresErrorCode(error: unknown): string | undefined {
   return typeof cause === 'string' ? cause : undefined;
 }
 
-/** node-postgres' words for a socket lost without an error from the server (no SQLSTATE then). */
-const LOST_CONNECTION = /^(Connection terminated|Client has encountered a connection error)/;
+// node-postgres' words for a socket lost without an error from the server (no SQLSTATE then),
+// a pool that could not connect in time, and an embedded database already closed.
+const LOST_CONNECTION =
+  /^(Connection terminated|Client has encountered a connection error|Connection closed|connection is closed|timeout exceeded when trying to connect|PGlite is closed)/i;
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
+// SQLSTATE classes of the database itself failing: connection exception, insufficient resources
+// (disk, memory, too many connections), operator intervention (shutdown, crash, cancel), system
+// error (I/O), internal error. Plus a lock that could not be had in time.
+const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58', 'XX']);
 
-function isConnectionError(error: Error): boolean {
+/**
+ * True when the database itself failed (lost, shut down, full, overloaded), not what a request
+ * asked of it: worth answering 503 and trying again later, never worth refusing the request for.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
   const code = postgresErrorCode(error) ?? '';
-  if (['ECONNREFUSED', 'ECONNRESET', '57P01', '57P03', '53300'].includes(code)) return true;
-  const cause = (error as { cause?: unknown }).cause;
+  if (NETWORK_CODES.has(code) || code === '55P03') return true;
+  if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))) return true;
+  const cause = (error as { cause?: unknown } | null)?.cause;
   return [error, cause].some(
     (candidate) => candidate instanceof Error && LOST_CONNECTION.test(candidate.message),
   );

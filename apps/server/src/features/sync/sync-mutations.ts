@@ -1,6 +1,7 @@
 import {
   type Order,
   OrderSummarySchema,
+  SYNC_REJECT_MESSAGES,
   type SyncMutation,
   SyncMutationArgsSchemas,
   type SyncMutationName,
@@ -44,7 +45,7 @@ export function parseArgs(name: string, args: unknown): unknown {
   if (!isKnownName(name)) {
     throw new SyncRejection({
       code: 'unknown_mutation',
-      message: `Mutation inconnue : ${name}`,
+      message: `${SYNC_REJECT_MESSAGES.unknown_mutation} : ${name}`,
       details: { known: Object.keys(SyncMutationArgsSchemas) },
     });
   }

@@ -6,26 +6,22 @@ import {
   type SyncPushInput,
   type SyncPushResponse,
 } from '@gapal/shared';
+import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError, isDatabaseUnavailable } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
 import { createOutbox, inTransaction, publishOutbox } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
-import { lockDeviceForMutation, pushSummary, storeMutation } from './sync.repo.ts';
+import { pushSummary } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
 import { createOrdersFast, type FastOrder, type PricedLine } from './sync-fast-create.repo.ts';
-import {
-  applyMutation,
-  currentOrderOf,
-  type MutationContext,
-  parseArgs,
-  rejectionReason,
-  SyncRejection,
-} from './sync-mutations.ts';
+import { isStored, processMutation } from './sync-general-path.ts';
+import { isRetryableConflict } from './sync-mutation-faults.ts';
+import { type MutationContext, parseArgs, SyncRejection } from './sync-mutations.ts';
 
 /** 426 for a client too old to speak this protocol, 400 for one from the future. */
 export function assertSchemaVersion(version: unknown): void {
@@ -44,16 +40,16 @@ export function assertSchemaVersion(version: unknown): void {
   }
 }
 
-type Outcome = SyncMutationResult | { gap: number };
-
 /**
  * Applies a batch in order, each mutation in its own transaction. A gap in the sequence stops
- * the batch (the rest is `skipped`); a rejection is stored and the sequence moves on.
+ * the batch (the rest is `skipped`); a rejection is stored and the sequence moves on. Whatever one
+ * mutation triggers rejects only that one; only the database itself failing answers 503.
  */
 export async function pushMutations(
   deps: AppDeps,
   actor: Actor,
   input: SyncPushInput,
+  log?: FastifyBaseLogger,
 ): Promise<SyncPushResponse> {
   assertSchemaVersion(input.schema_version);
   const device = await syncDevice(deps.db, actor, input.device_id);
@@ -68,7 +64,7 @@ export async function pushMutations(
 
   // The leading run of plain order creations goes in one transaction; the rest one at a time.
   const fastResults = await withTemporaryFailures(() =>
-    createLeadingOrders(deps.db, context, device.lastSeq, input.mutations, prices, day),
+    createLeadingOrders(deps.db, context, device.lastSeq, input.mutations, prices, day, log),
   );
   const fastCreated = new Set(fastResults.map((result) => result.id));
   const results: SyncMutationResult[] = [...fastResults];
@@ -78,7 +74,7 @@ export async function pushMutations(
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
       continue;
     }
-    const outcome = await withTemporaryFailures(() => processMutation(deps.db, context, device.id, mutation));
+    const outcome = await processMutation(deps.db, context, device.id, mutation, log);
     if ('gap' in outcome) {
       stopped = { reason: 'seq_gap', expected_seq: outcome.gap };
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
@@ -109,58 +105,6 @@ export async function pushMutations(
   };
 }
 
-// Rejections that are not stored (they concern a sequence or an id, not the order) don't advance.
-const UNSTORED_REASONS = new Set(['seq_out_of_order', 'mutation_id_conflict']);
-const isStored = (result: SyncMutationResult) => !UNSTORED_REASONS.has(result.reason?.code ?? '');
-
-/** The general path: lock the device, sort out duplicates and gaps, apply in a savepoint. */
-async function processMutation(
-  db: Db,
-  context: MutationContext,
-  deviceId: string,
-  mutation: SyncMutation,
-): Promise<Outcome> {
-  return db.transaction(async (tx) => {
-    const state = await lockDeviceForMutation(tx, deviceId, mutation.id);
-    if (!state || state.revoked) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
-    const { id, seq } = mutation;
-    if (state.existing) {
-      if (state.existing.deviceId !== deviceId) {
-        return rejected(mutation, {
-          code: 'mutation_id_conflict',
-          message: 'Cet identifiant de mutation est déjà utilisé par un autre appareil',
-        });
-      }
-      const { status: _status, id: _id, seq: storedSeq, ...stored } = state.existing.result;
-      return { ...stored, id, seq: storedSeq, status: 'duplicate', original_status: state.existing.status };
-    }
-    if (seq <= state.lastSeq) {
-      return rejected(mutation, {
-        code: 'seq_out_of_order',
-        message: `Numéro de séquence déjà dépassé (attendu : ${state.lastSeq + 1})`,
-        details: { expected_seq: state.lastSeq + 1 },
-      });
-    }
-    if (seq > state.lastSeq + 1) return { gap: state.lastSeq + 1 };
-
-    let result: SyncMutationResult;
-    try {
-      const order = await tx.transaction((savepoint) => applyMutation(savepoint, context, mutation));
-      result = { id, seq, status: 'applied', order };
-    } catch (error) {
-      const reason = rejectionReason(error);
-      if (!reason) throw error;
-      result = { ...rejected(mutation, reason), current: await currentOrderOf(tx, context.actor, mutation) };
-    }
-    await storeMutation(tx, deviceId, mutation, result);
-    return result;
-  });
-}
-
-function rejected(mutation: SyncMutation, reason: SyncMutationResult['reason']): SyncMutationResult {
-  return { id: mutation.id, seq: mutation.seq, status: 'rejected', reason };
-}
-
 /** Product prices for every order creation of the batch, read once (prices are frozen at creation). */
 async function pricesOf(db: Db, mutations: SyncMutation[]): Promise<Map<string, ProductRef>> {
   const ids = new Set<string>();
@@ -180,7 +124,8 @@ async function pricesOf(db: Db, mutations: SyncMutation[]): Promise<Map<string, 
  * The fast path (sync-fast-create.repo.ts) for the batch's leading run of plain order creations
  * by a vendor or manager of the device's site, starting right after the device's last sequence.
  * Returns their results, or none when the general path must decide (duplicates, gaps, refusals,
- * direct sales).
+ * direct sales, and anything in the run the database refuses: one poisoned creation must not
+ * fail the push, so the general path takes the run one by one and rejects only that one).
  */
 async function createLeadingOrders(
   db: Db,
@@ -189,24 +134,31 @@ async function createLeadingOrders(
   mutations: SyncMutation[],
   prices: Map<string, ProductRef>,
   day: string,
+  log: FastifyBaseLogger | undefined,
 ): Promise<SyncMutationResult[]> {
   if (context.actor.role === 'admin') return [];
-  const orders: FastOrder[] = [];
-  for (const mutation of mutations) {
-    if (mutation.seq !== lastSeq + orders.length + 1) break;
-    const order = plainCreation(mutation, prices, day);
-    if (!order) break;
-    orders.push(order);
+  try {
+    const orders: FastOrder[] = [];
+    for (const mutation of mutations) {
+      if (mutation.seq !== lastSeq + orders.length + 1) break;
+      const order = plainCreation(mutation, prices, day);
+      if (!order) break;
+      orders.push(order);
+    }
+    if (orders.length === 0) return [];
+    return (
+      (await createOrdersFast(db, context.actor, {
+        deviceId: context.actor.deviceId!,
+        siteId: context.deviceSiteId,
+        day,
+        orders,
+      })) ?? []
+    );
+  } catch (error) {
+    if (isDatabaseUnavailable(error) || isRetryableConflict(error)) throw error;
+    log?.warn({ err: error, count: mutations.length }, 'sync fast path refused: the general path decides');
+    return [];
   }
-  if (orders.length === 0) return [];
-  return (
-    (await createOrdersFast(db, context.actor, {
-      deviceId: context.actor.deviceId!,
-      siteId: context.deviceSiteId,
-      day,
-      orders,
-    })) ?? []
-  );
 }
 
 /** A creation the fast path can take as it is: valid, priced, for today or later, not a direct sale. */

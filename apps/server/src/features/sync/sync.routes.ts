@@ -35,7 +35,9 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
     };
     for (const url of ['/sync/push/', '/orders/sync/']) {
-      app.post(url, pushOptions, async (request) => pushMutations(deps, actorOf(request), request.body));
+      app.post(url, pushOptions, async (request) =>
+        pushMutations(deps, actorOf(request), request.body, request.log),
+      );
     }
 
     app.get(
