@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, IsoDateSchema, pageLimit } from './common.ts';
+import { IdSchema, IsoDateSchema, pageLimit, singleLineText } from './common.ts';
 
 export const AuditEntrySchema = z.object({
   id: z.string(),
@@ -19,12 +19,12 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 
 export const AuditQuerySchema = z.strictObject({
   user_id: IdSchema.optional(),
-  entity: z.string().max(64).optional(),
-  entity_id: z.string().max(64).optional(),
-  action: z.string().max(64).optional(),
+  entity: singleLineText().max(64).optional(),
+  entity_id: singleLineText().max(64).optional(),
+  action: singleLineText().max(64).optional(),
   from: IsoDateSchema.optional(),
   to: IsoDateSchema.optional(),
-  cursor: z.string().max(64).optional(),
+  cursor: singleLineText().max(64).optional(),
   limit: pageLimit(50, 200),
 });
 export type AuditQuery = z.infer<typeof AuditQuerySchema>;

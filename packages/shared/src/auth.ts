@@ -1,24 +1,24 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, singleLineText } from './common.ts';
 import { RoleSchema } from './roles.ts';
 
-export const DeviceSerialSchema = z
-  .string()
-  .trim()
+export const DeviceSerialSchema = singleLineText({ trim: true })
   .min(3)
   .max(128)
   .regex(/^[A-Za-z0-9._:-]+$/, 'lettres, chiffres et . _ : - uniquement');
 
 export const LoginInputSchema = z.strictObject({
-  username: z.string().trim().min(1).max(64),
-  password: z.string().min(1).max(256),
+  username: singleLineText({ trim: true }).min(1).max(64),
+  password: singleLineText().min(1).max(256),
   device_serial: DeviceSerialSchema.optional(),
-  device_name: z.string().trim().min(1).max(100).optional(),
+  device_name: singleLineText({ trim: true }).min(1).max(100).optional(),
 });
 export type LoginInput = z.infer<typeof LoginInputSchema>;
 
-export const RefreshInputSchema = z.strictObject({ refresh_token: z.string().min(20).max(200) });
-export const LogoutInputSchema = z.strictObject({ refresh_token: z.string().min(20).max(200).optional() });
+export const RefreshInputSchema = z.strictObject({ refresh_token: singleLineText().min(20).max(200) });
+export const LogoutInputSchema = z.strictObject({
+  refresh_token: singleLineText().min(20).max(200).optional(),
+});
 
 export const MeSchema = z.object({
   id: IdSchema,

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AmountSchema, IdSchema, pageLimit, QueryBooleanSchema } from './common.ts';
+import {
+  AmountSchema,
+  IdSchema,
+  multiLineText,
+  pageLimit,
+  QueryBooleanSchema,
+  singleLineText,
+} from './common.ts';
 
 export const CategorySchema = z.object({
   id: IdSchema,
@@ -11,14 +18,12 @@ export const CategorySchema = z.object({
 export type Category = z.infer<typeof CategorySchema>;
 
 export const CreateCategoryInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
-  description: z.string().trim().max(500).nullable().optional(),
+  name: singleLineText({ trim: true }).min(1).max(100),
+  description: multiLineText({ trim: true }).max(500).nullable().optional(),
 });
 export type CreateCategoryInput = z.infer<typeof CreateCategoryInputSchema>;
 
-const BarcodeSchema = z
-  .string()
-  .trim()
+const BarcodeSchema = singleLineText({ trim: true })
   .min(4)
   .max(64)
   .regex(/^[A-Za-z0-9-]+$/, 'lettres, chiffres et - uniquement');
@@ -48,10 +53,10 @@ export const ProductSchema = z.object({
 export type Product = z.infer<typeof ProductSchema>;
 
 export const CreateProductInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120),
+  name: singleLineText({ trim: true }).min(1).max(120),
   category_id: IdSchema.nullable().optional(),
   /** Free text: litre, pot, sachet, kg, pièce… */
-  unit: z.string().trim().min(1).max(20),
+  unit: singleLineText({ trim: true }).min(1).max(20),
   unit_price: AmountSchema,
   barcode: BarcodeSchema.nullable().optional(),
   min_stock_level: z.number().int().min(0).max(1_000_000).default(0),
@@ -61,9 +66,9 @@ export const CreateProductInputSchema = z.strictObject({
 export type CreateProductInput = z.infer<typeof CreateProductInputSchema>;
 
 export const UpdateProductInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(120).optional(),
+  name: singleLineText({ trim: true }).min(1).max(120).optional(),
   category_id: IdSchema.nullable().optional(),
-  unit: z.string().trim().min(1).max(20).optional(),
+  unit: singleLineText({ trim: true }).min(1).max(20).optional(),
   unit_price: AmountSchema.optional(),
   barcode: BarcodeSchema.nullable().optional(),
   min_stock_level: z.number().int().min(0).max(1_000_000).optional(),
@@ -89,14 +94,14 @@ export const ExpiringDaysSchema = z.coerce.number().int().min(0).max(365).defaul
 
 export const ProductListQuerySchema = z.strictObject({
   /** Matches the name (contains, any case) or the barcode (starts with). */
-  search: z.string().trim().max(64).optional(),
+  search: singleLineText({ trim: true }).max(64).optional(),
   category_id: IdSchema.optional(),
   is_active: QueryBooleanSchema.optional(),
   /** Admin only: whose stock to show; others always see their own site. */
   site_id: IdSchema.optional(),
   expiring_days: ExpiringDaysSchema,
   sort: z.enum(PRODUCT_SORTS).default('name'),
-  cursor: z.string().max(512).optional(),
+  cursor: singleLineText().max(512).optional(),
   limit: pageLimit(50, 200),
 });
 export type ProductListQuery = z.infer<typeof ProductListQuerySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, singleLineText } from './common.ts';
 
 export const DeviceSchema = z.object({
   id: IdSchema,
@@ -15,7 +15,7 @@ export const DeviceSchema = z.object({
 export type Device = z.infer<typeof DeviceSchema>;
 
 export const UpdateDeviceInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
+  name: singleLineText({ trim: true }).min(1).max(100).optional(),
   site_id: IdSchema.optional(),
   user_id: IdSchema.nullable().optional(),
 });

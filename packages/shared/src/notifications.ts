@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, pageLimit, pageOf, QueryBooleanSchema } from './common.ts';
+import { IdSchema, pageLimit, pageOf, QueryBooleanSchema, singleLineText } from './common.ts';
 
 /** What a notification is about; the web app picks an icon and a link from it. */
 export const NOTIFICATION_KINDS = [
@@ -16,7 +16,10 @@ export const NotificationKindSchema = z.enum(NOTIFICATION_KINDS);
 export type NotificationKind = z.infer<typeof NotificationKindSchema>;
 
 /** Notification ids are increasing integers, carried as text (JSON numbers lose precision past 2^53). */
-export const NotificationIdSchema = z.string().regex(/^[1-9][0-9]{0,17}$/, 'identifiant de notification');
+export const NotificationIdSchema = singleLineText().regex(
+  /^[1-9][0-9]{0,17}$/,
+  'identifiant de notification',
+);
 export const NotificationIdParamsSchema = z.strictObject({ id: NotificationIdSchema });
 
 export const NotificationSchema = z.object({
@@ -35,7 +38,7 @@ export type Notification = z.infer<typeof NotificationSchema>;
 
 export const NotificationListQuerySchema = z.strictObject({
   unread_only: QueryBooleanSchema.optional(),
-  cursor: z.string().max(128).optional(),
+  cursor: singleLineText().max(128).optional(),
   limit: pageLimit(30, 100),
 });
 export type NotificationListQuery = z.infer<typeof NotificationListQuerySchema>;

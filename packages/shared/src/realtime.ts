@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, singleLineText } from './common.ts';
 import { NotificationIdSchema, NotificationSchema } from './notifications.ts';
 import { RoleSchema } from './roles.ts';
 
@@ -11,7 +11,7 @@ import { RoleSchema } from './roles.ts';
  * what it missed with `GET /api/notifications/`.
  */
 export const ClientMessageSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('auth'), token: z.string().min(1).max(4096) }),
+  z.strictObject({ type: z.literal('auth'), token: singleLineText().min(1).max(4096) }),
   /** Application-level keep-alive for clients that can't see protocol pings (browsers). */
   z.strictObject({ type: z.literal('ping') }),
 ]);

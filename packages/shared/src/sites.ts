@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, multiLineText, singleLineText } from './common.ts';
 
 export const SiteSchema = z.object({
   id: IdSchema,
@@ -12,23 +12,21 @@ export const SiteSchema = z.object({
 });
 export type Site = z.infer<typeof SiteSchema>;
 
-const SiteCodeSchema = z
-  .string()
-  .trim()
+const SiteCodeSchema = singleLineText({ trim: true })
   .min(2)
   .max(12)
   .regex(/^[A-Z0-9]+$/, 'majuscules et chiffres uniquement');
 
 export const CreateSiteInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100),
+  name: singleLineText({ trim: true }).min(1).max(100),
   code: SiteCodeSchema,
-  address: z.string().trim().max(300).nullable().optional(),
+  address: multiLineText({ trim: true }).max(300).nullable().optional(),
 });
 export type CreateSiteInput = z.infer<typeof CreateSiteInputSchema>;
 
 export const UpdateSiteInputSchema = z.strictObject({
-  name: z.string().trim().min(1).max(100).optional(),
-  address: z.string().trim().max(300).nullable().optional(),
+  name: singleLineText({ trim: true }).min(1).max(100).optional(),
+  address: multiLineText({ trim: true }).max(300).nullable().optional(),
   is_active: z.boolean().optional(),
 });
 export type UpdateSiteInput = z.infer<typeof UpdateSiteInputSchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, IsoDateSchema, pageLimit, QueryBooleanSchema } from './common.ts';
+import { IdSchema, IsoDateSchema, pageLimit, QueryBooleanSchema, singleLineText } from './common.ts';
 
 export const MOVEMENT_TYPES = ['entree', 'sortie', 'ajustement', 'vente', 'retour', 'perte'] as const;
 export const MovementTypeSchema = z.enum(MOVEMENT_TYPES);
@@ -64,24 +64,22 @@ export const MovementListQuerySchema = z.strictObject({
   product_id: IdSchema.optional(),
   type: MovementTypeSchema.optional(),
   lot_id: IdSchema.optional(),
-  reference: z.string().trim().min(1).max(100).optional(),
+  reference: singleLineText({ trim: true }).min(1).max(100).optional(),
   user_id: IdSchema.optional(),
   device_id: IdSchema.optional(),
   site_id: IdSchema.optional(),
   from: IsoDateSchema.optional(),
   to: IsoDateSchema.optional(),
   format: z.enum(['json', 'csv']).default('json'),
-  cursor: z.string().max(128).optional(),
+  cursor: singleLineText().max(128).optional(),
   limit: pageLimit(100, 500),
 });
 export type MovementListQuery = z.infer<typeof MovementListQuerySchema>;
 
 const QuantitySchema = z.number().int().positive().max(1_000_000);
-const ReferenceSchema = z.string().trim().min(1).max(100).nullable().optional();
-const ReasonSchema = z.string().trim().min(1).max(500);
-const LotCodeSchema = z
-  .string()
-  .trim()
+const ReferenceSchema = singleLineText({ trim: true }).min(1).max(100).nullable().optional();
+const ReasonSchema = singleLineText({ trim: true }).min(1).max(500);
+const LotCodeSchema = singleLineText({ trim: true })
   .min(1)
   .max(64)
   .regex(/^[A-Za-z0-9._/-]+$/, 'lettres, chiffres et . _ / - uniquement');

@@ -1,11 +1,9 @@
 import { z } from 'zod';
-import { IdSchema } from './common.ts';
+import { IdSchema, singleLineText } from './common.ts';
 import { RoleSchema } from './roles.ts';
 
-export const PasswordSchema = z.string().min(8, 'au moins 8 caractères').max(256);
-export const UsernameSchema = z
-  .string()
-  .trim()
+export const PasswordSchema = singleLineText().min(8, 'au moins 8 caractères').max(256);
+export const UsernameSchema = singleLineText({ trim: true })
   .min(3)
   .max(64)
   .regex(/^[a-zA-Z0-9._-]+$/, 'lettres, chiffres et . _ - uniquement');
@@ -26,8 +24,8 @@ export type User = z.infer<typeof UserSchema>;
 
 export const CreateUserInputSchema = z.strictObject({
   username: UsernameSchema,
-  full_name: z.string().trim().min(1).max(120),
-  phone: z.string().trim().max(30).nullable().optional(),
+  full_name: singleLineText({ trim: true }).min(1).max(120),
+  phone: singleLineText({ trim: true }).max(30).nullable().optional(),
   role: RoleSchema,
   site_id: IdSchema.nullable().optional(),
   password: PasswordSchema,
@@ -35,8 +33,8 @@ export const CreateUserInputSchema = z.strictObject({
 export type CreateUserInput = z.infer<typeof CreateUserInputSchema>;
 
 export const UpdateUserInputSchema = z.strictObject({
-  full_name: z.string().trim().min(1).max(120).optional(),
-  phone: z.string().trim().max(30).nullable().optional(),
+  full_name: singleLineText({ trim: true }).min(1).max(120).optional(),
+  phone: singleLineText({ trim: true }).max(30).nullable().optional(),
   role: RoleSchema.optional(),
   site_id: IdSchema.nullable().optional(),
   is_active: z.boolean().optional(),
@@ -49,5 +47,5 @@ export const UserListQuerySchema = z.strictObject({
   role: RoleSchema.optional(),
   site_id: IdSchema.optional(),
   is_active: z.enum(['true', 'false']).optional(),
-  search: z.string().trim().max(64).optional(),
+  search: singleLineText({ trim: true }).max(64).optional(),
 });
