@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AmountSchema, IdSchema, IsoDateSchema, pageLimit } from './common.ts';
+import { AmountSchema, IdSchema, IsoDateSchema, multiLineText, pageLimit, singleLineText } from './common.ts';
 
 export const DELIVERY_STATUSES = ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'] as const;
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
@@ -28,9 +28,7 @@ export const NEXT_STATUSES: Record<DeliveryStatus, readonly DeliveryStatus[]> = 
 };
 
 /** A phone number as people write it: `+226 70 12 34 56`, `70-12-34-56`; 8 to 15 digits. */
-export const PhoneSchema = z
-  .string()
-  .trim()
+export const PhoneSchema = singleLineText({ trim: true })
   .max(30)
   .regex(/^\+?[0-9][0-9 .-]*[0-9]$/, 'numéro de téléphone invalide')
   .refine((value) => {
@@ -59,12 +57,12 @@ const ItemsInputSchema = z
   });
 
 const orderFields = {
-  client_name: z.string().trim().min(1).max(120),
+  client_name: singleLineText({ trim: true }).min(1).max(120),
   client_phone: PhoneSchema.nullable().optional(),
-  delivery_address: z.string().trim().max(300).nullable().optional(),
+  delivery_address: multiLineText({ trim: true }).max(300).nullable().optional(),
   delivery_date: IsoDateSchema.nullable().optional(),
   priority: PrioritySchema.optional(),
-  notes: z.string().trim().max(2000).nullable().optional(),
+  notes: multiLineText({ trim: true }).max(2000).nullable().optional(),
 };
 
 export const CreateOrderInputSchema = z.strictObject({
@@ -101,13 +99,13 @@ export const PaymentInputSchema = z.strictObject({
   amount: z.number().int().positive('le montant doit être positif'),
   method: PaymentMethodSchema,
   /** Mobile-money transaction id. */
-  reference: z.string().trim().min(1).max(64).nullable().optional(),
+  reference: singleLineText({ trim: true }).min(1).max(64).nullable().optional(),
   version: z.number().int().positive().optional(),
 });
 export type PaymentInput = z.infer<typeof PaymentInputSchema>;
 
 export const ReturnInputSchema = z.strictObject({
-  reason: z.string().trim().min(1).max(500),
+  reason: singleLineText({ trim: true }).min(1).max(500),
   items: z
     .array(z.strictObject({ item_id: IdSchema, quantity: z.number().int().positive().max(1_000_000) }))
     .min(1)
@@ -210,14 +208,14 @@ export const OrderListFilterSchema = z.strictObject({
   from: IsoDateSchema.optional(),
   to: IsoDateSchema.optional(),
   /** Client name or phone, or order number. */
-  search: z.string().trim().min(1).max(64).optional(),
+  search: singleLineText({ trim: true }).min(1).max(64).optional(),
 });
 export type OrderListFilter = z.infer<typeof OrderListFilterSchema>;
 
 export const OrderListQuerySchema = OrderListFilterSchema.extend({
   sort: z.enum(ORDER_SORTS).default('created_at'),
   direction: z.enum(['asc', 'desc']).default('desc'),
-  cursor: z.string().max(200).optional(),
+  cursor: singleLineText().max(200).optional(),
   limit: pageLimit(50, 200),
 });
 export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { IdSchema, IsoDateTimeSchema } from './common.ts';
+import { IdSchema, IsoDateTimeSchema, singleLineText } from './common.ts';
 import {
   CreateOrderInputSchema,
   DeliveryStatusSchema,
@@ -47,7 +47,7 @@ export const SyncMutationSchema = z.strictObject({
   id: IdSchema,
   seq: z.number().int().positive().max(2_000_000_000),
   /** Checked per mutation: an unknown name is a `rejected` result, not a 400 for the batch. */
-  name: z.string().min(1).max(64),
+  name: singleLineText().min(1).max(64),
   args: z.unknown(),
   /** The order version the phone last saw; a change on a newer version is rejected. */
   base_version: z.number().int().positive().optional(),
@@ -123,7 +123,7 @@ export type SyncPushResponse = z.infer<typeof SyncPushResponseSchema>;
 
 export const SyncPullQuerySchema = z.strictObject({
   device_id: IdSchema.optional(),
-  cursor: z.string().max(200).optional(),
+  cursor: singleLineText().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(500),
 });
 export type SyncPullQuery = z.infer<typeof SyncPullQuerySchema>;
