@@ -30,6 +30,7 @@ import { usersRoutes } from './features/users/users.routes.ts';
 import { createIdentities, registerAuth } from './http/auth.ts';
 import { answerClientError, answerFrameworkError } from './http/client-errors.ts';
 import { registerErrorHandling } from './http/errors.ts';
+import { transformOpenApiObject } from './http/openapi.ts';
 import { registerSecurity, relaxDocsCsp } from './http/security.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
 import { createEventBus } from './realtime/bus.ts';
@@ -93,10 +94,14 @@ export async function buildApp(
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gapal API', version: '0.1.0', description: 'Orders and stock for a dairy distributor' },
+      // Relative: the document describes the server that serves it.
+      servers: [{ url: '/', description: 'This server' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
+    // Emits the schemas registered with an id (the error shape) as components.
+    transformObject: transformOpenApiObject,
   });
   await app.register(swaggerUi, { routePrefix: '/api/docs', transformStaticCSP: relaxDocsCsp });
 

@@ -11,8 +11,9 @@ export const AuditEntrySchema = z.object({
   action: z.string(),
   entity: z.string(),
   entity_id: z.string().nullable(),
-  before: z.unknown().nullable(),
-  after: z.unknown().nullable(),
+  // Any JSON, null included (`.nullable()` on unknown wrote an OpenAPI 3.0 `nullable` with no type).
+  before: z.unknown(),
+  after: z.unknown(),
   request_id: z.string().nullable(),
 });
 export type AuditEntry = z.infer<typeof AuditEntrySchema>;

@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
+import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as auth from './auth.service.ts';
 import { LoginLimiter } from './login-limiter.ts';
 
@@ -25,9 +26,11 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
         schema: {
           tags: ['auth'],
+          operationId: 'login',
           summary: 'Sign in; registers the device when a serial is given',
+          security: [],
           body: LoginInputSchema,
-          response: { 200: TokenPairSchema },
+          response: { 200: TokenPairSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
         },
       },
       async (request) => {
@@ -40,14 +43,30 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/refresh/',
       {
         config: { access: 'public', rateLimit: { max: 120, timeWindow: 60_000 } },
-        schema: { tags: ['auth'], body: RefreshInputSchema, response: { 200: TokenPairSchema } },
+        schema: {
+          tags: ['auth'],
+          operationId: 'refreshTokens',
+          summary: 'A new token pair for a refresh token (rotated: each one works once)',
+          security: [],
+          body: RefreshInputSchema,
+          response: { 200: TokenPairSchema, ...errorResponses(400, 401, 413, 415, 429, 503) },
+        },
       },
       async (request) => auth.refresh(deps, request.body.refresh_token, sourceOf(request)),
     );
 
     app.post(
       '/logout/',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], body: LogoutInputSchema.optional() } },
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          operationId: 'logout',
+          summary: 'Sign out: revokes the refresh token’s session (without one, the device’s sessions)',
+          body: LogoutInputSchema.optional(),
+          response: { 204: NoContentSchema, ...errorResponses(400, 401, 413, 415, 503) },
+        },
+      },
       async (request, reply) => {
         await auth.logout(deps, actorOf(request), request.body?.refresh_token);
         return reply.code(204).send();
@@ -56,7 +75,15 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/me/',
-      { config: { access: 'authenticated' }, schema: { tags: ['auth'], response: { 200: MeSchema } } },
+      {
+        config: { access: 'authenticated' },
+        schema: {
+          tags: ['auth'],
+          operationId: 'getMe',
+          summary: 'The signed-in user, their role, site and device',
+          response: { 200: MeSchema, ...errorResponses(401, 503) },
+        },
+      },
       async (request) => auth.me(deps, actorOf(request)),
     );
   };

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import * as categoriesService from './categories.service.ts';
 
 export function categoriesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -10,14 +11,28 @@ export function categoriesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const tags = ['catalog'];
     app.get(
       '/',
-      { config: { access: 'catalog.read' }, schema: { tags, response: { 200: z.array(CategorySchema) } } },
+      {
+        config: { access: 'catalog.read' },
+        schema: {
+          tags,
+          operationId: 'listCategories',
+          summary: 'Product categories',
+          response: { 200: z.array(CategorySchema), ...errorResponses(401, 403, 503) },
+        },
+      },
       async () => categoriesService.listCategories(deps.db),
     );
     app.post(
       '/',
       {
         config: { access: 'catalog.write' },
-        schema: { tags, body: CreateCategoryInputSchema, response: { 201: CategorySchema } },
+        schema: {
+          tags,
+          operationId: 'createCategory',
+          summary: 'Create a product category',
+          body: CreateCategoryInputSchema,
+          response: { 201: CategorySchema, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
+        },
       },
       async (request, reply) =>
         reply.code(201).send(await categoriesService.createCategory(deps.db, actorOf(request), request.body)),

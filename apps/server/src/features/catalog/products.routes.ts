@@ -13,6 +13,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import { listProductLots } from '../stock/lots.service.ts';
 import * as productsService from './products.service.ts';
 
@@ -29,16 +30,26 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: read,
         schema: {
           tags,
+          operationId: 'listProducts',
           summary: 'Products with their stock at your site; search, filter, sort, cursor pages',
           querystring: ProductListQuerySchema,
-          response: { 200: pageOf(ProductSchema) },
+          response: { 200: pageOf(ProductSchema), ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request) => productsService.listProducts(deps.db, actorOf(request), request.query, timeZone),
     );
     app.post(
       '/',
-      { config: write, schema: { tags, body: CreateProductInputSchema, response: { 201: ProductSchema } } },
+      {
+        config: write,
+        schema: {
+          tags,
+          operationId: 'createProduct',
+          summary: 'Create a product',
+          body: CreateProductInputSchema,
+          response: { 201: ProductSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
+      },
       async (request, reply) =>
         reply
           .code(201)
@@ -50,9 +61,10 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'stock.read' },
         schema: {
           tags,
+          operationId: 'listLowStockProducts',
           summary: 'Active products under their alert threshold at your site',
           querystring: ProductStockQuerySchema,
-          response: { 200: z.array(ProductSchema) },
+          response: { 200: z.array(ProductSchema), ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request) => productsService.listLowStock(deps.db, actorOf(request), request.query, timeZone),
@@ -63,9 +75,11 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: read,
         schema: {
           tags,
+          operationId: 'getProduct',
+          summary: 'One product with its stock at your site',
           params: IdParamsSchema,
           querystring: ProductStockQuerySchema,
-          response: { 200: ProductSchema },
+          response: { 200: ProductSchema, ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request) =>
@@ -77,9 +91,11 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: write,
         schema: {
           tags,
+          operationId: 'updateProduct',
+          summary: 'Change a product (its price applies to new orders only)',
           params: IdParamsSchema,
           body: UpdateProductInputSchema,
-          response: { 200: ProductSchema },
+          response: { 200: ProductSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request) =>
@@ -87,7 +103,16 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     );
     app.delete(
       '/:id/',
-      { config: write, schema: { tags, summary: 'Soft delete', params: IdParamsSchema } },
+      {
+        config: write,
+        schema: {
+          tags,
+          operationId: 'deleteProduct',
+          summary: 'Soft delete',
+          params: IdParamsSchema,
+          response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
+      },
       async (request, reply) => {
         await productsService.deleteProduct(deps.db, actorOf(request), request.params.id);
         return reply.code(204).send();
@@ -99,10 +124,11 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'stock.read' },
         schema: {
           tags: ['stock'],
+          operationId: 'listProductLots',
           summary: 'Lots of a product at your site, first-expired-first-out',
           params: IdParamsSchema,
           querystring: ProductLotsQuerySchema,
-          response: { 200: z.array(LotSchema) },
+          response: { 200: z.array(LotSchema), ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request) =>

@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import * as devicesService from './devices.service.ts';
 
 export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -14,7 +15,13 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/',
       {
         config,
-        schema: { tags, querystring: DeviceListQuerySchema, response: { 200: z.array(DeviceSchema) } },
+        schema: {
+          tags,
+          operationId: 'listDevices',
+          summary: 'Registered devices (terminals), filtered by site, user or state',
+          querystring: DeviceListQuerySchema,
+          response: { 200: z.array(DeviceSchema), ...errorResponses(400, 401, 403, 503) },
+        },
       },
       async (request) => devicesService.listDevices(deps.db, request.query),
     );
@@ -24,9 +31,11 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config,
         schema: {
           tags,
+          operationId: 'updateDevice',
+          summary: 'Rename a device or bind it to another site or user',
           params: IdParamsSchema,
           body: UpdateDeviceInputSchema,
-          response: { 200: DeviceSchema },
+          response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request) =>
@@ -34,7 +43,16 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     );
     app.post(
       '/:id/revoke/',
-      { config, schema: { tags, params: IdParamsSchema, response: { 200: DeviceSchema } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'revokeDevice',
+          summary: 'Revoke a lost device: it can no longer sign in, push or pull',
+          params: IdParamsSchema,
+          response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
+        },
+      },
       async (request) => devicesService.revokeDevice(deps.db, actorOf(request), request.params.id),
     );
   };

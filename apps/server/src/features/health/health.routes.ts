@@ -4,6 +4,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../http/errors.ts';
+import { errorResponses } from '../../http/openapi.ts';
 
 export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -13,7 +14,9 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['health'],
+          operationId: 'getHealth',
           summary: 'Liveness',
+          security: [],
           response: { 200: z.object({ status: z.literal('ok') }) },
         },
       },
@@ -25,7 +28,9 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['health'],
+          operationId: 'getSettings',
           summary: 'Business settings a client needs before signing in (currency, time zone)',
+          security: [],
           response: { 200: PublicSettingsSchema },
         },
       },
@@ -41,9 +46,12 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'public' },
         schema: {
           tags: ['health'],
+          operationId: 'getReadiness',
           summary: 'Readiness: database reachable and every migration applied',
+          security: [],
           response: {
             200: z.object({ status: z.literal('ready'), database: z.string(), migrations: z.number().int() }),
+            ...errorResponses(503),
           },
         },
       },

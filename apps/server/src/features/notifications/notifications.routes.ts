@@ -8,6 +8,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import * as notificationsService from './notifications.service.ts';
 
 export function notificationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -21,21 +22,39 @@ export function notificationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config,
         schema: {
           tags,
+          operationId: 'listNotifications',
           summary: 'The caller’s notifications, unread first',
           querystring: NotificationListQuerySchema,
-          response: { 200: NotificationPageSchema },
+          response: { 200: NotificationPageSchema, ...errorResponses(400, 401, 403, 503) },
         },
       },
       async (request) => notificationsService.listNotifications(deps.db, actorOf(request), request.query),
     );
     app.post(
       '/read-all/',
-      { config, schema: { tags, response: { 200: ReadAllResultSchema } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'markAllNotificationsRead',
+          summary: 'Mark every notification of the caller read',
+          response: { 200: ReadAllResultSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
+        },
+      },
       async (request) => notificationsService.readAllNotifications(deps.db, deps.bus, actorOf(request)),
     );
     app.post(
       '/:id/read/',
-      { config, schema: { tags, params: NotificationIdParamsSchema, response: { 200: NotificationSchema } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'markNotificationRead',
+          summary: 'Mark one notification read',
+          params: NotificationIdParamsSchema,
+          response: { 200: NotificationSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
+        },
+      },
       async (request) =>
         notificationsService.readNotification(deps.db, deps.bus, actorOf(request), request.params.id),
     );

@@ -18,6 +18,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
@@ -39,7 +40,13 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/',
       {
         config: read,
-        schema: { tags, querystring: OrderListQuerySchema, response: { 200: pageOf(OrderSummarySchema) } },
+        schema: {
+          tags,
+          operationId: 'listOrders',
+          summary: 'Orders, newest first: filters, sorts and cursor pages (your site unless admin)',
+          querystring: OrderListQuerySchema,
+          response: { 200: pageOf(OrderSummarySchema), ...errorResponses(400, 401, 403, 404, 503) },
+        },
       },
       // The page is JSON text already (see listOrdersJson): sent as it is, not serialized again.
       async (request, reply) =>
@@ -51,7 +58,13 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/count/',
       {
         config: read,
-        schema: { tags, querystring: OrderListFilterSchema, response: { 200: OrderCountSchema } },
+        schema: {
+          tags,
+          operationId: 'countOrders',
+          summary: 'Number of orders matching the list’s filters',
+          querystring: OrderListFilterSchema,
+          response: { 200: OrderCountSchema, ...errorResponses(400, 401, 403, 404, 503) },
+        },
       },
       async (request) => countOrders(deps.db, actorOf(request), request.query, timeZone),
     );
@@ -61,9 +74,10 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: manage,
         schema: {
           tags,
+          operationId: 'listOrderVendors',
           summary: 'Vendors the list can be filtered by (created_by)',
           querystring: OrderVendorQuerySchema,
-          response: { 200: z.array(OrderVendorSchema) },
+          response: { 200: z.array(OrderVendorSchema), ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request) => listOrderVendors(deps.db, actorOf(request), request.query.site_id),
@@ -74,9 +88,14 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: create,
         schema: {
           tags,
+          operationId: 'createOrder',
           summary: 'Create (idempotent on local_id: 201 new, 200 existing)',
           body: CreateOrderInputSchema,
-          response: { 200: OrderSchema, 201: OrderSchema },
+          response: {
+            200: OrderSchema,
+            201: OrderSchema,
+            ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
+          },
         },
       },
       async (request, reply) => {
@@ -94,7 +113,16 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     );
     app.get(
       '/:id/',
-      { config: read, schema: { tags, params: IdParamsSchema, response: { 200: OrderSchema } } },
+      {
+        config: read,
+        schema: {
+          tags,
+          operationId: 'getOrder',
+          summary: 'One order with its items, payments and returns',
+          params: IdParamsSchema,
+          response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 503) },
+        },
+      },
       async (request) => getOrder(deps.db, actorOf(request), request.params.id),
     );
     app.put(
@@ -103,9 +131,11 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: create,
         schema: {
           tags,
+          operationId: 'updateOrder',
+          summary: 'Edit a new order’s content (only while nouvelle; optimistic version)',
           params: IdParamsSchema,
           body: UpdateOrderInputSchema,
-          response: { 200: OrderSchema },
+          response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request) =>
@@ -118,9 +148,11 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: create,
         schema: {
           tags,
+          operationId: 'changeOrderStatus',
+          summary: 'Move the delivery status (livree takes the stock, annulee cancels)',
           params: IdParamsSchema,
           body: ChangeStatusInputSchema,
-          response: { 200: OrderSchema },
+          response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request) => {
@@ -138,7 +170,14 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/:id/payment/',
       {
         config: pay,
-        schema: { tags, params: IdParamsSchema, body: PaymentInputSchema, response: { 200: OrderSchema } },
+        schema: {
+          tags,
+          operationId: 'recordOrderPayment',
+          summary: 'Record a payment (cash or mobile money)',
+          params: IdParamsSchema,
+          body: PaymentInputSchema,
+          response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
       },
       async (request) => {
         const outbox = createOutbox();
@@ -151,7 +190,14 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/:id/return/',
       {
         config: manage,
-        schema: { tags, params: IdParamsSchema, body: ReturnInputSchema, response: { 200: OrderSchema } },
+        schema: {
+          tags,
+          operationId: 'returnOrderItems',
+          summary: 'Return delivered items to stock (lowers what the order asks for)',
+          params: IdParamsSchema,
+          body: ReturnInputSchema,
+          response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
       },
       async (request) => returnItems(deps.db, actorOf(request), request.params.id, request.body),
     );

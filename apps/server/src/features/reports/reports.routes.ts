@@ -14,6 +14,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import { dailySummary } from './daily-summary.service.ts';
 import { ordersReport } from './orders-report.service.ts';
 import { receivablesReport } from './receivables.service.ts';
@@ -30,6 +31,7 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
     const tags = ['reports'];
     const ctx = () => reportContext(deps.config);
+    const errors = errorResponses(400, 401, 403, 404, 503);
 
     app.get(
       '/orders/:format/',
@@ -37,11 +39,12 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'reports.read' },
         schema: {
           tags,
+          operationId: 'getOrdersReport',
           summary: 'Orders of a period: by day, status, vendor and product, cancelled orders, the list',
           description: `The filters of the order list; period \`from\`/\`to\` (default the last 30 days, at most 366). The CSV is the order list; the list streams in every format. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: OrdersReportQuerySchema,
-          response: { 200: OrdersReportSchema },
+          response: { 200: OrdersReportSchema, ...errors },
         },
       },
       async (request, reply) => {
@@ -57,11 +60,12 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'reports.read' },
         schema: {
           tags,
+          operationId: 'getReceivablesReport',
           summary: 'Unpaid deliveries: open balance per client, aged 0–7, 8–30 and over 30 days',
           description: `Delivered orders with a balance, grouped by client (phone, else name), aged from the delivery day; each order lists its partial payments. The CSV has one line per order. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: ReceivablesReportQuerySchema,
-          response: { 200: ReceivablesReportSchema },
+          response: { 200: ReceivablesReportSchema, ...errors },
         },
       },
       async (request, reply) => {
@@ -80,11 +84,12 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'reports.stock' },
         schema: {
           tags,
+          operationId: 'getStockReport',
           summary: 'Stock per product and lot at the end of a day, value, expiring lots, losses',
           description: `Quantities come from the ledger (the last movement up to the end of \`date\`), valued at today's prices; lots expiring within \`expiring_days\` of \`date\`; losses (perte) of \`from\`–\`to\` (default the 30 days ending at \`date\`). The CSV is the stock per lot. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: StockReportQuerySchema,
-          response: { 200: StockReportSchema },
+          response: { 200: StockReportSchema, ...errors },
         },
       },
       async (request, reply) => {
@@ -100,12 +105,13 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'reports.read' },
         schema: {
           tags,
+          operationId: 'getDailySummary',
           summary: "The owner's daily summary: orders, deliveries, money in per method, stock alerts",
           description:
             'pdf or json (the dashboard page). `date` defaults to today in the business time zone; stock alerts are as the ledger stood at the end of that day.',
           params: DailySummaryParamsSchema,
           querystring: DailySummaryQuerySchema,
-          response: { 200: DailySummarySchema },
+          response: { 200: DailySummarySchema, ...errors },
         },
       },
       async (request, reply) => {

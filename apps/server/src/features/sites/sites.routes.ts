@@ -3,6 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import * as sitesService from './sites.service.ts';
 
 export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -10,14 +11,28 @@ export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const tags = ['sites'];
     app.get(
       '/',
-      { config: { access: 'sites.read' }, schema: { tags, response: { 200: z.array(SiteSchema) } } },
+      {
+        config: { access: 'sites.read' },
+        schema: {
+          tags,
+          operationId: 'listSites',
+          summary: 'Sites (boutiques, depots) the caller may see',
+          response: { 200: z.array(SiteSchema), ...errorResponses(401, 403, 503) },
+        },
+      },
       async (request) => sitesService.listSites(deps.db, actorOf(request)),
     );
     app.post(
       '/',
       {
         config: { access: 'sites.manage' },
-        schema: { tags, body: CreateSiteInputSchema, response: { 201: SiteSchema } },
+        schema: {
+          tags,
+          operationId: 'createSite',
+          summary: 'Create a site',
+          body: CreateSiteInputSchema,
+          response: { 201: SiteSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 503) },
+        },
       },
       async (request, reply) =>
         reply.code(201).send(await sitesService.createSite(deps.db, actorOf(request), request.body)),
@@ -26,7 +41,13 @@ export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/:id/',
       {
         config: { access: 'sites.read' },
-        schema: { tags, params: IdParamsSchema, response: { 200: SiteSchema } },
+        schema: {
+          tags,
+          operationId: 'getSite',
+          summary: 'One site',
+          params: IdParamsSchema,
+          response: { 200: SiteSchema, ...errorResponses(400, 401, 403, 404, 503) },
+        },
       },
       async (request) => sitesService.getSite(deps.db, actorOf(request), request.params.id),
     );
@@ -34,7 +55,14 @@ export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       '/:id/',
       {
         config: { access: 'sites.manage' },
-        schema: { tags, params: IdParamsSchema, body: UpdateSiteInputSchema, response: { 200: SiteSchema } },
+        schema: {
+          tags,
+          operationId: 'updateSite',
+          summary: 'Rename a site or change its details',
+          params: IdParamsSchema,
+          body: UpdateSiteInputSchema,
+          response: { 200: SiteSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
       },
       async (request) => sitesService.updateSite(deps.db, actorOf(request), request.params.id, request.body),
     );

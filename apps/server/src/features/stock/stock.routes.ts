@@ -11,6 +11,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { withLiveEvents } from '../notifications/outbox.ts';
 import * as stockService from './stock.service.ts';
@@ -23,13 +24,22 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const tags = ['stock'];
     const write = { access: 'stock.write' } as const;
     const timeZone = deps.config.timeZone;
-    const created = { 201: StockOperationResultSchema };
+    const created = {
+      201: StockOperationResultSchema,
+      ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503),
+    };
 
     app.post(
       '/entry/',
       {
         config: write,
-        schema: { tags, summary: 'Goods received (entree)', body: StockEntryInputSchema, response: created },
+        schema: {
+          tags,
+          operationId: 'recordStockEntry',
+          summary: 'Goods received (entree)',
+          body: StockEntryInputSchema,
+          response: created,
+        },
       },
       async (request, reply) =>
         reply
@@ -42,6 +52,7 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: write,
         schema: {
           tags,
+          operationId: 'recordStockExit',
           summary: 'Manual exit (sortie), first-expired-first-out unless a lot is named',
           body: StockExitInputSchema,
           response: created,
@@ -62,6 +73,7 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: write,
         schema: {
           tags,
+          operationId: 'recordStockAdjustment',
           summary: 'Inventory count (ajustement): counted quantity per lot',
           body: StockAdjustmentInputSchema,
           response: created,
@@ -82,6 +94,7 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: write,
         schema: {
           tags,
+          operationId: 'recordStockLoss',
           summary: 'Write-off (perte); a lot without a quantity is written off whole',
           body: StockLossInputSchema,
           response: created,
@@ -102,9 +115,10 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config: { access: 'stock.ledger.read' },
         schema: {
           tags,
+          operationId: 'listStockMovements',
           summary: 'The ledger, newest first; format=csv streams the whole selection',
           querystring: MovementListQuerySchema,
-          response: { 200: pageOf(MovementSchema) },
+          response: { 200: pageOf(MovementSchema), ...errorResponses(400, 401, 403, 404, 503) },
         },
       },
       async (request, reply) => {

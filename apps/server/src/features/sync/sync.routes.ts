@@ -8,6 +8,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
+import { errorResponses } from '../../http/openapi.ts';
 import { syncRateLimit } from '../../http/security.ts';
 import { pullChanges } from './sync-pull.service.ts';
 import { assertSchemaVersion, pushMutations } from './sync-push.service.ts';
@@ -21,7 +22,7 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     // Per device, not per IP: vendors on a mobile network share a few carrier-NAT addresses.
     const config = { access: 'sync.use', rateLimit: syncRateLimit(deps.config) } as const;
 
-    const pushOptions = {
+    const pushRoute = {
       config,
       // A client too old gets a clear 426 before its body is held against today's schema.
       preValidation: async (request: { body: unknown }) => {
@@ -29,12 +30,26 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       schema: {
         tags,
-        summary: 'Push offline mutations; each applied exactly once',
         body: SyncPushInputSchema,
-        response: { 200: SyncPushResponseSchema },
+        response: {
+          200: SyncPushResponseSchema,
+          ...errorResponses(400, 401, 403, 404, 413, 415, 426, 429, 503),
+        },
       },
     };
-    for (const url of ['/sync/push/', '/orders/sync/']) {
+    // One operation per path in the document: the old name stays for phones not yet updated.
+    const pushOperations = {
+      '/sync/push/': {
+        operationId: 'pushSyncMutations',
+        summary: 'Push offline mutations; each applied exactly once',
+      },
+      '/orders/sync/': {
+        operationId: 'pushOrdersSync',
+        summary: 'Push offline mutations (the first name of /api/sync/push/, same behaviour)',
+      },
+    };
+    for (const url of ['/sync/push/', '/orders/sync/'] as const) {
+      const pushOptions = { ...pushRoute, schema: { ...pushRoute.schema, ...pushOperations[url] } };
       app.post(url, pushOptions, async (request) =>
         pushMutations(deps, actorOf(request), request.body, request.log),
       );
@@ -46,9 +61,10 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config,
         schema: {
           tags,
+          operationId: 'pullSyncChanges',
           summary: 'Changes since an opaque cursor (a full snapshot without one)',
           querystring: SyncPullQuerySchema,
-          response: { 200: SyncPullResponseSchema },
+          response: { 200: SyncPullResponseSchema, ...errorResponses(400, 401, 403, 404, 429, 503) },
         },
       },
       async (request) => pullChanges(deps.db, actorOf(request), request.query),

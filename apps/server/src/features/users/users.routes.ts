@@ -10,6 +10,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
+import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as usersService from './users.service.ts';
 
 export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -20,25 +21,59 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
 
     app.get(
       '/',
-      { config, schema: { tags, querystring: UserListQuerySchema, response: { 200: z.array(UserSchema) } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'listUsers',
+          summary: 'Users, filtered by role, site or active flag',
+          querystring: UserListQuerySchema,
+          response: { 200: z.array(UserSchema), ...errorResponses(400, 401, 403, 503) },
+        },
+      },
       async (request) => usersService.listUsers(deps.db, request.query),
     );
     app.post(
       '/',
-      { config, schema: { tags, body: CreateUserInputSchema, response: { 201: UserSchema } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'createUser',
+          summary: 'Create a user with a role and a site',
+          body: CreateUserInputSchema,
+          response: { 201: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
+      },
       async (request, reply) =>
         reply.code(201).send(await usersService.createUser(deps.db, actorOf(request), request.body)),
     );
     app.get(
       '/:id/',
-      { config, schema: { tags, params: IdParamsSchema, response: { 200: UserSchema } } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'getUser',
+          summary: 'One user',
+          params: IdParamsSchema,
+          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 503) },
+        },
+      },
       async (request) => usersService.getUser(deps.db, request.params.id),
     );
     app.put(
       '/:id/',
       {
         config,
-        schema: { tags, params: IdParamsSchema, body: UpdateUserInputSchema, response: { 200: UserSchema } },
+        schema: {
+          tags,
+          operationId: 'updateUser',
+          summary: 'Change a user’s name, role, site or active flag',
+          params: IdParamsSchema,
+          body: UpdateUserInputSchema,
+          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
+        },
       },
       async (request) => usersService.updateUser(deps.db, actorOf(request), request.params.id, request.body),
     );
@@ -48,9 +83,10 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         config,
         schema: {
           tags,
+          operationId: 'deactivateUser',
           summary: 'Deactivate (never deletes)',
           params: IdParamsSchema,
-          response: { 200: UserSchema },
+          response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
       async (request) =>
@@ -58,7 +94,17 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     );
     app.post(
       '/:id/reset-password/',
-      { config, schema: { tags, params: IdParamsSchema, body: ResetPasswordInputSchema } },
+      {
+        config,
+        schema: {
+          tags,
+          operationId: 'resetUserPassword',
+          summary: 'Set a new password (ends the user’s sessions)',
+          params: IdParamsSchema,
+          body: ResetPasswordInputSchema,
+          response: { 204: NoContentSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
+        },
+      },
       async (request, reply) => {
         await usersService.resetPassword(deps.db, actorOf(request), request.params.id, request.body.password);
         return reply.code(204).send();
