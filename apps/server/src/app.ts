@@ -32,6 +32,7 @@ import { answerClientError, answerFrameworkError } from './http/client-errors.ts
 import { registerErrorHandling } from './http/errors.ts';
 import { transformOpenApiObject } from './http/openapi.ts';
 import { registerSecurity, relaxDocsCsp } from './http/security.ts';
+import { openCountersRedis } from './lib/redis.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
 import { createEventBus } from './realtime/bus.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
@@ -71,9 +72,15 @@ export async function buildApp(
     signer: createTokenSigner(config.jwtSecret, config.accessTokenTtlSeconds),
     identities: createIdentities(),
     bus: await createEventBus(config.redisUrl, app.log),
+    redis: config.redisUrl ? await openCountersRedis(config.redisUrl, app.log) : null,
   };
   app.decorate('bus', deps.bus);
-  app.addHook('onClose', () => deps.bus.close());
+  app.addHook('onClose', async () => {
+    await deps.bus.close();
+    await deps.redis?.quit().catch(() => undefined);
+  });
+  // A user's or device's change made on any process: what this one kept about them is stale.
+  deps.bus.onSessionEnd(() => deps.identities.clear());
   if (options.jobs) {
     registerExpiryScheduler(app, deps);
     registerSyncLogPruning(app, deps);
@@ -90,7 +97,14 @@ export async function buildApp(
   registerAuth(app, deps);
 
   await registerMetrics(app, { database, token: config.security.metricsToken });
-  await app.register(rateLimit, { global: false });
+  // With Redis, every process counts in the same place: two processes don't double a limit.
+  // A Redis error lets the request through rather than refusing everyone (`skipOnError`).
+  await app.register(rateLimit, {
+    global: false,
+    ...(deps.redis
+      ? { redis: deps.redis, nameSpace: `${config.redisKeyPrefix}rate-limit:`, skipOnError: true }
+      : {}),
+  });
   await app.register(swagger, {
     openapi: {
       info: { title: 'Gapal API', version: '0.1.0', description: 'Orders and stock for a dairy distributor' },

@@ -1,3 +1,4 @@
+import type { Redis } from 'ioredis';
 import type { TokenSigner } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
@@ -14,4 +15,6 @@ export type AppDeps = {
   identities: Identities;
   /** Live events to the sockets of every process; publish through features/notifications/outbox.ts. */
   bus: EventBus;
+  /** Counters shared by every process (login failures, rate limits) when `REDIS_URL` is set. */
+  redis: Redis | null;
 };

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@gapal/shared';
-import { errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import { AppError } from '../http/errors.ts';
 
 export type AccessClaims = {
@@ -8,10 +8,16 @@ export type AccessClaims = {
   role: Role;
   siteId: string | null;
   deviceId: string | null;
+  /**
+   * The login session (refresh-token family) the token was issued in, as `sid`. Every token the
+   * server issues carries it; a revoked session refuses its access tokens at once (http/auth.ts).
+   */
+  sessionId?: string | null;
 };
 
 const ISSUER = 'gapal';
 const AUDIENCE = 'gapal-api';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export type TokenSigner = {
   signAccess(claims: AccessClaims): Promise<string>;
@@ -27,15 +33,19 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
   // A token is checked once; after that the same string maps to its claims until it expires.
   // Only what the token says is cached: the user and device behind it are read on every request.
   const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
-  const remember = (token: string, claims: AccessClaims, exp: number | undefined) => {
-    if (exp === undefined) return;
+  const remember = (token: string, claims: AccessClaims, exp: number) => {
     if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
     verified.set(token, { claims, expiresAt: exp * 1000 });
   };
   return {
     ttlSeconds,
     signAccess: (claims) =>
-      new SignJWT({ role: claims.role, site: claims.siteId, dev: claims.deviceId })
+      new SignJWT({
+        role: claims.role,
+        site: claims.siteId,
+        dev: claims.deviceId,
+        ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+      })
         .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
         .setSubject(claims.userId)
         .setIssuer(ISSUER)
@@ -50,28 +60,50 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         verified.delete(token);
         throw new AppError('token_expired', 'Session expirée');
       }
+      let payload: JWTPayload;
       try {
         // Only HS256 is accepted: `alg: none` and tokens for other algorithms are refused.
-        const { payload } = await jwtVerify(token, key, {
+        // jose checks that `exp` and `iat` are numbers when present; `requiredClaims` makes them present.
+        ({ payload } = await jwtVerify(token, key, {
           algorithms: ['HS256'],
           issuer: ISSUER,
           audience: AUDIENCE,
-        });
-        if (typeof payload.sub !== 'string') throw new AppError('token_invalid', 'Jeton invalide');
-        const claims: AccessClaims = {
-          userId: payload.sub,
-          role: payload.role as Role,
-          siteId: (payload.site as string | null) ?? null,
-          deviceId: (payload.dev as string | null) ?? null,
-        };
-        remember(token, claims, payload.exp);
-        return claims;
+          requiredClaims: ['exp', 'iat', 'sub'],
+        }));
       } catch (error) {
-        if (error instanceof AppError) throw error;
         if (error instanceof joseErrors.JWTExpired) throw new AppError('token_expired', 'Session expirée');
         throw new AppError('token_invalid', 'Jeton invalide');
       }
+      const claims = claimsOf(payload);
+      remember(token, claims, payload.exp!);
+      return claims;
     },
+  };
+}
+
+/**
+ * What a correctly signed token says, when every claim is well-formed: `sub` a UUID, `dev`
+ * present (a UUID, or null for a session without a device), `sid` absent, null or a UUID.
+ * Anything else is `token_invalid`, never a 500 further down (the ids go to uuid columns).
+ */
+function claimsOf(payload: JWTPayload): AccessClaims {
+  const { sub, dev, sid, site } = payload as JWTPayload & { dev?: unknown; sid?: unknown; site?: unknown };
+  const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+  const isUuidOrNull = (value: unknown): value is string | null => value === null || isUuid(value);
+  if (
+    !isUuid(sub) ||
+    !isUuidOrNull(dev) ||
+    (sid !== undefined && !isUuidOrNull(sid)) ||
+    (site !== undefined && !isUuidOrNull(site))
+  ) {
+    throw new AppError('token_invalid', 'Jeton invalide');
+  }
+  return {
+    userId: sub,
+    role: payload.role as Role,
+    siteId: site ?? null,
+    deviceId: dev,
+    sessionId: sid ?? null,
   };
 }
 

@@ -92,30 +92,34 @@ export type Identity = Omit<Actor, 'requestId' | 'ip'>;
 
 /**
  * Verifies an access token and reads the user and device behind it, for HTTP requests and the
- * WebSocket alike. Throws `token_invalid`, `token_expired`, `account_disabled` or `device_revoked`.
+ * WebSocket alike. Throws `token_invalid` (also for an ended session), `token_expired`,
+ * `account_disabled` or `device_revoked`.
  */
 export async function identifyToken(deps: AuthDeps, token: string): Promise<Identity> {
   const claims = await deps.signer.verifyAccess(token);
-
-  // Read on every request (or kept a second, see identity-cache.ts) so a deactivated user or
-  // revoked device is refused at once: one prepared statement reads both (a device id that
-  // matches no row reads as revoked).
+  const sessionId = claims.sessionId ?? null;
+  // Read on every request (or kept a second, see identity-cache.ts) so a deactivated user, a
+  // revoked device or an ended session (logout, refresh-token reuse, an admin's change) is
+  // refused at once: one prepared statement reads all three (a device id that matches no row
+  // reads as revoked).
   const row = await deps.identities.read(
-    `${claims.userId} ${claims.deviceId ?? ''}`,
+    `${claims.userId} ${claims.deviceId ?? ''} ${sessionId ?? ''}`,
     async () => {
       const [found] = await queryPrepared<IdentityRow>(deps.db, 'auth_identity', IDENTITY_SQL, [
         claims.userId,
         claims.deviceId,
+        sessionId,
       ]);
       return found;
     },
-    (found) => found.is_active && (!claims.deviceId || found.device_active),
+    (found) => found.is_active && (!claims.deviceId || found.device_active) && found.session_active,
   );
   if (!row) throw new AppError('token_invalid', 'Jeton invalide');
   if (!row.is_active) throw new AppError('account_disabled', 'Ce compte est désactivé');
   if (claims.deviceId && !row.device_active) {
     throw new AppError('device_revoked', 'Cet appareil a été révoqué');
   }
+  if (!row.session_active) throw new AppError('token_invalid', 'Session révoquée : reconnectez-vous');
   return {
     userId: row.id,
     username: row.username,
@@ -133,11 +137,16 @@ type IdentityRow = {
   site_id: string | null;
   is_active: boolean;
   device_active: boolean;
+  session_active: boolean;
 };
 
+/** A session is live while its refresh-token family has a token not revoked (a token without `sid`: no check). */
 const IDENTITY_SQL = `
 SELECT u.id, u.username, u.role, u.site_id, u.is_active,
-  EXISTS (SELECT 1 FROM devices d WHERE d.id = $2::uuid AND d.revoked_at IS NULL) AS device_active
+  EXISTS (SELECT 1 FROM devices d WHERE d.id = $2::uuid AND d.revoked_at IS NULL) AS device_active,
+  ($3::uuid IS NULL OR EXISTS (
+    SELECT 1 FROM refresh_tokens r WHERE r.family_id = $3::uuid AND r.revoked_at IS NULL
+  )) AS session_active
 FROM users u WHERE u.id = $1::uuid`;
 
 /** The caller of a route that declared an access rule other than `public`. */

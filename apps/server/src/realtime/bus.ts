@@ -1,6 +1,7 @@
 import type { ServerMessage } from '@gapal/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import { Redis } from 'ioredis';
+import type { SessionEnd } from './session-end.ts';
 
 /** A message for the sockets that joined any of `channels` (each socket gets it once). */
 export type RealtimeEvent = { channels: string[]; message: ServerMessage };
@@ -10,6 +11,9 @@ export type EventBus = {
   /** Hands the event to every process's subscribers. Never throws: a lost live event is refetched by REST. */
   publish(event: RealtimeEvent): Promise<void>;
   subscribe(handler: (event: RealtimeEvent) => void): () => void;
+  /** Tells every process that sessions ended (session-end.ts). Never throws. */
+  publishSessionEnd(end: SessionEnd): Promise<void>;
+  onSessionEnd(handler: (end: SessionEnd) => void): () => void;
   close(): Promise<void>;
 };
 
@@ -25,22 +29,27 @@ declare module 'fastify' {
 /** One process: subscribers run on a later tick, as they would with Redis, never inside the publisher. */
 export function createMemoryBus(log: Log): EventBus {
   const handlers = new Set<(event: RealtimeEvent) => void>();
+  const endHandlers = new Set<(end: SessionEnd) => void>();
   return {
     kind: 'memory',
     async publish(event) {
       setImmediate(() => deliver(handlers, event, log));
     },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
+    subscribe: (handler) => addTo(handlers, handler),
+    async publishSessionEnd(end) {
+      setImmediate(() => deliver(endHandlers, end, log));
     },
+    onSessionEnd: (handler) => addTo(endHandlers, handler),
     async close() {
       handlers.clear();
+      endHandlers.clear();
     },
   };
 }
 
 export const REDIS_CHANNEL = 'gapal:realtime';
+/** Ended sessions travel on their own channel, beside the events': `${channel}:sessions`. */
+const sessionsChannelOf = (channel: string) => `${channel}:sessions`;
 
 /**
  * Several processes: every event goes through one Redis pub/sub channel and each process fans it
@@ -60,40 +69,44 @@ export async function createRedisBus(url: string, log: Log, channel = REDIS_CHAN
     client.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection error'));
   }
   const handlers = new Set<(event: RealtimeEvent) => void>();
+  const endHandlers = new Set<(end: SessionEnd) => void>();
+  const sessionsChannel = sessionsChannelOf(channel);
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
-    await subscriber.subscribe(channel);
+    await subscriber.subscribe(channel, sessionsChannel);
   } catch (error) {
     publisher.disconnect();
     subscriber.disconnect();
     throw error;
   }
   subscriber.on('message', (from: string, payload: string) => {
-    if (from !== channel) return;
-    let event: RealtimeEvent;
+    if (from !== channel && from !== sessionsChannel) return;
+    let parsed: unknown;
     try {
-      event = JSON.parse(payload) as RealtimeEvent;
+      parsed = JSON.parse(payload);
     } catch {
       log.warn('unreadable realtime event from redis');
       return;
     }
-    deliver(handlers, event, log);
+    if (from === channel) deliver(handlers, parsed as RealtimeEvent, log);
+    else deliver(endHandlers, parsed as SessionEnd, log);
   });
+  const publishOn = async (to: string, message: unknown) => {
+    try {
+      await publisher.publish(to, JSON.stringify(message));
+    } catch (error) {
+      log.warn({ err: (error as Error).message, channel: to }, 'realtime event not published');
+    }
+  };
   return {
     kind: 'redis',
-    async publish(event) {
-      try {
-        await publisher.publish(channel, JSON.stringify(event));
-      } catch (error) {
-        log.warn({ err: (error as Error).message }, 'realtime event not published');
-      }
-    },
-    subscribe(handler) {
-      handlers.add(handler);
-      return () => handlers.delete(handler);
-    },
+    publish: (event) => publishOn(channel, event),
+    subscribe: (handler) => addTo(handlers, handler),
+    publishSessionEnd: (end) => publishOn(sessionsChannel, end),
+    onSessionEnd: (handler) => addTo(endHandlers, handler),
     async close() {
       handlers.clear();
+      endHandlers.clear();
       await Promise.allSettled([publisher.quit(), subscriber.quit()]);
     },
   };
@@ -103,7 +116,12 @@ export async function createEventBus(redisUrl: string | undefined, log: Log): Pr
   return redisUrl ? createRedisBus(redisUrl, log) : createMemoryBus(log);
 }
 
-function deliver(handlers: Set<(event: RealtimeEvent) => void>, event: RealtimeEvent, log: Log): void {
+function addTo<T>(handlers: Set<(value: T) => void>, handler: (value: T) => void): () => void {
+  handlers.add(handler);
+  return () => handlers.delete(handler);
+}
+
+function deliver<T>(handlers: Set<(value: T) => void>, event: T, log: Log): void {
   for (const handler of handlers) {
     try {
       handler(event);

@@ -14,6 +14,7 @@ import { type AuthDeps, type Identity, identifyToken } from '../http/auth.ts';
 import { AppError } from '../http/errors.ts';
 import { memberChannels } from './channels.ts';
 import type { Hub, HubClient } from './hub.ts';
+import { endsSessionOf, type SessionEnd } from './session-end.ts';
 
 export type ConnectionDeps = AuthDeps & {
   hub: Hub;
@@ -36,6 +37,8 @@ const FLOOD_WINDOW_MS = 10_000;
  */
 export class RealtimeConnection implements HubClient {
   private identity: Identity | null = null;
+  /** The login session (`sid`) of the token the socket authenticated with last. */
+  private sessionId: string | null = null;
   private closed = false;
   private isAlive = true;
   private queue: Promise<void> = Promise.resolve();
@@ -78,6 +81,17 @@ export class RealtimeConnection implements HubClient {
     }
     this.isAlive = false;
     this.socket.ping();
+  }
+
+  /** Closed when its user, device or session was just ended, on whichever process did it. */
+  endSession(end: SessionEnd): void {
+    if (this.closed || !this.identity) return;
+    const holder = {
+      userId: this.identity.userId,
+      deviceId: this.identity.deviceId,
+      sessionId: this.sessionId,
+    };
+    if (endsSessionOf(end, holder)) this.close(end.reason);
   }
 
   close(reason: WsCloseReason): void {
@@ -150,11 +164,13 @@ export class RealtimeConnection implements HubClient {
       this.close('token_invalid');
       return;
     }
-    const expiresAt = (decodeJwt(token).exp ?? 0) * 1000;
+    const claims = decodeJwt(token);
+    const expiresAt = (claims.exp ?? 0) * 1000;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     this.expiryTimer = setTimeout(() => this.close('token_expired'), Math.max(0, expiresAt - Date.now()));
     this.identity = identity;
+    this.sessionId = typeof claims.sid === 'string' ? claims.sid : null;
     this.deps.hub.join(this, memberChannels(identity));
     this.sendMessage({
       type: 'ready',

@@ -1,7 +1,11 @@
 import type { RealtimeEvent } from './bus.ts';
+import type { SessionEnd } from './session-end.ts';
 
-/** What the hub needs of a socket: a way to send a serialized message, and a liveness probe. */
-export type HubClient = { send(data: string): void; heartbeat(): void };
+/**
+ * What the hub needs of a socket: a way to send a serialized message, a liveness probe, and a
+ * way to close it when its session ended (it knows whose session it holds).
+ */
+export type HubClient = { send(data: string): void; heartbeat(): void; endSession(end: SessionEnd): void };
 
 /** The sockets of this process, indexed by the channels they joined. */
 const NO_CLIENTS: ReadonlySet<HubClient> = new Set();
@@ -56,6 +60,11 @@ export class Hub {
 
   heartbeat(): void {
     for (const client of this.all) client.heartbeat();
+  }
+
+  /** Closes the sockets of the ended sessions (a rare event: every socket is asked). */
+  endSessions(end: SessionEnd): void {
+    for (const client of [...this.all]) client.endSession(end);
   }
 
   clients(): IterableIterator<HubClient> {

@@ -30,11 +30,13 @@ export function realtimeRoutes(deps: AppDeps): FastifyPluginAsync {
     });
 
     const unsubscribe = deps.bus.subscribe((event) => hub.deliver(event));
+    const stopEndingSessions = deps.bus.onSessionEnd((end) => hub.endSessions(end));
     const heartbeat = setInterval(() => hub.heartbeat(), deps.config.realtime.heartbeatSeconds * 1000);
     heartbeat.unref();
     app.addHook('onClose', async () => {
       clearInterval(heartbeat);
       unsubscribe();
+      stopEndingSessions();
       untrackSockets();
     });
 

@@ -2,6 +2,7 @@ import { WS_CLOSE_CODES } from '@gapal/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../test/factories.ts';
 import { api, useTestApp } from '../../test/harness.ts';
+import { signedWithRealKey } from '../features/auth/test-helpers.ts';
 import { userChannel } from './channels.ts';
 import { listen, sleep, TestSocket, tokenExpiringAt } from './test-helpers.ts';
 
@@ -69,6 +70,32 @@ describe('the socket refuses bad tokens and bad clients with a clear close code'
       socket.send({ type: 'auth', token });
       // The empty token fails the message schema; the others fail verification.
       await closedWith(socket, token === '' ? 'bad_message' : 'token_invalid');
+    }
+    await expectBystanderServed();
+  });
+
+  it('closes with token_invalid on a token signed with the real key but missing or malformed claims', async () => {
+    const user = await createUser(t, 'vendeur');
+    const now = nowSeconds();
+    const base = {
+      role: 'vendeur',
+      dev: null,
+      iss: 'gapal',
+      aud: 'gapal-api',
+      sub: user.id,
+      iat: now,
+      exp: now + 600,
+    };
+    for (const claims of [
+      { ...base, exp: undefined },
+      { ...base, iat: undefined },
+      { ...base, sub: 'vendeur' },
+      { ...base, dev: 'phone-1' },
+      { ...base, dev: undefined },
+    ]) {
+      const socket = await TestSocket.open(url);
+      socket.send({ type: 'auth', token: await signedWithRealKey(t.config.jwtSecret, claims) });
+      await closedWith(socket, 'token_invalid');
     }
     await expectBystanderServed();
   });

@@ -12,11 +12,17 @@ import { actorOf } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as auth from './auth.service.ts';
-import { LoginLimiter } from './login-limiter.ts';
+import { createLoginLimiter } from './login-limiter.ts';
 
 export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
-  const limiter = new LoginLimiter(deps.config.login.maxFailures, deps.config.login.windowSeconds * 1000);
   return async (app) => {
+    const limiter = createLoginLimiter({
+      maxFailures: deps.config.login.maxFailures,
+      windowMs: deps.config.login.windowSeconds * 1000,
+      redis: deps.redis,
+      keyPrefix: deps.config.redisKeyPrefix,
+      log: app.log,
+    });
     app.post(
       '/login/',
       {
@@ -33,9 +39,23 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: TokenPairSchema, ...errorResponses(400, 401, 403, 409, 413, 415, 429, 503) },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const serial = request.body.device_serial ?? deviceSerialHeader(request.headers['x-device-serial']);
-        return auth.login(deps, limiter, { ...request.body, device_serial: serial }, sourceOf(request));
+        try {
+          return await auth.login(
+            deps,
+            limiter,
+            { ...request.body, device_serial: serial },
+            sourceOf(request),
+          );
+        } catch (error) {
+          // The locked account's wait, as the header every 429 carries.
+          const wait = (error as AppError).details as { retry_after_seconds?: number } | undefined;
+          if (error instanceof AppError && error.code === 'rate_limited' && wait?.retry_after_seconds) {
+            reply.header('retry-after', String(wait.retry_after_seconds));
+          }
+          throw error;
+        }
       },
     );
 

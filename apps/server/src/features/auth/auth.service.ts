@@ -7,6 +7,7 @@ import { devices, refreshTokens, sites, users } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError } from '../../http/errors.ts';
+import { publishSessionEnds, type SessionEnd } from '../../realtime/session-end.ts';
 import { type AuditSource, recordAudit } from '../audit/audit.service.ts';
 import type { LoginLimiter } from './login-limiter.ts';
 
@@ -19,7 +20,7 @@ export async function login(
   source: AuditSource,
 ): Promise<TokenPair> {
   const key = input.username.toLowerCase();
-  const wait = limiter.retryAfterSeconds(key);
+  const wait = await limiter.retryAfterSeconds(key);
   if (wait > 0) {
     throw new AppError('rate_limited', 'Trop de tentatives de connexion, réessayez plus tard', {
       retry_after_seconds: wait,
@@ -30,11 +31,11 @@ export async function login(
     ? await verifyPassword(input.password, user.passwordHash)
     : await verifyAgainstDummy(input.password);
   if (!user || !isValid) {
-    limiter.recordFailure(key);
+    await limiter.recordFailure(key);
     // Same answer for an unknown user and a wrong password.
     throw new AppError('invalid_credentials', 'Identifiant ou mot de passe incorrect');
   }
-  limiter.reset(key);
+  await limiter.reset(key);
   if (!user.isActive) throw new AppError('account_disabled', 'Ce compte est désactivé');
 
   return deps.db.transaction(async (tx) => {
@@ -102,6 +103,7 @@ async function issueTokens(
     role: user.role,
     siteId: user.siteId,
     deviceId,
+    sessionId: familyId,
   });
   return {
     access_token: accessToken,
@@ -128,18 +130,35 @@ async function describeUser(db: Db, user: UserRow, deviceId: string | null): Pro
 }
 
 /**
- * Rotates a refresh token. Presenting a token that was already rotated or revoked means it
- * leaked: the whole family (that device's session) is revoked.
+ * Rotates a refresh token. A token presented again within `refreshReuseGraceSeconds` of its
+ * rotation gets a new pair in the same session (family): a phone whose answer was lost on the
+ * network, or several tabs refreshing at once, are not signed out. Presented later, or once its
+ * session was revoked, it means the token leaked: the whole family (that device's session) is
+ * revoked and its open sockets close on every process (refresh-token rotation with a reuse
+ * interval, as the OAuth 2.0 security BCP describes). A disabled account or a revoked device
+ * is named as such, whatever the token's state.
  */
 export async function refresh(deps: AppDeps, token: string, source: AuditSource): Promise<TokenPair> {
-  const outcome = await deps.db.transaction(async (tx) => {
+  const outcome = await deps.db.transaction(async (tx): Promise<RefreshOutcome> => {
     const [row] = await tx
       .select()
       .from(refreshTokens)
       .where(eq(refreshTokens.tokenHash, hashRefreshToken(token)))
       .for('update');
     if (!row) return { error: new AppError('token_invalid', 'Jeton de rafraîchissement invalide') };
-    if (row.rotatedAt || row.revokedAt) {
+    const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
+    if (!user?.isActive) return { error: new AppError('account_disabled', 'Ce compte est désactivé') };
+    if (row.deviceId) {
+      const [device] = await tx.select().from(devices).where(eq(devices.id, row.deviceId));
+      if (!device || device.revokedAt) {
+        return { error: new AppError('device_revoked', 'Cet appareil a été révoqué') };
+      }
+    }
+    const now = Date.now();
+    const graceMs = deps.config.refreshReuseGraceSeconds * 1000;
+    const isRetry = row.rotatedAt !== null && now - row.rotatedAt.getTime() <= graceMs;
+    if (row.revokedAt || (row.rotatedAt && !isRetry)) {
+      const isNewDetection = !row.revokedAt;
       await revokeFamily(tx, row.familyId);
       await recordAudit(
         tx,
@@ -153,27 +172,38 @@ export async function refresh(deps: AppDeps, token: string, source: AuditSource)
       );
       return {
         error: new AppError('refresh_token_reused', 'Session révoquée : reconnectez-vous'),
+        ended: isNewDetection
+          ? { userId: row.userId, sessionId: row.familyId, reason: 'token_invalid' }
+          : null,
       };
     }
-    if (row.expiresAt.getTime() <= Date.now()) {
+    if (row.expiresAt.getTime() <= now) {
       return { error: new AppError('token_expired', 'Session expirée : reconnectez-vous') };
     }
-    const [user] = await tx.select().from(users).where(eq(users.id, row.userId));
-    if (!user?.isActive) return { error: new AppError('account_disabled', 'Ce compte est désactivé') };
     if (row.deviceId) {
-      const [device] = await tx.select().from(devices).where(eq(devices.id, row.deviceId));
-      if (!device || device.revokedAt) {
-        return { error: new AppError('device_revoked', 'Cet appareil a été révoqué') };
-      }
-      await tx.update(devices).set({ lastSeenAt: new Date() }).where(eq(devices.id, row.deviceId));
+      await tx
+        .update(devices)
+        .set({ lastSeenAt: new Date(now) })
+        .where(eq(devices.id, row.deviceId));
     }
-    await tx.update(refreshTokens).set({ rotatedAt: new Date() }).where(eq(refreshTokens.id, row.id));
+    // A retry keeps the first rotation's time: the window is not stretched by retrying.
+    if (!row.rotatedAt) {
+      await tx
+        .update(refreshTokens)
+        .set({ rotatedAt: new Date(now) })
+        .where(eq(refreshTokens.id, row.id));
+    }
     return { pair: await issueTokens(tx, deps, user, row.deviceId, row.familyId) };
   });
   // The family revocation above must commit, so the error is thrown only after the transaction.
-  if ('error' in outcome) throw outcome.error;
+  if ('error' in outcome) {
+    if (outcome.ended) await publishSessionEnds(deps.bus, [outcome.ended]);
+    throw outcome.error;
+  }
   return outcome.pair;
 }
+
+type RefreshOutcome = { pair: TokenPair } | { error: AppError; ended?: SessionEnd | null };
 
 export async function revokeFamily(tx: Db, familyId: string): Promise<void> {
   await tx

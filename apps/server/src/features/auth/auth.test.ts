@@ -1,7 +1,18 @@
+import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { createDevice, createSite, createUser, login, tokenFor, unique } from '../../../test/factories.ts';
+import {
+  createDevice,
+  createSite,
+  createUser,
+  login,
+  signedInUser,
+  tokenFor,
+  unique,
+} from '../../../test/factories.ts';
 import { api, createTestApp, useTestApp } from '../../../test/harness.ts';
+import { refreshTokens } from '../../db/schema.ts';
+import { rotatedMinutesAgo, signedWithRealKey } from './test-helpers.ts';
 
 describe('auth', () => {
   const t = useTestApp();
@@ -42,7 +53,7 @@ describe('auth', () => {
     expect(response.status).toBe(200);
   });
 
-  it('rotates refresh tokens and revokes the family when an old one is reused', async () => {
+  it('rotates refresh tokens and revokes the family when an old one is reused after the grace window', async () => {
     const user = await createUser(t, 'vendeur');
     const first = await login(t, user, unique('PHONE-'));
     const second = await api(t, 'POST', '/api/auth/refresh/', {
@@ -50,6 +61,7 @@ describe('auth', () => {
     });
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).not.toBe(first.refresh_token);
+    await rotatedMinutesAgo(t, first.refresh_token, 2);
 
     const reuse = await api(t, 'POST', '/api/auth/refresh/', {
       body: { refresh_token: first.refresh_token },
@@ -62,6 +74,63 @@ describe('auth', () => {
       body: { refresh_token: second.body.refresh_token },
     });
     expect(afterReuse.status).toBe(401);
+    // And so are its access tokens, at once.
+    const me = await api(t, 'GET', '/api/auth/me/', { token: second.body.access_token });
+    expect(me.status).toBe(401);
+    expect(me.body.error.code).toBe('token_invalid');
+  });
+
+  it('forgives a lost answer: a token presented again within the window gets a pair in the same session', async () => {
+    const user = await createUser(t, 'vendeur');
+    const session = await login(t, user, unique('PHONE-'));
+    const answers = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        api(t, 'POST', '/api/auth/refresh/', { body: { refresh_token: session.refresh_token } }),
+      ),
+    );
+    expect(answers.map((answer) => answer.status)).toEqual(Array(10).fill(200));
+    const pairs = answers.map((answer) => answer.body as { access_token: string; refresh_token: string });
+    expect(new Set(pairs.map((pair) => pair.refresh_token)).size).toBe(10);
+    const families = await t.db
+      .selectDistinct({ familyId: refreshTokens.familyId })
+      .from(refreshTokens)
+      .where(eq(refreshTokens.userId, user.id));
+    expect(families).toHaveLength(1);
+    for (const pair of pairs) {
+      expect((await api(t, 'GET', '/api/auth/me/', { token: pair.access_token })).status).toBe(200);
+      const next = await api(t, 'POST', '/api/auth/refresh/', {
+        body: { refresh_token: pair.refresh_token },
+      });
+      expect(next.status, JSON.stringify(next.body)).toBe(200);
+    }
+  });
+
+  it('names a disabled account and a revoked device on refresh, not a reuse', async () => {
+    const vendor = await createUser(t, 'vendeur');
+    const admin = await signedInUser(t, 'admin');
+    const phone = await login(t, vendor, unique('PHONE-'));
+    const revoke = await api(t, 'POST', `/api/devices/${phone.user.device_id}/revoke/`, {
+      token: admin.token,
+    });
+    expect(revoke.status).toBe(200);
+    const onRevoked = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: phone.refresh_token },
+    });
+    expect(onRevoked.status).toBe(401);
+    expect(onRevoked.body.error.code).toBe('device_revoked');
+
+    const other = await createUser(t, 'vendeur');
+    const browser = await login(t, other);
+    const off = await api(t, 'PUT', `/api/users/${other.id}/`, {
+      token: admin.token,
+      body: { is_active: false },
+    });
+    expect(off.status).toBe(200);
+    const onDisabled = await api(t, 'POST', '/api/auth/refresh/', {
+      body: { refresh_token: browser.refresh_token },
+    });
+    expect(onDisabled.status).toBe(401);
+    expect(onDisabled.body.error.code).toBe('account_disabled');
   });
 
   it('logout revokes the refresh token', async () => {
@@ -177,6 +246,43 @@ describe('auth', () => {
       expect(response.body.error.code).toBe('token_invalid');
     });
 
+    it('signed with the real key but missing or malformed claims: 401, never 500', async () => {
+      const user = await createUser(t, 'admin');
+      const now = Math.floor(Date.now() / 1000);
+      const base = {
+        role: 'admin',
+        dev: null,
+        iss: 'gapal',
+        aud: 'gapal-api',
+        sub: user.id,
+        iat: now,
+        exp: now + 600,
+      };
+      const cases: Record<string, Record<string, unknown>> = {
+        'no exp': { ...base, exp: undefined },
+        'no iat': { ...base, iat: undefined },
+        'no sub': { ...base, sub: undefined },
+        'no dev': { ...base, dev: undefined },
+        'exp not a number': { ...base, exp: String(now + 600) },
+        'iat not a number': { ...base, iat: 'yesterday' },
+        'sub not a uuid': { ...base, sub: 'admin' },
+        'dev not a uuid': { ...base, dev: 'phone-1' },
+        'dev a number': { ...base, dev: 42 },
+        'sid not a uuid': { ...base, sid: 'x' },
+      };
+      for (const [name, claims] of Object.entries(cases)) {
+        const token = await signedWithRealKey(t.config.jwtSecret, claims);
+        const response = await api(t, 'GET', '/api/users/', { token });
+        expect(response.status, name).toBe(401);
+        expect(response.body.error.code, name).toBe('token_invalid');
+      }
+      // The same claims, well-formed, are accepted: the cases above fail for their one claim.
+      expect(
+        (await api(t, 'GET', '/api/users/', { token: await signedWithRealKey(t.config.jwtSecret, base) }))
+          .status,
+      ).toBe(200);
+    });
+
     it('expired', async () => {
       const user = await createUser(t, 'admin');
       const token = await new SignJWT({ role: 'admin' })
@@ -234,6 +340,9 @@ describe('login rate limits', () => {
       });
       expect(locked.status).toBe(429);
       expect(locked.body.error.code).toBe('rate_limited');
+      const wait = Number(locked.headers['retry-after']);
+      expect(wait).toBeGreaterThan(0);
+      expect(wait).toBe(locked.body.error.details.retry_after_seconds);
     } finally {
       await t.close();
     }
@@ -248,7 +357,10 @@ describe('login rate limits', () => {
           body: { username: unique('u'), password: 'whatever-1' },
         });
         statuses.push(response.status);
-        if (response.status === 429) expect(response.body.error.code).toBe('rate_limited');
+        if (response.status === 429) {
+          expect(response.body.error.code).toBe('rate_limited');
+          expect(Number(response.headers['retry-after'])).toBeGreaterThan(0);
+        }
       }
       expect(statuses.slice(0, 4)).toEqual([401, 401, 401, 401]);
       expect(statuses.slice(4)).toEqual([429, 429]);

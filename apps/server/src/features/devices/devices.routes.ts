@@ -38,8 +38,7 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) =>
-        devicesService.updateDevice(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) => devicesService.updateDevice(deps, actorOf(request), request.params.id, request.body),
     );
     app.post(
       '/:id/revoke/',
@@ -53,7 +52,7 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
         },
       },
-      async (request) => devicesService.revokeDevice(deps.db, actorOf(request), request.params.id),
+      async (request) => devicesService.revokeDevice(deps, actorOf(request), request.params.id),
     );
   };
 }

@@ -5,6 +5,8 @@ import { devices, refreshTokens, sites, users } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { toIso } from '../../lib/dates.ts';
+import type { EventBus } from '../../realtime/bus.ts';
+import { publishSessionEnds, type SessionEnd } from '../../realtime/session-end.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 
 type DeviceRow = typeof devices.$inferSelect;
@@ -46,13 +48,15 @@ async function lockDevice(tx: Db, id: string): Promise<DeviceRow> {
   return row;
 }
 
+/** A phone moved to another site: its sessions end and its sockets close (`token_invalid`). */
 export async function updateDevice(
-  db: Db,
+  deps: { db: Db; bus: EventBus },
   actor: Actor,
   id: string,
   input: UpdateDeviceInput,
 ): Promise<Device> {
-  return db.transaction(async (tx) => {
+  const ends: SessionEnd[] = [];
+  const device = await deps.db.transaction(async (tx) => {
     const before = await lockDevice(tx, id);
     if (input.site_id) {
       const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.site_id));
@@ -80,7 +84,10 @@ export async function updateDevice(
       .where(eq(devices.id, id))
       .returning();
     // A phone moved to another site starts a fresh session there.
-    if (after!.siteId !== before.siteId) await revokeDeviceSessions(tx, id);
+    if (after!.siteId !== before.siteId) {
+      await revokeDeviceSessions(tx, id);
+      ends.push({ deviceId: id, reason: 'token_invalid' });
+    }
     await recordAudit(tx, actor, {
       action: 'device.update',
       entity: 'device',
@@ -91,11 +98,17 @@ export async function updateDevice(
     });
     return toDeviceDto(after!);
   });
+  await publishSessionEnds(deps.bus, ends);
+  return device;
 }
 
-/** A lost phone: its tokens stop working at once and it can no longer sync. */
-export async function revokeDevice(db: Db, actor: Actor, id: string): Promise<Device> {
-  return db.transaction(async (tx) => {
+/** A lost phone: its tokens stop working at once, its sockets close on every process, it can no longer sync. */
+export async function revokeDevice(
+  deps: { db: Db; bus: EventBus },
+  actor: Actor,
+  id: string,
+): Promise<Device> {
+  const device = await deps.db.transaction(async (tx) => {
     const before = await lockDevice(tx, id);
     const [after] = await tx
       .update(devices)
@@ -113,6 +126,8 @@ export async function revokeDevice(db: Db, actor: Actor, id: string): Promise<De
     });
     return toDeviceDto(after!);
   });
+  await publishSessionEnds(deps.bus, [{ deviceId: id, reason: 'device_revoked' }]);
+  return device;
 }
 
 async function revokeDeviceSessions(tx: Db, deviceId: string): Promise<void> {

@@ -75,7 +75,7 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => usersService.updateUser(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) => usersService.updateUser(deps, actorOf(request), request.params.id, request.body),
     );
     app.delete(
       '/:id/',
@@ -90,7 +90,7 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        usersService.updateUser(deps.db, actorOf(request), request.params.id, { is_active: false }),
+        usersService.updateUser(deps, actorOf(request), request.params.id, { is_active: false }),
     );
     app.post(
       '/:id/reset-password/',
@@ -106,7 +106,7 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        await usersService.resetPassword(deps.db, actorOf(request), request.params.id, request.body.password);
+        await usersService.resetPassword(deps, actorOf(request), request.params.id, request.body.password);
         return reply.code(204).send();
       },
     );

@@ -6,6 +6,8 @@ import { refreshTokens, sites, users } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
 import { AppError, notFound } from '../../http/errors.ts';
 import { toIso } from '../../lib/dates.ts';
+import type { EventBus } from '../../realtime/bus.ts';
+import { publishSessionEnds, type SessionEnd } from '../../realtime/session-end.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 
 type UserRow = typeof users.$inferSelect;
@@ -125,8 +127,19 @@ export async function createUser(db: Db, actor: Actor, input: CreateUserInput): 
   });
 }
 
-export async function updateUser(db: Db, actor: Actor, id: string, input: UpdateUserInput): Promise<User> {
-  return db.transaction(async (tx) => {
+/**
+ * A deactivation, or a role or site change, also closes the user's open sockets on every process
+ * once committed: `account_disabled`, or `token_invalid` so the client comes back with its new
+ * rights (a site change also ended its sessions, so it signs in again).
+ */
+export async function updateUser(
+  deps: { db: Db; bus: EventBus },
+  actor: Actor,
+  id: string,
+  input: UpdateUserInput,
+): Promise<User> {
+  const ends: SessionEnd[] = [];
+  const user = await deps.db.transaction(async (tx) => {
     const before = await findUser(tx, id, true);
     const role = input.role ?? before.role;
     const siteId = input.site_id === undefined ? before.siteId : input.site_id;
@@ -147,6 +160,10 @@ export async function updateUser(db: Db, actor: Actor, id: string, input: Update
       .where(eq(users.id, id))
       .returning();
     if (after!.isActive === false || after!.siteId !== before.siteId) await revokeUserSessions(tx, id);
+    if (after!.isActive === false) ends.push({ userId: id, reason: 'account_disabled' });
+    else if (after!.role !== before.role || after!.siteId !== before.siteId) {
+      ends.push({ userId: id, reason: 'token_invalid' });
+    }
     await recordAudit(tx, actor, {
       action: input.is_active === false ? 'user.deactivate' : 'user.update',
       entity: 'user',
@@ -157,11 +174,19 @@ export async function updateUser(db: Db, actor: Actor, id: string, input: Update
     });
     return toUserDto(after!);
   });
+  await publishSessionEnds(deps.bus, ends);
+  return user;
 }
 
-export async function resetPassword(db: Db, actor: Actor, id: string, password: string): Promise<void> {
+/** A new password ends every session of the user: their sockets close (`token_invalid`) and they sign in again. */
+export async function resetPassword(
+  deps: { db: Db; bus: EventBus },
+  actor: Actor,
+  id: string,
+  password: string,
+): Promise<void> {
   const passwordHash = await hashPassword(password);
-  await db.transaction(async (tx) => {
+  await deps.db.transaction(async (tx) => {
     const user = await findUser(tx, id, true);
     await tx.update(users).set({ passwordHash, updatedAt: new Date() }).where(eq(users.id, id));
     await revokeUserSessions(tx, id);
@@ -172,6 +197,7 @@ export async function resetPassword(db: Db, actor: Actor, id: string, password: 
       siteId: user.siteId,
     });
   });
+  await publishSessionEnds(deps.bus, [{ userId: id, reason: 'token_invalid' }]);
 }
 
 async function revokeUserSessions(tx: Db, userId: string): Promise<void> {

@@ -1,0 +1,23 @@
+import { eq } from 'drizzle-orm';
+import { SignJWT } from 'jose';
+import type { TestApp } from '../../../test/harness.ts';
+import { hashRefreshToken } from '../../auth/tokens.ts';
+import { refreshTokens } from '../../db/schema.ts';
+
+/** A token signed with the server's key whose claims are exactly `claims` (undefined ones left out). */
+export function signedWithRealKey(secret: string, claims: Record<string, unknown>): Promise<string> {
+  const present = Object.fromEntries(Object.entries(claims).filter(([, value]) => value !== undefined));
+  return new SignJWT(present)
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .sign(new TextEncoder().encode(secret));
+}
+
+/** Moves a rotated refresh token's rotation into the past, as if its grace window had gone by. */
+export async function rotatedMinutesAgo(t: TestApp, refreshToken: string, minutes: number): Promise<void> {
+  const rows = await t.db
+    .update(refreshTokens)
+    .set({ rotatedAt: new Date(Date.now() - minutes * 60_000) })
+    .where(eq(refreshTokens.tokenHash, hashRefreshToken(refreshToken)))
+    .returning({ id: refreshTokens.id });
+  if (rows.length !== 1) throw new Error('no such refresh token');
+}
