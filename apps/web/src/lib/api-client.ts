@@ -1,8 +1,8 @@
-import { TokenPairSchema } from '@gapal/shared';
 import type { z } from 'zod';
 import { ApiError, errorFromResponse } from './api-error.ts';
 import { t } from './i18n.ts';
-import { clearSession, type EndReason, getSession, reloadSession, setSession } from './session.ts';
+import { clearSession, dashboardTokens, getSession } from './session.ts';
+import { endReasonFor } from './token-client.ts';
 
 export { ApiError } from './api-error.ts';
 
@@ -18,12 +18,6 @@ export type RequestOptions<T> = {
   signal?: AbortSignal;
   /** Login and refresh: no bearer, no refresh on 401. */
   anonymous?: boolean;
-};
-
-const SESSION_ENDING_CODES: Record<string, EndReason> = {
-  account_disabled: 'account_disabled',
-  device_revoked: 'device_revoked',
-  refresh_token_reused: 'refresh_token_reused',
 };
 
 export function buildUrl(path: string, query?: QueryParams): string {
@@ -47,51 +41,14 @@ async function rawFetch(path: string, init: RequestInit, token: string | undefin
   }
 }
 
-let refreshing: { usedToken: string; promise: Promise<boolean> } | null = null;
-
-/**
- * Gets a fresh access token after `usedToken` was refused. A refresh token works once: using it
- * twice revokes the whole session family, so concurrent 401s share one refresh in this tab and
- * a Web Lock serializes tabs (the second tab then finds the tokens already rotated).
- */
-function refreshAfter(usedToken: string): Promise<boolean> {
-  if (refreshing && refreshing.usedToken === usedToken) return refreshing.promise;
-  const promise = withRefreshLock(() => rotate(usedToken)).finally(() => {
-    if (refreshing?.promise === promise) refreshing = null;
-  });
-  refreshing = { usedToken, promise };
-  return promise;
-}
-
-function withRefreshLock<T>(run: () => Promise<T>): Promise<T> {
-  if (typeof navigator !== 'undefined' && navigator.locks) {
-    return navigator.locks.request('gapal-token-refresh', run) as Promise<T>;
-  }
-  return run();
-}
-
-async function rotate(usedToken: string): Promise<boolean> {
-  const stored = reloadSession();
-  if (!stored) return false;
-  // Another tab (or an earlier refresh here) already rotated: just use the new token.
-  if (stored.accessToken !== usedToken) return true;
-  const response = await rawFetch(
-    '/api/auth/refresh/',
-    { method: 'POST', body: JSON.stringify({ refresh_token: stored.refreshToken }) },
-    undefined,
-  );
-  if (response.ok) {
-    const pair = TokenPairSchema.parse(await response.json());
-    setSession({ accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user });
-    return true;
-  }
-  const error = await errorFromResponse(response);
-  if (response.status === 401) {
-    clearSession(SESSION_ENDING_CODES[error.code] ?? 'expired');
-    return false;
-  }
-  // The server is down or busy: keep the session and let the caller show the error.
-  throw error;
+/** Gets a fresh access token after `usedToken` was refused (the shared token client). */
+async function refreshAfter(usedToken: string): Promise<boolean> {
+  const outcome = await dashboardTokens.refreshAfter(usedToken);
+  if (outcome.status === 'refreshed') return true;
+  if (outcome.status === 'ended') return false;
+  // The server is down or the network lost: keep the session and let the caller show the error.
+  if (outcome.response) throw await errorFromResponse(outcome.response);
+  throw new ApiError(0, 'network_error', t('common.network_error'));
 }
 
 /** Sends a request with the session's bearer, refreshing once on 401. */
@@ -109,7 +66,7 @@ export async function send<T>(path: string, options: RequestOptions<T> = {}): Pr
   if (response.status !== 401 || !session) return response;
 
   const error = await errorFromResponse(response.clone());
-  const ending = SESSION_ENDING_CODES[error.code];
+  const ending = endReasonFor(error.code);
   if (ending) {
     clearSession(ending);
     throw error;
@@ -118,7 +75,7 @@ export async function send<T>(path: string, options: RequestOptions<T> = {}): Pr
   response = await rawFetch(url, init, getSession()?.accessToken);
   if (response.status === 401) {
     const retried = await errorFromResponse(response);
-    clearSession(SESSION_ENDING_CODES[retried.code] ?? 'expired');
+    clearSession(endReasonFor(retried.code) ?? 'expired');
     throw retried;
   }
   return response;

@@ -1,6 +1,6 @@
 import { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
 import { type FormEvent, useState } from 'react';
-import { LoginError, login, logout, unlock, useVendorSession } from './session.ts';
+import { LoginError, login, logout, sessionEndNotice, unlock, useVendorSession } from './session.ts';
 import { db } from './sync.ts';
 import { BigButton, Field, inputClass } from './ui.tsx';
 
@@ -20,6 +20,7 @@ export function LoginScreen() {
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
+  const [endNotice] = useState(sessionEndNotice);
   const [busy, setBusy] = useState(false);
   const submit = async (event: FormEvent) => {
     event.preventDefault();
@@ -46,6 +47,15 @@ export function LoginScreen() {
   return (
     <main className="mx-auto max-w-md p-4">
       <Brand subtitle="Connexion (une seule fois, avec du réseau)" />
+      {endNotice && !error ? (
+        <p
+          role="status"
+          data-testid="session-notice"
+          className="mb-4 rounded-xl bg-amber-200 p-3 text-base font-bold text-black"
+        >
+          {endNotice}
+        </p>
+      ) : null}
       <form onSubmit={submit} className="space-y-4">
         <Field label="Identifiant">
           <input

@@ -1,44 +1,47 @@
 import { type Me, TokenPairSchema } from '@gapal/shared';
 import { useSyncExternalStore } from 'react';
+import { createTokenClient, type EndReason, localStorageStore, type Session } from '../lib/token-client.ts';
 
 /**
  * The vendor's session lives on the phone (localStorage survives restarts): after one online
- * login the app opens offline. The password is kept only as a salted PBKDF2 hash, so the lock
- * screen can check it with no network.
+ * login the app opens offline, for days. It is kept by the dashboard's token client under the
+ * phone's own keys; only the server's explicit refusal ends it, never a lost answer. The password
+ * is kept only as a salted PBKDF2 hash, so the lock screen can check it with no network.
  */
-export type VendorSession = { accessToken: string; refreshToken: string; user: Me };
+export type VendorSession = Session;
 
-const SESSION_KEY = 'gapal-vendeur-session';
 const SERIAL_KEY = 'gapal-vendeur-serial';
 const LOCK_KEY = 'gapal-vendeur-lock';
 const LOCKED_KEY = 'gapal-vendeur-locked';
 
-const listeners = new Set<() => void>();
-let current: VendorSession | null = read();
-let locked = localStorage.getItem(LOCKED_KEY) === '1';
+const tokens = createTokenClient({
+  store: localStorageStore('gapal-vendeur-session', 'gapal-vendeur-session-end'),
+  lockName: 'gapal-vendeur-token-refresh',
+});
 
-function read(): VendorSession | null {
-  try {
-    const raw = localStorage.getItem(SESSION_KEY);
-    return raw ? (JSON.parse(raw) as VendorSession) : null;
-  } catch {
-    return null;
-  }
-}
+const listeners = new Set<() => void>();
+let locked = localStorage.getItem(LOCKED_KEY) === '1';
 
 function emit(): void {
   for (const listener of listeners) listener();
 }
 
 export function getVendorSession(): VendorSession | null {
-  return current;
+  return tokens.get();
 }
 
-function save(session: VendorSession | null): void {
-  current = session;
-  if (session) localStorage.setItem(SESSION_KEY, JSON.stringify(session));
-  else localStorage.removeItem(SESSION_KEY);
-  emit();
+const END_NOTICES: Record<Exclude<EndReason, 'logout'>, string> = {
+  expired: 'Votre session a expiré : reconnectez-vous (réseau requis).',
+  account_disabled: 'Ce compte a été désactivé par l’administrateur. Contactez-le pour le réactiver.',
+  device_revoked: 'Ce téléphone a été révoqué par l’administrateur : il ne peut plus se connecter.',
+  refresh_token_reused:
+    'Votre session a été révoquée par sécurité (jeton réutilisé) : reconnectez-vous (réseau requis).',
+};
+
+/** Why the server ended the last session, said plainly for the sign-in screen (null after a sign-out). */
+export function sessionEndNotice(): string | null {
+  const reason = tokens.lastEndReason();
+  return reason === null || reason === 'logout' ? null : END_NOTICES[reason];
 }
 
 /** Generated once per installation; the server registers the phone under it at first login. */
@@ -90,44 +93,31 @@ export async function login(
     throw error instanceof LoginError ? error : new LoginError('Connexion impossible, réessayez.');
   }
   localStorage.setItem(LOCK_KEY, JSON.stringify(await hashPassword(username, password)));
-  save(session);
+  tokens.set(session);
   setLocked(false);
   return session;
 }
 
-let refreshing: Promise<string | undefined> | null = null;
+/** The refresh's answer never came, or the server is down: the sync retries later, still signed in. */
+export class RefreshUnavailableError extends Error {}
 
-/** Rotates the refresh token; a 401 ends the session (revoked device, disabled account). */
-export function refreshAccessToken(): Promise<string | undefined> {
-  refreshing ??= (async () => {
-    const session = current;
-    if (!session) return undefined;
-    try {
-      const response = await fetch('/api/auth/refresh/', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ refresh_token: session.refreshToken }),
-      });
-      if (response.status === 401) {
-        save(null);
-        return undefined;
-      }
-      if (!response.ok) return undefined;
-      const pair = TokenPairSchema.parse(await response.json());
-      save({ accessToken: pair.access_token, refreshToken: pair.refresh_token, user: pair.user });
-      return pair.access_token;
-    } catch {
-      return undefined;
-    } finally {
-      refreshing = null;
-    }
-  })();
-  return refreshing;
+/**
+ * A fresh access token after `refused` got a 401 (the sync engine's transport). `undefined`: the
+ * server ended the session (reused token, disabled account, revoked phone), which is cleared with
+ * its reason; a lost answer throws and keeps the session.
+ */
+export async function refreshAccessToken(refused: string | undefined): Promise<string | undefined> {
+  const outcome = await tokens.refreshAfter(refused);
+  if (outcome.status === 'refreshed') return outcome.accessToken;
+  if (outcome.status === 'ended') return undefined;
+  throw new RefreshUnavailableError(
+    outcome.response ? `refresh answered ${outcome.response.status}` : 'refresh answer lost',
+  );
 }
 
 export async function logout(): Promise<void> {
-  const session = current;
-  save(null);
+  const session = tokens.get();
+  tokens.end('logout');
   if (session) await revoke(session);
 }
 
@@ -172,9 +162,10 @@ export function setLocked(value: boolean): void {
 /** Unlocks with the password, checked on the phone (works offline). */
 export async function unlock(password: string): Promise<boolean> {
   const stored = localStorage.getItem(LOCK_KEY);
-  if (!stored || !current) return false;
+  const session = tokens.get();
+  if (!stored || !session) return false;
   const { salt, hash } = JSON.parse(stored) as LockHash;
-  const candidate = await hashPassword(current.user.username, password, salt);
+  const candidate = await hashPassword(session.user.username, password, salt);
   if (candidate.hash !== hash) return false;
   setLocked(false);
   return true;
@@ -182,11 +173,15 @@ export async function unlock(password: string): Promise<boolean> {
 
 function subscribe(listener: () => void): () => void {
   listeners.add(listener);
-  return () => listeners.delete(listener);
+  const unsubscribe = tokens.subscribe(listener);
+  return () => {
+    listeners.delete(listener);
+    unsubscribe();
+  };
 }
 
 export function useVendorSession(): { session: VendorSession | null; locked: boolean } {
-  const session = useSyncExternalStore(subscribe, () => current);
+  const session = useSyncExternalStore(subscribe, tokens.get);
   const isLocked = useSyncExternalStore(subscribe, () => locked);
   return { session, locked: isLocked };
 }

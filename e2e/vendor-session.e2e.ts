@@ -1,0 +1,101 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { VendorApp } from './pages/vendor-app.ts';
+import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
+import { type GapalServer, startGapal } from './support/gapal-server.ts';
+import { launchPhone } from './support/phone.ts';
+
+const SESSION_KEY = 'gapal-vendeur-session';
+
+/** The phone's session: kept through lost answers, ended only by the server's word. */
+describe('vendor app: session and storage', () => {
+  let server: GapalServer;
+  let api: SeedApi;
+  let product: SeededProduct;
+  const profiles: string[] = [];
+
+  beforeAll(async () => {
+    server = await startGapal();
+    api = new SeedApi(server.url);
+    product = await seedProduct(api, { name: `Dégué ${unique('')}`, price: 300, stock: 500 });
+  });
+  afterAll(async () => {
+    await server?.close();
+    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function signedInPhone(user: SeededUser) {
+    const dir = mkdtempSync(path.join(tmpdir(), 'gapal-phone-'));
+    profiles.push(dir);
+    const context = await launchPhone(dir, server.url);
+    const page = context.pages()[0] ?? (await context.newPage());
+    const app = new VendorApp(page);
+    await app.open();
+    await app.signIn(user.username, user.password);
+    await app.waitReady();
+    return { context, page, app };
+  }
+
+  const storedSession = (app: VendorApp) =>
+    app.page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null'), SESSION_KEY);
+
+  /** The access token is refused from now on (as after 15 minutes): the next sync must refresh. */
+  async function expireAccessToken(app: VendorApp): Promise<void> {
+    await app.page.evaluate((key) => {
+      const session = JSON.parse(localStorage.getItem(key)!);
+      localStorage.setItem(key, JSON.stringify({ ...session, accessToken: 'expired' }));
+    }, SESSION_KEY);
+  }
+
+  it('a refresh whose answer is lost is tried again with the same token: still signed in, the sync goes on', async () => {
+    const vendor = await api.createUser('vendeur');
+    const { context, page, app } = await signedInPhone(vendor);
+    const before = await storedSession(app);
+
+    const presented: string[] = [];
+    let lost = 0;
+    await page.route('**/api/auth/refresh/', async (route) => {
+      presented.push(JSON.parse(route.request().postData() ?? '{}').refresh_token);
+      if (lost > 0) return route.continue();
+      // The server rotates the token; the phone never hears the answer.
+      await route.fetch();
+      lost += 1;
+      await route.abort('connectionreset');
+    });
+    await expireAccessToken(app);
+    await page.reload();
+    await app.waitReady();
+
+    const client = unique('Boutique Zida ');
+    await app.createOrder({ client, product: product.name, quantity: 2 });
+    await expect.poll(() => app.card(client).textContent(), { timeout: 30_000 }).toContain('Envoyée');
+    expect(lost).toBe(1);
+    // The retry presented the very token whose answer was lost, and got a new pair for the session.
+    expect(presented.length).toBeGreaterThanOrEqual(2);
+    expect(presented[1]).toBe(before.refreshToken);
+    const after = await storedSession(app);
+    expect(after?.refreshToken).toBeTruthy();
+    expect(after.refreshToken).not.toBe(before.refreshToken);
+    await page.getByTestId('status-bar').waitFor();
+    expect(await page.getByRole('button', { name: 'Se connecter' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('a phone the admin revoked is signed out at its next sync, and told why in French', async () => {
+    const vendor = await api.createUser('vendeur');
+    const { context, page, app } = await signedInPhone(vendor);
+    const session = await storedSession(app);
+    await api.call('POST', `/api/devices/${session.user.device_id}/revoke/`);
+    await expireAccessToken(app);
+    await page.reload();
+    await page
+      .getByTestId('session-notice')
+      .filter({ hasText: 'Ce téléphone a été révoqué par l’administrateur' })
+      .waitFor();
+    await page.getByRole('button', { name: 'Se connecter' }).waitFor();
+    expect(await storedSession(app)).toBeNull();
+    await context.close();
+  });
+});
