@@ -3,6 +3,8 @@ import { useCallback, useState } from 'react';
 import { Icon } from '../components/icons.tsx';
 import { BarcodeScanner, canScan } from './barcode.tsx';
 import { filterProducts, useCatalog } from './catalog-data.ts';
+import { knownStockLabel } from './stock-warning.ts';
+import { useSyncState } from './sync.ts';
 import { inputClass, money } from './ui.tsx';
 
 export function CatalogScreen() {
@@ -14,13 +16,20 @@ export function CatalogScreen() {
   );
 }
 
-/** Search, category chips, scan; `renderAction` adds the order step's + / − to each row. */
+/**
+ * Search, category chips, scan; `renderAction` adds the order step's + / − to each row and
+ * `renderNote` a line under it (the stock warning).
+ */
 export function ProductPicker({
   renderAction,
+  renderNote,
 }: {
   renderAction?: (product: SyncProduct) => React.ReactNode;
+  renderNote?: (product: SyncProduct) => React.ReactNode;
 }) {
   const catalog = useCatalog();
+  // The stock is the depot's as of the last complete sync: said with its time.
+  const { lastSyncAt } = useSyncState();
   const [search, setSearch] = useState('');
   const [categoryId, setCategoryId] = useState<string | null>(null);
   const [scanning, setScanning] = useState(false);
@@ -92,11 +101,12 @@ export function ProductPicker({
                         : 'text-slate-800'
                   }`}
                 >
-                  Stock connu : {product.stock_quantity} {product.unit}
+                  {knownStockLabel(product, lastSyncAt)}
                 </p>
               </div>
               {renderAction?.(product)}
             </div>
+            {renderNote?.(product)}
           </li>
         ))}
       </ul>

@@ -4,9 +4,10 @@ import {
   type SyncMutationArgs,
   SyncMutationArgsSchemas,
   type SyncOrder,
+  type SyncProduct,
 } from '@gapal/shared';
-import { ordersView, recordMutation } from '@gapal/sync-client';
-import { formatAmount } from '../lib/format.ts';
+import { recentOrdersWindow, recordMutation } from '@gapal/sync-client';
+import { type DoorPayment, doorPaymentErrors, paymentArgs } from './door-payment.ts';
 import { db, syncEngine } from './sync.ts';
 
 export type Draft = {
@@ -16,10 +17,13 @@ export type Draft = {
   delivery_address: string;
   delivery_date: string;
   priority: Priority;
+  /** Money taken at the door with this save (recorded as a payment, never in the notes). */
   paid: boolean;
   paid_amount: string;
   method: PaymentMethod;
   reference: string;
+  /** For an edited order: what was already paid, so the default is what remains. */
+  already_paid: number;
   notes: string;
 };
 
@@ -34,32 +38,11 @@ export const emptyDraft = (): Draft => ({
   paid_amount: '',
   method: 'especes',
   reference: '',
+  already_paid: 0,
   notes: '',
 });
 
-export const METHOD_LABELS: Record<PaymentMethod, string> = {
-  especes: 'Espèces',
-  orange_money: 'Orange Money',
-  moov_money: 'Moov Money',
-  autre: 'Autre',
-};
-
-const PAYMENT_PREFIX = 'Paiement reçu par le vendeur : ';
-
-/**
- * Vendors may not record payments on the server (a manager's permission), so what the client
- * paid travels in the notes, on a line of its own that managers see and confirm.
- */
-export function paymentLine(draft: Draft): string | null {
-  if (!draft.paid) return null;
-  const amount = Number(draft.paid_amount);
-  const reference = draft.reference.trim() ? `, réf. ${draft.reference.trim()}` : '';
-  return `${PAYMENT_PREFIX}${Number.isFinite(amount) && amount > 0 ? formatAmount(amount) : 'montant non saisi'} (${METHOD_LABELS[draft.method]}${reference})`;
-}
-
 export function draftFromOrder(order: SyncOrder): Draft {
-  const lines = (order.notes ?? '').split('\n');
-  const payment = lines.find((line) => line.startsWith(PAYMENT_PREFIX));
   return {
     ...emptyDraft(),
     client_name: order.client_name,
@@ -68,13 +51,13 @@ export function draftFromOrder(order: SyncOrder): Draft {
     delivery_address: order.delivery_address ?? '',
     delivery_date: order.delivery_date ?? '',
     priority: order.priority,
-    notes: lines.filter((line) => line !== payment).join('\n'),
-    paid: payment !== undefined,
+    notes: order.notes ?? '',
+    already_paid: order.paid_amount,
   };
 }
 
 function fields(draft: Draft) {
-  const notes = [draft.notes.trim(), paymentLine(draft)].filter(Boolean).join('\n');
+  const notes = draft.notes.trim();
   return {
     client_name: draft.client_name.trim(),
     client_phone: draft.client_phone.trim() || null,
@@ -90,8 +73,29 @@ function fields(draft: Draft) {
 
 export type DraftErrors = Record<string, string>;
 
-/** The shared contract checks the draft before it reaches the outbox: no doomed mutation is queued. */
-export function validateDraft(draft: Draft): DraftErrors {
+/** The draft's total at the prices the phone knows (the server prices it again). */
+export function draftTotal(
+  draft: Pick<Draft, 'items'>,
+  products: readonly Pick<SyncProduct, 'id' | 'unit_price'>[],
+): number {
+  const prices = new Map(products.map((product) => [product.id, product.unit_price]));
+  return Object.entries(draft.items).reduce(
+    (sum, [id, quantity]) => sum + (quantity > 0 ? quantity * (prices.get(id) ?? 0) : 0),
+    0,
+  );
+}
+
+const doorPayment = (draft: Draft): DoorPayment => ({
+  amount: draft.paid_amount,
+  method: draft.method,
+  reference: draft.reference,
+});
+
+/**
+ * The shared contract checks the draft before it reaches the outbox: no doomed mutation is queued.
+ * `total` is the draft's total at the phone's prices: money taken never goes above what remains.
+ */
+export function validateDraft(draft: Draft, total: number): DraftErrors {
   const parsed = SyncMutationArgsSchemas.create_order.safeParse({
     local_id: crypto.randomUUID(),
     ...fields(draft),
@@ -100,29 +104,48 @@ export function validateDraft(draft: Draft): DraftErrors {
   if (!parsed.success) {
     for (const issue of parsed.error.issues) errors[String(issue.path[0])] ??= issue.message;
   }
-  if (draft.paid && !(Number(draft.paid_amount) > 0)) errors.paid_amount = 'montant payé à saisir';
+  if (draft.paid) {
+    const payment = doorPaymentErrors(doorPayment(draft), Math.max(0, total - draft.already_paid));
+    if (payment.amount) errors.paid_amount = payment.amount;
+    if (payment.reference) errors.reference = payment.reference;
+  }
   return errors;
 }
 
-/** Outbox entry written in one IndexedDB transaction: instant, offline or not. */
+/**
+ * The order and the money taken with it go to the outbox in ONE IndexedDB transaction (the
+ * payment right behind the creation or edit): instant, offline or not, and never one without
+ * the other.
+ */
 export async function saveDraft(draft: Draft, editing?: SyncOrder): Promise<string> {
   const data = fields(draft);
-  let localId: string;
-  if (editing) {
-    localId = editing.local_id;
-    const args: SyncMutationArgs['update_order'] = { local_id: localId, ...data };
-    await recordMutation(
-      db,
-      'update_order',
-      args,
-      editing.version > 0 ? { baseVersion: editing.version } : {},
-    );
-  } else {
-    localId = crypto.randomUUID();
-    await recordMutation(db, 'create_order', { local_id: localId, ...data });
-  }
+  const localId = editing?.local_id ?? crypto.randomUUID();
+  await db.transaction('rw', db.outbox, db.meta, async () => {
+    if (editing) {
+      const args: SyncMutationArgs['update_order'] = { local_id: localId, ...data };
+      await recordMutation(
+        db,
+        'update_order',
+        args,
+        editing.version > 0 ? { baseVersion: editing.version } : {},
+      );
+    } else {
+      await recordMutation(db, 'create_order', { local_id: localId, ...data });
+    }
+    if (draft.paid) await recordMutation(db, 'record_payment', paymentArgs(localId, doorPayment(draft)));
+  });
   syncEngine()?.notifyWrite();
   return localId;
+}
+
+/**
+ * Money taken later for an order the phone has: queued like any change, sent at the next sync.
+ * No base version: a payment does not depend on the order's content, and the server checks the
+ * balance under the order's lock.
+ */
+export async function recordDoorPayment(order: SyncOrder, payment: DoorPayment): Promise<void> {
+  await recordMutation(db, 'record_payment', paymentArgs(order.local_id, payment));
+  syncEngine()?.notifyWrite();
 }
 
 export async function cancelOrder(order: SyncOrder): Promise<void> {
@@ -140,7 +163,8 @@ export type ClientSuggestion = { name: string; phone: string | null };
 /** The vendor's past clients, most recent first, one per name. */
 export async function pastClients(): Promise<ClientSuggestion[]> {
   const seen = new Map<string, ClientSuggestion>();
-  for (const order of await ordersView(db)) {
+  // The newest orders only: opening the form costs the same whatever the history on the phone.
+  for (const order of (await recentOrdersWindow(db, 200)).orders) {
     const key = order.client_name.toLowerCase();
     if (!seen.has(key)) seen.set(key, { name: order.client_name, phone: order.client_phone });
   }

@@ -1,15 +1,10 @@
-import type { PaymentMethod, Priority, SyncProduct } from '@gapal/shared';
+import type { Priority, SyncProduct } from '@gapal/shared';
 import { useEffect, useRef, useState } from 'react';
 import { Icon } from '../components/icons.tsx';
 import { todayIso } from '../lib/format.ts';
 import { ProductPicker } from './catalog.tsx';
-import {
-  type ClientSuggestion,
-  type Draft,
-  type DraftErrors,
-  METHOD_LABELS,
-  pastClients,
-} from './order-draft.ts';
+import { type ClientSuggestion, type Draft, type DraftErrors, pastClients } from './order-draft.ts';
+import { exceedsKnownStock, STOCK_WARNING } from './stock-warning.ts';
 import { Field, inputClass } from './ui.tsx';
 
 export type StepProps = { draft: Draft; change(patch: Partial<Draft>): void; errors: DraftErrors };
@@ -80,6 +75,17 @@ export function ProductsStep({ draft, change, errors }: StepProps) {
     <div className="space-y-2">
       <ErrorText message={errors.items} />
       <ProductPicker
+        renderNote={(product) => {
+          const quantity = draft.items[product.id] ?? 0;
+          return exceedsKnownStock(quantity, product) ? (
+            <p
+              className="mt-2 rounded-lg bg-amber-100 p-2 text-base font-bold text-amber-950"
+              data-testid="stock-warning"
+            >
+              Plus que le stock connu ({Math.max(0, product.stock_quantity)}) : {STOCK_WARNING.toLowerCase()}.
+            </p>
+          ) : null;
+        }}
         renderAction={(product) => {
           const quantity = draft.items[product.id] ?? 0;
           return (
@@ -180,71 +186,6 @@ export function DeliveryStep({ draft, change, errors }: StepProps) {
           ))}
         </div>
       </fieldset>
-    </div>
-  );
-}
-
-export function PaymentStep({ draft, change, errors }: StepProps) {
-  return (
-    <div className="space-y-4">
-      <div className="grid grid-cols-2 gap-2">
-        {[false, true].map((paid) => (
-          <button
-            key={String(paid)}
-            type="button"
-            aria-pressed={draft.paid === paid}
-            onClick={() => change({ paid })}
-            className={`min-h-16 rounded-xl border-2 border-black text-lg font-black ${
-              draft.paid === paid ? 'bg-black text-white' : 'bg-white text-black'
-            }`}
-          >
-            {paid ? 'Payé' : 'Pas payé'}
-          </button>
-        ))}
-      </div>
-      {draft.paid ? (
-        <>
-          <Field label="Montant reçu (FCFA)">
-            <input
-              className={inputClass}
-              inputMode="numeric"
-              value={draft.paid_amount}
-              onChange={(event) => change({ paid_amount: event.target.value.replace(/\D/g, '') })}
-            />
-            <ErrorText message={errors.paid_amount} />
-          </Field>
-          <fieldset>
-            <legend className="mb-1 text-base font-bold">Moyen de paiement</legend>
-            <div className="grid grid-cols-2 gap-2">
-              {(Object.keys(METHOD_LABELS) as PaymentMethod[]).map((method) => (
-                <button
-                  key={method}
-                  type="button"
-                  aria-pressed={draft.method === method}
-                  onClick={() => change({ method })}
-                  className={`min-h-12 rounded-xl border-2 border-black text-base font-bold ${
-                    draft.method === method ? 'bg-black text-white' : 'bg-white'
-                  }`}
-                >
-                  {METHOD_LABELS[method]}
-                </button>
-              ))}
-            </div>
-          </fieldset>
-          {draft.method === 'orange_money' || draft.method === 'moov_money' ? (
-            <Field label="Référence mobile money">
-              <input
-                className={inputClass}
-                value={draft.reference}
-                onChange={(event) => change({ reference: event.target.value })}
-              />
-            </Field>
-          ) : null}
-          <p className="rounded-xl bg-sky-100 p-3 text-sm">
-            Le paiement est noté sur la commande ; le gestionnaire l'enregistre à la remise de l'argent.
-          </p>
-        </>
-      ) : null}
     </div>
   );
 }

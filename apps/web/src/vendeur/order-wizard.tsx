@@ -1,27 +1,23 @@
 import type { SyncOrder } from '@gapal/shared';
-import { ordersView } from '@gapal/sync-client';
+import { orderView } from '@gapal/sync-client';
 import { useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { formatDate } from '../lib/format.ts';
 import { useCatalog } from './catalog-data.ts';
+import { METHOD_LABELS } from './door-payment.ts';
 import {
   type Draft,
   draftFromOrder,
+  draftTotal,
   emptyDraft,
   loadDraft,
-  paymentLine,
   saveDraft,
   storeDraft,
   validateDraft,
 } from './order-draft.ts';
-import {
-  ClientStep,
-  DeliveryStep,
-  NotesStep,
-  PaymentStep,
-  ProductsStep,
-  type StepProps,
-} from './order-steps.tsx';
+import { ClientStep, DeliveryStep, NotesStep, ProductsStep, type StepProps } from './order-steps.tsx';
+import { PaymentStep } from './payment-step.tsx';
+import { describeShortfall, STOCK_WARNING, stockShortfalls } from './stock-warning.ts';
 import { db } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 
@@ -29,7 +25,7 @@ const STEPS = [
   { title: 'Client', fields: ['client_name', 'client_phone'], Component: ClientStep },
   { title: 'Produits', fields: ['items'], Component: ProductsStep },
   { title: 'Livraison', fields: ['delivery_address', 'delivery_date'], Component: DeliveryStep },
-  { title: 'Paiement', fields: ['paid_amount'], Component: PaymentStep },
+  { title: 'Paiement', fields: ['paid_amount', 'reference'], Component: PaymentStep },
   { title: 'Notes', fields: ['notes'], Component: NotesStep },
   { title: 'Vérification', fields: [], Component: Review },
 ] as const;
@@ -43,11 +39,11 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
   const [step, setStep] = useState(0);
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
+  const catalog = useCatalog();
 
   useEffect(() => {
     if (!editLocalId) return;
-    void ordersView(db).then((orders) => {
-      const order = orders.find((candidate) => candidate.local_id === editLocalId);
+    void orderView(db, editLocalId).then((order) => {
       if (order?.delivery_status !== 'nouvelle') {
         navigate('/commandes', { replace: true });
         return;
@@ -58,7 +54,7 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
   }, [editLocalId, navigate]);
 
   if (!draft) return <p className="text-lg">Chargement…</p>;
-  const errors = validateDraft(draft);
+  const errors = validateDraft(draft, draftTotal(draft, catalog?.products ?? []));
   const current = STEPS[step]!;
   const stepErrors = Object.fromEntries(
     Object.entries(errors).filter(([field]) => (current.fields as readonly string[]).includes(field)),
@@ -164,9 +160,25 @@ function Review({ draft }: StepProps) {
       };
     });
   const total = lines.reduce((sum, line) => sum + line.subtotal, 0);
-  const payment = paymentLine(draft);
+  const shortfalls = stockShortfalls(draft.items, catalog?.products ?? []);
+  const payment = draft.paid
+    ? `Payé ${money(Number(draft.paid_amount) || 0)} (${METHOD_LABELS[draft.method]}${
+        draft.method === 'especes' || !draft.reference.trim() ? '' : `, réf. ${draft.reference.trim()}`
+      })`
+    : 'Pas payé';
   return (
     <div className="space-y-3 text-base">
+      {shortfalls.length > 0 ? (
+        <div className="rounded-xl bg-amber-100 p-3 text-amber-950" data-testid="stock-warning">
+          <p className="font-black">{STOCK_WARNING} :</p>
+          <ul className="list-disc pl-5">
+            {shortfalls.map((shortfall) => (
+              <li key={shortfall.productId}>{describeShortfall(shortfall)}</li>
+            ))}
+          </ul>
+          <p className="text-sm">Le gestionnaire décide ; vous pouvez enregistrer.</p>
+        </div>
+      ) : null}
       <dl className="grid grid-cols-[auto_1fr] gap-x-3 gap-y-1 rounded-xl border-2 border-black p-3">
         <dt className="font-bold">Client</dt>
         <dd>
@@ -180,7 +192,7 @@ function Review({ draft }: StepProps) {
         <dt className="font-bold">Priorité</dt>
         <dd>{PRIORITY_LABELS[draft.priority]}</dd>
         <dt className="font-bold">Paiement</dt>
-        <dd>{payment ? payment.replace(/^Paiement reçu par le vendeur : /, 'Payé ') : 'Pas payé'}</dd>
+        <dd>{payment}</dd>
         {draft.notes.trim() ? (
           <>
             <dt className="font-bold">Notes</dt>

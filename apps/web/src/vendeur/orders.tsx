@@ -9,7 +9,9 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { Icon } from '../components/icons.tsx';
 import { formatDate, formatDateTime } from '../lib/format.ts';
+import { CardPayment, DeliveryIssueNotice, ShareReceipt } from './order-card-extras.tsx';
 import { cancelOrder } from './order-draft.ts';
+import { explainRejection } from './rejections.ts';
 import { db, useLive } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 
@@ -25,40 +27,6 @@ const PAYMENT_LABELS: Record<SyncOrder['payment_status'], string> = {
   partielle: 'Payée en partie',
   payee: 'Payée',
 };
-const ACTION_LABELS: Record<string, string> = {
-  create_order: 'La création',
-  update_order: 'La modification',
-  cancel_order: "L'annulation",
-  record_payment: 'Le paiement',
-  set_status: 'Le changement de statut',
-};
-
-/** The server's refusal, said simply, with what the vendor can do about it. */
-export function explainRejection(entry: OutboxEntry): { what: string; todo: string } {
-  const action = ACTION_LABELS[entry.name] ?? 'Le changement';
-  const message = entry.reason?.message ?? 'refusé par le serveur';
-  switch (entry.reason?.code) {
-    case 'invalid_transition':
-    case 'version_conflict':
-      return {
-        what: `${action} a été refusée : le gestionnaire a déjà pris la commande en charge (${message}).`,
-        todo: 'Appelez le gestionnaire pour qu’il fasse le changement.',
-      };
-    case 'validation_error':
-      return {
-        what: `${action} a été refusée : ${message}.`,
-        todo: 'Corrigez la commande puis enregistrez à nouveau.',
-      };
-    case 'not_found':
-      return { what: `${action} a été refusée : commande introuvable.`, todo: 'Appelez le gestionnaire.' };
-    default:
-      return {
-        what: `${action} a été refusée : ${message}.`,
-        todo: 'Vérifiez la commande ou appelez le gestionnaire.',
-      };
-  }
-}
-
 type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[] };
 
 /** Cards shown at first and added by « Voir plus »: the screen's cost stays the same whatever the history. */
@@ -92,6 +60,7 @@ export function OrdersScreen() {
       ),
   );
   if (!rows) return <p className="text-lg">Chargement…</p>;
+  const productNames = new Map([...(products?.values() ?? [])].map((product) => [product.id, product.name]));
   return (
     <section className="space-y-3">
       <div className="flex items-center justify-between gap-2">
@@ -166,6 +135,13 @@ export function OrdersScreen() {
                 </div>
               );
             })}
+            <DeliveryIssueNotice order={order} />
+            {order.id !== 'rejected' ? (
+              <div className="mt-2 grid grid-cols-2 gap-2">
+                <CardPayment order={order} />
+                <ShareReceipt order={order} productNames={productNames} />
+              </div>
+            ) : null}
             {order.delivery_status === 'nouvelle' && order.id !== 'rejected' ? (
               <div className="mt-2 grid grid-cols-2 gap-2">
                 <Link

@@ -228,6 +228,12 @@ export function OrderDetailPage({ id }: { id: string }) {
                         {formatDateTime(payment.created_at)}
                         {payment.reference ? ` · ${payment.reference}` : ''}
                       </p>
+                      <p className="text-xs text-slate-500" data-testid="payment-recorder">
+                        {t('orders.payment_recorded_by', { name: payment.recorded_by_name ?? '—' })}
+                        {payment.device_name
+                          ? ` ${t('orders.payment_device', { device: payment.device_name })}`
+                          : ''}
+                      </p>
                     </div>
                     <span className="font-medium tabular-nums">{formatAmount(payment.amount)}</span>
                   </li>

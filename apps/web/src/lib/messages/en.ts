@@ -191,6 +191,8 @@ export const en: Record<MessageKey, string> = {
   'orders.returned': 'Returned',
   'orders.payments': 'Payments',
   'orders.no_payment': 'No payment recorded',
+  'orders.payment_recorded_by': 'By {name}',
+  'orders.payment_device': 'from {device}',
   'orders.history': 'History',
   'orders.returns': 'Returns',
   'orders.return_goods': 'Return goods',

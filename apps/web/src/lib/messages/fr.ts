@@ -191,6 +191,8 @@ export const fr = {
   'orders.returned': 'Retourné',
   'orders.payments': 'Paiements',
   'orders.no_payment': 'Aucun paiement enregistré',
+  'orders.payment_recorded_by': 'Par {name}',
+  'orders.payment_device': 'depuis {device}',
   'orders.history': 'Historique',
   'orders.returns': 'Retours',
   'orders.return_goods': 'Retour de marchandise',
