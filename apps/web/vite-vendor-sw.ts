@@ -4,13 +4,12 @@ import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
 
-/** Files from `public/vendeur/` the vendor app needs offline (the manifest and its icons). */
-const STATIC_FILES = [
-  'vendeur/manifest.webmanifest',
-  'vendeur/icon.svg',
-  'vendeur/icon-192.png',
-  'vendeur/icon-512.png',
-];
+/**
+ * Files from `public/vendeur/` the vendor app needs offline: the manifest and the icon the pages
+ * show. The PNG icons are only read by the browser when it installs the app (online), so they
+ * stay out: 10 KB less on a 2G first visit.
+ */
+const STATIC_FILES = ['vendeur/manifest.webmanifest', 'vendeur/icon.svg'];
 
 type OutputItem = {
   type: 'chunk' | 'asset';
@@ -42,6 +41,8 @@ export function vendorServiceWorker(): Plugin {
         (item) => item.type === 'chunk' && item.facadeModuleId?.endsWith('vendeur/index.html'),
       );
       if (!entry) throw new Error('vendor entry chunk not found');
+      // The shell is stored under `/vendeur/`, the address the page itself was opened at, so the
+      // install finds it in the HTTP cache (see `cacheMode` in the worker).
       const files = new Set<string>(['vendeur/index.html']);
       const walk = (fileName: string) => {
         if (files.has(fileName)) return;
@@ -54,7 +55,9 @@ export function vendorServiceWorker(): Plugin {
       };
       walk(entry.fileName);
       for (const file of STATIC_FILES) files.add(file);
-      const urls = [...files].sort().map((file) => `/${file}`);
+      const urls = [...files]
+        .sort()
+        .map((file) => (file === 'vendeur/index.html' ? '/vendeur/' : `/${file}`));
       const hash = createHash('sha256');
       for (const file of [...files].sort()) {
         const source = items[file]?.source;
@@ -96,8 +99,16 @@ const VERSION = ${JSON.stringify(version)};
 const CACHE = 'gapal-vendeur-' + VERSION;
 const SHELL = ${JSON.stringify(urls)};
 
+// The page has just downloaded most of the shell: the install takes it from the HTTP cache
+// rather than a second time over 2G. Hashed files never change, so any stored copy is right
+// ('force-cache'); the others (the HTML, the manifest, the icon) are revalidated ('no-cache':
+// a 304 when unchanged), so a new version never stores a stale HTML naming old files.
+const cacheMode = (url) => (url.startsWith('/assets/') ? 'force-cache' : 'no-cache');
+
 self.addEventListener('install', (event) => {
-  event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: 'reload' })))));
+  event.waitUntil(
+    caches.open(CACHE).then((cache) => cache.addAll(SHELL.map((url) => new Request(url, { cache: cacheMode(url) })))),
+  );
 });
 
 self.addEventListener('activate', (event) => {
@@ -119,7 +130,7 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin || url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
     // The shell from the cache: it opens at once, with or without a network.
-    event.respondWith(caches.match('/vendeur/index.html', { cacheName: CACHE }).then((hit) => hit || fetch(request)));
+    event.respondWith(caches.match('/vendeur/', { cacheName: CACHE }).then((hit) => hit || fetch(request)));
     return;
   }
   event.respondWith(caches.match(request, { cacheName: CACHE }).then((hit) => hit || fetch(request)));

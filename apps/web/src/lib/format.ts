@@ -1,4 +1,4 @@
-import { getLocale } from './i18n.ts';
+import { getLocale } from './locale.ts';
 import { getSettings } from './settings.ts';
 
 const cache = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();

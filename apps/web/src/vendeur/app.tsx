@@ -1,95 +1,24 @@
-import { lazy, Suspense, useEffect, useState } from 'react';
-import { Link, Redirect, Route, Router, Switch, useLocation } from 'wouter';
-import { Icon, type IconName } from '../components/icons.tsx';
+import { lazy, Suspense, useEffect } from 'react';
+import { Router } from 'wouter';
 import { LockScreen, LoginScreen } from './login.tsx';
-import { askPersistentStorage, storageNearlyFull } from './pwa.ts';
 import { useVendorSession } from './session.ts';
-import { StatusBar } from './status-bar.tsx';
-import { syncEngine } from './sync.ts';
 
-const Catalog = lazy(() => import('./catalog.tsx').then((m) => ({ default: m.CatalogScreen })));
-const OrderWizard = lazy(() => import('./order-wizard.tsx').then((m) => ({ default: m.OrderWizard })));
-const Orders = lazy(() => import('./orders.tsx').then((m) => ({ default: m.OrdersScreen })));
+const loadShell = () => import('./shell.tsx');
+const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
 
 export function VendorApp() {
   const { session, locked } = useVendorSession();
+  // The signed-in app downloads while the vendor types (first visit) or reads the lock screen.
+  useEffect(() => {
+    void loadShell();
+  }, []);
   if (!session) return <LoginScreen />;
   if (locked) return <LockScreen />;
   return (
     <Router base="/vendeur">
-      <Shell />
+      <Suspense fallback={<p className="p-4 text-lg">Chargement…</p>}>
+        <Shell />
+      </Suspense>
     </Router>
-  );
-}
-
-function Shell() {
-  const [storageWarning, setStorageWarning] = useState(false);
-  useEffect(() => {
-    const engine = syncEngine();
-    engine?.start();
-    void askPersistentStorage();
-    void storageNearlyFull().then(setStorageWarning);
-    return () => engine?.stop();
-  }, []);
-  return (
-    <div className="mx-auto flex min-h-dvh max-w-xl flex-col bg-white">
-      <StatusBar />
-      {storageWarning ? (
-        <p role="alert" className="bg-amber-300 px-3 py-2 text-base font-bold text-black">
-          Mémoire du téléphone presque pleine : synchronisez puis libérez de la place (photos, vidéos).
-        </p>
-      ) : null}
-      <main className="flex-1 px-3 pt-3 pb-28">
-        <Suspense fallback={<p className="p-4 text-lg">Chargement…</p>}>
-          <Switch>
-            <Route path="/">
-              <Redirect to="/commandes" replace />
-            </Route>
-            <Route path="/catalogue" component={Catalog} />
-            <Route path="/nouvelle">{() => <OrderWizard />}</Route>
-            <Route path="/commandes/:localId/modifier">
-              {(params) => <OrderWizard editLocalId={params.localId} />}
-            </Route>
-            <Route path="/commandes" component={Orders} />
-            <Route>
-              <Redirect to="/commandes" replace />
-            </Route>
-          </Switch>
-        </Suspense>
-      </main>
-      <BottomNav />
-    </div>
-  );
-}
-
-function BottomNav() {
-  const [location] = useLocation();
-  const items = [
-    { to: '/commandes', label: 'Commandes', icon: 'orders' },
-    { to: '/nouvelle', label: 'Nouvelle', icon: 'plus' },
-    { to: '/catalogue', label: 'Catalogue', icon: 'products' },
-  ] satisfies { to: string; label: string; icon: IconName }[];
-  return (
-    <nav
-      aria-label="Navigation"
-      className="fixed inset-x-0 bottom-0 z-20 mx-auto grid max-w-xl grid-cols-3 border-t-2 border-black bg-white"
-    >
-      {items.map((item) => {
-        const active = location === item.to || location.startsWith(`${item.to}/`);
-        return (
-          <Link
-            key={item.to}
-            href={item.to}
-            aria-current={active ? 'page' : undefined}
-            className={`flex min-h-16 flex-col items-center justify-center text-base font-bold ${
-              active ? 'bg-emerald-900 text-white' : 'text-black'
-            }`}
-          >
-            <Icon name={item.icon} className="size-7" />
-            {item.label}
-          </Link>
-        );
-      })}
-    </nav>
   );
 }

@@ -12,6 +12,12 @@ const emit = () => {
 
 export function registerServiceWorker(): void {
   if (!('serviceWorker' in navigator)) return;
+  // After the page's own files: on a first visit over 2G the worker's install then finds them in
+  // the HTTP cache instead of competing with them for the link (and downloading them again).
+  if (document.readyState !== 'complete') {
+    window.addEventListener('load', registerServiceWorker, { once: true });
+    return;
+  }
   let reloading = false;
   navigator.serviceWorker.addEventListener('controllerchange', () => {
     // Only ever after our own SKIP_WAITING: the page asked for the new version.

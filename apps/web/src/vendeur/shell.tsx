@@ -1,0 +1,88 @@
+import { useEffect, useState } from 'react';
+import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
+import { Icon, type IconName } from '../components/icons.tsx';
+import { CatalogScreen as Catalog } from './catalog.tsx';
+import { OrderWizard } from './order-wizard.tsx';
+import { OrdersScreen as Orders } from './orders.tsx';
+import { askPersistentStorage, storageNearlyFull } from './pwa.ts';
+import { StatusBar } from './status-bar.tsx';
+import { syncEngine } from './sync.ts';
+
+/**
+ * The signed-in app: status bar, screens and navigation, with the sync engine and the phone's
+ * database. ONE file loaded apart from the login form (app.tsx, login.tsx): the form shows
+ * sooner on a first visit over 2G, where each further file would cost a round trip and its
+ * headers on a 50 kbit/s uplink, and the sign-in takes the database from here.
+ */
+export { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
+export { db } from './sync.ts';
+
+export function Shell() {
+  const [storageWarning, setStorageWarning] = useState(false);
+  useEffect(() => {
+    const engine = syncEngine();
+    engine?.start();
+    void askPersistentStorage();
+    void storageNearlyFull().then(setStorageWarning);
+    return () => engine?.stop();
+  }, []);
+  return (
+    <div className="mx-auto flex min-h-dvh max-w-xl flex-col bg-white">
+      <StatusBar />
+      {storageWarning ? (
+        <p role="alert" className="bg-amber-300 px-3 py-2 text-base font-bold text-black">
+          Mémoire du téléphone presque pleine : synchronisez puis libérez de la place (photos, vidéos).
+        </p>
+      ) : null}
+      <main className="flex-1 px-3 pt-3 pb-28">
+        <Switch>
+          <Route path="/">
+            <Redirect to="/commandes" replace />
+          </Route>
+          <Route path="/catalogue" component={Catalog} />
+          <Route path="/nouvelle">{() => <OrderWizard />}</Route>
+          <Route path="/commandes/:localId/modifier">
+            {(params) => <OrderWizard editLocalId={params.localId} />}
+          </Route>
+          <Route path="/commandes" component={Orders} />
+          <Route>
+            <Redirect to="/commandes" replace />
+          </Route>
+        </Switch>
+      </main>
+      <BottomNav />
+    </div>
+  );
+}
+
+function BottomNav() {
+  const [location] = useLocation();
+  const items = [
+    { to: '/commandes', label: 'Commandes', icon: 'orders' },
+    { to: '/nouvelle', label: 'Nouvelle', icon: 'plus' },
+    { to: '/catalogue', label: 'Catalogue', icon: 'products' },
+  ] satisfies { to: string; label: string; icon: IconName }[];
+  return (
+    <nav
+      aria-label="Navigation"
+      className="fixed inset-x-0 bottom-0 z-20 mx-auto grid max-w-xl grid-cols-3 border-t-2 border-black bg-white"
+    >
+      {items.map((item) => {
+        const active = location === item.to || location.startsWith(`${item.to}/`);
+        return (
+          <Link
+            key={item.to}
+            href={item.to}
+            aria-current={active ? 'page' : undefined}
+            className={`flex min-h-16 flex-col items-center justify-center text-base font-bold ${
+              active ? 'bg-emerald-900 text-white' : 'text-black'
+            }`}
+          >
+            <Icon name={item.icon} className="size-7" />
+            {item.label}
+          </Link>
+        );
+      })}
+    </nav>
+  );
+}
