@@ -38,9 +38,10 @@ describe('a control character in text', () => {
   beforeAll(async () => {
     ({ token } = await signedInUser(t, 'admin', { siteId: t.defaultSiteId }));
     productId = (await createProduct(t)).id;
-    [{ lot_id: lotId }] = (await receive(t, token, [
+    const movements = await receive(t, token, [
       { product_id: productId, quantity: 20, expiry_date: '2099-12-31' },
-    ])) as [{ lot_id: string }];
+    ]);
+    lotId = movements[0]!.lot_id;
     userId = (await createUser(t, 'vendeur')).id;
   });
 
