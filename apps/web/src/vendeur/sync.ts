@@ -54,8 +54,11 @@ export function useSyncState(): SyncState {
   );
 }
 
-/** A Dexie query that re-runs whenever the tables it read change (fixed for the component's life). */
-export function useLive<T>(query: () => Promise<T>): T | undefined {
+/**
+ * A Dexie query that re-runs whenever what it read changes, and when one of `deps` changes (the
+ * query is otherwise fixed for the component's life).
+ */
+export function useLive<T>(query: () => Promise<T>, deps: readonly unknown[] = []): T | undefined {
   const [value, setValue] = useState<T | undefined>(undefined);
   const latest = useRef(query);
   latest.current = query;
@@ -65,7 +68,8 @@ export function useLive<T>(query: () => Promise<T>): T | undefined {
       error: () => undefined,
     });
     return () => subscription.unsubscribe();
-  }, []);
+    // biome-ignore lint/correctness/useExhaustiveDependencies: the caller lists what its query depends on
+  }, deps);
   return value;
 }
 

@@ -1,0 +1,66 @@
+import type { SyncOrder } from '@gapal/shared';
+import { Dexie } from 'dexie';
+import type { OutboxEntry, SyncDatabase } from './database.ts';
+import { applyOutbox } from './local-writes.ts';
+
+/** The newest orders of the view and the outbox entries that name them. */
+export type OrderWindow = { orders: SyncOrder[]; entries: OutboxEntry[] };
+
+/**
+ * The newest `limit` orders of the view (server rows with the phone's changes on top, newest
+ * first), as `ordersView` would list them first, and the outbox entries naming them. Reads go
+ * through indexes and stop at `limit`: the newest server rows (`created_at`), the newest orders
+ * created on the phone (`[name+seq]`; sequence order is creation order on one phone), then the
+ * entries of those orders only (`args.local_id`). So a screen's cost does not grow with the
+ * history kept on the phone, nor with the number of orders waiting to be sent.
+ */
+export async function recentOrdersWindow(db: SyncDatabase, limit: number): Promise<OrderWindow> {
+  return db.transaction('r', db.orders, db.outbox, db.products, async () => {
+    const newest = await db.orders.orderBy('created_at').reverse().limit(limit).toArray();
+    const created = await db.outbox
+      .where('[name+seq]')
+      .between(['create_order', Dexie.minKey], ['create_order', Dexie.maxKey])
+      .reverse()
+      .filter((entry) => entry.status !== 'rejected')
+      .limit(limit)
+      .toArray();
+    const shown = new Set(newest.map((order) => order.local_id));
+    const localIds = [...new Set([...shown, ...created.map((entry) => entry.args.local_id as string)])];
+    // An order created on the phone may already have its server row (acknowledged, then pulled).
+    const pulled = await db.orders.bulkGet(localIds.filter((localId) => !shown.has(localId)));
+    const server = [...newest, ...pulled.filter((order) => order !== undefined)];
+    const entries = await entriesOf(db, localIds);
+    const orders = applyOutbox(server, entries, await pricesFor(db, entries)).slice(0, limit);
+    const kept = new Set(orders.map((order) => order.local_id));
+    return { orders, entries: entries.filter((entry) => kept.has(entry.args.local_id as string)) };
+  });
+}
+
+/** One order of the view (its server row with the phone's changes on top), by its client UUID. */
+export async function orderView(db: SyncDatabase, localId: string): Promise<SyncOrder | undefined> {
+  return db.transaction('r', db.orders, db.outbox, db.products, async () => {
+    const server = await db.orders.get(localId);
+    const entries = await entriesOf(db, [localId]);
+    return applyOutbox(server ? [server] : [], entries, await pricesFor(db, entries))[0];
+  });
+}
+
+/** The outbox entries naming these orders, in sequence order. */
+async function entriesOf(db: SyncDatabase, localIds: string[]): Promise<OutboxEntry[]> {
+  if (localIds.length === 0) return [];
+  const entries = await db.outbox.where('args.local_id').anyOf(localIds).toArray();
+  return entries.sort((a, b) => a.seq - b.seq);
+}
+
+/** Catalog prices of the products these entries order (what `applyOutbox` prices them at). */
+async function pricesFor(db: SyncDatabase, entries: OutboxEntry[]): Promise<Map<string, number>> {
+  const ids = new Set<string>();
+  for (const entry of entries) {
+    const items = (entry.args as { items?: { product_id: string }[] }).items;
+    for (const item of items ?? []) ids.add(item.product_id);
+  }
+  const products = await db.products.bulkGet([...ids]);
+  return new Map(
+    products.filter((product) => product !== undefined).map((product) => [product.id, product.unit_price]),
+  );
+}
