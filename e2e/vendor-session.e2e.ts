@@ -98,4 +98,72 @@ describe('vendor app: session and storage', () => {
     expect(await storedSession(app)).toBeNull();
     await context.close();
   });
+
+  it('warns on the order screen, before anything is typed, when the phone is nearly full', async () => {
+    const vendor = await api.createUser('vendeur');
+    const { context, page } = await signedInPhone(vendor);
+    await page.addInitScript(() => {
+      // 99.5 MB used of 100: what a phone full of photos and videos reports.
+      const estimate = async () => ({ usage: 99.5 * 1024 * 1024, quota: 100 * 1024 * 1024 });
+      Object.defineProperty(navigator.storage, 'estimate', { value: estimate });
+    });
+    await page.reload();
+    await page
+      .getByRole('link', { name: /Nouvelle/ })
+      .first()
+      .click();
+    await page.getByLabel('Nom du client').waitFor();
+    await page
+      .getByTestId('storage-warning')
+      .filter({ hasText: 'cette commande risque de ne pas pouvoir être enregistrée' })
+      .waitFor();
+    await context.close();
+  });
+
+  it('a save refused because the phone is full says so, and the order typed is kept for the next try', async () => {
+    const vendor = await api.createUser('vendeur');
+    const { context, page, app } = await signedInPhone(vendor);
+    await page.addInitScript(() => {
+      // The browser refuses new IndexedDB records while `gapalFull` is set, as on a full phone.
+      const add = IDBObjectStore.prototype.add;
+      IDBObjectStore.prototype.add = function (
+        this: IDBObjectStore,
+        ...args: Parameters<IDBObjectStore['add']>
+      ) {
+        if ((window as unknown as { gapalFull?: boolean }).gapalFull) {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        }
+        return add.apply(this, args);
+      };
+    });
+    await page.reload();
+    await app.waitReady();
+    await page.evaluate(() => {
+      (window as unknown as { gapalFull: boolean }).gapalFull = true;
+    });
+
+    const client = unique('Boutique pleine ');
+    await page
+      .getByRole('link', { name: /Nouvelle/ })
+      .first()
+      .click();
+    await page.getByLabel('Nom du client').fill(client);
+    await app.next();
+    await page.getByRole('button', { name: `Plus de ${product.name}` }).click();
+    for (let step = 0; step < 4; step += 1) await app.next();
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await page.getByTestId('save-error').filter({ hasText: 'Mémoire du téléphone pleine' }).waitFor();
+    // Still on the review, with everything typed; nothing reached the outbox.
+    expect(await page.getByTestId('review-total').textContent()).toContain('300');
+    expect(await app.pending().textContent()).toBe('Tout est envoyé');
+
+    await page.evaluate(() => {
+      (window as unknown as { gapalFull: boolean }).gapalFull = false;
+    });
+    await page.getByRole('button', { name: 'Enregistrer', exact: true }).click();
+    await app.card(client).waitFor();
+    await expect.poll(() => app.card(client).textContent(), { timeout: 30_000 }).toContain('Envoyée');
+    expect(await app.card(client).count()).toBe(1);
+    await context.close();
+  });
 });

@@ -1,12 +1,15 @@
 import {
   type PaymentMethod,
+  PaymentMethodSchema,
   type Priority,
+  PrioritySchema,
   type SyncMutationArgs,
   SyncMutationArgsSchemas,
   type SyncOrder,
   type SyncProduct,
 } from '@gapal/shared';
 import { recentOrdersWindow, recordMutation } from '@gapal/sync-client';
+import { z } from 'zod';
 import { type DoorPayment, doorPaymentErrors, paymentArgs } from './door-payment.ts';
 import { db, syncEngine } from './sync.ts';
 
@@ -173,17 +176,57 @@ export async function pastClients(): Promise<ClientSuggestion[]> {
 
 const DRAFT_KEY = 'gapal-vendeur-draft';
 
+/** A stored field that does not read as its type (another app version wrote it) is left out. */
+const kept = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
+
+const StoredDraftSchema = z.object({
+  client_name: kept(z.string()),
+  client_phone: kept(z.string()),
+  items: kept(z.record(z.string(), z.number().int().nonnegative())),
+  delivery_address: kept(z.string()),
+  delivery_date: kept(z.string()),
+  priority: kept(PrioritySchema),
+  paid: kept(z.boolean()),
+  paid_amount: kept(z.string()),
+  method: kept(PaymentMethodSchema),
+  reference: kept(z.string()),
+  already_paid: kept(z.number().int().nonnegative()),
+  notes: kept(z.string()),
+}) satisfies z.ZodType<Partial<Draft>>;
+
 /** A draft survives a reload or a killed app: nothing typed is lost. */
-export function loadDraft(): Draft | null {
+export function loadDraft(storage: Pick<Storage, 'getItem'> = localStorage): Draft | null {
+  let stored: unknown;
   try {
-    const raw = localStorage.getItem(DRAFT_KEY);
-    return raw ? { ...emptyDraft(), ...(JSON.parse(raw) as Partial<Draft>) } : null;
+    const raw = storage.getItem(DRAFT_KEY);
+    if (!raw) return null;
+    stored = JSON.parse(raw);
   } catch {
     return null;
   }
+  const parsed = StoredDraftSchema.safeParse(stored);
+  if (!parsed.success) return null;
+  const draft = emptyDraft();
+  for (const [key, value] of Object.entries(parsed.data)) {
+    if (value !== undefined) Object.assign(draft, { [key]: value });
+  }
+  return draft;
 }
 
-export function storeDraft(draft: Draft | null): void {
-  if (draft) localStorage.setItem(DRAFT_KEY, JSON.stringify(draft));
-  else localStorage.removeItem(DRAFT_KEY);
+/**
+ * Keeps the draft across a reload. A full phone refuses the write: the draft stays on screen
+ * (false is returned), and typing goes on.
+ */
+export function storeDraft(
+  draft: Draft | null,
+  storage: Pick<Storage, 'setItem' | 'removeItem'> = localStorage,
+): boolean {
+  try {
+    if (draft) storage.setItem(DRAFT_KEY, JSON.stringify(draft));
+    else storage.removeItem(DRAFT_KEY);
+    return true;
+  } catch (error) {
+    console.warn('Draft not kept in storage', error);
+    return false;
+  }
 }

@@ -18,6 +18,7 @@ import {
 import { ClientStep, DeliveryStep, NotesStep, ProductsStep, type StepProps } from './order-steps.tsx';
 import { PaymentStep } from './payment-step.tsx';
 import { describeShortfall, STOCK_WARNING, stockShortfalls } from './stock-warning.ts';
+import { STORAGE_FULL_WARNING, saveFailureMessage, useStorageNearlyFull } from './storage-space.ts';
 import { db } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 
@@ -39,6 +40,8 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
   const [step, setStep] = useState(0);
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
+  const [saveError, setSaveError] = useState<string | null>(null);
+  const storageFull = useStorageNearlyFull();
   const catalog = useCatalog();
 
   useEffect(() => {
@@ -79,13 +82,31 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
       return;
     }
     setSaving(true);
-    await saveDraft(draft, editing ?? undefined);
+    setSaveError(null);
+    try {
+      await saveDraft(draft, editing ?? undefined);
+    } catch (error) {
+      // Nothing was written (one transaction); the draft stays on screen and in storage.
+      console.error('Order not saved', error);
+      setSaveError(saveFailureMessage(error));
+      setSaving(false);
+      return;
+    }
     if (!editing) storeDraft(null);
     navigate('/commandes');
   };
   const { Component } = current;
   return (
     <section className="space-y-4">
+      {storageFull ? (
+        <p
+          role="alert"
+          data-testid="storage-warning"
+          className="rounded-xl bg-amber-300 p-3 font-bold text-black"
+        >
+          {STORAGE_FULL_WARNING}
+        </p>
+      ) : null}
       <div>
         <p className="text-sm font-bold text-slate-800">
           {editing ? `Modifier ${editing.number || 'la commande'}` : 'Nouvelle commande'} — étape {step + 1} /{' '}
@@ -135,6 +156,11 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
       {showErrors && step === STEPS.length - 1 && Object.keys(errors).length > 0 ? (
         <p role="alert" className="rounded-xl bg-red-100 p-3 font-bold text-red-900">
           Il manque des informations : {Object.values(errors).join(', ')}.
+        </p>
+      ) : null}
+      {saveError ? (
+        <p role="alert" data-testid="save-error" className="rounded-xl bg-red-100 p-3 font-bold text-red-900">
+          {saveError}
         </p>
       ) : null}
     </section>
