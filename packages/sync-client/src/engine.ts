@@ -149,6 +149,13 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   }
 
   async function cycle(): Promise<void> {
+    // The browser knows it has no network: no attempt (reading and checking every waiting entry
+    // for a push bound to fail is start-up work that grows with them); 'online' brings the next.
+    if (isKnownOffline()) {
+      await refresh();
+      setState({ error: 'offline', retryAt: null });
+      return;
+    }
     setState({ syncing: true });
     try {
       await runExclusive(lockName, async () => {
@@ -229,6 +236,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     },
     refresh,
   };
+}
+
+/** `navigator.onLine` is false only when the device surely has no network (true may still mean none). */
+function isKnownOffline(): boolean {
+  return typeof navigator !== 'undefined' && navigator.onLine === false;
 }
 
 /**
