@@ -119,6 +119,36 @@ describe('sync push: one poisoned mutation never blocks its phone', () => {
     await expectDuplicates(vendor, batch, response.body.results);
   });
 
+  it('rejects a mutation whose outcome can’t be stored, and keeps nothing of what it did', async () => {
+    const vendor = await syncClient(t);
+    const milk = await catalogProduct(t);
+    const args = createArgs([milk.id]);
+    await push(t, vendor, [mutation(vendor, 'create_order', args)]);
+    const edit = mutation(vendor, 'update_order', { local_id: args.local_id, client_name: 'Jamais gardé' });
+    // The database refuses to store this one applied outcome: the failure comes after the
+    // mutation's savepoint, when its transaction writes the result and the device's sequence.
+    await t.db.execute(sql`
+      CREATE TRIGGER test_refuse_outcome BEFORE INSERT ON sync_mutations
+      FOR EACH ROW WHEN (NEW.id = ${sql.raw(`'${edit.id}'`)} AND NEW.status = 'applied')
+      EXECUTE FUNCTION test_refuse_poison()`);
+    const batch = [
+      edit,
+      mutation(vendor, 'record_payment', { local_id: args.local_id, amount: 100, method: 'especes' }),
+    ];
+    const response = await push(t, vendor, batch);
+    expect(response.status, JSON.stringify(response.body)).toBe(200);
+    expect(response.body.results.map((result) => result.status)).toEqual(['rejected', 'applied']);
+    expect(response.body.results[0]!.reason).toMatchObject({
+      code: 'data_rejected',
+      details: { sqlstate: 'P0001' },
+    });
+    expect(response.body.last_seq).toBe(3);
+    const [row] = await t.db.select().from(orders).where(eq(orders.localId, args.local_id));
+    expect(row).toMatchObject({ clientName: args.client_name, paidAmount: 100 });
+    expect(await storedStatus(edit.id)).toBe('rejected');
+    await expectDuplicates(vendor, batch, response.body.results);
+  });
+
   it('rejects args refused by validation (a wrong type, a NUL, an unknown field) alone', async () => {
     const vendor = await syncClient(t);
     const milk = await catalogProduct(t);
