@@ -1,7 +1,8 @@
-import type { SyncOrder } from '@gapal/shared';
+import { type SyncOrder, SyncOrderSchema, SyncProductSchema } from '@gapal/shared';
 import { Dexie } from 'dexie';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { applyOutbox } from './local-writes.ts';
+import { OutboxEntrySchema, parseStoredRows } from './outbox.ts';
 
 /** The newest orders of the view and the outbox entries that name them. */
 export type OrderWindow = { orders: SyncOrder[]; entries: OutboxEntry[] };
@@ -12,55 +13,76 @@ export type OrderWindow = { orders: SyncOrder[]; entries: OutboxEntry[] };
  * through indexes and stop at `limit`: the newest server rows (`created_at`), the newest orders
  * created on the phone (`[name+seq]`; sequence order is creation order on one phone), then the
  * entries of those orders only (`args.local_id`). So a screen's cost does not grow with the
- * history kept on the phone, nor with the number of orders waiting to be sent.
+ * history kept on the phone, nor with the number of orders waiting to be sent. Every row read is
+ * checked with its shared schema (an unreadable one is left out).
  */
 export async function recentOrdersWindow(db: SyncDatabase, limit: number): Promise<OrderWindow> {
   return db.transaction('r', db.orders, db.outbox, db.products, async () => {
-    const newest = await db.orders.orderBy('created_at').reverse().limit(limit).toArray();
-    const created = await db.outbox
-      .where('[name+seq]')
-      .between(['create_order', Dexie.minKey], ['create_order', Dexie.maxKey])
-      .reverse()
-      .filter((entry) => entry.status !== 'rejected')
-      .limit(limit)
-      .toArray();
+    const newest = parseStoredRows(
+      SyncOrderSchema,
+      await db.orders.orderBy('created_at').reverse().limit(limit).toArray(),
+      'orders',
+    );
+    const created = parseStoredRows(
+      OutboxEntrySchema,
+      await db.outbox
+        .where('[name+seq]')
+        .between(['create_order', Dexie.minKey], ['create_order', Dexie.maxKey])
+        .reverse()
+        .filter((entry) => entry.status !== 'rejected')
+        .limit(limit)
+        .toArray(),
+      'outbox',
+    );
     const shown = new Set(newest.map((order) => order.local_id));
-    const localIds = [...new Set([...shown, ...created.map((entry) => entry.args.local_id as string)])];
+    const localIds = [...new Set([...shown, ...created.map((entry) => entry.args.local_id)])];
     // An order created on the phone may already have its server row (acknowledged, then pulled).
     const pulled = await db.orders.bulkGet(localIds.filter((localId) => !shown.has(localId)));
-    const server = [...newest, ...pulled.filter((order) => order !== undefined)];
+    const server = [
+      ...newest,
+      ...parseStoredRows(
+        SyncOrderSchema,
+        pulled.filter((order) => order !== undefined),
+        'orders',
+      ),
+    ];
     const entries = await entriesOf(db, localIds);
     const orders = applyOutbox(server, entries, await pricesFor(db, entries)).slice(0, limit);
     const kept = new Set(orders.map((order) => order.local_id));
-    return { orders, entries: entries.filter((entry) => kept.has(entry.args.local_id as string)) };
+    return { orders, entries: entries.filter((entry) => kept.has(entry.args.local_id)) };
   });
 }
 
 /** One order of the view (its server row with the phone's changes on top), by its client UUID. */
 export async function orderView(db: SyncDatabase, localId: string): Promise<SyncOrder | undefined> {
   return db.transaction('r', db.orders, db.outbox, db.products, async () => {
-    const server = await db.orders.get(localId);
+    const stored = await db.orders.get(localId);
+    const server = parseStoredRows(SyncOrderSchema, stored ? [stored] : [], 'orders');
     const entries = await entriesOf(db, [localId]);
-    return applyOutbox(server ? [server] : [], entries, await pricesFor(db, entries))[0];
+    return applyOutbox(server, entries, await pricesFor(db, entries))[0];
   });
 }
 
 /** The outbox entries naming these orders, in sequence order. */
 async function entriesOf(db: SyncDatabase, localIds: string[]): Promise<OutboxEntry[]> {
   if (localIds.length === 0) return [];
-  const entries = await db.outbox.where('args.local_id').anyOf(localIds).toArray();
-  return entries.sort((a, b) => a.seq - b.seq);
+  const rows = await db.outbox.where('args.local_id').anyOf(localIds).toArray();
+  return parseStoredRows(OutboxEntrySchema, rows, 'outbox').sort((a, b) => a.seq - b.seq);
 }
 
 /** Catalog prices of the products these entries order (what `applyOutbox` prices them at). */
 async function pricesFor(db: SyncDatabase, entries: OutboxEntry[]): Promise<Map<string, number>> {
   const ids = new Set<string>();
   for (const entry of entries) {
-    const items = (entry.args as { items?: { product_id: string }[] }).items;
+    const items =
+      entry.name === 'create_order' || entry.name === 'update_order' ? entry.args.items : undefined;
     for (const item of items ?? []) ids.add(item.product_id);
   }
-  const products = await db.products.bulkGet([...ids]);
-  return new Map(
-    products.filter((product) => product !== undefined).map((product) => [product.id, product.unit_price]),
+  const stored = await db.products.bulkGet([...ids]);
+  const products = parseStoredRows(
+    SyncProductSchema,
+    stored.filter((product) => product !== undefined),
+    'products',
   );
+  return new Map(products.map((product) => [product.id, product.unit_price]));
 }

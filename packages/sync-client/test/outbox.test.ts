@@ -9,8 +9,10 @@ import {
   OutboxEntrySchema,
   openSyncDatabase,
   ordersView,
+  orderView,
   readMeta,
   readOutbox,
+  recentOrdersWindow,
   recordMutation,
 } from '../src/index.ts';
 
@@ -73,8 +75,14 @@ describe('outbox entries, typed by mutation name', () => {
     const db = localDb();
     const good = create();
     await recordMutation(db, 'create_order', good);
-    await db.orders.put({ local_id: randomUUID(), client_name: 42 } as unknown as SyncOrder);
+    // Newest of all, so the window's index read meets it first.
+    const damaged = { local_id: randomUUID(), client_name: 42, created_at: '2999-01-01T00:00:00.000Z' };
+    await db.orders.put(damaged as unknown as SyncOrder);
     expect((await ordersView(db)).map((order) => order.local_id)).toEqual([good.local_id]);
+
+    const window = await recentOrdersWindow(db, 10);
+    expect(window.orders.map((order) => order.local_id)).toEqual([good.local_id]);
+    expect(await orderView(db, good.local_id)).toMatchObject({ client_name: 'Maquis Sawadogo' });
 
     await db.meta.put({ key: 'cursor', value: { not: 'a cursor' } });
     expect(await readMeta(db, 'cursor')).toBeUndefined();
