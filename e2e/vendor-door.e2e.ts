@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginPage } from './pages/login-page.ts';
 import { VendorDoor } from './pages/vendor-door.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
-import { launchBrowser, newContext } from './support/browser.ts';
+import { launchBrowser, newContext, seriousA11yViolations } from './support/browser.ts';
 import { type GapalServer, startGapal } from './support/gapal-server.ts';
 import { launchPhone } from './support/phone.ts';
 
@@ -123,6 +123,7 @@ describe('vendor app at the customer’s door', () => {
     await page.getByRole('button', { name: 'Payé', exact: true }).click();
     expect(await app.amountField().inputValue()).toBe('1000');
     await app.fillPayment({ amount: 600, method: 'Espèces' });
+    expect(await seriousA11yViolations(page)).toEqual([]);
     await app.next();
     await app.next();
     expect(await page.getByText('Payé 600').textContent()).toMatch(/Payé 600\sFCFA \(Espèces\)/);
@@ -227,6 +228,10 @@ describe('vendor app at the customer’s door', () => {
     await app.save(client);
     await expect.poll(() => app.card(client).textContent(), { timeout: 15_000 }).toContain('Payée en partie');
     const { number } = await serverOrder(client);
+    await app.card(client).getByRole('button', { name: 'Encaisser' }).click();
+    await app.card(client).getByTestId('card-payment').waitFor();
+    expect(await seriousA11yViolations(page)).toEqual([]);
+    await app.card(client).getByRole('button', { name: 'Fermer' }).click();
 
     await app.card(client).getByRole('button', { name: 'Partager le reçu' }).click();
     await expect
