@@ -39,6 +39,8 @@ export class RealtimeConnection implements HubClient {
   private identity: Identity | null = null;
   /** The login session (`sid`) of the token the socket authenticated with last. */
   private sessionId: string | null = null;
+  /** Session ends heard while an `auth` message's identity was being read. */
+  private endsWhileAuthenticating: SessionEnd[] | null = null;
   private closed = false;
   private isAlive = true;
   private queue: Promise<void> = Promise.resolve();
@@ -85,7 +87,10 @@ export class RealtimeConnection implements HubClient {
 
   /** Closed when its user, device or session was just ended, on whichever process did it. */
   endSession(end: SessionEnd): void {
-    if (this.closed || !this.identity) return;
+    if (this.closed) return;
+    // An identity being read may predate the change: checked against it once it is known.
+    this.endsWhileAuthenticating?.push(end);
+    if (!this.identity) return;
     const holder = {
       userId: this.identity.userId,
       deviceId: this.identity.deviceId,
@@ -147,12 +152,16 @@ export class RealtimeConnection implements HubClient {
 
   private async authenticate(token: string): Promise<void> {
     let identity: Identity;
+    const endsHeard: SessionEnd[] = [];
+    this.endsWhileAuthenticating = endsHeard;
     try {
       identity = await identifyToken(this.deps, token);
     } catch (error) {
       if (!(error instanceof AppError)) throw error;
       this.close(AUTH_FAILURES[error.code] ?? 'token_invalid');
       return;
+    } finally {
+      this.endsWhileAuthenticating = null;
     }
     if (this.closed) return;
     // A socket belongs to one user: a refreshed token must be that user's.
@@ -165,12 +174,19 @@ export class RealtimeConnection implements HubClient {
       return;
     }
     const claims = decodeJwt(token);
+    const sessionId = typeof claims.sid === 'string' ? claims.sid : null;
+    const holder = { userId: identity.userId, deviceId: identity.deviceId, sessionId };
+    const ended = endsHeard.find((end) => endsSessionOf(end, holder));
+    if (ended) {
+      this.close(ended.reason);
+      return;
+    }
     const expiresAt = (claims.exp ?? 0) * 1000;
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     this.expiryTimer = setTimeout(() => this.close('token_expired'), Math.max(0, expiresAt - Date.now()));
     this.identity = identity;
-    this.sessionId = typeof claims.sid === 'string' ? claims.sid : null;
+    this.sessionId = sessionId;
     this.deps.hub.join(this, memberChannels(identity));
     this.sendMessage({
       type: 'ready',
