@@ -1,39 +1,14 @@
 import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorApp } from './pages/vendor-app.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
 import { SCREENSHOT_DIR, seriousA11yViolations } from './support/browser.ts';
 import { type GapalServer, startGapal, WEB_DIST } from './support/gapal-server.ts';
+import { launchPhone } from './support/phone.ts';
 
-const PHONE = { width: 360, height: 740 };
 const SHOTS = path.join(SCREENSHOT_DIR, 'vendor');
-
-/** A phone-sized Chromium whose profile (IndexedDB, service worker, storage) lives in `dir`. */
-function launchPhone(dir: string, baseURL: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--lang=fr-FR',
-    ],
-    headless: true,
-    baseURL,
-    viewport: PHONE,
-    deviceScaleFactor: 2,
-    isMobile: true,
-    hasTouch: true,
-    locale: 'fr-FR',
-    timezoneId: 'Africa/Ouagadougou',
-  });
-}
 
 type Order = {
   id: string;
