@@ -5,7 +5,15 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../../../test/harness.ts';
 import { devices, orders, syncMutations } from '../../db/schema.ts';
 import { faultReason, storableReason } from './sync-mutation-faults.ts';
-import { catalogProduct, createArgs, mutation, push, type SyncClient, syncClient } from './test-helpers.ts';
+import {
+  catalogProduct,
+  createArgs,
+  mutation,
+  pullAll,
+  push,
+  type SyncClient,
+  syncClient,
+} from './test-helpers.ts';
 
 // A name the database refuses through a trigger this file creates: a real database fault on one
 // mutation's own data, which no schema can foresee.
@@ -84,6 +92,12 @@ describe('sync push: one poisoned mutation never blocks its phone', () => {
     expect(next.body.results.map((result) => result.status)).toEqual(['applied']);
     expect(await lastSeqOf(vendor)).toBe(4);
     await expectDuplicates(vendor, batch, response.body.results);
+    // The phone's pull agrees: the sequence moved past the refusal, whose order never existed.
+    const { pages } = await pullAll(t, vendor);
+    expect(pages.at(-1)!.last_seq).toBe(4);
+    const pulled = pages.flatMap((page) => page.orders.map((order) => order.local_id));
+    expect(pulled).toEqual(expect.arrayContaining([localIdOf(batch[0]!), localIdOf(batch[2]!)]));
+    expect(pulled).not.toContain(localIdOf(batch[1]!));
   });
 
   it('rejects an update the database refuses between other changes of the same order', async () => {
