@@ -6,8 +6,9 @@
  * Only a usable identity is kept (active user, device not revoked); a refusal is read again
  * every time. The routes that change users and devices clear the whole cache before they
  * answer (users.routes.ts, devices.routes.ts), so in this process a deactivation, a role or site
- * change or a revocation applies to the very next request. Another process (several behind a
- * load balancer), or a change made outside the API, is seen within `ttlMs`.
+ * change or a revocation applies to the very next request. Every other process clears its cache
+ * when the session end published after the change reaches it (realtime/session-end.ts, through
+ * Redis); a change made outside the API is seen within `ttlMs`.
  */
 export type IdentityCache<T> = {
   /** The identity under `key`: kept, or loaded by `load` and kept when `keep` says so. */
