@@ -38,12 +38,12 @@ export async function pruneHistory(
         .between([delivery, payment, Dexie.minKey], [delivery, payment, cutoff], true, false)
         .limit(limit - candidates.length)
         .primaryKeys();
-      candidates.push(...(keys as string[]));
+      candidates.push(...keys.filter((key) => typeof key === 'string'));
     }
     if (candidates.length === 0) return 0;
     const named = new Set(
       (await db.outbox.where('args.local_id').anyOf(candidates).toArray()).map(
-        (entry) => entry.args.local_id as string,
+        (entry) => entry.args.local_id,
       ),
     );
     const dropped = candidates.filter((localId) => !named.has(localId));

@@ -2,6 +2,7 @@ import { type SyncOrder, SyncProductSchema } from '@gapal/shared';
 import {
   dismissRejected,
   type OutboxEntry,
+  OutboxEntrySchema,
   parseStoredRows,
   recentOrdersWindow,
 } from '@gapal/sync-client';
@@ -37,14 +38,20 @@ export function OrdersScreen() {
   const rows = useLive(async (): Promise<Row[]> => {
     const [{ orders, entries }, rejected] = await Promise.all([
       recentOrdersWindow(db, limit),
-      db.outbox.where('status').equals('rejected').toArray(),
+      db.outbox
+        .where('status')
+        .equals('rejected')
+        .toArray()
+        .then((stored) => parseStoredRows(OutboxEntrySchema, stored, 'outbox')),
     ]);
     // Rejected creations never reach the view: show them as their own rows.
     const known = new Set(orders.map((order) => order.local_id));
     return orders
       .map((order) => ({
         order,
-        pending: entries.some((entry) => entry.status === 'pending' && entry.args.local_id === order.local_id),
+        pending: entries.some(
+          (entry) => entry.status === 'pending' && entry.args.local_id === order.local_id,
+        ),
         rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
       }))
       .concat(
