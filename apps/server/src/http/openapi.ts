@@ -79,3 +79,24 @@ export const transformOpenApiObject: SwaggerTransformObject = (documentObject) =
 
 /** The answer of a route that sends no body (204). */
 export const NoContentSchema = z.undefined().describe('Done; no content');
+
+// The bytes of a file answer. Only documented: a file goes out as a stream, never serialized.
+const FileSchema = z.string().meta({ format: 'binary' });
+
+export const FILE_TYPES = {
+  pdf: 'application/pdf',
+  csv: 'text/csv',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+} as const;
+
+/**
+ * A success answer that is JSON, or a file when the request asks for one (a report as PDF, CSV or
+ * XLSX): `{ 200: jsonOrFile(ReportSchema, 'pdf', 'csv') }`.
+ */
+export function jsonOrFile<T extends z.ZodType>(json: T, ...files: (keyof typeof FILE_TYPES)[]) {
+  const fileContent = Object.fromEntries(files.map((file) => [FILE_TYPES[file], { schema: FileSchema }]));
+  return {
+    description: `JSON, or the file asked for (${files.join(', ')})`,
+    content: { 'application/json': { schema: json }, ...fileContent },
+  };
+}

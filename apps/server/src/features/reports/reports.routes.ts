@@ -14,7 +14,7 @@ import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
-import { errorResponses } from '../../http/openapi.ts';
+import { errorResponses, jsonOrFile } from '../../http/openapi.ts';
 import { dailySummary } from './daily-summary.service.ts';
 import { ordersReport } from './orders-report.service.ts';
 import { receivablesReport } from './receivables.service.ts';
@@ -44,7 +44,7 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           description: `The filters of the order list; period \`from\`/\`to\` (default the last 30 days, at most 366). The CSV is the order list; the list streams in every format. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: OrdersReportQuerySchema,
-          response: { 200: OrdersReportSchema, ...errors },
+          response: { 200: jsonOrFile(OrdersReportSchema, 'pdf', 'csv', 'xlsx'), ...errors },
         },
       },
       async (request, reply) => {
@@ -65,7 +65,7 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           description: `Delivered orders with a balance, grouped by client (phone, else name), aged from the delivery day; each order lists its partial payments. The CSV has one line per order. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: ReceivablesReportQuerySchema,
-          response: { 200: ReceivablesReportSchema, ...errors },
+          response: { 200: jsonOrFile(ReceivablesReportSchema, 'pdf', 'csv', 'xlsx'), ...errors },
         },
       },
       async (request, reply) => {
@@ -89,7 +89,7 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           description: `Quantities come from the ledger (the last movement up to the end of \`date\`), valued at today's prices; lots expiring within \`expiring_days\` of \`date\`; losses (perte) of \`from\`–\`to\` (default the 30 days ending at \`date\`). The CSV is the stock per lot. ${FILES}`,
           params: ReportFormatParamsSchema,
           querystring: StockReportQuerySchema,
-          response: { 200: StockReportSchema, ...errors },
+          response: { 200: jsonOrFile(StockReportSchema, 'pdf', 'csv', 'xlsx'), ...errors },
         },
       },
       async (request, reply) => {
@@ -111,7 +111,7 @@ export function reportsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
             'pdf or json (the dashboard page). `date` defaults to today in the business time zone; stock alerts are as the ledger stood at the end of that day.',
           params: DailySummaryParamsSchema,
           querystring: DailySummaryQuerySchema,
-          response: { 200: DailySummarySchema, ...errors },
+          response: { 200: jsonOrFile(DailySummarySchema, 'pdf'), ...errors },
         },
       },
       async (request, reply) => {

@@ -11,7 +11,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { actorOf } from '../../http/auth.ts';
-import { errorResponses } from '../../http/openapi.ts';
+import { errorResponses, jsonOrFile } from '../../http/openapi.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { withLiveEvents } from '../notifications/outbox.ts';
 import * as stockService from './stock.service.ts';
@@ -118,7 +118,10 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           operationId: 'listStockMovements',
           summary: 'The ledger, newest first; format=csv streams the whole selection',
           querystring: MovementListQuerySchema,
-          response: { 200: pageOf(MovementSchema), ...errorResponses(400, 401, 403, 404, 503) },
+          response: {
+            200: jsonOrFile(pageOf(MovementSchema), 'csv'),
+            ...errorResponses(400, 401, 403, 404, 503),
+          },
         },
       },
       async (request, reply) => {
