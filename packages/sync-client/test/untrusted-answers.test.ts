@@ -122,6 +122,48 @@ describe('sync engine: malformed server answers', () => {
     expect(rows).toHaveLength(1);
     expect(engine.getState().rejected).toEqual([]);
   });
+
+  it('a refresh that got no answer is retried with backoff, the change kept, not taken as a refusal', async () => {
+    const milk = await product();
+    const user = await createUser(t, 'vendeur');
+    const device = await createDevice(t, user);
+    let token = 'expired.access.token';
+    const refused: (string | undefined)[] = [];
+    const db = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const engine = createSyncEngine({
+      db,
+      deviceId: device.id,
+      transport: createHttpTransport({
+        baseUrl,
+        getAccessToken: () => token,
+        refreshAccessToken: async (previous) => {
+          refused.push(previous);
+          if (refused.length === 1) throw new Error('refresh answer lost');
+          token = await tokenFor(t, user, device.id);
+          return token;
+        },
+      }),
+      backoff: { baseMs: 10, maxMs: 50 },
+      events: new EventTarget(),
+    });
+    const localId = randomUUID();
+    await recordMutation(db, 'create_order', {
+      local_id: localId,
+      client_name: 'Kiosque Bado',
+      items: [{ product_id: milk.id, quantity: 1 }],
+    });
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ pending: 1, error: 'refresh: refresh answer lost' });
+    expect(engine.getState().retryAt).not.toBeNull();
+
+    engine.start();
+    await waitFor(async () => engine.getState().pending === 0 && engine.getState().error === null);
+    engine.stop();
+    // Each refresh was told which token the server refused.
+    expect(refused.slice(0, 2)).toEqual(['expired.access.token', 'expired.access.token']);
+    const rows = await t.db.query.orders.findMany({ where: (o, { eq }) => eq(o.localId, localId) });
+    expect(rows).toHaveLength(1);
+  });
 });
 
 async function waitFor(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
