@@ -68,6 +68,7 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     body?: unknown,
   ): Promise<T> {
     let token = await options.getAccessToken();
+    const encoded = body === undefined ? undefined : await encodeBody(JSON.stringify(body));
     for (let attempt = 0; ; attempt += 1) {
       let response: Response;
       try {
@@ -75,9 +76,9 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
           method,
           headers: {
             ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+            ...(encoded === undefined ? {} : { 'content-type': 'application/json', ...encoded.headers }),
           },
-          ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+          ...(encoded === undefined ? {} : { body: encoded.body }),
         });
       } catch (error) {
         throw new TemporarySyncError(`network: ${(error as Error).message}`);
@@ -122,6 +123,17 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
       return call<SyncPullResponse>('GET', `/api/sync/pull/?${query}`, SyncPullResponseSchema);
     },
   };
+}
+
+/**
+ * A request body, gzipped when it is worth it and the runtime can (the server's sync routes read
+ * `Content-Encoding: gzip`): a phone uploads at 50 kbit/s on 2G, and a batch of orders (the same
+ * keys and product ids again and again) shrinks to about a fifth.
+ */
+async function encodeBody(json: string): Promise<{ body: BodyInit; headers: Record<string, string> }> {
+  if (json.length < 1024 || typeof CompressionStream === 'undefined') return { body: json, headers: {} };
+  const gzipped = new Blob([json]).stream().pipeThrough(new CompressionStream('gzip'));
+  return { body: await new Response(gzipped).arrayBuffer(), headers: { 'content-encoding': 'gzip' } };
 }
 
 /** A 2xx body, checked with the shared schema before anything reads it. */

@@ -40,6 +40,7 @@ describe('sync engine: work that does not grow with what the phone holds (real s
       IDBKeyRange,
     });
     let requests = 0;
+    const pushes: { encoding: string | null; bytes: number }[] = [];
     const engine = createSyncEngine({
       db,
       deviceId: device.id,
@@ -49,13 +50,20 @@ describe('sync engine: work that does not grow with what the phone holds (real s
         refreshAccessToken: async () => token,
         fetch: (input, init) => {
           requests += 1;
+          if (String(input).includes('/push/')) {
+            const body = init?.body;
+            pushes.push({
+              encoding: new Headers(init?.headers).get('content-encoding'),
+              bytes: typeof body === 'string' ? body.length : (body as ArrayBuffer).byteLength,
+            });
+          }
           return fetch(input, init);
         },
       }),
       backoff: { baseMs: 10, maxMs: 50 },
       events: new EventTarget(),
     });
-    return { db, engine, requests: () => requests };
+    return { db, engine, requests: () => requests, pushes };
   }
 
   /** Sets what `navigator.onLine` says for the engine under test (Node has no navigator of its own). */
@@ -97,6 +105,36 @@ describe('sync engine: work that does not grow with what the phone holds (real s
     await engine.syncNow();
     expect(engine.getState().error).toBeNull();
     expect(await db.orders.get(closed.local_id)).toBeUndefined();
+  });
+
+  it('gzips a batch of orders on its way up (a 50 kbit/s uplink on 2G), and the server applies it', async () => {
+    const [milk] = await t.db
+      .insert(products)
+      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice: 300, shelfLifeDays: 5 })
+      .returning();
+    const { db, engine, pushes } = await phone();
+    const localIds: string[] = [];
+    for (let i = 0; i < 30; i += 1) {
+      const localId = randomUUID();
+      localIds.push(localId);
+      await recordMutation(db, 'create_order', {
+        local_id: localId,
+        client_name: `Boutique ${i}`,
+        delivery_address: 'Secteur 15, Ouagadougou',
+        items: [{ product_id: milk!.id, quantity: 1 + (i % 3) }],
+      });
+    }
+    const plainSize = JSON.stringify(await db.outbox.toArray()).length;
+
+    await engine.syncNow();
+    expect(engine.getState()).toMatchObject({ pending: 0, error: null });
+    expect(pushes).toHaveLength(1);
+    expect(pushes[0]!.encoding).toBe('gzip');
+    expect(pushes[0]!.bytes).toBeLessThan(plainSize / 3);
+    const onServer = await t.db.query.orders.findMany({
+      where: (o, { inArray }) => inArray(o.localId, localIds),
+    });
+    expect(onServer).toHaveLength(30);
   });
 
   it('makes no attempt while the browser says it is offline, and sends once it is back', async () => {

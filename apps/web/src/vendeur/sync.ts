@@ -1,3 +1,4 @@
+import { SYNC_MAX_BATCH } from '@gapal/shared';
 import {
   createHttpTransport,
   createSyncEngine,
@@ -33,6 +34,8 @@ export function syncEngine(): SyncEngine | null {
     }),
     intervalMs: 60_000,
     debounceMs: 500,
+    // The server's maximum: a day of orders in a few round trips on 2G (300 ms each).
+    batchSize: SYNC_MAX_BATCH,
   });
   return engine;
 }
