@@ -108,6 +108,8 @@ describe('vendor app: session and storage', () => {
       Object.defineProperty(navigator.storage, 'estimate', { value: estimate });
     });
     await page.reload();
+    const general = page.getByRole('alert').filter({ hasText: /presque pleine : synchronisez/ });
+    await general.waitFor();
     await page
       .getByRole('link', { name: /Nouvelle/ })
       .first()
@@ -117,6 +119,8 @@ describe('vendor app: session and storage', () => {
       .getByTestId('storage-warning')
       .filter({ hasText: 'cette commande risque de ne pas pouvoir être enregistrée' })
       .waitFor();
+    // One warning at a time: the form's own replaces the general one.
+    expect(await general.count()).toBe(0);
     await context.close();
   });
 

@@ -77,14 +77,3 @@ export async function askPersistentStorage(): Promise<boolean> {
     return false;
   }
 }
-
-/** True when less than 10 % or 20 MB of the quota is left. */
-export async function storageNearlyFull(): Promise<boolean> {
-  try {
-    const { usage = 0, quota = 0 } = (await navigator.storage?.estimate?.()) ?? {};
-    if (!quota) return false;
-    return quota - usage < Math.max(quota * 0.1, 20 * 1024 * 1024);
-  } catch {
-    return false;
-  }
-}

@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useEffect } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { CatalogScreen as Catalog } from './catalog.tsx';
 import { OrderWizard } from './order-wizard.tsx';
 import { OrdersScreen as Orders } from './orders.tsx';
-import { askPersistentStorage, storageNearlyFull } from './pwa.ts';
+import { askPersistentStorage } from './pwa.ts';
 import { StatusBar } from './status-bar.tsx';
+import { useStorageNearlyFull } from './storage-space.ts';
 import { syncEngine } from './sync.ts';
 
 /**
@@ -18,18 +19,20 @@ export { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
 export { db } from './sync.ts';
 
 export function Shell() {
-  const [storageWarning, setStorageWarning] = useState(false);
+  const storageFull = useStorageNearlyFull();
+  const [location] = useLocation();
+  // The order form says it in its own words (an order may not be saved): one warning at a time.
+  const formOpen = location.startsWith('/nouvelle') || location.endsWith('/modifier');
   useEffect(() => {
     const engine = syncEngine();
     engine?.start();
     void askPersistentStorage();
-    void storageNearlyFull().then(setStorageWarning);
     return () => engine?.stop();
   }, []);
   return (
     <div className="mx-auto flex min-h-dvh max-w-xl flex-col bg-white">
       <StatusBar />
-      {storageWarning ? (
+      {storageFull && !formOpen ? (
         <p role="alert" className="bg-amber-300 px-3 py-2 text-base font-bold text-black">
           Mémoire du téléphone presque pleine : synchronisez puis libérez de la place (photos, vidéos).
         </p>
