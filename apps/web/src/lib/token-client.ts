@@ -151,7 +151,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ refresh_token: refreshToken }),
-      signal: AbortSignal.timeout(timeoutMs),
+      // Older Android WebViews lack AbortSignal.timeout: there the browser's own timeout applies.
+      ...(typeof AbortSignal.timeout === 'function' ? { signal: AbortSignal.timeout(timeoutMs) } : {}),
     });
   }
 
