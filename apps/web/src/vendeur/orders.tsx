@@ -1,4 +1,4 @@
-import { type SyncOrder, SyncProductSchema } from '@gapal/shared';
+import { type SyncOrder, type SyncProduct, SyncProductSchema } from '@gapal/shared';
 import {
   dismissRejected,
   type OutboxEntry,
@@ -31,11 +31,11 @@ const PAYMENT_LABELS: Record<SyncOrder['payment_status'], string> = {
 type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[] };
 
 /** Cards shown at first and added by « Voir plus »: the screen's cost stays the same whatever the history. */
-const PAGE_SIZE = 30;
+const PAGE_SIZE = 12;
 
 export function OrdersScreen() {
   const [limit, setLimit] = useState(PAGE_SIZE);
-  const rows = useLive(async (): Promise<Row[]> => {
+  const shown = useLive(async (): Promise<{ rows: Row[]; products: Map<string, SyncProduct> }> => {
     const [{ orders, entries }, rejected] = await Promise.all([
       recentOrdersWindow(db, limit),
       db.outbox
@@ -46,7 +46,13 @@ export function OrdersScreen() {
     ]);
     // Rejected creations never reach the view: show them as their own rows.
     const known = new Set(orders.map((order) => order.local_id));
-    return orders
+    // Only the products these cards name: the catalog may be long.
+    const productIds = [...new Set(orders.flatMap((order) => order.items.map((item) => item.product_id)))];
+    const stored = (await db.products.bulkGet(productIds)).filter((product) => product !== undefined);
+    const products = new Map(
+      parseStoredRows(SyncProductSchema, stored, 'products').map((product) => [product.id, product]),
+    );
+    const rows = orders
       .map((order) => ({
         order,
         pending: entries.some(
@@ -59,14 +65,10 @@ export function OrdersScreen() {
           .filter((entry) => entry.name === 'create_order' && !known.has(entry.args.local_id))
           .map((entry) => ({ order: rejectedCreation(entry), pending: false, rejected: [entry] })),
       );
+    return { rows, products };
   }, [limit]);
-  const products = useLive(
-    async () =>
-      new Map(
-        parseStoredRows(SyncProductSchema, await db.products.toArray(), 'products').map((p) => [p.id, p]),
-      ),
-  );
-  if (!rows) return <p className="text-lg">Chargement…</p>;
+  if (!shown) return <p className="text-lg">Chargement…</p>;
+  const { rows, products } = shown;
   const productNames = new Map([...(products?.values() ?? [])].map((product) => [product.id, product.name]));
   return (
     <section className="space-y-3">
