@@ -19,7 +19,8 @@ async function main([command, file]: string[]): Promise<number> {
       writeFileSync(documentFile, JSON.stringify(await buildOpenApiDocument(), null, 2));
       const redocly = path.join(ROOT, 'node_modules', '.bin', 'redocly');
       const config = path.join(ROOT, 'redocly.yaml');
-      const run = spawnSync(redocly, ['lint', documentFile, '--config', config], { stdio: 'inherit' });
+      const env = { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' };
+      const run = spawnSync(redocly, ['lint', documentFile, '--config', config], { stdio: 'inherit', env });
       return run.status ?? 1;
     } finally {
       rmSync(dir, { recursive: true, force: true });
