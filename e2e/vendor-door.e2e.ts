@@ -206,7 +206,7 @@ describe('vendor app at the customer’s door', () => {
     await issue.waitFor({ timeout: 15_000 });
     expect(await issue.textContent()).toMatch(
       new RegExp(
-        `^Livraison refusée le \\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2} : Stock insuffisant : ${scarce.name} \\(demandé : 12, disponible : \\d+\\)\\.`,
+        `^Livraison refusée le \\d{2}/\\d{2}/\\d{4} \\d{2}:\\d{2}\\.Stock insuffisant : ${scarce.name} \\(demandé : 12, disponible : \\d+\\)\\.`,
       ),
     );
     const rejection = app.card(client).getByTestId('rejection');

@@ -10,7 +10,7 @@ import { useState } from 'react';
 import { Link } from 'wouter';
 import { Icon } from '../components/icons.tsx';
 import { formatDate, formatDateTime } from '../lib/format.ts';
-import { CardPayment, DeliveryIssueNotice, ShareReceipt } from './order-card-extras.tsx';
+import { CardActions, DeliveryIssueNotice } from './order-card-extras.tsx';
 import { cancelOrder } from './order-draft.ts';
 import { explainRejection } from './rejections.ts';
 import { db, useLive } from './sync.ts';
@@ -145,12 +145,7 @@ export function OrdersScreen() {
               );
             })}
             <DeliveryIssueNotice order={order} />
-            {order.id !== 'rejected' ? (
-              <div className="mt-2 grid grid-cols-2 gap-2">
-                <CardPayment order={order} />
-                <ShareReceipt order={order} productNames={productNames} />
-              </div>
-            ) : null}
+            {order.id !== 'rejected' ? <CardActions order={order} productNames={productNames} /> : null}
             {order.delivery_status === 'nouvelle' && order.id !== 'rejected' ? (
               <div className="mt-2 grid grid-cols-2 gap-2">
                 <Link

@@ -35,7 +35,7 @@ export function PaymentFields({ value, change, errors, balance }: PaymentFieldsP
               type="button"
               aria-pressed={value.method === method}
               onClick={() => change({ method })}
-              className={`min-h-12 rounded-xl border-2 border-black px-1 text-base font-bold ${
+              className={`min-h-14 rounded-xl border-2 border-black px-1 text-base leading-tight font-bold ${
                 value.method === method ? 'bg-black text-white' : 'bg-white'
               }`}
             >
