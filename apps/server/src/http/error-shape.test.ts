@@ -119,6 +119,30 @@ describe('refusals of the router and content parsers', () => {
   });
 });
 
+describe('values the schemas let through and the database refuses', () => {
+  const t = useTestApp();
+
+  it('a price beyond the integer column is a 400 and writes nothing', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const name = unique('Lait ');
+    const response = await api(t, 'POST', '/api/products/', {
+      token,
+      body: { name, unit: 'pot', unit_price: Number.MAX_SAFE_INTEGER },
+    });
+    expect(response.status).toBe(400);
+    expect(ErrorBodySchema.parse(response.body).error.code).toMatch(/^(bad_request|validation_error)$/);
+    const listed = await api(t, 'GET', `/api/products/?search=${encodeURIComponent(name)}`, { token });
+    expect(listed.body.items).toEqual([]);
+  });
+
+  it('a date PostgreSQL cannot represent (year 0) is a 400', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const response = await api(t, 'GET', '/api/reports/daily/json/?date=0000-01-01', { token });
+    expect(response.status).toBe(400);
+    ErrorBodySchema.parse(response.body);
+  });
+});
+
 describe('rate limits', () => {
   it("the rate-limit plugin's 429 is in the shared shape with Retry-After", async () => {
     const t = await createTestApp({ env: { LOGIN_IP_MAX_PER_MINUTE: '2' } });

@@ -75,6 +75,9 @@ export function registerErrorHandling(app: FastifyInstance, options: { spaFallba
     const mapped = errorAnswer(error);
     if (mapped.status >= 500) {
       request.log.error({ err: error, reqId: request.id }, 'request failed');
+    } else if (isDataException(error)) {
+      // A value the schemas let through and the database refused: worth a schema bound.
+      request.log.warn({ err: error, reqId: request.id }, 'value refused by the database');
     }
     if (mapped.status === 503) reply.header('retry-after', '5');
     // Every 429 says when to come back (the rate-limit plugin sets its own).
@@ -114,6 +117,9 @@ export function errorAnswer(error: FastifyError): { status: number; body: ErrorB
   if (pgCode === PG_CHECK_VIOLATION) {
     return { status: 409, body: errorBody('conflict', 'Opération refusée par une règle de cohérence') };
   }
+  if (isDataException(error)) {
+    return { status: 400, body: errorBody('bad_request', 'Valeur invalide ou hors des limites acceptées') };
+  }
   if (error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || error.code === 'FST_ERR_CTP_INVALID_JSON_BODY') {
     return { status: 400, body: errorBody('bad_request', 'Corps de requête JSON invalide') };
   }
@@ -142,6 +148,15 @@ export function postgresErrorCode(error: unknown): string | undefined {
   if (typeof own === 'string') return own;
   const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
   return typeof cause === 'string' ? cause : undefined;
+}
+
+/**
+ * PostgreSQL's data exceptions (SQLSTATE class 22): a value out of a column's range, a date it
+ * can't represent (year 0), a NUL byte in text, a malformed literal. They come from what the
+ * request sent, so they are the request's fault (400), not the server's.
+ */
+function isDataException(error: unknown): boolean {
+  return /^22[0-9A-Z]{3}$/.test(postgresErrorCode(error) ?? '');
 }
 
 // node-postgres' words for a socket lost without an error from the server (no SQLSTATE then),
