@@ -22,6 +22,7 @@ export const ERROR_STATUS = {
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,
+  range_not_satisfiable: 416,
   upgrade_required: 426,
   rate_limited: 429,
   header_too_large: 431,
@@ -43,6 +44,15 @@ export const ErrorBodySchema = z.object({
 });
 export type ErrorBody = z.infer<typeof ErrorBodySchema>;
 
-/** A validation problem on one field, as listed in `details.fields`. */
-export const FieldIssueSchema = z.object({ field: z.string(), message: z.string() });
+/**
+ * A validation problem on one field, as listed in `details.fields`: the French `message`, and
+ * the same as a code of `FIELD_ISSUE_CODES` with its parameters, for a client in another language
+ * (optional, so an answer from an older server still parses; an unknown code renders `message`).
+ */
+export const FieldIssueSchema = z.object({
+  field: z.string(),
+  message: z.string(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
+});
 export type FieldIssue = z.infer<typeof FieldIssueSchema>;

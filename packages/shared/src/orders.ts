@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AmountSchema, IdSchema, IsoDateSchema, multiLineText, pageLimit, singleLineText } from './common.ts';
+import { VoiceNoteSchema } from './voice-notes.ts';
 
 export const DELIVERY_STATUSES = ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'] as const;
 export const DeliveryStatusSchema = z.enum(DELIVERY_STATUSES);
@@ -174,6 +175,8 @@ export const OrderSummarySchema = z.object({
   cancelled_at: z.string().nullable(),
   created_at: z.string(),
   updated_at: z.string(),
+  /** True once a voice note is stored on the order (`voice_notes` on the detail lists them). */
+  has_voice_note: z.boolean(),
 });
 export type OrderSummary = z.infer<typeof OrderSummarySchema>;
 
@@ -181,6 +184,8 @@ export const OrderSchema = OrderSummarySchema.extend({
   items: z.array(OrderItemSchema),
   payments: z.array(PaymentSchema),
   returns: z.array(OrderReturnSchema),
+  /** Voice notes left on the order, oldest first. */
+  voice_notes: z.array(VoiceNoteSchema),
   /** The statuses this order may move to next. */
   next_statuses: z.array(DeliveryStatusSchema),
 });

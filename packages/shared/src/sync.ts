@@ -176,6 +176,8 @@ export const SyncDeliveryIssueSchema = z.object({
 export type SyncDeliveryIssue = z.infer<typeof SyncDeliveryIssueSchema>;
 
 export const SyncOrderSchema = OrderSummarySchema.omit({ created_by_name: true }).extend({
+  /** Absent on orders a phone stored before the field existed: read it as false. */
+  has_voice_note: z.boolean().optional(),
   items: z.array(SyncOrderItemSchema),
   delivery_issue: SyncDeliveryIssueSchema.nullable().optional(),
 });
