@@ -1,0 +1,174 @@
+import { appendFileSync } from 'node:fs';
+import { ErrorBodySchema, PERMISSIONS, ROLES, type Role, SyncMutationArgsSchemas } from '@gapal/shared';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { lots } from '../src/db/schema.ts';
+import { createOrderAs, createProduct, receiveStock } from '../src/features/orders/test-helpers.ts';
+import { createDevice, createSite, createUser, signedInUser, tokenFor, unique } from './factories.ts';
+import { type JsonSchema, type Operation, operationsOf } from './fuzz/openapi-operations.ts';
+import { type FuzzRequest, fixedRequests, requestArbitrary } from './fuzz/request-arbitrary.ts';
+import { api, type TestApp, useTestApp } from './harness.ts';
+
+/**
+ * Walks the served OpenAPI document and sends every operation generated bad input, with a token
+ * of a role allowed to call it and without one: no answer may be a 5xx, and every error answer is
+ * in the shared shape. Seeded: FUZZ_SEED replays a run, FUZZ_RUNS sets the random requests per
+ * operation (each also gets a few fixed hard cases: deep nesting, wrong content type, no body).
+ */
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 100);
+/** Every request and its status, one a line, appended to this file when set. */
+const TRACE_FILE = process.env.FUZZ_TRACE;
+
+type Finding = { operation: string; request: string; status: number; answer: string; problem: string };
+
+describe('fuzzing every operation of the OpenAPI document', () => {
+  const t = useTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
+
+  it('answers no 5xx, and every error in the shared shape', { timeout: 600_000 }, async () => {
+    const document = (await api(t, 'GET', '/api/docs/json')).body;
+    const operations = operationsOf(document);
+    expect(operations.length).toBeGreaterThan(40);
+    const fixtureIds = await createFixtures(t);
+    const mutationArgs = Object.fromEntries(
+      Object.entries(SyncMutationArgsSchemas).map(([name, schema]) => [
+        name,
+        z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as JsonSchema,
+      ]),
+    );
+
+    const findings: Finding[] = [];
+    const statuses = new Map<number, number>();
+    let sent = 0;
+    for (const [index, operation] of operations.entries()) {
+      const actors = await actorsFor(t, operation);
+      const context = { knownIds: [...fixtureIds, ...actors.ids], mutationArgs };
+      const random = fc.sample(requestArbitrary(operation, context, { allowed: actors.tokens }), {
+        seed: SEED + index,
+        numRuns: RUNS_PER_OPERATION,
+      });
+      const fixed = [
+        ...fixedRequests(operation, actors.tokens[0] ? `Bearer ${actors.tokens[0]}` : undefined),
+        ...fixedRequests(operation, undefined).slice(0, 1),
+      ];
+      for (const request of [...fixed, ...random]) {
+        const response = await send(t, request);
+        sent += 1;
+        if (TRACE_FILE) appendFileSync(TRACE_FILE, `${response.status} ${describeRequest(request)}\n`);
+        statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+        const problem = problemWith(response);
+        if (problem) {
+          findings.push({
+            operation: `${operation.method} ${operation.path}`,
+            request: describeRequest(request),
+            status: response.status,
+            answer: response.body.slice(0, 300),
+            problem,
+          });
+        }
+      }
+    }
+
+    const histogram = [...statuses.entries()]
+      .sort(([a], [b]) => a - b)
+      .map(([status, n]) => `${status}×${n}`);
+    console.log(
+      `fuzz: ${sent} requests over ${operations.length} operations, seed ${SEED} (FUZZ_SEED=${SEED} replays it); ${histogram.join(' ')}`,
+    );
+    if (findings.length > 0) console.log(report(findings));
+    expect(findings).toEqual([]);
+  });
+});
+
+/** Rows the generated ids can name, so requests reach past "not found" into the services. */
+async function createFixtures(t: TestApp): Promise<string[]> {
+  const otherSite = await createSite(t);
+  const stockManager = await signedInUser(t, 'gestionnaire_stocks');
+  const vendor = await signedInUser(t, 'vendeur');
+  const product = await createProduct(t);
+  await receiveStock(t, stockManager.token, [{ product_id: product.id, quantity: 50 }]);
+  const order = await createOrderAs(t, vendor.token, [product.id]);
+  const [lot] = await t.db.select({ id: lots.id }).from(lots).limit(1);
+  const category = await api(t, 'POST', '/api/categories/', {
+    token: (await signedInUser(t, 'admin')).token,
+    body: { name: unique('Fromages ') },
+  });
+  return [
+    t.defaultSiteId,
+    otherSite.id,
+    product.id,
+    order.id,
+    order.local_id,
+    vendor.user.id,
+    ...(lot ? [lot.id] : []),
+    ...(category.body?.id ? [category.body.id] : []),
+  ];
+}
+
+/** Fresh users (with a device each) of every role the operation allows: requests may revoke them. */
+async function actorsFor(t: TestApp, operation: Operation): Promise<{ tokens: string[]; ids: string[] }> {
+  const rule = t.app.routeRules.find(
+    (candidate) =>
+      candidate.method === operation.method &&
+      trimSlash(candidate.url) === trimSlash(operation.path.replace(/\{([^}]+)\}/g, ':$1')),
+  );
+  const roles: readonly Role[] =
+    !rule || rule.access === 'public' || rule.access === 'authenticated'
+      ? ROLES
+      : (PERMISSIONS[rule.access] as readonly Role[]);
+  const tokens: string[] = [];
+  const ids: string[] = [];
+  for (const role of roles) {
+    const user = await createUser(t, role);
+    const device = await createDevice(t, user);
+    tokens.push(await tokenFor(t, user, device.id));
+    ids.push(user.id, device.id);
+  }
+  return { tokens, ids };
+}
+
+async function send(t: TestApp, request: FuzzRequest) {
+  const response = await t.app.inject({
+    method: request.method,
+    url: request.url,
+    headers: request.headers,
+    ...(request.payload === undefined ? {} : { payload: request.payload }),
+  });
+  return { status: response.statusCode, body: response.body, headers: response.headers };
+}
+
+function problemWith(response: { status: number; body: string; headers: Record<string, unknown> }) {
+  if (response.status >= 500) return `answered ${response.status}`;
+  if (response.status < 400) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(response.body);
+  } catch {
+    return 'error answer is not JSON';
+  }
+  if (!ErrorBodySchema.safeParse(parsed).success) return 'error answer is not in the shared shape';
+  if (response.status === 429 && !response.headers['retry-after']) return '429 without Retry-After';
+  return undefined;
+}
+
+function describeRequest(request: FuzzRequest): string {
+  const payload = request.payload === undefined ? '' : ` ${JSON.stringify(request.payload.slice(0, 200))}`;
+  const type = request.headers['content-type'] ? ` [${request.headers['content-type']}]` : '';
+  const auth = request.headers.authorization ? '' : ' (no token)';
+  return `${request.method} ${request.url.slice(0, 200)}${type}${auth} — ${request.label}${payload}`;
+}
+
+function report(findings: Finding[]): string {
+  return [
+    `fuzz: ${findings.length} findings`,
+    ...findings.map(
+      (finding) =>
+        `- ${finding.operation}: ${finding.problem}\n    ${finding.request}\n    → ${finding.answer}`,
+    ),
+  ].join('\n');
+}
+
+function trimSlash(url: string): string {
+  return url.length > 1 ? url.replace(/\/+$/, '') : url;
+}

@@ -1,0 +1,207 @@
+import fc from 'fast-check';
+import {
+  badValue,
+  controlText,
+  deeplyNested,
+  spoiledBody,
+  type ValueContext,
+  validValue,
+} from './input-arbitraries.ts';
+import type { Operation, Parameter } from './openapi-operations.ts';
+
+export type FuzzRequest = {
+  method: Operation['method'];
+  url: string;
+  headers: Record<string, string>;
+  payload?: string;
+  /** What was spoiled, for the report. */
+  label: string;
+};
+
+export type Credentials = {
+  /** Access tokens of users whose role may call the operation. */
+  allowed: readonly string[];
+};
+
+const CONTENT_TYPES = [
+  'text/plain',
+  'application/x-www-form-urlencoded',
+  'multipart/form-data; boundary=x',
+  'application/xml',
+  'application/json; charset=utf-16',
+  'application/json, text/plain',
+];
+
+/** One request to the operation: valid-looking or spoiled parameters, body, content type and token. */
+export function requestArbitrary(
+  operation: Operation,
+  context: ValueContext,
+  credentials: Credentials,
+): fc.Arbitrary<FuzzRequest> {
+  const pathParams = operation.parameters.filter((parameter) => parameter.in === 'path');
+  const queryParams = operation.parameters.filter((parameter) => parameter.in === 'query');
+  return fc
+    .record({
+      path: fc.tuple(...pathParams.map((parameter) => pathValue(parameter, context))),
+      query: fc.tuple(...queryParams.map((parameter) => queryValue(parameter, context))),
+      body: bodyArbitrary(operation, context),
+      authorization: authorizationArbitrary(credentials),
+    })
+    .map(({ path, query, body, authorization }) => {
+      let url = operation.path;
+      pathParams.forEach((parameter, index) => {
+        url = url.replace(`{${parameter.name}}`, encodePathSegment(path[index] as string));
+      });
+      const search = new URLSearchParams();
+      queryParams.forEach((parameter, index) => {
+        for (const value of query[index] as string[]) search.append(parameter.name, value);
+      });
+      const queryText = search.toString();
+      const headers: Record<string, string> = {};
+      if (authorization) headers.authorization = authorization;
+      if (body.contentType) headers['content-type'] = body.contentType;
+      return {
+        method: operation.method,
+        url: queryText ? `${url}?${queryText}` : url,
+        headers,
+        ...(body.text === undefined ? {} : { payload: body.text }),
+        label: body.label,
+      };
+    });
+}
+
+/** The fixed hard cases every operation gets once: deep nesting, wrong content type, empty body. */
+export function fixedRequests(operation: Operation, authorization: string | undefined): FuzzRequest[] {
+  let url = operation.path;
+  for (const parameter of operation.parameters.filter((entry) => entry.in === 'path')) {
+    url = url.replace(
+      `{${parameter.name}}`,
+      parameter.schema.enum?.[0] ? String(parameter.schema.enum[0]) : '00000000-0000-4000-8000-000000000000',
+    );
+  }
+  const headers: Record<string, string> = authorization ? { authorization } : {};
+  const json = { ...headers, 'content-type': 'application/json' };
+  const cases: FuzzRequest[] = [
+    {
+      method: operation.method,
+      url,
+      headers: json,
+      payload: deeplyNested(10_000, 'array'),
+      label: '10 000 nested arrays',
+    },
+    {
+      method: operation.method,
+      url,
+      headers: json,
+      payload: deeplyNested(10_000, 'object'),
+      label: '10 000 nested objects',
+    },
+    { method: operation.method, url, headers: json, payload: '', label: 'empty JSON body' },
+    {
+      method: operation.method,
+      url,
+      headers: { ...headers, 'content-type': 'text/plain' },
+      payload: '{}',
+      label: 'text/plain body',
+    },
+    { method: operation.method, url, headers: json, payload: '{"a":', label: 'truncated JSON' },
+  ];
+  const firstProperty = Object.keys(operation.body?.properties ?? {})[0];
+  if (firstProperty) {
+    cases.push({
+      method: operation.method,
+      url,
+      headers: json,
+      payload: `{"${firstProperty}":${deeplyNested(10_000, 'array')}}`,
+      label: `10 000 nested arrays in ${firstProperty}`,
+    });
+  }
+  return cases;
+}
+
+function pathValue(parameter: Parameter, context: ValueContext): fc.Arbitrary<string> {
+  const valid = validValue(parameter.schema, context).map(String);
+  const bad = fc.oneof(
+    badValue.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'))),
+    controlText,
+  );
+  // Empty segments would name another route; the router's own limit (414) is tested elsewhere.
+  return fc
+    .oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad })
+    .filter((value) => value.length > 0 && value.length < 90);
+}
+
+/** No value (mostly), a valid one, a bad one, or the parameter twice. */
+function queryValue(parameter: Parameter, context: ValueContext): fc.Arbitrary<string[]> {
+  const valid = validValue(parameter.schema, context).map((value) => String(value));
+  const bad = fc.oneof(
+    badValue.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))),
+    controlText,
+  );
+  return fc.oneof(
+    { weight: 3, arbitrary: fc.constant<string[]>([]) },
+    { weight: 2, arbitrary: valid.map((value) => [value]) },
+    { weight: 2, arbitrary: bad.map((value) => [value]) },
+    { weight: 1, arbitrary: fc.tuple(valid, bad).map(([first, second]) => [first, second]) },
+  );
+}
+
+type BodyCase = { text?: string; contentType?: string; label: string };
+
+function bodyArbitrary(operation: Operation, context: ValueContext): fc.Arbitrary<BodyCase> {
+  if (!operation.body) {
+    return fc.oneof(
+      { weight: 5, arbitrary: fc.constant<BodyCase>({ label: 'no body' }) },
+      {
+        weight: 1,
+        arbitrary: badValue.map((value) => ({
+          text: JSON.stringify(value) ?? 'null',
+          contentType: 'application/json',
+          label: 'unexpected body',
+        })),
+      },
+    );
+  }
+  const body = operation.body;
+  return fc
+    .tuple(spoiledBody(validValue(body, context)), contentTypeArbitrary())
+    .map(([spoiled, contentType]) => ({
+      text: spoiled.text,
+      ...(contentType ? { contentType } : {}),
+      label:
+        contentType === 'application/json'
+          ? spoiled.kind
+          : `${spoiled.kind} as ${contentType ?? 'no content type'}`,
+    }));
+}
+
+function contentTypeArbitrary(): fc.Arbitrary<string | undefined> {
+  return fc.oneof(
+    { weight: 12, arbitrary: fc.constant('application/json') },
+    { weight: 1, arbitrary: fc.constantFrom(...CONTENT_TYPES) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+  );
+}
+
+function authorizationArbitrary(credentials: Credentials): fc.Arbitrary<string | undefined> {
+  const garbage = fc.constantFrom(
+    'Bearer ',
+    'Bearer not.a.jwt',
+    'Basic YWRtaW46YWRtaW4=',
+    `Bearer ${'a'.repeat(4000)}`,
+    'Bearer eyJhbGciOiJub25lIn0.eyJzdWIiOiIxIn0.',
+  );
+  if (credentials.allowed.length === 0) return fc.oneof(fc.constant(undefined), garbage);
+  return fc.oneof(
+    { weight: 8, arbitrary: fc.constantFrom(...credentials.allowed).map((token) => `Bearer ${token}`) },
+    { weight: 1, arbitrary: fc.constant(undefined) },
+    { weight: 1, arbitrary: garbage },
+  );
+}
+
+/** Percent-encodes a segment; a lone surrogate (which encodeURIComponent refuses) becomes U+FFFD. */
+function encodePathSegment(value: string): string {
+  return encodeURIComponent(
+    value.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd'),
+  );
+}
