@@ -2,6 +2,7 @@ import { IdSchema, type SyncCategory, type SyncOrder, type SyncProduct } from '@
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
 import { type OutboxEntry, parseStored } from './outbox.ts';
+import type { StoredVoiceNote } from './voice-notes.ts';
 
 export type { OutboxEntry } from './outbox.ts';
 
@@ -31,6 +32,8 @@ export type SyncDatabase = Dexie & {
   orders: EntityTable<SyncOrder, 'local_id'>;
   outbox: EntityTable<OutboxEntry, 'seq'>;
   meta: EntityTable<MetaRow, 'key'>;
+  /** Voice notes recorded on the phone, until uploaded (voice-notes.ts). */
+  voiceNotes: EntityTable<StoredVoiceNote, 'id'>;
 };
 
 export type DexieDependencies = { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
@@ -51,6 +54,8 @@ export function openSyncDatabase(name = 'gapal-sync', dependencies?: DexieDepend
     orders: 'local_id, id, created_at, [delivery_status+payment_status+updated_at]',
     outbox: 'seq, id, status, args.local_id, [name+seq]',
   });
+  // A new table only: a phone on version 2 upgrades keeping all its data.
+  db.version(3).stores({ voiceNotes: 'id, local_id, state' });
   return db;
 }
 

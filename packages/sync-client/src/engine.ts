@@ -15,6 +15,7 @@ import {
   type SyncTransport,
   TemporarySyncError,
 } from './transport.ts';
+import { uploadVoiceNotes } from './voice-note-uploads.ts';
 
 export type SyncState = {
   /** Changes not yet acknowledged by the server. */
@@ -86,6 +87,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   let debounce: ReturnType<typeof setTimeout> | undefined;
   let retry: ReturnType<typeof setTimeout> | undefined;
   let running: Promise<void> | undefined;
+  let uploading: AbortController | undefined;
 
   const setState = (changes: Partial<SyncState>) => {
     state = { ...state, ...changes };
@@ -157,6 +159,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       return;
     }
     setState({ syncing: true });
+    let succeeded = false;
     try {
       await runExclusive(lockName, async () => {
         await pushAll();
@@ -166,6 +169,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       });
       failures = 0;
       setState({ error: null, retryAt: null });
+      succeeded = true;
     } catch (error) {
       if (error instanceof MalformedAnswerError) {
         console.warn(`gapal-sync: ${error.message}, nothing stored, retrying later`, error.issues);
@@ -176,6 +180,26 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
     } finally {
       await refresh();
       setState({ syncing: false });
+    }
+    if (succeeded) await sendVoiceNotes();
+  }
+
+  /**
+   * Voice notes go after the orders, on their own: under the same lock (one runner per origin),
+   * and aborted by the next local write so a new order never waits behind audio on 2G. A note's
+   * failure is its own (kept on the note, retried with its backoff), never the sync's error.
+   */
+  async function sendVoiceNotes(): Promise<void> {
+    const controller = new AbortController();
+    uploading = controller;
+    try {
+      await runExclusive(lockName, () =>
+        uploadVoiceNotes(db, transport, { backoff, random, signal: controller.signal }),
+      );
+    } catch (error) {
+      console.warn('gapal-sync: voice note upload failed', error);
+    } finally {
+      if (uploading === controller) uploading = undefined;
     }
   }
 
@@ -221,9 +245,12 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
       clearInterval(timer);
       clearTimeout(debounce);
       clearTimeout(retry);
+      uploading?.abort();
     },
     syncNow,
     notifyWrite() {
+      // Orders first: a note being uploaded is dropped and sent again after this write's push.
+      uploading?.abort();
       void refresh();
       clearTimeout(debounce);
       debounce = setTimeout(() => void syncNow(), options.debounceMs ?? 2_000);

@@ -19,4 +19,23 @@ export {
   SyncRequestError,
   type SyncTransport,
   TemporarySyncError,
+  type VoiceNoteUpload,
+  type VoiceNoteUploadOutcome,
 } from './transport.ts';
+export {
+  ORPHAN_NOTE_MESSAGE,
+  uploadVoiceNotes,
+  type VoiceNoteQueueResult,
+  voiceNoteRefusal,
+} from './voice-note-uploads.ts';
+export {
+  orderVoiceNote,
+  pendingVoiceNoteCount,
+  putOrderVoiceNote,
+  type RecordedVoiceNote,
+  type StoredVoiceNote,
+  StoredVoiceNoteSchema,
+  type VoiceNoteState,
+  VoiceNoteTooLargeError,
+  voiceNotesFor,
+} from './voice-notes.ts';

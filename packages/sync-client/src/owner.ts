@@ -20,13 +20,17 @@ export class UnsentOrdersError extends Error {
  * next pull brings it back) and its unsent entries are kept, since their vendor is unknown.
  */
 export async function claimForUser(db: SyncDatabase, userId: string): Promise<void> {
-  await db.transaction('rw', [db.orders, db.outbox, db.meta], async () => {
+  await db.transaction('rw', [db.orders, db.outbox, db.meta, db.voiceNotes], async () => {
     const owner = await readMeta(db, 'user_id');
     if (owner === userId) return;
     if (owner !== undefined) {
-      const unsent = await db.outbox.where('status').equals('pending').count();
+      // A voice note not yet uploaded is the previous vendor's too.
+      const unsent =
+        (await db.outbox.where('status').equals('pending').count()) +
+        (await db.voiceNotes.where('state').equals('pending').count());
       if (unsent > 0) throw new UnsentOrdersError(unsent);
     }
+    await db.voiceNotes.where('state').anyOf('uploaded', 'failed').delete();
     await db.orders.clear();
     await db.outbox.where('status').anyOf('acked', 'rejected').delete();
     await db.meta.bulkDelete(['cursor', 'last_sync_at']);

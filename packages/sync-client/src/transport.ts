@@ -1,4 +1,5 @@
 import {
+  ErrorBodySchema,
   SYNC_SCHEMA_VERSION,
   type SyncMutation,
   type SyncPullResponse,
@@ -44,7 +45,29 @@ export class SyncRequestError extends Error {
 export type SyncTransport = {
   push(deviceId: string, mutations: SyncMutation[]): Promise<SyncPushResponse>;
   pull(deviceId: string, cursor: string | undefined, limit: number): Promise<SyncPullResponse>;
+  /** Sends one voice note (idempotent on its id); a transport without it never uploads notes. */
+  uploadVoiceNote?(upload: VoiceNoteUpload, signal?: AbortSignal): Promise<VoiceNoteUploadOutcome>;
 };
+
+export type VoiceNoteUpload = {
+  id: string;
+  /** The order's client UUID. */
+  localId: string;
+  durationMs: number;
+  contentType: string;
+  audio: ArrayBuffer;
+};
+
+/**
+ * - `stored`: the server has it (201 stored now, 200 stored before with the same bytes);
+ * - `order_unknown`: its order has not reached the server yet (404): try again later;
+ * - `refused`: refused for good (403, 409, 413, 415 or another 4xx), with the server's message.
+ * A network failure, 5xx or 429 throws `TemporarySyncError` instead.
+ */
+export type VoiceNoteUploadOutcome =
+  | { kind: 'stored' }
+  | { kind: 'order_unknown' }
+  | { kind: 'refused'; status: number; message: string | null };
 
 export type HttpTransportOptions = {
   baseUrl: string;
@@ -110,7 +133,47 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     }
   }
 
+  async function uploadVoiceNote(
+    upload: VoiceNoteUpload,
+    signal?: AbortSignal,
+  ): Promise<VoiceNoteUploadOutcome> {
+    const query = new URLSearchParams({ local_id: upload.localId, duration_ms: String(upload.durationMs) });
+    let token = await options.getAccessToken();
+    for (let attempt = 0; ; attempt += 1) {
+      let response: Response;
+      try {
+        response = await doFetch(`${options.baseUrl}/api/voice-notes/${upload.id}/?${query}`, {
+          method: 'PUT',
+          headers: {
+            ...(token ? { authorization: `Bearer ${token}` } : {}),
+            'content-type': upload.contentType,
+          },
+          body: upload.audio,
+          ...(signal ? { signal } : {}),
+        });
+      } catch (error) {
+        throw new TemporarySyncError(`network: ${(error as Error).message}`);
+      }
+      if (response.status === 401 && attempt === 0) {
+        try {
+          token = await options.refreshAccessToken(token);
+        } catch (error) {
+          throw new TemporarySyncError(`refresh: ${(error as Error).message}`);
+        }
+        if (token) continue;
+      }
+      const text = await response.text().catch(() => '');
+      if (response.status === 200 || response.status === 201) return { kind: 'stored' };
+      if (response.status === 404) return { kind: 'order_unknown' };
+      if (response.status >= 500 || response.status === 429 || response.status === 401) {
+        throw new TemporarySyncError(`server: ${response.status}`);
+      }
+      return { kind: 'refused', status: response.status, message: errorMessage(text) };
+    }
+  }
+
   return {
+    uploadVoiceNote,
     push: (deviceId, mutations) =>
       call<SyncPushResponse>('POST', '/api/sync/push/', SyncPushResponseSchema, {
         device_id: deviceId,
@@ -147,4 +210,14 @@ function parseAnswer<T>(schema: z.ZodType<T>, path: string, text: string): T {
   const parsed = schema.safeParse(json);
   if (parsed.success) return parsed.data;
   throw new MalformedAnswerError(path, parsed.error.issues);
+}
+
+/** The French message of an error answer in the shared shape, if it is one. */
+function errorMessage(text: string): string | null {
+  try {
+    const parsed = ErrorBodySchema.safeParse(JSON.parse(text));
+    return parsed.success ? parsed.data.error.message : null;
+  } catch {
+    return null;
+  }
 }
