@@ -66,6 +66,10 @@ export async function login(
   password: string,
   prepare: (user: Me) => Promise<void> = async () => {},
 ): Promise<VendorSession> {
+  // The lock screen's hash is computed while the server answers (WebCrypto, off the main thread):
+  // on a phone over 2G it no longer delays the first sync. Kept only if the sign-in succeeds.
+  const lockHash = hashPassword(username, password);
+  lockHash.catch(() => undefined);
   let response: Response;
   try {
     response = await fetch('/api/auth/login/', {
@@ -92,7 +96,7 @@ export async function login(
     await revoke(session);
     throw error instanceof LoginError ? error : new LoginError('Connexion impossible, réessayez.');
   }
-  localStorage.setItem(LOCK_KEY, JSON.stringify(await hashPassword(username, password)));
+  localStorage.setItem(LOCK_KEY, JSON.stringify(await lockHash));
   tokens.set(session);
   setLocked(false);
   return session;
