@@ -67,8 +67,9 @@ export async function uploadVoiceNotes(
     }
     if (order === 'unsent') continue;
     // Read again: the vendor may have replaced or deleted it since the queue was read.
-    const note = parseStored(StoredVoiceNoteSchema, await db.voiceNotes.get(queued.id), 'voiceNotes');
-    if (!note || note.state !== 'pending' || !note.audio) continue;
+    const row = await db.voiceNotes.get(queued.id);
+    const note = row === undefined ? undefined : parseStored(StoredVoiceNoteSchema, row, 'voiceNotes');
+    if (note?.state !== 'pending' || !note.audio) continue;
     try {
       const outcome = await upload(
         {

@@ -8,7 +8,12 @@ import {
   type SyncOrder,
   type SyncProduct,
 } from '@gapal/shared';
-import { recentOrdersWindow, recordMutation } from '@gapal/sync-client';
+import {
+  putOrderVoiceNote,
+  type RecordedVoiceNote,
+  recentOrdersWindow,
+  recordMutation,
+} from '@gapal/sync-client';
 import { z } from 'zod';
 import { type DoorPayment, doorPaymentErrors, paymentArgs } from './door-payment.ts';
 import { db, syncEngine } from './sync.ts';
@@ -116,14 +121,19 @@ export function validateDraft(draft: Draft, total: number): DraftErrors {
 }
 
 /**
- * The order and the money taken with it go to the outbox in ONE IndexedDB transaction (the
- * payment right behind the creation or edit): instant, offline or not, and never one without
- * the other.
+ * The order, the money taken with it and its voice note go to the phone's database in ONE
+ * IndexedDB transaction (the payment right behind the creation or edit): instant, offline or
+ * not, and never one without the other. `voice`: the new note, null to delete it, undefined to
+ * leave it as it is.
  */
-export async function saveDraft(draft: Draft, editing?: SyncOrder): Promise<string> {
+export async function saveDraft(
+  draft: Draft,
+  editing?: SyncOrder,
+  voice?: RecordedVoiceNote | null,
+): Promise<string> {
   const data = fields(draft);
   const localId = editing?.local_id ?? crypto.randomUUID();
-  await db.transaction('rw', db.outbox, db.meta, async () => {
+  await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
     if (editing) {
       const args: SyncMutationArgs['update_order'] = { local_id: localId, ...data };
       await recordMutation(
@@ -136,6 +146,7 @@ export async function saveDraft(draft: Draft, editing?: SyncOrder): Promise<stri
       await recordMutation(db, 'create_order', { local_id: localId, ...data });
     }
     if (draft.paid) await recordMutation(db, 'record_payment', paymentArgs(localId, doorPayment(draft)));
+    if (voice !== undefined) await putOrderVoiceNote(db, localId, voice);
   });
   syncEngine()?.notifyWrite();
   return localId;

@@ -1,5 +1,5 @@
 import type { SyncOrder } from '@gapal/shared';
-import { orderView } from '@gapal/sync-client';
+import { orderView, orderVoiceNote, type RecordedVoiceNote } from '@gapal/sync-client';
 import { useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { formatDate } from '../lib/format.ts';
@@ -21,6 +21,7 @@ import { describeShortfall, STOCK_WARNING, stockShortfalls } from './stock-warni
 import { STORAGE_FULL_WARNING, saveFailureMessage, useStorageNearlyFull } from './storage-space.ts';
 import { db } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
+import { VoiceNoteRecorder } from './voice-note-recorder.tsx';
 
 const STEPS = [
   { title: 'Client', fields: ['client_name', 'client_phone'], Component: ClientStep },
@@ -41,6 +42,13 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
   const [showErrors, setShowErrors] = useState(false);
   const [saving, setSaving] = useState(false);
   const [saveError, setSaveError] = useState<string | null>(null);
+  // The voice note: only saved when the vendor changed it (recorded, re-recorded or deleted).
+  const [voice, setVoice] = useState<{ changed: boolean; note: RecordedVoiceNote | null }>({
+    changed: false,
+    note: null,
+  });
+  // An order the server has is not changed by a note any more: it was sent without one.
+  const voiceEditable = !editing?.id;
   const storageFull = useStorageNearlyFull();
   const catalog = useCatalog();
 
@@ -53,6 +61,13 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
       }
       setEditing(order);
       setDraft(draftFromOrder(order));
+      void orderVoiceNote(db, editLocalId).then((note) => {
+        if (note?.audio)
+          setVoice({
+            changed: false,
+            note: { audio: note.audio, contentType: note.content_type, durationMs: note.duration_ms },
+          });
+      });
     });
   }, [editLocalId, navigate]);
 
@@ -84,7 +99,7 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
     setSaving(true);
     setSaveError(null);
     try {
-      await saveDraft(draft, editing ?? undefined);
+      await saveDraft(draft, editing ?? undefined, voice.changed && voiceEditable ? voice.note : undefined);
     } catch (error) {
       // Nothing was written (one transaction); the draft stays on screen and in storage.
       console.error('Order not saved', error);
@@ -123,6 +138,9 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
         </div>
       </div>
       <Component draft={draft} change={change} errors={showErrors ? stepErrors : {}} />
+      {current.title === 'Notes' && voiceEditable ? (
+        <VoiceNoteRecorder note={voice.note} onChange={(note) => setVoice({ changed: true, note })} />
+      ) : null}
       <div className="fixed inset-x-0 bottom-16 z-10 mx-auto flex max-w-xl gap-2 border-t-2 border-black bg-white p-2">
         {step > 0 ? (
           <BigButton tone="secondary" className="flex-1" onClick={() => setStep(step - 1)}>
@@ -137,6 +155,7 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
               else if (window.confirm('Effacer cette commande ?')) {
                 storeDraft(null);
                 setDraft(emptyDraft());
+                setVoice({ changed: false, note: null });
               }
             }}
           >

@@ -5,6 +5,8 @@ import {
   OutboxEntrySchema,
   parseStoredRows,
   recentOrdersWindow,
+  type StoredVoiceNote,
+  voiceNotesFor,
 } from '@gapal/sync-client';
 import { useState } from 'react';
 import { Link } from 'wouter';
@@ -28,7 +30,7 @@ const PAYMENT_LABELS: Record<SyncOrder['payment_status'], string> = {
   partielle: 'Payée en partie',
   payee: 'Payée',
 };
-type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[] };
+type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[]; voiceNote?: StoredVoiceNote };
 
 /** Cards shown at first and added by « Voir plus »: the screen's cost stays the same whatever the history. */
 const PAGE_SIZE = 12;
@@ -52,13 +54,18 @@ export function OrdersScreen() {
     const products = new Map(
       parseStoredRows(SyncProductSchema, stored, 'products').map((product) => [product.id, product]),
     );
+    const voiceNotes = await voiceNotesFor(
+      db,
+      orders.map((order) => order.local_id),
+    );
     const rows = orders
-      .map((order) => ({
+      .map((order): Row => ({
         order,
         pending: entries.some(
           (entry) => entry.status === 'pending' && entry.args.local_id === order.local_id,
         ),
         rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
+        voiceNote: voiceNotes.get(order.local_id),
       }))
       .concat(
         rejected
@@ -83,7 +90,7 @@ export function OrdersScreen() {
       </div>
       {rows.length === 0 ? <p className="text-lg">Aucune commande pour l'instant.</p> : null}
       <ul className="space-y-3">
-        {rows.map(({ order, pending, rejected }) => (
+        {rows.map(({ order, pending, rejected, voiceNote }) => (
           <li key={order.local_id} className="rounded-xl border-2 border-black p-3" data-testid="order-card">
             <div className="flex items-start justify-between gap-2">
               <div className="min-w-0">
@@ -144,6 +151,7 @@ export function OrdersScreen() {
                 </div>
               );
             })}
+            <VoiceNoteState note={voiceNote} onServer={order.has_voice_note === true} />
             <DeliveryIssueNotice order={order} />
             {order.id !== 'rejected' ? <CardActions order={order} productNames={productNames} /> : null}
             {order.delivery_status === 'nouvelle' && order.id !== 'rejected' ? (
@@ -175,6 +183,28 @@ export function OrdersScreen() {
         </BigButton>
       ) : null}
     </section>
+  );
+}
+
+/** Where the order's voice note is: on the phone, sent, or refused with the reason. */
+function VoiceNoteState({ note, onServer }: { note: StoredVoiceNote | undefined; onServer: boolean }) {
+  if (note?.state === 'failed')
+    return (
+      <p
+        role="alert"
+        className="mt-2 rounded-xl bg-red-100 p-2 text-sm font-bold text-red-950"
+        data-testid="voice-note-state"
+      >
+        {note.failure?.message ?? 'Note vocale refusée.'}
+      </p>
+    );
+  if (!note && !onServer) return null;
+  const sent = note ? note.state === 'uploaded' : onServer;
+  return (
+    <p className="mt-2 text-sm font-bold" data-testid="voice-note-state">
+      <Icon name="microphone" className="mr-1 inline size-4 align-[-2px]" />
+      {sent ? 'Note vocale : envoyée' : 'Note vocale : sur le téléphone'}
+    </p>
   );
 }
 
