@@ -51,6 +51,8 @@ process.on('message', async (request: BenchRequest & { id: number }) => {
         notification: {
           id: String(request.round),
           kind: 'stock_bas',
+          code: 'stock_bas',
+          params: { product_name: 'Yaourt nature 500 ml', unit: 'pot', quantity: 3, min_stock_level: 10 },
           title: 'Stock bas : Yaourt nature 500 ml',
           body: '3 pot en stock (seuil d’alerte 10)',
           site_id: request.siteId,

@@ -22,9 +22,23 @@ export const NotificationIdSchema = singleLineText().regex(
 );
 export const NotificationIdParamsSchema = z.strictObject({ id: NotificationIdSchema });
 
+/**
+ * The values a notification's text is made of, by code: `order_number`, `client_name`,
+ * `total_amount`, `from`/`to` (delivery statuses), `amount`, `method`, `payment_status`,
+ * `paid_amount`, `product_name`, `unit`, `quantity`, `min_stock_level`, `lot_code`,
+ * `expiry_date`, `days_left`, `count`. A client writes `title` and `body` from the code and
+ * these in its reader's language; the French `title`/`body` are the fallback.
+ */
+export const NotificationParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));
+export type NotificationParams = z.infer<typeof NotificationParamsSchema>;
+
 export const NotificationSchema = z.object({
   id: NotificationIdSchema,
   kind: NotificationKindSchema,
+  /** The message's code (the kind): what a client renders `title`/`body` from, with `params`. */
+  code: NotificationKindSchema,
+  params: NotificationParamsSchema,
+  /** The French rendering, for clients without a catalogue. */
   title: z.string(),
   body: z.string(),
   site_id: IdSchema.nullable(),

@@ -171,5 +171,7 @@ export const StockShortageSchema = z.object({
   product_id: IdSchema,
   requested: z.number().int(),
   available: z.number().int(),
+  /** The product's name, so a client can write the refusal in its own language. */
+  product_name: z.string().optional(),
 });
 export type StockShortage = z.infer<typeof StockShortageSchema>;

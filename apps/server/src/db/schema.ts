@@ -449,6 +449,11 @@ export const notifications = pgTable(
     title: text('title').notNull(),
     body: text('body').notNull(),
     data: jsonb('data').notNull().default({}),
+    /**
+     * The values its text is made of (order number, client, product…), by `kind`: each reader's
+     * client writes the notification in its own language from them; `title`/`body` are the French.
+     */
+    params: jsonb('params').notNull().default({}),
     /** Set for notifications that must exist once (expiry alerts: lot + threshold), across processes. */
     dedupeKey: text('dedupe_key').unique(),
     createdAt: createdAt(),

@@ -1,4 +1,4 @@
-import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue } from '@gapal/shared';
+import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue, fieldIssueOf } from '@gapal/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
@@ -95,6 +95,7 @@ export function errorAnswer(error: FastifyError): { status: number; body: ErrorB
     const fields: FieldIssue[] = error.validation.map((issue) => ({
       field: fieldName(error.validationContext, issue.instancePath, issue.params),
       message: issue.message ?? 'invalide',
+      ...fieldIssueOf({ ...(issue.params as object), code: issue.keyword, message: issue.message }),
     }));
     return {
       status: 400,
@@ -104,7 +105,11 @@ export function errorAnswer(error: FastifyError): { status: number; body: ErrorB
     };
   }
   if (error instanceof ZodError) {
-    const fields = error.issues.map((issue) => ({ field: issue.path.join('.'), message: issue.message }));
+    const fields: FieldIssue[] = error.issues.map((issue) => ({
+      field: issue.path.join('.'),
+      message: issue.message,
+      ...fieldIssueOf(issue as never),
+    }));
     return { status: 400, body: errorBody('validation_error', 'Données invalides', { fields }) };
   }
   const pgCode = postgresErrorCode(error);

@@ -216,6 +216,8 @@ describe('the socket refuses bad tokens and bad clients with a clear close code'
     const notification = {
       id: '1',
       kind: 'stock_bas' as const,
+      code: 'stock_bas' as const,
+      params: {},
       title: 'Stock bas',
       body: padding,
       site_id: null,

@@ -94,6 +94,7 @@ function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): New
       title: `Lot périmé : ${lot.productName} (${lot.code})`,
       body: `${lot.quantity} ${lot.unit} encore en stock, périmé depuis le ${frenchDate(lot.expiryDate)}`,
       data,
+      params: lotParams(lot),
       dedupeKey: `expiry:${lot.lotId}:expired`,
     };
   }
@@ -107,7 +108,18 @@ function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): New
     title: `${lot.productName} (${lot.code}) expire ${when}`,
     body: `${lot.quantity} ${lot.unit} en stock, date de péremption le ${frenchDate(lot.expiryDate)}`,
     data: { ...data, days_before: threshold },
+    params: { ...lotParams(lot), days_left: lot.daysLeft },
     dedupeKey: `expiry:${lot.lotId}:D-${threshold}`,
+  };
+}
+
+function lotParams(lot: ExpiringLot) {
+  return {
+    product_name: lot.productName,
+    lot_code: lot.code,
+    quantity: lot.quantity,
+    unit: lot.unit,
+    expiry_date: lot.expiryDate,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Notification, NotificationKind } from '@gapal/shared';
+import type { Notification, NotificationKind, NotificationParams } from '@gapal/shared';
 import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
@@ -15,6 +15,8 @@ export type NewNotification = {
   title: string;
   body: string;
   data?: Record<string, unknown>;
+  /** What `title` and `body` are made of, for a client rendering them in another language (`params`). */
+  params?: NotificationParams;
   /** Notifications that must exist once (per lot and threshold…): a second insert is skipped. */
   dedupeKey?: string;
 };
@@ -23,6 +25,8 @@ export function toNotificationDto(row: NotificationRow, readAt: Date | null = nu
   return {
     id: String(row.id),
     kind: row.kind as NotificationKind,
+    code: row.kind as NotificationKind,
+    params: row.params as NotificationParams,
     title: row.title,
     body: row.body,
     site_id: row.siteId,
@@ -55,13 +59,13 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
  * twenty-row insert with the query builder costs more than the insert.
  */
 export function notificationsInsertSql(param: string): string {
-  return `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key)
-     SELECT kind, site_id, target_user_id, target_roles, title, body, data, dedupe_key
+  return `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, params, dedupe_key)
+     SELECT kind, site_id, target_user_id, target_roles, title, body, data, params, dedupe_key
      FROM jsonb_to_recordset(${param}::jsonb) AS x(kind text, site_id uuid, target_user_id uuid,
-       target_roles role[], title text, body text, data jsonb, dedupe_key text)
+       target_roles role[], title text, body text, data jsonb, params jsonb, dedupe_key text)
      ON CONFLICT (dedupe_key) DO NOTHING
      RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles, title, body,
-       data, dedupe_key, created_at`;
+       data, params, dedupe_key, created_at`;
 }
 
 export function notificationValues(items: readonly NewNotification[]): string {
@@ -74,6 +78,7 @@ export function notificationValues(items: readonly NewNotification[]): string {
       title: item.title,
       body: item.body,
       data: item.data ?? {},
+      params: item.params ?? {},
       dedupe_key: item.dedupeKey ?? null,
     })),
   );
@@ -90,6 +95,7 @@ export function toStoredNotification(row: InsertedNotification): NotificationRow
     title: row.title,
     body: row.body,
     data: row.data,
+    params: row.params,
     dedupeKey: row.dedupe_key,
     createdAt: new Date(row.created_at),
   };
@@ -104,6 +110,7 @@ export type InsertedNotification = {
   title: string;
   body: string;
   data: unknown;
+  params: unknown;
   dedupe_key: string | null;
   created_at: Date | string;
 };

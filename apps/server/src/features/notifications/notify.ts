@@ -75,6 +75,7 @@ export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderR
       title: `Nouvelle commande ${order.number}`,
       body: `${order.clientName} · ${formatNumber(order.totalAmount)}`,
       data: orderData(order),
+      params: orderParams(order),
     })),
   );
 }
@@ -92,6 +93,7 @@ export function orderStatusNotifications(changes: readonly OrderStatusChange[]):
     title: `Commande ${order.number} : ${DELIVERY_LABELS[to]}`,
     body: `${order.clientName} · ${DELIVERY_LABELS[from]} → ${DELIVERY_LABELS[to]}`,
     data: { ...orderData(order), from, to },
+    params: { ...orderParams(order), from, to },
   }));
 }
 
@@ -110,6 +112,13 @@ export async function notifyPaymentRecorded(
       body: `${order.clientName} · ${METHOD_LABELS[payment.method]} · ${PAYMENT_LABELS[payment.paymentStatus]} (${formatNumber(payment.paidAmount)} / ${formatNumber(order.totalAmount)})`,
       data: {
         ...orderData(order),
+        amount: payment.amount,
+        method: payment.method,
+        payment_status: payment.paymentStatus,
+        paid_amount: payment.paidAmount,
+      },
+      params: {
+        ...orderParams(order),
         amount: payment.amount,
         method: payment.method,
         payment_status: payment.paymentStatus,
@@ -204,6 +213,12 @@ async function notifyStockChanges(
         ? 'Plus aucune unité en stock'
         : `${change.after} ${product.unit} en stock (seuil d’alerte ${product.minStockLevel})`,
       data: { product_id: change.productId, quantity: change.after, min_stock_level: product.minStockLevel },
+      params: {
+        product_name: product.name,
+        unit: product.unit,
+        quantity: change.after,
+        min_stock_level: product.minStockLevel,
+      },
     });
   }
   if (items.length > 0) await notify(tx, outbox, items);
@@ -243,12 +258,17 @@ export async function notifySyncRejected(
           order_id: item.orderId ?? null,
         })),
       },
+      params: { count },
     },
   ]);
 }
 
 function orderAudience(order: OrderRef): Audience {
   return { siteId: order.siteId, roles: ORDER_MANAGERS, userId: order.createdBy };
+}
+
+function orderParams(order: OrderRef) {
+  return { order_number: order.number, client_name: order.clientName, total_amount: order.totalAmount };
 }
 
 function orderData(order: OrderRef) {

@@ -96,7 +96,7 @@ describe('deliveries taken together', () => {
       undefined,
     ]);
     expect((results[1] as AppError).details).toEqual({
-      shortages: [{ product_id: yaourt.id, requested: 5, available: 4 }],
+      shortages: [{ product_id: yaourt.id, requested: 5, available: 4, product_name: yaourt.name }],
     });
     for (const index of [0, 5, 6]) {
       expect(results[index]).toMatchObject({ delivery_status: 'livree', version: 4 });

@@ -91,7 +91,7 @@ describe('order delivery, direct sale and returns', () => {
     expect(response.status).toBe(409);
     expect(response.body.error.code).toBe('insufficient_stock');
     expect(response.body.error.details.shortages).toEqual([
-      { product_id: scarce.id, requested: 5, available: 2 },
+      { product_id: scarce.id, requested: 5, available: 2, product_name: scarce.name },
     ]);
     // The message names what is missing: the dashboard and the vendor app show it as is.
     expect(response.body.error.message).toBe(

@@ -112,14 +112,20 @@ export async function takeStock(
 
 /**
  * 409 `insufficient_stock`: what is missing, per product, in the message (the words the dashboard
- * and the vendor app show) and in `details.shortages` ({ product_id, requested, available }).
+ * and the vendor app show) and in `details.shortages` ({ product_id, requested, available,
+ * product_name }), from which a client writes it in its own language.
  */
 export function insufficientStock(shortages: Shortage[], names: ReadonlyMap<string, string>): AppError {
   const missing = shortages.map(
     ({ product_id, requested, available }) =>
       `${names.get(product_id) ?? product_id} (demandé : ${requested}, disponible : ${available})`,
   );
-  return new AppError('insufficient_stock', `Stock insuffisant : ${missing.join(' ; ')}`, { shortages });
+  return new AppError('insufficient_stock', `Stock insuffisant : ${missing.join(' ; ')}`, {
+    shortages: shortages.map((shortage) => ({
+      ...shortage,
+      product_name: names.get(shortage.product_id) ?? shortage.product_id,
+    })),
+  });
 }
 
 /** One document's stock exit among several taken together (takeStockForDocuments). */

@@ -159,7 +159,7 @@ describe('stock operations and the ledger', () => {
     expect(response.body.error.code).toBe('insufficient_stock');
     // 15 sellable units: the 3 expired ones don't count.
     expect(response.body.error.details).toEqual({
-      shortages: [{ product_id: product.id, requested: 16, available: 15 }],
+      shortages: [{ product_id: product.id, requested: 16, available: 15, product_name: product.name }],
     });
     expect(response.body.error.message).toBe(
       `Stock insuffisant : ${product.name} (demandé : 16, disponible : 15)`,

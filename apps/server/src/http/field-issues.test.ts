@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { signedInUser } from '../../test/factories.ts';
+import { api, useTestApp } from '../../test/harness.ts';
+
+describe('field errors by code', () => {
+  const t = useTestApp();
+
+  it('a validation error names each field with a code and parameters, and keeps a message', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const response = await api(t, 'POST', '/api/categories/', {
+      token,
+      body: { name: 'Lait\u0000caillé', description: 'x'.repeat(5000), extra: 1 },
+    });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('validation_error');
+    const fields = response.body.error.details.fields as { field: string; code: string }[];
+    for (const field of fields) {
+      expect(field).toEqual({
+        field: expect.any(String),
+        message: expect.any(String),
+        code: expect.any(String),
+        params: expect.any(Object),
+      });
+    }
+    expect(fields).toContainEqual(
+      expect.objectContaining({ field: 'name', code: 'control_character', params: {} }),
+    );
+    expect(fields).toContainEqual(
+      expect.objectContaining({ code: 'unrecognized_keys', params: { keys: 'extra' } }),
+    );
+  });
+
+  it('a missing field is `required`, a short one `too_small` with its minimum', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const missing = await api(t, 'POST', '/api/users/', { token, body: { password: 'x' } });
+    expect(missing.status).toBe(400);
+    expect(missing.body.error.details.fields).toContainEqual(
+      expect.objectContaining({ field: 'username', code: 'required' }),
+    );
+    expect(missing.body.error.details.fields).toContainEqual(
+      expect.objectContaining({
+        field: 'password',
+        code: 'too_small',
+        params: expect.objectContaining({ origin: 'string', minimum: expect.any(Number) }),
+      }),
+    );
+  });
+});
