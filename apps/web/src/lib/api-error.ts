@@ -1,8 +1,12 @@
-import { ErrorBodySchema, FieldIssueSchema } from '@gapal/shared';
+import { ErrorBodySchema, type FieldIssue, FieldIssueSchema, fieldIssueOf } from '@gapal/shared';
 import { z } from 'zod';
-import { t } from './i18n.ts';
+import { getLocale, type MessageKey, t } from './i18n.ts';
+import { renderErrorMessage, renderFieldIssue, serverMessage } from './server-messages.ts';
 
-/** An API failure as the UI shows it: a French sentence plus, per field, what is wrong. */
+/**
+ * An API failure as the UI shows it: a sentence in the reader's language (rendered from the
+ * code and details, `server-messages.ts`) plus, per field, what is wrong.
+ */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -36,21 +40,36 @@ export async function errorFromResponse(response: Response): Promise<ApiError> {
   const fields: Record<string, string> = {};
   const fieldDetails = FieldsDetailsSchema.safeParse(details);
   if (fieldDetails.success) {
-    for (const issue of fieldDetails.data.fields) {
-      fields[issue.field] ??= localizeFieldMessage(issue.message);
-    }
+    for (const issue of fieldDetails.data.fields) fields[issue.field] ??= fieldMessage(issue);
   }
-  return new ApiError(response.status, code, message, fields, details);
+  const shown = renderErrorMessage(getLocale(), { code, message, details }, { status: statusLabel });
+  return new ApiError(response.status, code, shown, fields, details);
+}
+
+function statusLabel(status: string): string {
+  const key = `status.${status}` as MessageKey;
+  const label = t(key);
+  return label === key ? status : label;
+}
+
+/** A field's problem in the reader's language; an issue without a known code keeps its message. */
+function fieldMessage(issue: FieldIssue): string {
+  return renderFieldIssue(getLocale(), { ...issue, message: localizeFieldMessage(issue.message) });
 }
 
 /** Field errors from a client-side parse with the same shared schema, before anything is sent. */
 export function errorFromZod(error: z.ZodError): ApiError {
   const fields: Record<string, string> = {};
   for (const issue of error.issues) {
-    fields[issue.path.join('.')] ??= localizeFieldMessage(issue.message);
+    fields[issue.path.join('.')] ??= fieldMessage({
+      field: issue.path.join('.'),
+      message: issue.message,
+      ...fieldIssueOf(issue as never),
+    });
   }
   const names = Object.keys(fields).join(', ');
-  return new ApiError(400, 'validation_error', `Données invalides : ${names}`, fields);
+  const message = serverMessage(getLocale(), 'error.validation_error.detail', { fields: names });
+  return new ApiError(400, 'validation_error', message ?? `Données invalides : ${names}`, fields);
 }
 
 const RULES: [RegExp, (match: RegExpMatchArray) => string][] = [

@@ -1,4 +1,5 @@
 import type { OutboxEntry } from '@gapal/sync-client';
+import { renderRejection } from '../lib/server-messages.ts';
 
 /** Each change with its article, and the agreement of "refusé" that goes with it. */
 const ACTIONS: Record<string, { label: string; refused: string }> = {
@@ -16,7 +17,8 @@ export function explainRejection(entry: Pick<OutboxEntry, 'name' | 'reason'>): {
 } {
   const action = ACTIONS[entry.name] ?? { label: 'Le changement', refused: 'refusé' };
   const refused = `${action.label} a été ${action.refused}`;
-  const message = entry.reason?.message ?? 'refusé par le serveur';
+  // By code, from the app's French catalogue; the server's text for a code it does not know.
+  const message = entry.reason ? renderRejection('fr', entry.reason) : 'refusé par le serveur';
   if (entry.name === 'record_payment') {
     return {
       what: `${refused} : ${message}.`,

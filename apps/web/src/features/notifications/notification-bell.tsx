@@ -8,6 +8,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { onRealtimeEvent, useRealtimeInvalidation } from '../../lib/realtime.ts';
 import { useMarkAllRead, useMarkRead } from './mutations.ts';
+import { notificationText } from './notification-text.ts';
 import { notificationKeys, notificationsQuery } from './queries.ts';
 
 const KIND_DOT: Record<NotificationKind, string> = {
@@ -51,8 +52,9 @@ export function NotificationBell() {
       onRealtimeEvent((event) => {
         const notification = event.notification as Notification | undefined;
         if (notification && TOAST_KINDS.has(notification.kind)) {
+          const text = notificationText(notification);
           toast(
-            `${notification.title} — ${notification.body}`,
+            `${text.title} — ${text.body}`,
             notification.kind === 'commande_nouvelle' ? 'info' : 'warning',
           );
         }
@@ -160,9 +162,11 @@ export function NotificationBell() {
                         <span
                           className={`block text-sm ${isUnread ? 'font-semibold text-slate-900' : 'text-slate-700'}`}
                         >
-                          {notification.title}
+                          {notificationText(notification).title}
                         </span>
-                        <span className="block text-xs text-slate-600">{notification.body}</span>
+                        <span className="block text-xs text-slate-600">
+                          {notificationText(notification).body}
+                        </span>
                         <span className="mt-0.5 block text-[11px] text-slate-500">
                           {formatDateTime(notification.created_at)}
                         </span>
