@@ -18,26 +18,30 @@ export type OrderWindow = { orders: SyncOrder[]; entries: OutboxEntry[] };
  */
 export async function recentOrdersWindow(db: SyncDatabase, limit: number): Promise<OrderWindow> {
   return db.transaction('r', db.orders, db.outbox, db.products, async () => {
-    const newest = parseStoredRows(
-      SyncOrderSchema,
-      await db.orders.orderBy('created_at').reverse().limit(limit).toArray(),
-      'orders',
-    );
-    const created = parseStoredRows(
-      OutboxEntrySchema,
-      await db.outbox
+    // Independent reads go together: each is a round trip to the browser's IndexedDB process.
+    const [stored, created] = await Promise.all([
+      db.orders.orderBy('created_at').reverse().limit(limit).toArray(),
+      db.outbox
         .where('[name+seq]')
         .between(['create_order', Dexie.minKey], ['create_order', Dexie.maxKey])
         .reverse()
         .filter((entry) => entry.status !== 'rejected')
         .limit(limit)
         .toArray(),
-      'outbox',
-    );
+    ]);
+    const newest = parseStoredRows(SyncOrderSchema, stored, 'orders');
     const shown = new Set(newest.map((order) => order.local_id));
-    const localIds = [...new Set([...shown, ...created.map((entry) => entry.args.local_id)])];
+    // Only their order's key here: `entriesOf` reads these entries again, checked.
+    const createdIds = created.flatMap((row) => {
+      const localId = (row as { args?: { local_id?: unknown } }).args?.local_id;
+      return typeof localId === 'string' ? [localId] : [];
+    });
+    const localIds = [...new Set([...shown, ...createdIds])];
     // An order created on the phone may already have its server row (acknowledged, then pulled).
-    const pulled = await db.orders.bulkGet(localIds.filter((localId) => !shown.has(localId)));
+    const [pulled, entries] = await Promise.all([
+      db.orders.bulkGet(localIds.filter((localId) => !shown.has(localId))),
+      entriesOf(db, localIds),
+    ]);
     const server = [
       ...newest,
       ...parseStoredRows(
@@ -46,7 +50,6 @@ export async function recentOrdersWindow(db: SyncDatabase, limit: number): Promi
         'orders',
       ),
     ];
-    const entries = await entriesOf(db, localIds);
     const orders = applyOutbox(server, entries, await pricesFor(db, entries)).slice(0, limit);
     const kept = new Set(orders.map((order) => order.local_id));
     return { orders, entries: entries.filter((entry) => kept.has(entry.args.local_id)) };
