@@ -1,12 +1,9 @@
 import { appendFileSync } from 'node:fs';
-import { ErrorBodySchema, PERMISSIONS, ROLES, type Role, SyncMutationArgsSchemas } from '@gapal/shared';
+import { ErrorBodySchema } from '@gapal/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
-import { lots } from '../src/db/schema.ts';
-import { createOrderAs, createProduct, receiveStock } from '../src/features/orders/test-helpers.ts';
-import { createDevice, createSite, createUser, signedInUser, tokenFor, unique } from './factories.ts';
-import { type JsonSchema, type Operation, operationsOf } from './fuzz/openapi-operations.ts';
+import { actorsFor, createFixtures, mutationArgsSchemas, valueContext } from './fuzz/fuzz-fixtures.ts';
+import { operationsOf } from './fuzz/openapi-operations.ts';
 import { type FuzzRequest, fixedRequests, requestArbitrary } from './fuzz/request-arbitrary.ts';
 import { api, type TestApp, useTestApp } from './harness.ts';
 
@@ -17,7 +14,7 @@ import { api, type TestApp, useTestApp } from './harness.ts';
  * operation (each also gets a few fixed hard cases: deep nesting, wrong content type, no body).
  */
 const SEED = Number(process.env.FUZZ_SEED ?? 20_261_207);
-const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 100);
+const RUNS_PER_OPERATION = Number(process.env.FUZZ_RUNS ?? 60);
 /** Every request and its status, one a line, appended to this file when set. */
 const TRACE_FILE = process.env.FUZZ_TRACE;
 
@@ -30,20 +27,15 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     const document = (await api(t, 'GET', '/api/docs/json')).body;
     const operations = operationsOf(document);
     expect(operations.length).toBeGreaterThan(40);
-    const fixtureIds = await createFixtures(t);
-    const mutationArgs = Object.fromEntries(
-      Object.entries(SyncMutationArgsSchemas).map(([name, schema]) => [
-        name,
-        z.toJSONSchema(schema, { target: 'openapi-3.0', io: 'input' }) as JsonSchema,
-      ]),
-    );
+    const fixtures = await createFixtures(t);
+    const mutationArgs = mutationArgsSchemas();
 
     const findings: Finding[] = [];
     const statuses = new Map<number, number>();
     let sent = 0;
     for (const [index, operation] of operations.entries()) {
       const actors = await actorsFor(t, operation);
-      const context = { knownIds: [...fixtureIds, ...actors.ids], mutationArgs };
+      const context = valueContext(operation, fixtures, actors, mutationArgs);
       const random = fc.sample(requestArbitrary(operation, context, { allowed: actors.tokens }), {
         seed: SEED + index,
         numRuns: RUNS_PER_OPERATION,
@@ -80,53 +72,6 @@ describe('fuzzing every operation of the OpenAPI document', () => {
     expect(findings).toEqual([]);
   });
 });
-
-/** Rows the generated ids can name, so requests reach past "not found" into the services. */
-async function createFixtures(t: TestApp): Promise<string[]> {
-  const otherSite = await createSite(t);
-  const stockManager = await signedInUser(t, 'gestionnaire_stocks');
-  const vendor = await signedInUser(t, 'vendeur');
-  const product = await createProduct(t);
-  await receiveStock(t, stockManager.token, [{ product_id: product.id, quantity: 50 }]);
-  const order = await createOrderAs(t, vendor.token, [product.id]);
-  const [lot] = await t.db.select({ id: lots.id }).from(lots).limit(1);
-  const category = await api(t, 'POST', '/api/categories/', {
-    token: (await signedInUser(t, 'admin')).token,
-    body: { name: unique('Fromages ') },
-  });
-  return [
-    t.defaultSiteId,
-    otherSite.id,
-    product.id,
-    order.id,
-    order.local_id,
-    vendor.user.id,
-    ...(lot ? [lot.id] : []),
-    ...(category.body?.id ? [category.body.id] : []),
-  ];
-}
-
-/** Fresh users (with a device each) of every role the operation allows: requests may revoke them. */
-async function actorsFor(t: TestApp, operation: Operation): Promise<{ tokens: string[]; ids: string[] }> {
-  const rule = t.app.routeRules.find(
-    (candidate) =>
-      candidate.method === operation.method &&
-      trimSlash(candidate.url) === trimSlash(operation.path.replace(/\{([^}]+)\}/g, ':$1')),
-  );
-  const roles: readonly Role[] =
-    !rule || rule.access === 'public' || rule.access === 'authenticated'
-      ? ROLES
-      : (PERMISSIONS[rule.access] as readonly Role[]);
-  const tokens: string[] = [];
-  const ids: string[] = [];
-  for (const role of roles) {
-    const user = await createUser(t, role);
-    const device = await createDevice(t, user);
-    tokens.push(await tokenFor(t, user, device.id));
-    ids.push(user.id, device.id);
-  }
-  return { tokens, ids };
-}
 
 async function send(t: TestApp, request: FuzzRequest) {
   const response = await t.app.inject({
@@ -167,8 +112,4 @@ function report(findings: Finding[]): string {
         `- ${finding.operation}: ${finding.problem}\n    ${finding.request}\n    → ${finding.answer}`,
     ),
   ].join('\n');
-}
-
-function trimSlash(url: string): string {
-  return url.length > 1 ? url.replace(/\/+$/, '') : url;
 }

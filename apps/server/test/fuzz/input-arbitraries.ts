@@ -10,6 +10,8 @@ import type { JsonSchema } from './openapi-operations.ts';
 export type ValueContext = {
   /** Ids of rows that exist: a UUID field gets one of them often, to reach past the 404s. */
   knownIds: readonly string[];
+  /** The ids that fit a field of this name (`product_id`: products), tried before the others. */
+  idsByField: Readonly<Record<string, readonly string[]>>;
   /** The sync mutations' `args` schemas by mutation name (the document says only `args: {}`). */
   mutationArgs: Readonly<Record<string, JsonSchema>>;
 };
@@ -17,24 +19,35 @@ export type ValueContext = {
 const MAX_DEPTH = 6;
 
 /** A value that fits the schema, as far as a generator easily can (patterns are tried). */
-export function validValue(schema: JsonSchema, context: ValueContext, depth = 0): fc.Arbitrary<unknown> {
-  const base = validNonNull(schema, context, depth);
+export function validValue(
+  schema: JsonSchema,
+  context: ValueContext,
+  depth = 0,
+  field?: string,
+): fc.Arbitrary<unknown> {
+  const base = validNonNull(schema, context, depth, field);
   return schema.nullable ? fc.oneof({ weight: 4, arbitrary: base }, fc.constant(null)) : base;
 }
 
-function validNonNull(schema: JsonSchema, context: ValueContext, depth: number): fc.Arbitrary<unknown> {
+function validNonNull(
+  schema: JsonSchema,
+  context: ValueContext,
+  depth: number,
+  field: string | undefined,
+): fc.Arbitrary<unknown> {
   if (depth > MAX_DEPTH) return fc.constant(null);
   const choices = schema.anyOf ?? schema.oneOf;
   if (choices && choices.length > 0) {
-    return fc.oneof(...choices.map((choice) => validValue(choice, context, depth + 1)));
+    return fc.oneof(...choices.map((choice) => validValue(choice, context, depth + 1, field)));
   }
-  if (schema.allOf && schema.allOf.length > 0) return validValue(mergeAll(schema.allOf), context, depth);
+  if (schema.allOf && schema.allOf.length > 0)
+    return validValue(mergeAll(schema.allOf), context, depth, field);
   if (schema.const !== undefined) return fc.constant(schema.const);
   if (schema.enum && schema.enum.length > 0) return fc.constantFrom(...schema.enum);
   const type = Array.isArray(schema.type) ? schema.type.find((entry) => entry !== 'null') : schema.type;
   switch (type ?? (schema.properties ? 'object' : undefined)) {
     case 'string':
-      return validString(schema, context);
+      return validString(schema, context, field);
     case 'integer':
       return validNumber(schema, true);
     case 'number':
@@ -44,7 +57,7 @@ function validNonNull(schema: JsonSchema, context: ValueContext, depth: number):
     case 'null':
       return fc.constant(null);
     case 'array':
-      return fc.array(validValue(schema.items ?? {}, context, depth + 1), {
+      return fc.array(validValue(schema.items ?? {}, context, depth + 1, field), {
         minLength: schema.minItems ?? 0,
         maxLength: Math.max(schema.minItems ?? 0, Math.min(schema.maxItems ?? 3, 3)),
       });
@@ -70,19 +83,27 @@ function validObject(schema: JsonSchema, context: ValueContext, depth: number): 
     });
   }
   const model = Object.fromEntries(
-    Object.entries(properties).map(([key, value]) => [key, validValue(value, context, depth + 1)]),
+    Object.entries(properties).map(([key, value]) => [key, validValue(value, context, depth + 1, key)]),
   );
   return fc.record(model, { requiredKeys: (schema.required ?? []).filter((key) => key in properties) });
 }
 
-function validString(schema: JsonSchema, context: ValueContext): fc.Arbitrary<string> {
+function validString(
+  schema: JsonSchema,
+  context: ValueContext,
+  field: string | undefined,
+): fc.Arbitrary<string> {
   const minLength = schema.minLength ?? 0;
   const maxLength = schema.maxLength ?? 60;
   switch (schema.format) {
-    case 'uuid':
-      return context.knownIds.length > 0
-        ? fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...context.knownIds) }, fc.uuid({ version: 4 }))
-        : fc.uuid({ version: 4 });
+    case 'uuid': {
+      const fitting = (field && context.idsByField[field]) || [];
+      const known: fc.WeightedArbitrary<string>[] = [{ weight: 1, arbitrary: fc.uuid({ version: 4 }) }];
+      if (fitting.length > 0) known.push({ weight: 6, arbitrary: fc.constantFrom(...fitting) });
+      if (context.knownIds.length > 0)
+        known.push({ weight: 2, arbitrary: fc.constantFrom(...context.knownIds) });
+      return fc.oneof(...known);
+    }
     case 'date':
       return isoDate.map((date) => date.slice(0, 10));
     case 'date-time':
@@ -107,8 +128,25 @@ function validString(schema: JsonSchema, context: ValueContext): fc.Arbitrary<st
   return fc.string({ minLength, maxLength: Math.max(minLength, Math.min(maxLength, 60)) });
 }
 
+// Mostly the coming weeks (a delivery date in the past is refused), from today's midnight so that
+// a seed replays the same values all day; sometimes any day of a decade.
+const today = new Date(`${new Date().toISOString().slice(0, 10)}T00:00:00Z`).getTime();
 const isoDate = fc
-  .date({ min: new Date('2020-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+  .oneof(
+    {
+      weight: 3,
+      arbitrary: fc.date({
+        min: new Date(today),
+        max: new Date(today + 60 * 86_400_000),
+        noInvalidDate: true,
+      }),
+    },
+    fc.date({
+      min: new Date('2020-01-01T00:00:00Z'),
+      max: new Date('2030-12-31T00:00:00Z'),
+      noInvalidDate: true,
+    }),
+  )
   .map((date) => date.toISOString());
 
 function validNumber(schema: JsonSchema, integer: boolean): fc.Arbitrary<number> {

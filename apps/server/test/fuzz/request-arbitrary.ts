@@ -32,7 +32,13 @@ const CONTENT_TYPES = [
   'application/json, text/plain',
 ];
 
-/** One request to the operation: valid-looking or spoiled parameters, body, content type and token. */
+type Target = 'nothing' | 'body' | 'path' | 'query';
+
+/**
+ * One request to the operation. Each spoils one thing (the body, one path parameter or one query
+ * parameter) and keeps the rest valid-looking, or spoils nothing, so requests get past the first
+ * refusal into the services; the token is chosen apart.
+ */
 export function requestArbitrary(
   operation: Operation,
   context: ValueContext,
@@ -40,34 +46,58 @@ export function requestArbitrary(
 ): fc.Arbitrary<FuzzRequest> {
   const pathParams = operation.parameters.filter((parameter) => parameter.in === 'path');
   const queryParams = operation.parameters.filter((parameter) => parameter.in === 'query');
-  return fc
-    .record({
-      path: fc.tuple(...pathParams.map((parameter) => pathValue(parameter, context))),
-      query: fc.tuple(...queryParams.map((parameter) => queryValue(parameter, context))),
-      body: bodyArbitrary(operation, context),
-      authorization: authorizationArbitrary(credentials),
-    })
-    .map(({ path, query, body, authorization }) => {
-      let url = operation.path;
-      pathParams.forEach((parameter, index) => {
-        url = url.replace(`{${parameter.name}}`, encodePathSegment(path[index] as string));
-      });
-      const search = new URLSearchParams();
-      queryParams.forEach((parameter, index) => {
-        for (const value of query[index] as string[]) search.append(parameter.name, value);
-      });
-      const queryText = search.toString();
-      const headers: Record<string, string> = {};
-      if (authorization) headers.authorization = authorization;
-      if (body.contentType) headers['content-type'] = body.contentType;
-      return {
-        method: operation.method,
-        url: queryText ? `${url}?${queryText}` : url,
-        headers,
-        ...(body.text === undefined ? {} : { payload: body.text }),
-        label: body.label,
-      };
-    });
+  const targets: fc.WeightedArbitrary<Target>[] = [{ weight: 1, arbitrary: fc.constant('nothing') }];
+  targets.push({ weight: operation.body ? 4 : 1, arbitrary: fc.constant('body') });
+  if (pathParams.length > 0) targets.push({ weight: 1, arbitrary: fc.constant('path') });
+  if (queryParams.length > 0) targets.push({ weight: 2, arbitrary: fc.constant('query') });
+  return fc.oneof(...targets).chain((target) =>
+    fc
+      .record({
+        path: parametersArbitrary(pathParams, target === 'path', (parameter, spoil) =>
+          pathValue(parameter, context, spoil),
+        ),
+        query: parametersArbitrary(queryParams, target === 'query', (parameter, spoil) =>
+          queryValue(parameter, context, spoil),
+        ),
+        body: bodyArbitrary(operation, context, target === 'body'),
+        authorization: authorizationArbitrary(credentials),
+      })
+      .map(({ path, query, body, authorization }) => {
+        let url = operation.path;
+        pathParams.forEach((parameter, index) => {
+          url = url.replace(`{${parameter.name}}`, encodePathSegment(path[index] as string));
+        });
+        const search = new URLSearchParams();
+        queryParams.forEach((parameter, index) => {
+          for (const value of query[index] as string[]) search.append(parameter.name, value);
+        });
+        const queryText = search.toString();
+        const headers: Record<string, string> = {};
+        if (authorization) headers.authorization = authorization;
+        if (body.contentType) headers['content-type'] = body.contentType;
+        const spoiled = target === 'path' || target === 'query' ? `bad ${target} parameter` : body.label;
+        return {
+          method: operation.method,
+          url: queryText ? `${url}?${queryText}` : url,
+          headers,
+          ...(body.text === undefined ? {} : { payload: body.text }),
+          label: spoiled,
+        };
+      }),
+  );
+}
+
+/** Values for the parameters, one of them (when `spoil`) bad. */
+function parametersArbitrary<T>(
+  parameters: Parameter[],
+  spoil: boolean,
+  valueFor: (parameter: Parameter, spoil: boolean) => fc.Arbitrary<T>,
+): fc.Arbitrary<T[]> {
+  if (parameters.length === 0) return fc.constant([]);
+  const spoiledIndex = spoil ? fc.nat(parameters.length - 1) : fc.constant(-1);
+  return spoiledIndex.chain((bad) =>
+    fc.tuple(...parameters.map((parameter, index) => valueFor(parameter, index === bad))),
+  );
 }
 
 /** The fixed hard cases every operation gets once: deep nesting, wrong content type, empty body. */
@@ -119,60 +149,62 @@ export function fixedRequests(operation: Operation, authorization: string | unde
   return cases;
 }
 
-function pathValue(parameter: Parameter, context: ValueContext): fc.Arbitrary<string> {
-  const valid = validValue(parameter.schema, context).map(String);
+function pathValue(parameter: Parameter, context: ValueContext, spoil: boolean): fc.Arbitrary<string> {
+  if (!spoil) return validValue(parameter.schema, context, 0, parameter.name).map(String);
   const bad = fc.oneof(
     badValue.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? 'null'))),
     controlText,
   );
   // Empty segments would name another route; the router's own limit (414) is tested elsewhere.
-  return fc
-    .oneof({ weight: 3, arbitrary: valid }, { weight: 2, arbitrary: bad })
-    .filter((value) => value.length > 0 && value.length < 90);
+  return bad.filter((value) => value.length > 0 && value.length < 90);
 }
 
-/** No value (mostly), a valid one, a bad one, or the parameter twice. */
-function queryValue(parameter: Parameter, context: ValueContext): fc.Arbitrary<string[]> {
-  const valid = validValue(parameter.schema, context).map((value) => String(value));
+/** Valid: absent or a valid value. Spoiled: a bad value, or a valid one and a bad one. */
+function queryValue(parameter: Parameter, context: ValueContext, spoil: boolean): fc.Arbitrary<string[]> {
+  const valid = validValue(parameter.schema, context, 0, parameter.name).map((value) => String(value));
+  if (!spoil) {
+    return fc.oneof(
+      { weight: 2, arbitrary: fc.constant<string[]>([]) },
+      { weight: 1, arbitrary: valid.map((value) => [value]) },
+    );
+  }
   const bad = fc.oneof(
     badValue.map((value) => (typeof value === 'string' ? value : (JSON.stringify(value) ?? ''))),
     controlText,
   );
   return fc.oneof(
-    { weight: 3, arbitrary: fc.constant<string[]>([]) },
-    { weight: 2, arbitrary: valid.map((value) => [value]) },
-    { weight: 2, arbitrary: bad.map((value) => [value]) },
+    { weight: 3, arbitrary: bad.map((value) => [value]) },
     { weight: 1, arbitrary: fc.tuple(valid, bad).map(([first, second]) => [first, second]) },
   );
 }
 
 type BodyCase = { text?: string; contentType?: string; label: string };
 
-function bodyArbitrary(operation: Operation, context: ValueContext): fc.Arbitrary<BodyCase> {
+function bodyArbitrary(operation: Operation, context: ValueContext, spoil: boolean): fc.Arbitrary<BodyCase> {
   if (!operation.body) {
-    return fc.oneof(
-      { weight: 5, arbitrary: fc.constant<BodyCase>({ label: 'no body' }) },
-      {
-        weight: 1,
-        arbitrary: badValue.map((value) => ({
-          text: JSON.stringify(value) ?? 'null',
-          contentType: 'application/json',
-          label: 'unexpected body',
-        })),
-      },
-    );
-  }
-  const body = operation.body;
-  return fc
-    .tuple(spoiledBody(validValue(body, context)), contentTypeArbitrary())
-    .map(([spoiled, contentType]) => ({
-      text: spoiled.text,
-      ...(contentType ? { contentType } : {}),
-      label:
-        contentType === 'application/json'
-          ? spoiled.kind
-          : `${spoiled.kind} as ${contentType ?? 'no content type'}`,
+    if (!spoil) return fc.constant({ label: 'nothing spoiled' });
+    return badValue.map((value) => ({
+      text: JSON.stringify(value) ?? 'null',
+      contentType: 'application/json',
+      label: 'unexpected body',
     }));
+  }
+  const valid = validValue(operation.body, context);
+  if (!spoil) {
+    return valid.map((body) => ({
+      text: JSON.stringify(body),
+      contentType: 'application/json',
+      label: 'nothing spoiled',
+    }));
+  }
+  return fc.tuple(spoiledBody(valid), contentTypeArbitrary()).map(([spoiled, contentType]) => ({
+    text: spoiled.text,
+    ...(contentType ? { contentType } : {}),
+    label:
+      contentType === 'application/json'
+        ? spoiled.kind
+        : `${spoiled.kind} as ${contentType ?? 'no content type'}`,
+  }));
 }
 
 function contentTypeArbitrary(): fc.Arbitrary<string | undefined> {
@@ -193,7 +225,7 @@ function authorizationArbitrary(credentials: Credentials): fc.Arbitrary<string |
   );
   if (credentials.allowed.length === 0) return fc.oneof(fc.constant(undefined), garbage);
   return fc.oneof(
-    { weight: 8, arbitrary: fc.constantFrom(...credentials.allowed).map((token) => `Bearer ${token}`) },
+    { weight: 14, arbitrary: fc.constantFrom(...credentials.allowed).map((token) => `Bearer ${token}`) },
     { weight: 1, arbitrary: fc.constant(undefined) },
     { weight: 1, arbitrary: garbage },
   );
