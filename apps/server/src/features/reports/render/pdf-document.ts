@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
-import { toWinAnsi } from './pdf-text.ts';
+import { pdfFonts } from './pdf-fonts.ts';
+import { pdfText } from './pdf-text.ts';
 
 export type PdfAlign = 'left' | 'right' | 'center';
 
@@ -32,12 +33,21 @@ const MUTED = '#6b7280';
 const RULE = '#d1d5db';
 const STRIPE = '#f3f6f4';
 const BOX = '#eef4f0';
-const FONT = 'Helvetica';
-const BOLD = 'Helvetica-Bold';
+// Names the fonts are registered under in each document (render/pdf-fonts.ts).
+const FONT = 'NotoSans';
+const BOLD = 'NotoSans-Bold';
+const ITALIC = 'NotoSans-Italic';
+/**
+ * Noto Sans's ascender is taller than Helvetica's (1069 against 718 per 1000): text is placed by
+ * its top, so each line is raised by the difference to keep the baselines the layout was drawn for.
+ */
+const HELVETICA_ASCENDER = 718;
 const ROW_HEIGHT = 15;
 const HEADER_HEIGHT = 18;
 const CELL_PADDING = 4;
-const TABLE_FONT_SIZE = 8;
+// Noto Sans sets about 5 % wider than Helvetica did at 8 points (and its x-height is a little
+// taller): at 7.6 a column holds the same text as before, and it reads the same size.
+const TABLE_FONT_SIZE = 7.6;
 
 /**
  * An A4 report on pdfkit: letterhead on the first page, a running header on the next ones,
@@ -53,6 +63,8 @@ export class ReportPdf {
   private readonly left = MARGIN;
   private readonly right: number;
   private readonly bottom: number;
+  /** Per point of font size: how far to move a line's top so its baseline stays put. */
+  private readonly baselineShift: number;
 
   constructor(private readonly options: ReportPdfOptions) {
     this.output = new PDFDocument({
@@ -66,6 +78,13 @@ export class ReportPdf {
         Creator: 'Gapal',
       },
     });
+    const fonts = pdfFonts();
+    // pdfkit takes a parsed fontkit font as it is (its types only list files and buffers).
+    this.output.registerFont(FONT, fonts.regular as unknown as Buffer);
+    this.output.registerFont(BOLD, fonts.bold as unknown as Buffer);
+    this.output.registerFont(ITALIC, fonts.italic as unknown as Buffer);
+    this.baselineShift =
+      (HELVETICA_ASCENDER - fonts.regular.ascent * (1000 / fonts.regular.unitsPerEm)) / 1000;
     this.right = this.output.page.width - MARGIN;
     this.bottom = this.output.page.height - MARGIN - FOOTER_HEIGHT;
     this.drawLetterhead();
@@ -113,7 +132,7 @@ export class ReportPdf {
   note(text: string): void {
     this.ensureSpace(14);
     this.draw(text, this.left, this.y + 2, {
-      font: 'Helvetica-Oblique',
+      font: ITALIC,
       size: 8,
       color: MUTED,
       width: this.width,
@@ -351,7 +370,7 @@ export class ReportPdf {
     if (font !== this.pen.font || style.size !== this.pen.size) doc.font(font).fontSize(style.size);
     if (style.color !== this.pen.color) doc.fillColor(style.color);
     this.pen = { font, size: style.size, color: style.color };
-    let text = toWinAnsi(raw ?? '');
+    let text = pdfText(raw ?? '');
     let textWidth = this.widthOf(text, font, style.size);
     if (style.width !== undefined && textWidth > style.width) {
       text = fitText(doc, text, style.width);
@@ -360,7 +379,7 @@ export class ReportPdf {
     let left = x;
     if (style.width !== undefined && style.align === 'right') left = x + style.width - textWidth;
     if (style.width !== undefined && style.align === 'center') left = x + (style.width - textWidth) / 2;
-    doc.text(text, left, y, { lineBreak: false });
+    doc.text(text, left, y + this.baselineShift * style.size, { lineBreak: false });
   }
 }
 

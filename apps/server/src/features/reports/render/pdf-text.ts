@@ -1,24 +1,38 @@
-// The characters pdfkit's standard fonts can draw (Windows-1252) beyond Latin-1.
-const WIN_ANSI_EXTRA = new Set('€‚ƒ„…†‡ˆ‰Š‹ŒŽ‘’“”•–—˜™š›œžŸ');
+import { pdfFonts } from './pdf-fonts.ts';
+
+const drawable = new Map<number, boolean>();
+
+/** Whether every face has a glyph for the code point (remembered: a list repeats its letters). */
+function isDrawable(codePoint: number): boolean {
+  let known = drawable.get(codePoint);
+  if (known === undefined) {
+    const fonts = pdfFonts();
+    known =
+      fonts.regular.hasGlyphForCodePoint(codePoint) &&
+      fonts.bold.hasGlyphForCodePoint(codePoint) &&
+      fonts.italic.hasGlyphForCodePoint(codePoint);
+    drawable.set(codePoint, known);
+  }
+  return known;
+}
+
+// Plain printable Latin-1 text, the common case, needs no change.
+const PLAIN = /^[\u0020-\u007e\u00a1-\u00ff]*$/;
+const SPACES = /[\u00a0\u202f\u2009]/g;
 
 /**
- * The standard PDF fonts know Windows-1252 only: other letters lose their accent
- * (`ẽ` → `e`) rather than print as garbage; what is left becomes `?`.
+ * Text as a report cell draws it on one line: composed (NFC, so `e` + combining tilde is one
+ * letter where Unicode has one), control characters and line breaks as spaces, the French
+ * number format's narrow no-break spaces as spaces, and anything the font lacks (emoji, other
+ * scripts) as `?` rather than an empty box.
  */
-export function toWinAnsi(text: string): string {
+export function pdfText(text: string): string {
+  if (PLAIN.test(text)) return text;
   let out = '';
-  for (const char of text.replace(/[\u00a0\u202f\u2009]/g, ' ')) {
+  for (const char of text.normalize('NFC').replace(SPACES, ' ')) {
     const code = char.codePointAt(0)!;
-    if ((code >= 32 && code < 127) || (code >= 160 && code < 256) || WIN_ANSI_EXTRA.has(char)) {
-      out += char;
-      continue;
-    }
-    if (code < 32) {
-      out += ' ';
-      continue;
-    }
-    const base = char.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-    out += [...base].every((c) => c.codePointAt(0)! < 256) ? base : '?';
+    if (code < 32 || (code >= 127 && code < 160)) out += ' ';
+    else out += isDrawable(code) ? char : '?';
   }
   return out;
 }

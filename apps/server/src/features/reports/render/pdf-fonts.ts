@@ -1,0 +1,36 @@
+import { createRequire } from 'node:module';
+import { type Font, openSync } from 'fontkit';
+
+/**
+ * The report PDFs' typeface: Noto Sans (SIL Open Font License 1.1), embedded and subset by
+ * pdfkit. It draws the letters of Mooré, Dioula and Fulfulde names (ɛ ɔ ɩ ʋ ŋ ɲ ƴ ɓ ɗ, their
+ * capitals, nasal vowels with a combining tilde) that the standard PDF fonts (Windows-1252)
+ * printed as `?`.
+ */
+export type PdfFontStyle = 'regular' | 'bold' | 'italic';
+
+export type PdfFonts = Record<PdfFontStyle, Font>;
+
+const FILES: Record<PdfFontStyle, string> = {
+  regular: '@expo-google-fonts/noto-sans/400Regular/NotoSans_400Regular.ttf',
+  bold: '@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf',
+  italic: '@expo-google-fonts/noto-sans/400Regular_Italic/NotoSans_400Regular_Italic.ttf',
+};
+
+let loaded: PdfFonts | undefined;
+
+/**
+ * The three faces, read and parsed once per process: every document shares the parsed fonts
+ * (and fontkit's glyph caches); each document keeps its own subset of the glyphs it draws.
+ */
+export function pdfFonts(): PdfFonts {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const open = (style: PdfFontStyle): Font => {
+    const font = openSync(require.resolve(FILES[style]));
+    if (!('layout' in font)) throw new Error(`${FILES[style]} is a font collection`);
+    return font;
+  };
+  loaded = { regular: open('regular'), bold: open('bold'), italic: open('italic') };
+  return loaded;
+}
