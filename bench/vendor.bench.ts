@@ -4,7 +4,7 @@
  * phone (Debian's Chromium through playwright-core, 360×740, touch, CPU slowed 4× through CDP)
  * behind a 2G link that slows EVERY byte, the service worker's included (bench/support/
  * throttle-proxy.ts: 250 kbit/s down, 50 up, 300 ms per round trip), in front of a real server
- * on PGlite serving the built web app. Each run, on a fresh server and browser profile:
+ * serving the built web app, in its own process (PostgreSQL under `npm run bench`, else PGlite). Each run, on a fresh server and browser profile:
  * 1. first visit: login form usable; offline-ready (worker active, shell cached, catalog stored);
  *    bytes on the link until then; files downloaded twice;
  * 2. 1 000 delivered orders of history and 200 orders waiting are put on the phone, offline;
@@ -23,10 +23,7 @@ import { cpus, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { buildApp } from '../apps/server/src/app.ts';
-import { bootstrap } from '../apps/server/src/bootstrap/bootstrap.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { openDatabase } from '../apps/server/src/db/client.ts';
+import { withBenchDatabase, withBenchServer } from './support/bench-server.ts';
 import { offlineReady, outboxState, seedHistory, seedOutbox } from './support/phone-seed.ts';
 import { loadAverage } from './support/stats.ts';
 import { duplicateDownloads, startThrottleProxy, TWO_G } from './support/throttle-proxy.ts';
@@ -82,32 +79,20 @@ const BUDGETS: { key: keyof Figures; label: string; unit: 'ms' | 'KB' | 'files';
   },
 ];
 
-async function startServer() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-bench-vendor-'));
-  const config = loadConfig({
-    GAPAL_DATA_DIR: dataDir,
-    JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123456789',
-    GAPAL_DEMO_DATA: 'false',
+/**
+ * The server in a child process (bench/support/serve.ts), so its work never delays the link's
+ * pacing timers in this one: on the PostgreSQL of DATABASE_URL in a throwaway database (`npm run
+ * bench` sets it), else on PGlite.
+ */
+async function withServer<T>(fn: (server: { url: string }) => Promise<T>): Promise<T> {
+  const env = {
     GAPAL_ADMIN_USERNAME: ADMIN.username,
     GAPAL_ADMIN_PASSWORD: ADMIN.password,
     GAPAL_WEB_DIST: WEB_DIST,
-    LOG_LEVEL: 'silent',
-  });
-  const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
-  await database.migrate();
-  await bootstrap(database.db, config);
-  const app = await buildApp(config, database, { logger: false });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const address = app.server.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
-  return {
-    url: `http://127.0.0.1:${address.port}`,
-    async close() {
-      await app.close();
-      await database.close();
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
+  const run = (databaseUrl?: string) =>
+    withBenchServer({ ...(databaseUrl ? { databaseUrl } : {}), env }, (server) => fn({ url: server.base }));
+  return process.env.DATABASE_URL ? withBenchDatabase('vendor', ({ url }) => run(url)) : run();
 }
 
 async function call(base: string, token: string, method: string, url: string, body?: unknown) {
@@ -196,8 +181,11 @@ async function timeSave(tab: Page, productId: string, clientName: string): Promi
   );
 }
 
-async function runOnce(run: number): Promise<Figures> {
-  const server = await startServer();
+function runOnce(run: number): Promise<Figures> {
+  return withServer((server) => measure(run, server));
+}
+
+async function measure(run: number, server: { url: string }): Promise<Figures> {
   const proxy = await startThrottleProxy(server.url, TWO_G);
   const profile = mkdtempSync(path.join(tmpdir(), 'gapal-bench-phone-'));
   let context: BrowserContext | undefined;
@@ -319,7 +307,6 @@ async function runOnce(run: number): Promise<Figures> {
   } finally {
     await context?.close().catch(() => undefined);
     await proxy.close();
-    await server.close();
     rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -88,14 +88,15 @@ export async function startBenchServer({
   env = {},
   exposeGc = false,
 }: {
-  databaseUrl: string;
+  /** Unset: the server runs on PGlite in its own data directory. */
+  databaseUrl?: string;
   env?: Record<string, string>;
   exposeGc?: boolean;
 }): Promise<BenchServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-bench-'));
   const options: ServeOptions = {
     env: {
-      DATABASE_URL: databaseUrl,
+      ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
       JWT_SECRET: BENCH_JWT_SECRET,
       ACCESS_TOKEN_TTL_SECONDS: '3600',
       GAPAL_DATA_DIR: dataDir,
