@@ -17,7 +17,8 @@ const CLOSED = [
  * Drops from the phone the orders the server holds that are history: closed and unchanged for
  * `keepDays` days. At most `limit` per call, read through the `[delivery_status+payment_status+
  * updated_at]` index (no table scan), so a call costs the same whatever the history; an order
- * the outbox still names stays. Returns how many were dropped. The engine calls it at start-up
+ * the outbox still names, or whose voice note is not yet uploaded, stays (a dropped order's
+ * settled note goes with it). Returns how many were dropped. The engine calls it at start-up
  * and after each complete pull.
  */
 export async function pruneHistory(
@@ -29,7 +30,7 @@ export async function pruneHistory(
   }: { now?: Date; keepDays?: number; limit?: number } = {},
 ): Promise<number> {
   const cutoff = new Date(now.getTime() - keepDays * 86_400_000).toISOString();
-  return db.transaction('rw', db.orders, db.outbox, async () => {
+  return db.transaction('rw', [db.orders, db.outbox, db.voiceNotes], async () => {
     const candidates: string[] = [];
     for (const [delivery, payment] of CLOSED) {
       if (candidates.length >= limit) break;
@@ -46,8 +47,13 @@ export async function pruneHistory(
         (entry) => entry.args.local_id,
       ),
     );
+    // A voice note still to upload keeps its order; a settled one goes with it.
+    const notes = await db.voiceNotes.where('local_id').anyOf(candidates).toArray();
+    for (const note of notes) if (note.state === 'pending') named.add(note.local_id);
     const dropped = candidates.filter((localId) => !named.has(localId));
     await db.orders.bulkDelete(dropped);
+    const gone = new Set(dropped);
+    await db.voiceNotes.bulkDelete(notes.filter((note) => gone.has(note.local_id)).map((note) => note.id));
     return dropped.length;
   });
 }

@@ -7,7 +7,9 @@ import {
   openSyncDatabase,
   ordersView,
   orderView,
+  orderVoiceNote,
   pruneHistory,
+  putOrderVoiceNote,
   recentOrdersWindow,
   recordMutation,
   type SyncDatabase,
@@ -87,6 +89,24 @@ describe('pruneHistory: closed orders older than the history window leave the ph
 
     expect(await pruneHistory(db, { now: NOW })).toBe(0);
     expect(await db.orders.get(named.local_id)).toBeDefined();
+  });
+
+  it('keeps an old closed order whose voice note is not yet uploaded; drops a sent one with its note', async () => {
+    const db = phone();
+    const waiting = order({ updated_at: daysAgo(HISTORY_DAYS + 5) });
+    const sent = order({ updated_at: daysAgo(HISTORY_DAYS + 5) });
+    await db.orders.bulkPut([waiting, sent]);
+    const note = { audio: new ArrayBuffer(64), contentType: 'audio/webm;codecs=opus', durationMs: 2_000 };
+    await putOrderVoiceNote(db, waiting.local_id, note);
+    await putOrderVoiceNote(db, sent.local_id, note);
+    const uploaded = await orderVoiceNote(db, sent.local_id);
+    await db.voiceNotes.update(uploaded!.id, { state: 'uploaded', audio: null });
+
+    expect(await pruneHistory(db, { now: NOW })).toBe(1);
+    expect(await db.orders.get(waiting.local_id)).toBeDefined();
+    expect(await orderVoiceNote(db, waiting.local_id)).toMatchObject({ state: 'pending' });
+    expect(await db.orders.get(sent.local_id)).toBeUndefined();
+    expect(await orderVoiceNote(db, sent.local_id)).toBeUndefined();
   });
 
   it('drops at most `limit` orders per call, the oldest first', async () => {
