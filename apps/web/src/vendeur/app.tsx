@@ -1,10 +1,12 @@
 import { lazy, Suspense, useEffect } from 'react';
 import { Router } from 'wouter';
 import { LockScreen, LoginScreen } from './login.tsx';
-import { useVendorSession } from './session.ts';
+import { getVendorSession, useVendorSession } from './session.ts';
 
 const loadShell = () => import('./shell.tsx');
 const Shell = lazy(() => loadShell().then((m) => ({ default: m.Shell })));
+// Signed in (a reopened app): the app's file is needed at once, not after React's first render.
+if (getVendorSession()) void loadShell();
 
 export function VendorApp() {
   const { session, locked } = useVendorSession();
