@@ -27,6 +27,7 @@ import { stockRoutes } from './features/stock/stock.routes.ts';
 import { syncRoutes } from './features/sync/sync.routes.ts';
 import { registerSyncLogPruning } from './features/sync/sync-log-pruning.ts';
 import { usersRoutes } from './features/users/users.routes.ts';
+import { voiceNotesRoutes } from './features/voice-notes/voice-notes.routes.ts';
 import { createIdentities, registerAuth } from './http/auth.ts';
 import { answerClientError, answerFrameworkError } from './http/client-errors.ts';
 import { registerErrorHandling } from './http/errors.ts';
@@ -134,6 +135,7 @@ export async function buildApp(
   await app.register(stockRoutes(deps), { prefix: '/api/stock' });
   await app.register(ordersRoutes(deps), { prefix: '/api/orders' });
   await app.register(reportsRoutes(deps), { prefix: '/api/reports' });
+  await app.register(voiceNotesRoutes(deps), { prefix: '/api/voice-notes' });
   await app.register(syncRoutes(deps), { prefix: '/api' });
 
   // The built dashboard at `/`; unknown non-API paths get its index (see the not-found handler).

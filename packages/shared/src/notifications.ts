@@ -6,6 +6,7 @@ export const NOTIFICATION_KINDS = [
   'commande_nouvelle',
   'commande_statut',
   'paiement_enregistre',
+  'commande_note_vocale',
   'stock_bas',
   'rupture_stock',
   'lot_expiration_proche',

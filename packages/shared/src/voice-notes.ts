@@ -40,16 +40,12 @@ export type VoiceNote = z.infer<typeof VoiceNoteSchema>;
 
 /**
  * The query string of `PUT /api/voice-notes/{id}/`: the order by its server id or by the
- * phone's `local_id` (exactly one of them), and the note's length.
+ * phone's `local_id` (exactly one of them: the server answers 400 `validation_error` naming
+ * `order_id` otherwise), and the note's length.
  */
-export const VoiceNoteUploadQuerySchema = z
-  .strictObject({
-    order_id: IdSchema.optional(),
-    local_id: IdSchema.optional(),
-    duration_ms: z.coerce.number().int().min(1).max(VOICE_NOTE_MAX_DURATION_MS),
-  })
-  .refine((query) => (query.order_id === undefined) !== (query.local_id === undefined), {
-    message: 'indiquer order_id ou local_id (un seul des deux)',
-    path: ['order_id'],
-  });
+export const VoiceNoteUploadQuerySchema = z.strictObject({
+  order_id: IdSchema.optional(),
+  local_id: IdSchema.optional(),
+  duration_ms: z.coerce.number().int().min(1).max(VOICE_NOTE_MAX_DURATION_MS),
+});
 export type VoiceNoteUploadQuery = z.infer<typeof VoiceNoteUploadQuerySchema>;

@@ -4,6 +4,7 @@ import {
   bigserial,
   boolean,
   check,
+  customType,
   date,
   foreignKey,
   index,
@@ -18,6 +19,12 @@ import {
   uniqueIndex,
   uuid,
 } from 'drizzle-orm/pg-core';
+
+/** Binary data (`bytea`), read and written as a Buffer on both drivers. */
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => (Buffer.isBuffer(value) ? value : Buffer.from(value)),
+});
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () => timestamp('updated_at', { withTimezone: true }).notNull().defaultNow();
@@ -296,6 +303,11 @@ export const orders = pgTable(
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
+    /**
+     * Set when a voice note is stored on the order (voice-notes.service.ts): the list shows it from
+     * the row it reads anyway, where a lookup in `voice_notes` per row would cost a join.
+     */
+    hasVoiceNote: boolean('has_voice_note').notNull().default(false),
   },
   (t) => [
     uniqueIndex('orders_site_number_key').on(t.siteId, t.number),
@@ -417,6 +429,35 @@ export const orderDeliveryIssues = pgTable('order_delivery_issues', {
   deviceId: uuid('device_id').references(() => devices.id),
   createdAt: createdAt(),
 });
+
+/**
+ * Voice notes left on orders (issue #21), bytes included, so a backup carries them. The id is the
+ * phone's: uploading it again is answered from here (`sha256` tells the same bytes from others).
+ */
+export const voiceNotes = pgTable(
+  'voice_notes',
+  {
+    id: uuid('id').primaryKey(),
+    orderId: uuid('order_id')
+      .notNull()
+      .references(() => orders.id),
+    durationMs: integer('duration_ms').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    contentType: text('content_type').notNull(),
+    sha256: text('sha256').notNull(),
+    audio: bytea('audio').notNull(),
+    recordedBy: uuid('recorded_by')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('voice_notes_order_idx').on(t.orderId, t.createdAt, t.id),
+    check('voice_notes_size', sql`${t.byteSize} > 0 AND ${t.byteSize} = octet_length(${t.audio})`),
+    check('voice_notes_duration', sql`${t.durationMs} BETWEEN 1 AND 60000`),
+  ],
+);
 
 /** Per site and day counter behind the human-readable order number. */
 export const orderCounters = pgTable(

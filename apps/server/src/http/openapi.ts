@@ -13,7 +13,8 @@ const MEANINGS = {
   404: 'Not found, or not in the caller’s site',
   409: 'Refused by the current state: a duplicate, a stale version, a status move or stock that is not there',
   413: 'Request body too large',
-  415: 'Unsupported content type (send application/json)',
+  415: 'Unsupported content type (send application/json; a voice note, Opus audio in WebM or Ogg)',
+  416: 'The byte range asked for starts past the end of the file (Content-Range gives its size)',
   426: 'Client too old for this server: update the app',
   429: 'Too many requests: retry later',
   503: 'Service temporarily unavailable (database): retry after Retry-After seconds',
@@ -82,6 +83,17 @@ export const NoContentSchema = z.undefined().describe('Done; no content');
 
 // The bytes of a file answer. Only documented: a file goes out as a stream, never serialized.
 const FileSchema = z.string().meta({ format: 'binary' });
+
+/**
+ * A success answer that is a file in one of `mediaTypes` (a voice note's audio):
+ * `{ 200: fileResponse('The whole note', ['audio/webm', 'audio/ogg']) }`.
+ */
+export function fileResponse(description: string, mediaTypes: readonly string[]) {
+  return {
+    description,
+    content: Object.fromEntries(mediaTypes.map((type) => [type, { schema: FileSchema }])),
+  };
+}
 
 export const FILE_TYPES = {
   pdf: 'application/pdf',

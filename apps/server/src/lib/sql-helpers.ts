@@ -22,6 +22,8 @@ export const jsonText = {
   string: (value: SQLWrapper) => sql`to_json((${value})::text)::text`,
   token: (value: SQLWrapper) => sql`'"' || (${value})::text || '"'`,
   number: (value: SQLWrapper) => sql`(${value})::text`,
+  /** `true` or `false` (a boolean's text). */
+  boolean: (value: SQLWrapper) => sql`(${value})::text`,
   date: (value: SQLWrapper) => sql`'"' || to_char(${value}, 'YYYY-MM-DD') || '"'`,
   time: (value: SQLWrapper) => sql`'"' || ${isoText(sql`${value}`)} || '"'`,
 };

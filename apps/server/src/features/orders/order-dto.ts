@@ -27,6 +27,7 @@ export function toOrderSummary(row: OrderRow, createdByName: string | null): Ord
     cancelled_at: toIso(row.cancelledAt),
     created_at: toIso(row.createdAt),
     updated_at: toIso(row.updatedAt),
+    has_voice_note: row.hasVoiceNote,
   };
 }
 
@@ -36,6 +37,7 @@ export function toOrderDto(aggregate: OrderAggregate): Order {
     items: aggregate.items,
     payments: aggregate.payments,
     returns: aggregate.returns,
+    voice_notes: aggregate.voiceNotes,
     next_statuses: [...NEXT_STATUSES[aggregate.order.deliveryStatus]],
   };
 }

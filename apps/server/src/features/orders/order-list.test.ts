@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import { OrderListQuerySchema, OrderSummarySchema, pageOf } from '@gapal/shared';
 import { eq, inArray, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
+import { oggOpus } from '../../../test/ogg-opus.ts';
 import { orders } from '../../db/schema.ts';
 import { orderListStatement } from './order-list.service.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
@@ -11,6 +13,7 @@ type Summary = {
   id: string;
   priority: string;
   total_amount: number;
+  has_voice_note: boolean;
   delivery_date: string | null;
   created_at: string;
   delivery_status: string;
@@ -313,6 +316,14 @@ describe('order list', () => {
   });
 
   it('lists each order exactly as the order endpoint summarizes it, in the shared contract', async () => {
+    // One order with a voice note, so its flag is compared set as well as unset.
+    const note = await t.app.inject({
+      method: 'PUT',
+      url: `/api/voice-notes/${randomUUID()}/?order_id=${ctx.ids[0]}&duration_ms=1000`,
+      headers: { authorization: `Bearer ${ctx.manager.token}`, 'content-type': 'audio/ogg' },
+      payload: oggOpus(),
+    });
+    expect(note.statusCode).toBe(201);
     const response = await api(t, 'GET', `/api/orders/?site_id=${ctx.siteId}&limit=200`, {
       token: ctx.manager.token,
     });
@@ -327,10 +338,14 @@ describe('order list', () => {
         payments: _payments,
         returns: _returns,
         next_statuses: _next,
+        voice_notes: _notes,
         ...summary
       } = single.body;
       // Microsecond timestamps, a partial payment, statuses moved on, dates or none: all agree.
       expect(listed).toEqual(summary);
     }
+    expect(
+      response.body.items.filter((item: Summary) => item.has_voice_note).map((item: Summary) => item.id),
+    ).toEqual([ctx.ids[0]]);
   });
 });

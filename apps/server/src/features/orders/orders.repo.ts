@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { OrderItem, OrderReturn, Payment } from '@gapal/shared';
+import type { OrderItem, OrderReturn, Payment, VoiceNote } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
 import { isoTextRaw, jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
+import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -19,6 +20,7 @@ export type OrderAggregate = {
   items: OrderItem[];
   payments: Payment[];
   returns: OrderReturn[];
+  voiceNotes: VoiceNote[];
 };
 
 export type ProductRef = { id: string; name: string; unitPrice: number; isActive: boolean };
@@ -75,6 +77,7 @@ export async function insertNumberedOrder(
     cancelledAt: null,
     createdAt: now,
     updatedAt: now,
+    hasVoiceNote: false,
   };
   const inserted = await selectRows<{ number: string }>(
     tx,
@@ -130,7 +133,7 @@ export const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.sit
   o.delivery_date::text AS "deliveryDate", o.priority, o.notes, o.delivery_status AS "deliveryStatus",
   o.payment_status AS "paymentStatus", o.total_amount AS "totalAmount", o.paid_amount AS "paidAmount",
   o.version, o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt", o.created_at AS "createdAt",
-  o.updated_at AS "updatedAt"`;
+  o.updated_at AS "updatedAt", o.has_voice_note AS "hasVoiceNote"`;
 
 export async function findItems(db: Db, orderId: string): Promise<OrderItemRow[]> {
   return queryPrepared<OrderItemRow>(
@@ -175,7 +178,10 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
   coalesce((
     SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
       'created_by', r.created_by, 'created_at', ${isoTextRaw('r.created_at')}) ORDER BY r.created_at, r.id)
-    FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns
+    FROM order_returns r WHERE r.order_id = o.id), '[]'::json) AS returns,
+  coalesce((
+    SELECT json_agg(${VOICE_NOTE_JSON} ORDER BY v.created_at, v.id)
+    FROM voice_notes v WHERE v.order_id = o.id), '[]'::json) AS "voiceNotes"
 FROM orders o LEFT JOIN users u ON u.id = o.created_by
 WHERE ${keyIn('o.id', '$1')}
 ORDER BY o.id`;
@@ -199,19 +205,26 @@ export async function readOrders(
   options: { lock: boolean } = { lock: false },
 ): Promise<OrderAggregate[]> {
   const rows = await queryPrepared<
-    OrderRow & { createdByName: string | null; items: unknown; payments: unknown; returns: unknown }
+    OrderRow & {
+      createdByName: string | null;
+      items: unknown;
+      payments: unknown;
+      returns: unknown;
+      voiceNotes: unknown;
+    }
   >(
     db,
     options.lock ? 'order_read_lock' : 'order_read',
     options.lock ? `${READ_ORDER_SQL} FOR UPDATE OF o` : READ_ORDER_SQL,
     [ids],
   );
-  return rows.map(({ createdByName, items, payments, returns, ...order }) => ({
+  return rows.map(({ createdByName, items, payments, returns, voiceNotes, ...order }) => ({
     order,
     createdByName,
     items: parseJson(items as OrderItem[]),
     payments: parseJson(payments as Payment[]),
     returns: parseJson(returns as OrderReturn[]),
+    voiceNotes: parseJson(voiceNotes as VoiceNote[]),
   }));
 }
 
@@ -249,6 +262,7 @@ const ORDER_SUMMARY_JSON = jsonObjectText({
   cancelled_at: jsonText.time(orders.cancelledAt),
   created_at: jsonText.time(orders.createdAt),
   updated_at: jsonText.time(orders.updatedAt),
+  has_voice_note: jsonText.boolean(orders.hasVoiceNote),
 });
 
 /**

@@ -15,6 +15,7 @@ const KIND_DOT: Record<NotificationKind, string> = {
   commande_nouvelle: 'bg-blue-500',
   commande_statut: 'bg-sky-500',
   paiement_enregistre: 'bg-emerald-500',
+  commande_note_vocale: 'bg-indigo-500',
   stock_bas: 'bg-amber-500',
   rupture_stock: 'bg-red-500',
   lot_expiration_proche: 'bg-orange-500',
