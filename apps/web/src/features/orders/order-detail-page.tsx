@@ -14,6 +14,7 @@ import { PaymentDialog, StatusQuickAction, useStatusMove } from './order-actions
 import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
 import { orderHistoryQuery, orderKeys, orderQuery } from './queries.ts';
 import { ReturnDialog } from './return-dialog.tsx';
+import { VoiceNotes } from './voice-notes.tsx';
 
 /** A link that looks like the secondary button beside it. */
 const SECONDARY_LINK =
@@ -53,6 +54,8 @@ function describeEntry(entry: AuditEntry, t: Translate): string {
       return t('history.return', { reason: after.reason ?? '' });
     case 'order.update':
       return t('history.update');
+    case 'voice_note.create':
+      return t('history.voice_note');
     default:
       return entry.action;
   }
@@ -241,6 +244,12 @@ export function OrderDetailPage({ id }: { id: string }) {
               </ul>
             )}
           </Card>
+
+          {o.voice_notes.length > 0 ? (
+            <Card title={t('orders.voice_note')}>
+              <VoiceNotes notes={o.voice_notes} />
+            </Card>
+          ) : null}
 
           {o.returns.length > 0 ? (
             <Card title={t('orders.returns')}>

@@ -173,6 +173,17 @@ export function OrdersPage() {
                     >
                       {order.number}
                     </Link>
+                    {order.has_voice_note ? (
+                      <span
+                        role="img"
+                        aria-label={t('orders.voice_note')}
+                        title={t('orders.voice_note')}
+                        className="ml-1.5 inline-flex align-middle text-indigo-600"
+                        data-testid="order-voice-note"
+                      >
+                        <Icon name="microphone" className="size-4" />
+                      </span>
+                    ) : null}
                     <p className="text-xs text-slate-500 tabular-nums">
                       {formatDateTime(order.created_at)}
                       {siteName ? ` · ${siteName.get(order.site_id) ?? ''}` : ''}
