@@ -1,5 +1,5 @@
 import type { RecordedVoiceNote } from '@gapal/sync-client';
-import { useEffect, useMemo, useReducer, useRef } from 'react';
+import { useEffect, useReducer, useRef, useState } from 'react';
 import { Icon } from '../components/icons.tsx';
 import {
   clock,
@@ -34,11 +34,16 @@ export function VoiceNoteRecorder({ note, onChange }: Props) {
   const latestOnChange = useRef(onChange);
   latestOnChange.current = onChange;
 
-  const playback = useMemo(
-    () => (note ? URL.createObjectURL(new Blob([note.audio], { type: note.contentType })) : null),
-    [note],
-  );
-  useEffect(() => () => (playback ? URL.revokeObjectURL(playback) : undefined), [playback]);
+  const [playback, setPlayback] = useState<string | null>(null);
+  useEffect(() => {
+    if (!note) {
+      setPlayback(null);
+      return;
+    }
+    const url = URL.createObjectURL(new Blob([note.audio], { type: note.contentType }));
+    setPlayback(url);
+    return () => URL.revokeObjectURL(url);
+  }, [note]);
   // Leaving the step while recording: stop, and keep what was said.
   useEffect(
     () => () => {
