@@ -135,6 +135,20 @@ export function fixedRequests(operation: Operation, authorization: string | unde
       label: 'text/plain body',
     },
     { method: operation.method, url, headers: json, payload: '{"a":', label: 'truncated JSON' },
+    {
+      method: operation.method,
+      url,
+      headers: { ...json, 'content-encoding': 'gzip' },
+      payload: '{"not":"gzip"}',
+      label: 'plain JSON said to be gzip',
+    },
+    {
+      method: operation.method,
+      url,
+      headers: { ...json, 'x-request-id': `${'r'.repeat(2000)}\u00e9` },
+      payload: '{}',
+      label: 'a 2 000-character request id',
+    },
   ];
   const firstProperty = Object.keys(operation.body?.properties ?? {})[0];
   if (firstProperty) {
