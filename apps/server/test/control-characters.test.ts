@@ -162,7 +162,15 @@ describe('a control character in text', () => {
     expect(error.code).toBe('validation_error');
     expect(error.message).toBe(`Données invalides : ${testCase.field}`);
     expect(error.details).toEqual({
-      fields: [{ field: testCase.field, message: 'caractère de contrôle interdit' }],
+      // The French message, and the code and parameters a client writes in its own language.
+      fields: [
+        {
+          field: testCase.field,
+          message: 'caractère de contrôle interdit',
+          code: 'control_character',
+          params: {},
+        },
+      ],
     });
     expect(await rowCounts()).toEqual(before);
   });

@@ -2,7 +2,7 @@
  * What is wrong with one field, as a stable code and parameters, so every client renders it in
  * its own language (`details.fields[].code` / `params` of a `validation_error`). The codes are
  * zod's own issue codes, plus `required` (nothing given) and `control_character` (the text rule
- * of `singleLineText`/`multiLineText`).
+ * of `singleLineText`/`multiLineText`), and the services' own checks (`already_used`…).
  */
 import { CONTROL_CHARACTER_MESSAGE } from './common.ts';
 
@@ -20,6 +20,15 @@ export const FIELD_ISSUE_CODES = [
   'invalid_key',
   'invalid_element',
   'custom',
+  // The services' own checks.
+  'already_used',
+  'unknown_reference',
+  'past_date',
+  'after_end_date',
+  'exceeds_balance',
+  'empty_lot',
+  'expired_lot',
+  'positive_integer',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 

@@ -45,4 +45,15 @@ describe('field errors by code', () => {
       }),
     );
   });
+
+  it('a service’s own check says its code too: a name already used', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const name = `Cat ${Date.now()}`;
+    expect((await api(t, 'POST', '/api/categories/', { token, body: { name } })).status).toBe(201);
+    const again = await api(t, 'POST', '/api/categories/', { token, body: { name } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.details.fields).toEqual([
+      { field: 'name', message: 'déjà utilisé', code: 'already_used' },
+    ]);
+  });
 });

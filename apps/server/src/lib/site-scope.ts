@@ -18,7 +18,7 @@ export function siteForWrite(actor: Actor, requestedSiteId?: string | null): str
   if (actor.role !== 'admin' && requestedSiteId && requestedSiteId !== actor.siteId) throw notFound('Site');
   if (!site) {
     throw new AppError('validation_error', 'Précisez le site', {
-      fields: [{ field: 'site_id', message: 'requis pour un administrateur sans site' }],
+      fields: [{ field: 'site_id', message: 'requis pour un administrateur sans site', code: 'required' }],
     });
   }
   return site;

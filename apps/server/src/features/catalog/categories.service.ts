@@ -32,7 +32,7 @@ export async function createCategory(db: Db, actor: Actor, input: CreateCategory
       .where(sql`lower(${categories.name}) = ${input.name.toLowerCase()}`);
     if (taken) {
       throw new AppError('conflict', 'Cette catégorie existe déjà', {
-        fields: [{ field: 'name', message: 'déjà utilisé' }],
+        fields: [{ field: 'name', message: 'déjà utilisé', code: 'already_used' }],
       });
     }
     const [row] = await tx

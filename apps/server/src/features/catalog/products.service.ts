@@ -185,7 +185,7 @@ async function assertCategoryExists(tx: Db, categoryId: string | null | undefine
   const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId));
   if (!row) {
     throw new AppError('validation_error', 'Catégorie inconnue', {
-      fields: [{ field: 'category_id', message: 'catégorie inconnue' }],
+      fields: [{ field: 'category_id', message: 'catégorie inconnue', code: 'unknown_reference' }],
     });
   }
 }
@@ -199,7 +199,7 @@ async function assertBarcodeFree(tx: Db, barcode: string, exceptId?: string): Pr
     .where(and(...conditions));
   if (taken) {
     throw new AppError('conflict', 'Ce code-barres est déjà utilisé par un autre produit', {
-      fields: [{ field: 'barcode', message: 'déjà utilisé' }],
+      fields: [{ field: 'barcode', message: 'déjà utilisé', code: 'already_used' }],
     });
   }
 }

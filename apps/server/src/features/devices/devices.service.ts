@@ -62,7 +62,7 @@ export async function updateDevice(
       const [site] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.id, input.site_id));
       if (!site) {
         throw new AppError('validation_error', 'Site inconnu', {
-          fields: [{ field: 'site_id', message: 'inconnu' }],
+          fields: [{ field: 'site_id', message: 'inconnu', code: 'unknown_reference' }],
         });
       }
     }
@@ -70,7 +70,7 @@ export async function updateDevice(
       const [user] = await tx.select({ id: users.id }).from(users).where(eq(users.id, input.user_id));
       if (!user) {
         throw new AppError('validation_error', 'Utilisateur inconnu', {
-          fields: [{ field: 'user_id', message: 'inconnu' }],
+          fields: [{ field: 'user_id', message: 'inconnu', code: 'unknown_reference' }],
         });
       }
     }

@@ -93,7 +93,7 @@ export async function recordPayment(
         'validation_error',
         `Le montant dépasse le solde restant (${formatNumber(balance)})`,
         {
-          fields: [{ field: 'amount', message: 'supérieur au solde restant' }],
+          fields: [{ field: 'amount', message: 'supérieur au solde restant', code: 'exceeds_balance' }],
           balance,
         },
       );

@@ -115,7 +115,7 @@ async function existingOrder(db: Db, actor: Actor, id: string): Promise<Order> {
     if (error instanceof AppError && error.code === 'not_found') {
       // The id belongs to an order this caller may not see: refuse without showing it.
       throw new AppError('conflict', 'Cet identifiant local est déjà utilisé', {
-        fields: [{ field: 'local_id', message: 'déjà utilisé' }],
+        fields: [{ field: 'local_id', message: 'déjà utilisé', code: 'already_used' }],
       });
     }
     throw error;
@@ -210,7 +210,7 @@ async function priceLines(
 function assertDeliveryDate(date: string | null | undefined, timeZone: string): void {
   if (date && date < todayIn(timeZone)) {
     throw new AppError('validation_error', 'La date de livraison est passée', {
-      fields: [{ field: 'delivery_date', message: 'date passée' }],
+      fields: [{ field: 'delivery_date', message: 'date passée', code: 'past_date' }],
     });
   }
 }
@@ -219,7 +219,7 @@ async function assertSiteActive(db: Db, siteId: string): Promise<void> {
   const [site] = await db.select({ isActive: sites.isActive }).from(sites).where(eq(sites.id, siteId));
   if (!site?.isActive) {
     throw new AppError('validation_error', 'Site inconnu ou inactif', {
-      fields: [{ field: 'site_id', message: 'site inconnu ou inactif' }],
+      fields: [{ field: 'site_id', message: 'site inconnu ou inactif', code: 'unknown_reference' }],
     });
   }
 }

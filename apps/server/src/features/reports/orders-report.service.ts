@@ -46,7 +46,7 @@ export async function ordersReport(
   const period = resolvePeriod(query.from, query.to, ctx.today);
   if (query.delivery_from && query.delivery_to && query.delivery_from > query.delivery_to) {
     throw new AppError('validation_error', 'La date de début est après la date de fin', {
-      fields: [{ field: 'delivery_from', message: 'après la date de fin' }],
+      fields: [{ field: 'delivery_from', message: 'après la date de fin', code: 'after_end_date' }],
     });
   }
   const siteId = scopeSite(actor, query.site_id);

@@ -69,7 +69,7 @@ export function resolvePeriod(
   const start = from ?? addDays(end, -29);
   if (start > end) {
     throw new AppError('validation_error', 'La date de début est après la date de fin', {
-      fields: [{ field: fields.from, message: 'après la date de fin' }],
+      fields: [{ field: fields.from, message: 'après la date de fin', code: 'after_end_date' }],
     });
   }
   const days = Math.round((Date.parse(end) - Date.parse(start)) / 86_400_000) + 1;

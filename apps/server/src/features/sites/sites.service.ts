@@ -45,7 +45,7 @@ export async function createSite(db: Db, actor: Actor, input: CreateSiteInput): 
     const [taken] = await tx.select({ id: sites.id }).from(sites).where(eq(sites.code, input.code));
     if (taken) {
       throw new AppError('conflict', 'Ce code de site est déjà utilisé', {
-        fields: [{ field: 'code', message: 'déjà utilisé' }],
+        fields: [{ field: 'code', message: 'déjà utilisé', code: 'already_used' }],
       });
     }
     const [row] = await tx

@@ -200,7 +200,7 @@ function takeStockError(error: unknown): AppError | undefined {
     const lot = JSON.parse(detail!) as { lot_id: string; code: string; expiry_date: string };
     return new AppError('conflict', `Le lot ${lot.code} est périmé depuis le ${lot.expiry_date}`, {
       lot_id: lot.lot_id,
-      fields: [{ field: 'lot_id', message: 'lot périmé' }],
+      fields: [{ field: 'lot_id', message: 'lot périmé', code: 'expired_lot' }],
     });
   }
   return undefined;
@@ -404,7 +404,9 @@ function assertPositiveQuantities(lines: Array<{ quantity: number }>): void {
   const index = lines.findIndex((line) => !Number.isInteger(line.quantity) || line.quantity <= 0);
   if (index >= 0) {
     throw new AppError('validation_error', 'La quantité doit être un entier positif', {
-      fields: [{ field: `items.${index}.quantity`, message: 'entier positif attendu' }],
+      fields: [
+        { field: `items.${index}.quantity`, message: 'entier positif attendu', code: 'positive_integer' },
+      ],
     });
   }
 }

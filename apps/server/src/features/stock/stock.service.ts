@@ -156,7 +156,7 @@ export async function recordLoss(
       const quantity = item.quantity ?? current.get(item.lot_id!)!.quantity;
       if (quantity === 0) {
         throw new AppError('conflict', `Le lot ${current.get(item.lot_id!)!.code} est déjà vide`, {
-          fields: [{ field: `items.${index}.lot_id`, message: 'lot vide' }],
+          fields: [{ field: `items.${index}.lot_id`, message: 'lot vide', code: 'empty_lot' }],
         });
       }
       return { productId: productIds[index]!, quantity, lotId: item.lot_id };
@@ -257,7 +257,9 @@ async function loadProducts(db: Db, productIds: string[]) {
   const missing = productIds.findIndex((id) => !byId.has(id));
   if (missing >= 0) {
     throw new AppError('not_found', 'Produit introuvable', {
-      fields: [{ field: `items.${missing}.product_id`, message: 'produit inconnu' }],
+      fields: [
+        { field: `items.${missing}.product_id`, message: 'produit inconnu', code: 'unknown_reference' },
+      ],
     });
   }
   return byId;

@@ -1,4 +1,5 @@
 import {
+  fieldIssueOf,
   type Order,
   OrderSummarySchema,
   SYNC_REJECT_MESSAGES,
@@ -54,6 +55,7 @@ export function parseArgs(name: string, args: unknown): unknown {
     const fields = parsed.error.issues.map((issue) => ({
       field: ['args', ...issue.path].join('.'),
       message: issue.message,
+      ...fieldIssueOf(issue as never),
     }));
     throw new SyncRejection({
       code: 'validation_error',

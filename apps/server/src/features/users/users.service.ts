@@ -72,7 +72,7 @@ async function assertSiteForRole(
   if (!siteId) {
     if (role !== 'admin') {
       throw new AppError('validation_error', 'Un site est requis pour ce rôle', {
-        fields: [{ field: 'site_id', message: 'requis sauf pour un administrateur' }],
+        fields: [{ field: 'site_id', message: 'requis sauf pour un administrateur', code: 'required' }],
       });
     }
     return;
@@ -83,7 +83,7 @@ async function assertSiteForRole(
     .where(eq(sites.id, siteId));
   if (!site?.isActive) {
     throw new AppError('validation_error', 'Site inconnu ou inactif', {
-      fields: [{ field: 'site_id', message: 'site inconnu ou inactif' }],
+      fields: [{ field: 'site_id', message: 'site inconnu ou inactif', code: 'unknown_reference' }],
     });
   }
 }
@@ -95,7 +95,7 @@ async function assertUsernameFree(db: Db, username: string): Promise<void> {
     .where(sql`lower(${users.username}) = ${username.toLowerCase()}`);
   if (taken) {
     throw new AppError('conflict', 'Cet identifiant est déjà utilisé', {
-      fields: [{ field: 'username', message: 'déjà utilisé' }],
+      fields: [{ field: 'username', message: 'déjà utilisé', code: 'already_used' }],
     });
   }
 }
