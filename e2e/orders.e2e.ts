@@ -195,8 +195,8 @@ describe('orders', () => {
     const list = new OrdersListPage(e2e.page);
     await list.open();
     await list.row(later.number).waitFor();
-    await e2e.page.getByLabel('Livraison prévue — Du').fill(day(39));
-    await e2e.page.getByLabel('Livraison prévue — Au').fill(day(41));
+    await list.dateFilter('Livraison prévue', 'Livraison du').fill(day(39));
+    await list.dateFilter('Livraison prévue', 'au').fill(day(41));
     await list.row(soon.number).waitFor();
     await expect.poll(() => list.row(later.number).count()).toBe(0);
     await expect

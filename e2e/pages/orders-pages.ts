@@ -11,6 +11,11 @@ export class OrdersListPage {
   row(number: string) {
     return this.page.getByTestId(`order-row-${number}`);
   }
+
+  /** A date filter by its period ('Période de création', 'Livraison prévue') and visible label. */
+  dateFilter(period: string, label: string) {
+    return this.page.getByRole('group', { name: period }).getByLabel(label, { exact: true });
+  }
 }
 
 /** The order form, for a new order and for editing one (the same form). */

@@ -59,3 +59,52 @@ export async function seriousA11yViolations(page: Page): Promise<AxeViolation[]>
   });
   return (violations as AxeViolation[]).filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
+
+/** Runs axe-core in the page; returns every violation, whatever its impact (minor ones too). */
+export async function a11yViolations(page: Page): Promise<AxeViolation[]> {
+  await page.evaluate(axe.source);
+  return page.evaluate(async () => {
+    const result = await (window as any).axe.run(document, { resultTypes: ['violations'] });
+    return result.violations.map((violation: any) => ({
+      id: violation.id,
+      impact: violation.impact,
+      help: violation.help,
+      targets: violation.nodes.map((node: any) => node.target.join(' ')),
+    }));
+  });
+}
+
+/**
+ * The buttons and links in the page's main area that are cut off: their text overflows them, or
+ * they stick out of the window or of a box that clips (a scrolling table, a card). Each is
+ * described by its accessible text, so a failure names the action a user could not read.
+ */
+export async function clippedControls(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const clipped: string[] = [];
+    const controls = document.querySelectorAll<HTMLElement>('main button, main a[href], header button');
+    for (const control of controls) {
+      const box = control.getBoundingClientRect();
+      if (box.width === 0 || box.height === 0) continue; // Not shown (sr-only, folded menu).
+      if (control.closest('.sr-only')) continue;
+      const name = (control.getAttribute('aria-label') || control.textContent || '').trim();
+      const problems: string[] = [];
+      // Content spilling out of a box that does not clip (a badge on an icon) is still seen.
+      const clips = getComputedStyle(control).overflowX !== 'visible';
+      if (clips && control.scrollWidth > control.clientWidth + 1) problems.push('text cut off');
+      if (box.left < -1 || box.right > window.innerWidth + 1) problems.push('outside the window');
+      for (let box2 = control.parentElement; box2; box2 = box2.parentElement) {
+        const style = getComputedStyle(box2);
+        if (style.overflowX === 'visible') continue;
+        const outer = box2.getBoundingClientRect();
+        if (box.left < outer.left - 1 || box.right > outer.right + 1) {
+          problems.push(`cut by <${box2.tagName.toLowerCase()} class="${box2.className}">`);
+          break;
+        }
+      }
+      if (problems.length > 0)
+        clipped.push(`${name || control.outerHTML.slice(0, 80)}: ${problems.join(', ')}`);
+    }
+    return clipped;
+  });
+}

@@ -136,45 +136,49 @@ export function FilterSelect<T extends string>({
 }
 
 /**
- * A period's first and last day for a filter bar: two date inputs, each bounded by the other.
- * Empty is no bound.
+ * A period's first and last day for a filter bar: two date inputs, each bounded by the other,
+ * each with its visible label ("Créée du … au …"). Empty is no bound.
  */
 export function DateRangeInputs({
   labels,
-  title,
+  group,
   from,
   to,
   onChange,
 }: {
-  /** Announced for each input (the bar shows no label). */
+  /** Shown before each input, and its accessible name. */
   labels: { from: string; to: string };
-  /** Shown on hover: what the period is of. */
-  title?: string;
+  /** What the period is of, announced for the pair when a bar has several. */
+  group?: string;
   from: string;
   to: string;
   onChange: (change: { from: string } | { to: string }) => void;
 }) {
+  const labelClass = 'flex items-center gap-1.5 text-sm whitespace-nowrap text-slate-600';
   return (
-    <>
-      <input
-        type="date"
-        aria-label={labels.from}
-        title={title}
-        className={inputClass('w-36')}
-        value={from}
-        max={to || undefined}
-        onChange={(event) => onChange({ from: event.target.value })}
-      />
-      <input
-        type="date"
-        aria-label={labels.to}
-        title={title}
-        className={inputClass('w-36')}
-        value={to}
-        min={from || undefined}
-        onChange={(event) => onChange({ to: event.target.value })}
-      />
-    </>
+    <fieldset className="flex items-center gap-1.5">
+      {group ? <legend className="sr-only">{group}</legend> : null}
+      <label className={labelClass}>
+        {labels.from}
+        <input
+          type="date"
+          className={inputClass('w-36')}
+          value={from}
+          max={to || undefined}
+          onChange={(event) => onChange({ from: event.target.value })}
+        />
+      </label>
+      <label className={labelClass}>
+        {labels.to}
+        <input
+          type="date"
+          className={inputClass('w-36')}
+          value={to}
+          min={from || undefined}
+          onChange={(event) => onChange({ to: event.target.value })}
+        />
+      </label>
+    </fieldset>
   );
 }
 

@@ -37,3 +37,10 @@ export function Th({ children, className = '', ...rest }: ThHTMLAttributes<HTMLT
 export const TBODY = 'divide-y divide-slate-100 bg-white text-slate-700';
 /** No text colour here, so a cell can set its own (the body sets the default). */
 export const TD = 'px-3 py-2.5 whitespace-nowrap';
+/**
+ * A row's actions stay at the table's right edge while the other columns scroll beneath them
+ * (a 1024 px laptop cannot show every column): no action is ever cut off.
+ */
+export const ACTIONS_TD = `${TD} sticky right-0 bg-white text-right shadow-[inset_1px_0_0_0_#e2e8f0]`;
+/** The header cell above ACTIONS_TD. */
+export const ACTIONS_TH = 'sticky right-0 text-right shadow-[inset_1px_0_0_0_#e2e8f0]';

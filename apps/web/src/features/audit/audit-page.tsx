@@ -5,7 +5,7 @@ import { Button } from '../../components/button.tsx';
 import { inputClass } from '../../components/form.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useDebounced } from '../../lib/use-debounced.ts';
@@ -144,7 +144,7 @@ export function AuditPage() {
             <Th>{t('audit.user')}</Th>
             <Th>{t('audit.action')}</Th>
             <Th>{t('audit.entity')}</Th>
-            <Th className="text-right">{t('audit.changes')}</Th>
+            <Th className={ACTIONS_TH}>{t('audit.changes')}</Th>
           </tr>
         </thead>
         <tbody className={TBODY}>
@@ -173,7 +173,7 @@ export function AuditPage() {
                       <span className="ml-1.5 text-xs text-slate-500">{entry.entity_id.slice(0, 8)}</span>
                     ) : null}
                   </td>
-                  <td className={`${TD} text-right`}>
+                  <td className={ACTIONS_TD}>
                     {entry.before !== null || entry.after !== null ? (
                       <Button
                         size="sm"

@@ -7,7 +7,7 @@ import { ConfirmMutationDialog, Dialog } from '../../components/dialog.tsx';
 import { FormError, fieldError, inputClass, SelectField, TextField } from '../../components/form.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { toast } from '../../components/toast.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
@@ -132,7 +132,7 @@ export function DevicesPage() {
             <Th>{t('devices.user')}</Th>
             <Th>{t('devices.last_seen')}</Th>
             <Th>{t('common.status')}</Th>
-            <Th className="text-right">
+            <Th className={ACTIONS_TH}>
               <span className="sr-only">{t('common.actions')}</span>
             </Th>
           </tr>
@@ -167,7 +167,7 @@ export function DevicesPage() {
                     </Badge>
                   )}
                 </td>
-                <td className={`${TD} text-right`}>
+                <td className={ACTIONS_TD}>
                   <Button
                     size="sm"
                     variant="ghost"

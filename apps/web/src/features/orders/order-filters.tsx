@@ -67,7 +67,7 @@ export function OrderFilterBar({
   const sites = useAdminSites();
   return (
     <>
-      <div className="relative w-72">
+      <div className="relative w-80">
         <Icon name="search" className="pointer-events-none absolute top-2.5 left-2.5 size-4 text-slate-400" />
         <input
           type="search"
@@ -133,20 +133,15 @@ export function OrderFilterBar({
         />
       ) : null}
       <DateRangeInputs
-        labels={{
-          from: `${t('orders.period')} — ${t('common.from')}`,
-          to: `${t('orders.period')} — ${t('common.to')}`,
-        }}
+        group={t('orders.period')}
+        labels={{ from: t('orders.created_from'), to: t('common.until') }}
         from={filters.from}
         to={filters.to}
         onChange={update}
       />
       <DateRangeInputs
-        labels={{
-          from: `${t('orders.delivery_period')} — ${t('common.from')}`,
-          to: `${t('orders.delivery_period')} — ${t('common.to')}`,
-        }}
-        title={t('orders.delivery_period')}
+        group={t('orders.delivery_period')}
+        labels={{ from: t('orders.delivery_from'), to: t('common.until') }}
         from={filters.delivery_from}
         to={filters.delivery_to}
         onChange={(change) =>

@@ -7,7 +7,7 @@ import { inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
@@ -143,7 +143,7 @@ export function OrdersPage() {
             <Th>{t('orders.payment')}</Th>
             <Th className="text-right">{t('orders.total')}</Th>
             {canManage ? (
-              <Th className="text-right">
+              <Th className={ACTIONS_TH}>
                 <span className="sr-only">{t('common.actions')}</span>
               </Th>
             ) : null}
@@ -212,7 +212,7 @@ export function OrdersPage() {
                     ) : null}
                   </td>
                   {canManage ? (
-                    <td className={`${TD} text-right`}>
+                    <td className={ACTIONS_TD}>
                       <div className="flex justify-end gap-1.5">
                         <StatusQuickAction order={order} />
                         {isUnpaid ? (

@@ -34,7 +34,9 @@ export function LotsDialog({ product, onClose }: { product: Product; onClose: ()
             <tr className="text-left text-xs text-slate-500 uppercase">
               <th className="pb-2 font-semibold">{t('lots.code')}</th>
               <th className="pb-2 font-semibold">{t('lots.expiry')}</th>
-              <th className="pb-2 font-semibold" />
+              <th className="pb-2 font-semibold">
+                <span className="sr-only">{t('common.status')}</span>
+              </th>
               <th className="pb-2 text-right font-semibold">{t('lots.quantity')}</th>
             </tr>
           </thead>

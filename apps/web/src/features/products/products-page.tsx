@@ -7,7 +7,7 @@ import { inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { formatAmount, formatNumber } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
@@ -147,7 +147,7 @@ export function ProductsPage() {
             <Th className="text-right">{t('products.expiring')}</Th>
             <Th className="text-right">{t('products.expired')}</Th>
             <Th>{t('common.status')}</Th>
-            <Th className="text-right">
+            <Th className={ACTIONS_TH}>
               <span className="sr-only">{t('common.actions')}</span>
             </Th>
           </tr>
@@ -193,7 +193,7 @@ export function ProductsPage() {
                 <td className={TD}>
                   <ProductStockBadge product={product} />
                 </td>
-                <td className={`${TD} text-right`}>
+                <td className={ACTIONS_TD}>
                   {canReadStock ? (
                     <Button
                       size="sm"

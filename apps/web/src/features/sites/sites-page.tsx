@@ -8,7 +8,7 @@ import { FormError, fieldError, TextField } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { toast } from '../../components/toast.tsx';
 import { formatDate } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
@@ -101,7 +101,7 @@ export function SitesPage() {
             <Th>{t('sites.address')}</Th>
             <Th>{t('common.status')}</Th>
             <Th>{t('audit.at')}</Th>
-            <Th className="text-right">
+            <Th className={ACTIONS_TH}>
               <span className="sr-only">{t('common.actions')}</span>
             </Th>
           </tr>
@@ -127,7 +127,7 @@ export function SitesPage() {
                   </Badge>
                 </td>
                 <td className={TD}>{formatDate(site.created_at)}</td>
-                <td className={`${TD} text-right`}>
+                <td className={ACTIONS_TD}>
                   <Button
                     size="sm"
                     variant="ghost"

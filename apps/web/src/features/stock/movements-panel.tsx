@@ -84,7 +84,7 @@ export function MovementsPanel() {
             }}
           />
           <DateRangeInputs
-            labels={{ from: t('common.from'), to: t('common.to') }}
+            labels={{ from: t('common.from'), to: t('common.until') }}
             from={filter.from ?? ''}
             to={filter.to ?? ''}
             onChange={(change) =>

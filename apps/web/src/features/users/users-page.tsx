@@ -8,7 +8,7 @@ import { FilterSelect, inputClass } from '../../components/form.tsx';
 import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
-import { TableCard, TBODY, TD, Th } from '../../components/table.tsx';
+import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
 import { toast } from '../../components/toast.tsx';
 import { formatDateTime } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
@@ -101,7 +101,7 @@ export function UsersPage() {
             <Th>{t('users.site')}</Th>
             <Th>{t('users.last_login')}</Th>
             <Th>{t('common.status')}</Th>
-            <Th className="text-right">
+            <Th className={ACTIONS_TH}>
               <span className="sr-only">{t('common.actions')}</span>
             </Th>
           </tr>
@@ -143,7 +143,7 @@ export function UsersPage() {
                     </Badge>
                   )}
                 </td>
-                <td className={`${TD} text-right`}>
+                <td className={ACTIONS_TD}>
                   <div className="flex justify-end gap-1">
                     <Button
                       size="sm"
