@@ -83,6 +83,9 @@ export function NotificationBell() {
   }, [isOpen]);
 
   const unread = notifications.data?.unread_count ?? 0;
+  // The badge's text and the button's name say the same count, so a voice command with the
+  // words seen ("99+") reaches the button (label-content-name-mismatch).
+  const shownCount = unread > 99 ? '99+' : String(unread);
   const items = notifications.data?.items ?? [];
   return (
     <div className="relative" ref={panel}>
@@ -91,7 +94,7 @@ export function NotificationBell() {
         className="relative rounded-full p-1.5 text-slate-500 hover:bg-slate-100 hover:text-slate-700"
         aria-label={
           unread > 0
-            ? `${t('notifications.title')} — ${t('notifications.unread', { count: unread })}`
+            ? `${t('notifications.title')} — ${t('notifications.unread', { count: shownCount })}`
             : t('notifications.title')
         }
         aria-expanded={isOpen}
@@ -104,7 +107,7 @@ export function NotificationBell() {
             data-testid="notification-badge"
             className="absolute -top-0.5 -right-0.5 flex h-4 min-w-4 items-center justify-center rounded-full bg-red-600 px-1 text-[10px] font-semibold text-white"
           >
-            {unread > 99 ? '99+' : unread}
+            {shownCount}
           </span>
         ) : null}
       </button>
