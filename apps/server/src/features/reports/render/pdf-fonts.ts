@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { type Font, openSync } from 'fontkit';
+import { withFastLayout } from './pdf-shaping.ts';
 
 /**
  * The report PDFs' typeface: Noto Sans (SIL Open Font License 1.1), embedded and subset by
@@ -21,7 +22,8 @@ let loaded: PdfFonts | undefined;
 
 /**
  * The three faces, read and parsed once per process: every document shares the parsed fonts
- * (and fontkit's glyph caches); each document keeps its own subset of the glyphs it draws.
+ * (fontkit's glyph caches, the kerning pairs of pdf-shaping.ts); each document keeps its own
+ * subset of the glyphs it draws.
  */
 export function pdfFonts(): PdfFonts {
   if (loaded) return loaded;
@@ -29,7 +31,7 @@ export function pdfFonts(): PdfFonts {
   const open = (style: PdfFontStyle): Font => {
     const font = openSync(require.resolve(FILES[style]));
     if (!('layout' in font)) throw new Error(`${FILES[style]} is a font collection`);
-    return font;
+    return withFastLayout(font);
   };
   loaded = { regular: open('regular'), bold: open('bold'), italic: open('italic') };
   return loaded;
