@@ -16,7 +16,9 @@ export function answerClientError(error: Error & { code?: string }, socket: Sock
   // A reset connection has no one left to answer.
   if (error.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, code, message] = parserRefusal(error.code);
-  if (socket.writable) {
+  // As Node's own handler: never write into a response already on its way out on this socket.
+  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+  if (socket.writable && !inFlight?.headersSent) {
     const body = JSON.stringify(errorBody(code, message));
     const headers = {
       ...SECURITY_HEADERS,
