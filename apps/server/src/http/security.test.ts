@@ -14,6 +14,8 @@ describe('security defaults', () => {
     expect(csp).toContain("script-src 'self'");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
+    // Voice notes play from blob: URLs (features/orders/voice-notes.tsx).
+    expect(csp).toContain("media-src 'self' blob:");
     expect(csp).not.toContain('unsafe-inline');
     expect(csp).not.toContain('upgrade-insecure-requests');
     expect(response.headers['x-content-type-options']).toBe('nosniff');

@@ -19,6 +19,9 @@ export const CONTENT_SECURITY_POLICY = {
   'frame-ancestors': ["'none'"],
   'img-src': ["'self'", 'data:', 'blob:'],
   'manifest-src': ["'self'"],
+  // Voice notes play from `blob:` URLs: the dashboard fetches a note with its bearer token, the
+  // phone plays back what it just recorded.
+  'media-src': ["'self'", 'blob:'],
   'object-src': ["'none'"],
   'script-src': ["'self'"],
   'script-src-attr': ["'none'"],
