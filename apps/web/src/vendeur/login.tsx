@@ -44,6 +44,8 @@ export function LoginScreen() {
           );
         }
       });
+      // The first sync (the catalog, to work offline) starts now, not once the app has rendered.
+      (await loadLocalData()).syncEngine()?.start();
     } catch (caught) {
       setError(caught instanceof LoginError ? caught.message : 'Connexion impossible, réessayez.');
     } finally {

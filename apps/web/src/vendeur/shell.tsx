@@ -16,7 +16,7 @@ import { syncEngine } from './sync.ts';
  * headers on a 50 kbit/s uplink, and the sign-in takes the database from here.
  */
 export { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
-export { db } from './sync.ts';
+export { db, syncEngine } from './sync.ts';
 
 export function Shell() {
   const storageFull = useStorageNearlyFull();
