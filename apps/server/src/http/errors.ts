@@ -19,7 +19,25 @@ export class AppError extends Error {
   }
 }
 
-export const notFound = (what = 'Ressource') => new AppError('not_found', `${what} introuvable`);
+/**
+ * What a 404 names, as `details.resource`, so a client says « Order not found » in its own
+ * language; keyed by the French name the call sites pass.
+ */
+const NOT_FOUND_RESOURCES: Record<string, string> = {
+  Commande: 'order',
+  Produit: 'product',
+  Site: 'site',
+  Lot: 'lot',
+  Appareil: 'device',
+  Utilisateur: 'user',
+  Notification: 'notification',
+  'Note vocale': 'voice_note',
+};
+
+export const notFound = (what = 'Ressource') => {
+  const resource = NOT_FOUND_RESOURCES[what];
+  return new AppError('not_found', `${what} introuvable`, resource ? { resource } : undefined);
+};
 export const forbidden = (message = 'Action non autorisée pour votre rôle') =>
   new AppError('forbidden', message);
 

@@ -56,4 +56,15 @@ describe('field errors by code', () => {
       { field: 'name', message: 'déjà utilisé', code: 'already_used' },
     ]);
   });
+
+  it('a 404 names what was not found, for a client in another language', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const missing = await api(t, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/', { token });
+    expect(missing.status).toBe(404);
+    expect(missing.body.error).toEqual({
+      code: 'not_found',
+      message: 'Commande introuvable',
+      details: { resource: 'order' },
+    });
+  });
 });

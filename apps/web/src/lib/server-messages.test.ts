@@ -85,6 +85,12 @@ describe('renderErrorMessage', () => {
     expect(renderErrorMessage('fr', error)).toBe('Commande introuvable');
   });
 
+  it('says which thing was not found when the details name it', () => {
+    const error = { code: 'not_found', message: 'Commande introuvable', details: { resource: 'order' } };
+    expect(renderErrorMessage('en', error)).toBe('Order not found');
+    expect(renderErrorMessage('fr', error)).toBe('Commande introuvable');
+  });
+
   it('falls back to the server’s French for a code it does not know', () => {
     expect(renderErrorMessage('en', { code: 'brand_new', message: 'Tout nouveau' })).toBe('Tout nouveau');
   });

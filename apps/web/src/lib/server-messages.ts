@@ -78,6 +78,11 @@ export function renderErrorMessage(
     });
     if (text) return text;
   }
+  // A more precise sentence for what the details name: `error.not_found.order`.
+  const precise = `error.${error.code}.${String(details.resource ?? '')}`;
+  if (typeof details.resource === 'string' && hasServerMessage(precise)) {
+    return serverMessage(locale, precise) ?? error.message;
+  }
   const key = `error.${error.code}`;
   if (!hasServerMessage(key)) return error.message;
   if (locale === 'fr' && error.message) return error.message;
