@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OrdersListPage } from './pages/orders-pages.ts';
 import { VendorApp } from './pages/vendor-app.ts';
 import { seedOrder } from './support/api.ts';
-import { type AxeViolation, a11yViolations, clippedControls } from './support/browser.ts';
+import { type AxeViolation, a11yViolations, clippedControls, screenshot } from './support/browser.ts';
 import { type BusySite, seedBusySite } from './support/busy-site.ts';
 import { useE2e } from './support/fixtures.ts';
 import { ADMIN } from './support/gapal-server.ts';
@@ -153,6 +153,7 @@ describe('screens with a busy site’s data', () => {
         await screen.open(e2e.page);
         const clipped = await clippedControls(e2e.page);
         if (clipped.length > 0) found.push([`${screen.name} at ${width} px`, clipped]);
+        if (width === 1024) await screenshot(e2e.page, `laptop-1024-${screen.name.replaceAll(' ', '-')}`);
       }
     }
     expect(Object.fromEntries(found)).toEqual({});

@@ -75,9 +75,10 @@ export async function a11yViolations(page: Page): Promise<AxeViolation[]> {
 }
 
 /**
- * The buttons and links in the page's main area that are cut off: their text overflows them, or
- * they stick out of the window or of a box that clips (a scrolling table, a card). Each is
- * described by its accessible text, so a failure names the action a user could not read.
+ * The controls in the page's main area that are cut off: a button or link whose text overflows it
+ * or that sticks out of the window or of a box that clips (a scrolling table, a card); a select
+ * whose chosen option, or an empty field whose hint, is wider than the room inside it. Each is
+ * described by its accessible text, so a failure names what a user could not read.
  */
 export async function clippedControls(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -104,6 +105,32 @@ export async function clippedControls(page: Page): Promise<string[]> {
       }
       if (problems.length > 0)
         clipped.push(`${name || control.outerHTML.slice(0, 80)}: ${problems.join(', ')}`);
+    }
+    // A select or a field does not scroll its shown text: measure it against the room inside.
+    const context = document.createElement('canvas').getContext('2d')!;
+    const fields = document.querySelectorAll<HTMLInputElement | HTMLSelectElement>(
+      'main select, main input[placeholder]',
+    );
+    for (const field of fields) {
+      if (field.getBoundingClientRect().width === 0) continue;
+      const shown =
+        field instanceof HTMLSelectElement
+          ? (field.selectedOptions[0]?.text ?? '')
+          : field.value === ''
+            ? field.placeholder
+            : '';
+      if (!shown) continue;
+      const style = getComputedStyle(field);
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      // Chromium draws a native select's arrow inside the padding box, about 20 px wide.
+      const arrow = field instanceof HTMLSelectElement && style.appearance !== 'none' ? 20 : 0;
+      const room =
+        field.clientWidth -
+        Number.parseFloat(style.paddingLeft) -
+        Number.parseFloat(style.paddingRight) -
+        arrow;
+      if (context.measureText(shown).width > room + 0.5)
+        clipped.push(`« ${shown} » (${field.getAttribute('aria-label') ?? field.tagName}): text cut off`);
     }
     return clipped;
   });

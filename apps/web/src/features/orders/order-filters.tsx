@@ -89,6 +89,7 @@ export function OrderFilterBar({
       <FilterSelect
         label={t('orders.payment')}
         allLabel={t('orders.all_payments')}
+        className="w-44"
         value={filters.payment_status}
         options={PaymentStatusSchema.options.map((status) => ({
           value: status,

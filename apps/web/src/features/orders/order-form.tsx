@@ -230,7 +230,8 @@ export function OrderForm({
           onChange={set('address')}
           error={fieldError(error, 'delivery_address')}
         />
-        <div className="grid grid-cols-2 gap-3">
+        {/* Side by side only where the column leaves each its date or its word whole. */}
+        <div className="grid gap-3 xl:grid-cols-2">
           <TextField
             label={t('orders.delivery_date')}
             name="delivery_date"
