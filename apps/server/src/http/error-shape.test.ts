@@ -89,6 +89,18 @@ describe('refusals of the router and content parsers', () => {
     expect(ErrorBodySchema.parse(response.body).error.code).toBe('not_found');
   });
 
+  it('a route of the same method that finds nothing (a missing docs asset) is a 404, not a 405', async () => {
+    const response = await api(t, 'GET', '/api/docs/static/no-such-file.js');
+    expect(response.status).toBe(404);
+    expect(ErrorBodySchema.parse(response.body).error.code).toBe('not_found');
+  });
+
+  it('a plain GET on the WebSocket route (no upgrade) is an error in the shared shape', async () => {
+    const response = await api(t, 'GET', '/api/ws/');
+    expect(response.status).toBe(404);
+    expect(ErrorBodySchema.parse(response.body).error.code).toBe('not_found');
+  });
+
   it('an empty JSON body is a 400 in the shared shape', async () => {
     const response = await t.app.inject({
       method: 'POST',

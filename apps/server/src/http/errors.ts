@@ -80,13 +80,28 @@ export function registerErrorHandling(app: FastifyInstance, options: { spaFallba
     }
     const path = request.url.split('?')[0] ?? '/';
     const allowed = routeMethods.allowedFor(path);
-    if (allowed.length > 0) {
+    // A route of this very method that found nothing (a static file, say) is a plain 404.
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
       return reply
         .code(405)
         .header('allow', allowed.join(', '))
         .send(errorBody('method_not_allowed', `Méthode ${request.method} non permise sur ${path}`));
     }
     return reply.code(404).send(errorBody('not_found', `Aucune route ${request.method} ${path}`));
+  });
+
+  // A plugin that answers an error with no body (@fastify/websocket's 404 to a GET without an
+  // upgrade) gets the shared shape too.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (reply.statusCode < 400 || (payload !== undefined && payload !== null && payload !== '')) {
+      return done(null, payload);
+    }
+    const { code, message } = CLIENT_ERRORS[reply.statusCode] ?? {
+      code: reply.statusCode >= 500 ? 'internal_error' : 'bad_request',
+      message: reply.statusCode >= 500 ? 'Erreur interne du serveur' : 'Requête invalide',
+    };
+    reply.header('content-type', 'application/json; charset=utf-8');
+    done(null, JSON.stringify(errorBody(code, message)));
   });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
