@@ -3,7 +3,7 @@ import { ErrorBodySchema } from '@gapal/shared';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { actorsFor, createFixtures, mutationArgsSchemas, valueContext } from './fuzz/fuzz-fixtures.ts';
-import { operationsOf } from './fuzz/openapi-operations.ts';
+import { operationsOf, unansweredMethods, undocumentedOperations } from './fuzz/openapi-operations.ts';
 import { type FuzzRequest, fixedRequests, requestArbitrary } from './fuzz/request-arbitrary.ts';
 import { api, type TestApp, useTestApp } from './harness.ts';
 
@@ -25,8 +25,9 @@ describe('fuzzing every operation of the OpenAPI document', () => {
 
   it('answers no 5xx, and every error in the shared shape', { timeout: 600_000 }, async () => {
     const document = (await api(t, 'GET', '/api/docs/json')).body;
-    const operations = operationsOf(document);
-    expect(operations.length).toBeGreaterThan(40);
+    const documented = operationsOf(document);
+    expect(documented.length).toBeGreaterThan(40);
+    const operations = [...documented, ...undocumentedOperations(t.app.routeRules, documented)];
     const fixtures = await createFixtures(t);
     const mutationArgs = mutationArgsSchemas();
 
@@ -49,17 +50,26 @@ describe('fuzzing every operation of the OpenAPI document', () => {
         sent += 1;
         if (TRACE_FILE) appendFileSync(TRACE_FILE, `${response.status} ${describeRequest(request)}\n`);
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
-        const problem = problemWith(response);
-        if (problem) {
-          findings.push({
-            operation: `${operation.method} ${operation.path}`,
-            request: describeRequest(request),
-            status: response.status,
-            answer: response.body.slice(0, 300),
-            problem,
-          });
-        }
+        const problem = problemWith(response, request);
+        if (problem)
+          findings.push(findingOf(`${operation.method} ${operation.path}`, request, response, problem));
       }
+    }
+
+    for (const { method, path } of unansweredMethods(operations)) {
+      const url = path.replace(/\{[^}]+\}/g, '00000000-0000-4000-8000-000000000000');
+      const request = {
+        method,
+        url,
+        headers: {},
+        label: 'a method the path does not answer',
+        expectedStatus: 405,
+      };
+      const response = await send(t, request);
+      sent += 1;
+      statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
+      const problem = problemWith(response, request);
+      if (problem) findings.push(findingOf(`${method} ${path}`, request, response, problem));
     }
 
     const histogram = [...statuses.entries()]
@@ -83,8 +93,13 @@ async function send(t: TestApp, request: FuzzRequest) {
   return { status: response.statusCode, body: response.body, headers: response.headers };
 }
 
-function problemWith(response: { status: number; body: string; headers: Record<string, unknown> }) {
+type Answer = Awaited<ReturnType<typeof send>>;
+
+function problemWith(response: Answer, request: FuzzRequest): string | undefined {
   if (response.status >= 500) return `answered ${response.status}`;
+  if (request.expectedStatus && response.status !== request.expectedStatus) {
+    return `answered ${response.status}, not ${request.expectedStatus}`;
+  }
   if (response.status < 400) return undefined;
   let parsed: unknown;
   try {
@@ -95,6 +110,16 @@ function problemWith(response: { status: number; body: string; headers: Record<s
   if (!ErrorBodySchema.safeParse(parsed).success) return 'error answer is not in the shared shape';
   if (response.status === 429 && !response.headers['retry-after']) return '429 without Retry-After';
   return undefined;
+}
+
+function findingOf(operation: string, request: FuzzRequest, response: Answer, problem: string): Finding {
+  return {
+    operation,
+    request: describeRequest(request),
+    status: response.status,
+    answer: response.body.slice(0, 300),
+    problem,
+  };
 }
 
 function describeRequest(request: FuzzRequest): string {

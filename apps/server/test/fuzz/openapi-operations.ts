@@ -96,3 +96,46 @@ function resolveRefs(value: unknown, document: OpenApiDocument, depth: number): 
     Object.entries(value).map(([key, entry]) => [key, resolveRefs(entry, document, depth + 1)]),
   );
 }
+
+/**
+ * The routes the document leaves out (hidden ones such as the WebSocket endpoint), as operations
+ * with their path parameters and no body, so they get the fixed hard cases too.
+ */
+export function undocumentedOperations(
+  routes: readonly { method: string; url: string }[],
+  documented: readonly Operation[],
+): Operation[] {
+  const trim = (url: string) => (url.length > 1 ? url.replace(/\/+$/, '') : url);
+  const known = new Set(documented.map((operation) => `${operation.method} ${trim(operation.path)}`));
+  return routes
+    .map((route) => ({ method: route.method, path: route.url.replace(/:([A-Za-z0-9_]+)/g, '{$1}') }))
+    .filter((route) => METHODS.includes(route.method.toLowerCase() as (typeof METHODS)[number]))
+    .filter((route) => !known.has(`${route.method} ${trim(route.path)}`))
+    .map((route) => ({
+      method: route.method as Operation['method'],
+      path: route.path,
+      parameters: [...route.path.matchAll(/\{([^}]+)\}/g)].map((match) => ({
+        name: match[1] as string,
+        in: 'path' as const,
+        required: true,
+        schema: { type: 'string' },
+      })),
+      bodyRequired: false,
+    }));
+}
+
+/** For each path, one method none of its operations answers (a 405 is expected). */
+export function unansweredMethods(
+  operations: readonly Operation[],
+): { method: Operation['method']; path: string }[] {
+  const byPath = new Map<string, Set<string>>();
+  for (const operation of operations) {
+    byPath.set(operation.path, (byPath.get(operation.path) ?? new Set()).add(operation.method));
+  }
+  return [...byPath.entries()].flatMap(([path, methods]) => {
+    const method = (['PATCH', 'DELETE', 'PUT', 'POST', 'GET'] as const).find(
+      (candidate) => !methods.has(candidate),
+    );
+    return method ? [{ method, path }] : [];
+  });
+}

@@ -16,6 +16,8 @@ export type FuzzRequest = {
   payload?: string;
   /** What was spoiled, for the report. */
   label: string;
+  /** The status this request must get, when one is certain. */
+  expectedStatus?: number;
 };
 
 export type Credentials = {
