@@ -41,7 +41,7 @@ function dashboardScreens(site: BusySite): Screen[] {
   return [
     visit('home', '/', '[data-testid="stat-low-stock"]'),
     visit('orders', '/commandes', `[data-testid="order-row-${orders.fresh.number}"]`),
-    visit('order detail', `/commandes/${orders.onTheWay.id}`, '[data-testid="order-payment"]'),
+    visit('order detail', `/commandes/${orders.onTheWay.id}`, '[data-testid="voice-note"] audio'),
     visit('delivered order', `/commandes/${orders.delivered.id}`, '[data-testid="order-history-entry"]'),
     visit('delivery note', `/commandes/${orders.delivered.id}/bon`),
     visit('new order', '/commandes/nouvelle'),

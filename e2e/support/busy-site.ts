@@ -1,3 +1,4 @@
+import { oggOpus } from '../../apps/server/test/ogg-opus.ts';
 import { type SeedApi, type SeededProduct, type SeededUser, seedOrder, seedProduct, unique } from './api.ts';
 
 /** A day `days` from today, `YYYY-MM-DD` (Ouagadougou is on UTC all year). */
@@ -24,8 +25,9 @@ export type BusySite = {
 /**
  * A site in the middle of a working day, seeded through the API: a few users, a category,
  * products with a lot expiring in two days and one under its threshold, orders from a vendor in
- * every status (one paid in part, one paid in full), unread notifications for the managers, a
- * revoked phone and one in service. The screens are checked against this, not against empty lists.
+ * every status (one paid in part and with a voice note, one paid in full), unread notifications
+ * for the managers, a revoked phone and one in service. The screens are checked against this, not
+ * against empty lists.
  */
 export async function seedBusySite(api: SeedApi): Promise<BusySite> {
   const vendor = await api.createUser('vendeur', { fullName: 'Awa Ouédraogo' });
@@ -70,6 +72,8 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
     method: 'orange_money',
     reference: 'OM-123456',
   });
+  // The vendor left a voice note on it (the list marks it, the detail plays it).
+  await uploadVoiceNote(api, onTheWay.id, vendorToken);
   const delivered = await order('Restaurant La Savane', 10);
   await setStatus(delivered.id, 'en_preparation', 'en_cours', 'livree');
   await api.call('PATCH', `/api/orders/${delivered.id}/payment/`, {
@@ -90,6 +94,18 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
     orders: { fresh, preparing, onTheWay, delivered, cancelled },
     devices: { revoked, inService },
   };
+}
+
+async function uploadVoiceNote(api: SeedApi, orderId: string, token: string): Promise<void> {
+  const response = await fetch(
+    `${api.baseUrl}/api/voice-notes/${crypto.randomUUID()}/?order_id=${orderId}&duration_ms=3000`,
+    {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'audio/ogg;codecs=opus' },
+      body: new Uint8Array(oggOpus({ seconds: 3 })),
+    },
+  );
+  if (!response.ok) throw new Error(`voice note → ${response.status} ${await response.text()}`);
 }
 
 /** A phone signing in registers itself as a device; returns the device's id. */
