@@ -14,14 +14,15 @@ const run = promisify(execFile);
 /** A Koudougou client's name in Mooré: open vowels, a nasal vowel, an eng, an en dash. */
 const CLIENT = 'Kɔɔgo Wɛndpãnga – Ŋɔgo';
 
-/** The text of a PDF (poppler's pdftotext), composed (NFC) for comparison. */
-async function pdfText(pdf: Buffer): Promise<string> {
+/** A PDF's text (poppler's pdftotext, composed to NFC for comparison) and its fonts (pdffonts). */
+async function readPdf(pdf: Buffer): Promise<{ text: string; fonts: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'gapal-note-'));
   try {
     const file = path.join(dir, 'note.pdf');
     writeFileSync(file, pdf);
-    const { stdout } = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
-    return stdout.normalize('NFC');
+    const text = (await run('pdftotext', ['-enc', 'UTF-8', file, '-'])).stdout.normalize('NFC');
+    const fonts = (await run('pdffonts', [file])).stdout;
+    return { text, fonts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -30,7 +31,7 @@ async function pdfText(pdf: Buffer): Promise<string> {
 describe('delivery note in Unicode', () => {
   const e2e = useE2e();
 
-  it('prints a Mooré client name and product name intact in the delivery note (print to PDF)', async () => {
+  it('prints a Mooré client name and product name intact, in Noto Sans, in the delivery note (print to PDF)', async () => {
     const product = await seedProduct(e2e.api, {
       name: `Zom-kɔɔm ʋɛɛga ${unique('')}`,
       price: 750,
@@ -45,10 +46,21 @@ describe('delivery note in Unicode', () => {
 
     // What the manager's Print button produces: Chromium's print of the page, as a PDF.
     await e2e.page.emulateMedia({ media: 'print' });
-    const text = await pdfText(await e2e.page.pdf({ format: 'A4', printBackground: true }));
+    await e2e.page.evaluate(() => document.fonts.ready);
+    const { text, fonts } = await readPdf(await e2e.page.pdf({ format: 'A4', printBackground: true }));
     expect(text).toContain('BON DE LIVRAISON');
     expect(text).toContain(order.number);
     expect(text).toContain(CLIENT);
     expect(text).toContain(product.name);
+    // The app's own copy of the reports' font, not whatever the PC happens to have.
+    const noteFonts = fonts
+      .split('\n')
+      .slice(2)
+      .filter((line) => line.trim() !== '');
+    expect(noteFonts.length).toBeGreaterThan(0);
+    expect(
+      noteFonts.every((line) => /\+NotoSans/.test(line)),
+      fonts,
+    ).toBe(true);
   });
 });

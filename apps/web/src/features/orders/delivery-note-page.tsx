@@ -1,3 +1,12 @@
+// The note prints in the reports' font, Noto Sans (OFL), whatever fonts the PC has: the letters
+// of Mooré, Dioula and Fulfulde names (latin-ext), nasal vowels (vietnamese: the combining tilde
+// and ẽ). Each file downloads only when the page shows one of its characters (unicode-range).
+import '@fontsource/noto-sans/latin-400.css';
+import '@fontsource/noto-sans/latin-700.css';
+import '@fontsource/noto-sans/latin-ext-400.css';
+import '@fontsource/noto-sans/latin-ext-700.css';
+import '@fontsource/noto-sans/vietnamese-400.css';
+import '@fontsource/noto-sans/vietnamese-700.css';
 import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { Button } from '../../components/button.tsx';
@@ -29,7 +38,10 @@ export function DeliveryNotePage({ id }: { id: string }) {
           {t('orders.print_note')}
         </Button>
       </div>
-      <article className="mx-auto max-w-3xl rounded-lg border border-slate-200 bg-white p-10 shadow-sm print:max-w-none print:border-0 print:p-0 print:shadow-none">
+      <article
+        className="mx-auto max-w-3xl rounded-lg border border-slate-200 bg-white p-10 shadow-sm print:max-w-none print:border-0 print:p-0 print:shadow-none"
+        style={{ fontFamily: "'Noto Sans', sans-serif" }}
+      >
         <header className="flex items-start justify-between border-b-2 border-slate-900 pb-4">
           <div>
             <p className="text-lg font-bold text-slate-900">{getSettings().business_name}</p>
