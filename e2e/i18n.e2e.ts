@@ -34,6 +34,8 @@ describe('the dashboard in English', () => {
       threshold: 10,
     });
     const client = unique('Sunrise Shop ');
+    const category = unique('Dairy ');
+    await e2e.api.call('POST', '/api/categories/', { name: category });
     const delivered = await seedOrder(e2e.api, [{ product_id: product.id, quantity: 12 }], {
       clientName: client,
     });
@@ -49,7 +51,15 @@ describe('the dashboard in English', () => {
       await e2e.api.call('PATCH', `/api/orders/${short.id}/status/`, { status });
     }
     // The business's name (a proper noun, `lib/settings.ts`) and the first admin's are data too.
-    const data = [product.name, client, 'Gapal du Faso', 'Administrateur', 'BL-SEED', ...(await siteNames())];
+    const data = [
+      product.name,
+      client,
+      category,
+      'Gapal du Faso',
+      'Administrateur',
+      'BL-SEED',
+      ...(await siteNames()),
+    ];
     const withoutData = (text: string) => data.reduce((rest, value) => rest.replaceAll(value, ''), text);
     const french: Record<string, string[]> = {};
     const read = async (screen: string, page: Page = e2e.page) => {
@@ -108,6 +118,11 @@ describe('the dashboard in English', () => {
     await page.getByRole('dialog').waitFor();
     await settled(page);
     await read('categories');
+    // The server's own field check: a category name already used.
+    await page.getByRole('dialog').getByLabel('New category').fill(category);
+    await page.getByRole('dialog').getByRole('button', { name: 'New category' }).click();
+    await page.getByRole('dialog').getByText('already used').waitFor();
+    await read('categories, refused');
     await page.keyboard.press('Escape');
     await page.getByRole('button', { name: /^Notifications/ }).click();
     await page.getByText(`Low stock: ${product.name}`).waitFor();
@@ -123,6 +138,8 @@ describe('the dashboard in English', () => {
 
     // The server's stock refusal on delivery, written from its code and shortages.
     await page.goto(`/commandes/${short.id}`);
+    await page.locator('h1').waitFor();
+    await settled(page);
     await page.getByRole('button', { name: /^Move to “Delivered”/ }).click();
     await page.getByText(`Insufficient stock: ${product.name} (requested: 50, available: 8)`).waitFor();
     await read('delivery refused');
