@@ -138,6 +138,43 @@ describe('notificationText', () => {
     expect(notificationText(lowStock, 'fr')).toEqual({ title: lowStock.title, body: lowStock.body });
   });
 
+  it('names statuses, payment methods and days to expiry in English', () => {
+    const status = notificationText(
+      {
+        code: 'commande_statut',
+        params: {
+          order_number: 'CMD-1',
+          client_name: 'Zida',
+          total_amount: 500,
+          from: 'en_cours',
+          to: 'livree',
+        },
+        title: 'Commande CMD-1 : livrée',
+        body: 'Zida · en cours de livraison → livrée',
+      },
+      'en',
+    );
+    expect(status).toEqual({ title: 'Order CMD-1: Delivered', body: 'Zida · Out for delivery → Delivered' });
+    const expiring = notificationText(
+      {
+        code: 'lot_expiration_proche',
+        params: {
+          product_name: 'Lait',
+          lot_code: 'L1',
+          quantity: 4,
+          unit: 'L',
+          expiry_date: '2026-12-08',
+          days_left: 1,
+        },
+        title: 'Lait (L1) expire demain',
+        body: '…',
+      },
+      'en',
+    );
+    expect(expiring.title).toBe('Lait (L1) expires tomorrow');
+    expect(expiring.body).toMatch(/^4 L in stock, expiry date \d{2}\/\d{2}\/2026$/);
+  });
+
   it('keeps the server’s French text when a parameter is missing', () => {
     expect(notificationText({ ...lowStock, params: {} }, 'en')).toEqual({
       title: lowStock.title,

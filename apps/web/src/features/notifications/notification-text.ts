@@ -1,19 +1,23 @@
 import type { Notification } from '@gapal/shared';
 import { formatAmount, formatDate } from '../../lib/format.ts';
-import { getLocale, type Locale, type MessageKey, t } from '../../lib/i18n.ts';
+import { getLocale, type Locale, type MessageKey } from '../../lib/i18n.ts';
+import { en } from '../../lib/messages/en.ts';
+import { fr } from '../../lib/messages/fr.ts';
 import { hasServerMessage, type MessageVars, serverMessage } from '../../lib/server-messages.ts';
 
 /**
  * A notification's title and body in the reader's language, from its code and parameters; the
- * server's French `title`/`body` when a parameter is missing (a row older than its parameters)
- * or the code is unknown to this catalogue.
+ * server's French `title`/`body` for a French reader (they are that rendering, and a refused
+ * sync's body lists the reasons themselves), and when a parameter is missing (a row older than
+ * its parameters) or the code is unknown to this catalogue.
  */
 export function notificationText(
   notification: Pick<Notification, 'code' | 'params' | 'title' | 'body'>,
   locale: Locale = getLocale(),
 ): { title: string; body: string } {
-  const vars = readableParams(notification.params ?? {}, locale);
   const fallback = { title: notification.title, body: notification.body };
+  if (locale === 'fr') return fallback;
+  const vars = readableParams(notification.params ?? {}, locale);
   const titleKey =
     notification.code === 'sync_rejetee' && vars.count === 1
       ? 'notification.sync_rejetee.title_one'
@@ -33,11 +37,12 @@ function readableParams(params: Record<string, string | number>, locale: Locale)
   }
   if (typeof params.expiry_date === 'string') vars.expiry_date = formatDate(params.expiry_date);
   for (const key of ['from', 'to'] as const) {
-    if (typeof params[key] === 'string') vars[key] = label(`status.${params[key]}`, params[key]);
+    if (typeof params[key] === 'string') vars[key] = label(locale, `status.${params[key]}`, params[key]);
   }
-  if (typeof params.method === 'string') vars.method = label(`method.${params.method}`, params.method);
+  if (typeof params.method === 'string')
+    vars.method = label(locale, `method.${params.method}`, params.method);
   if (typeof params.payment_status === 'string') {
-    vars.payment_status = label(`payment.${params.payment_status}`, params.payment_status);
+    vars.payment_status = label(locale, `payment.${params.payment_status}`, params.payment_status);
   }
   if (typeof params.days_left === 'number') {
     const days = params.days_left;
@@ -51,7 +56,9 @@ function readableParams(params: Record<string, string | number>, locale: Locale)
   return vars;
 }
 
-function label(key: string, fallback: string): string {
-  const text = t(key as MessageKey);
-  return text === key ? fallback : text;
+const LABELS: Record<Locale, Record<MessageKey, string>> = { fr, en };
+
+/** A status, method or payment state in `locale` (the reader's, or the one asked for). */
+function label(locale: Locale, key: string, fallback: string): string {
+  return LABELS[locale][key as MessageKey] ?? fallback;
 }
