@@ -221,6 +221,10 @@ describe('screens with a busy site’s data', () => {
         'Kiosque du Marché',
       ])
         await app.card(client).waitFor();
+      await app
+        .card('Épicerie Nongtaaba')
+        .getByText(/Livraison refusée/)
+        .waitFor();
       found.push(['orders', await a11yViolations(page)]);
       await page.getByRole('link', { name: 'Catalogue' }).click();
       await page.getByText(site.products[0]!.name).first().waitFor();

@@ -16,6 +16,8 @@ export type BusySite = {
     preparing: { id: string; number: string };
     onTheWay: { id: string; number: string };
     delivered: { id: string; number: string };
+    /** On its way, its delivery refused for lack of stock. */
+    short: { id: string; number: string };
     cancelled: { id: string; number: string };
   };
   /** A phone that signed in and was then revoked, and one still in service. */
@@ -80,6 +82,20 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
     amount: delivered.total_amount,
     method: 'especes',
   });
+  // More than the depot holds: its delivery is refused, and the phone's card says why.
+  const short = await seedOrder(api, [{ product_id: lait.id, quantity: 45 }], {
+    clientName: 'Épicerie Nongtaaba',
+    token: vendorToken,
+  });
+  await setStatus(short.id, 'en_preparation', 'en_cours');
+  await api.call('PATCH', `/api/orders/${short.id}/status/`, { status: 'livree' }).then(
+    () => {
+      throw new Error('the short order was delivered');
+    },
+    (error: Error) => {
+      if (!/409.*insufficient_stock/.test(error.message)) throw error;
+    },
+  );
   const cancelled = await order('Kiosque du Marché', 3);
   await setStatus(cancelled.id, 'annulee');
 
@@ -91,7 +107,7 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
     vendor,
     manager,
     products,
-    orders: { fresh, preparing, onTheWay, delivered, cancelled },
+    orders: { fresh, preparing, onTheWay, delivered, short, cancelled },
     devices: { revoked, inService },
   };
 }
