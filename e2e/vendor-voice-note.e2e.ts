@@ -82,6 +82,7 @@ describe('vendor voice note', () => {
     await page.getByTestId('voice-playback').waitFor();
     expect(await page.getByTestId('voice-unavailable').count()).toBe(0);
     await app.next();
+    expect(await page.getByTestId('review-voice-note').textContent()).toMatch(/Note vocale : 0:0[23]/);
     await app.save(client);
     const card = app.card(client);
     expect(await card.getByTestId('voice-note-state').textContent()).toContain(

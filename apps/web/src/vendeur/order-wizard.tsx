@@ -22,6 +22,7 @@ import { STORAGE_FULL_WARNING, saveFailureMessage, useStorageNearlyFull } from '
 import { db } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 import { VoiceNoteRecorder } from './voice-note-recorder.tsx';
+import { clock } from './voice-recorder.ts';
 
 const STEPS = [
   { title: 'Client', fields: ['client_name', 'client_phone'], Component: ClientStep },
@@ -140,6 +141,12 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
       <Component draft={draft} change={change} errors={showErrors ? stepErrors : {}} />
       {current.title === 'Notes' && voiceEditable ? (
         <VoiceNoteRecorder note={voice.note} onChange={(note) => setVoice({ changed: true, note })} />
+      ) : null}
+      {current.title === 'Vérification' && voice.note ? (
+        <p className="rounded-xl border-2 border-black p-3 text-base" data-testid="review-voice-note">
+          <span className="font-bold">Note vocale</span> : {clock(voice.note.durationMs)}, gardée sur le
+          téléphone jusqu'à l'envoi de la commande.
+        </p>
       ) : null}
       <div className="fixed inset-x-0 bottom-16 z-10 mx-auto flex max-w-xl gap-2 border-t-2 border-black bg-white p-2">
         {step > 0 ? (
