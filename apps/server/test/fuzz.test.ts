@@ -48,7 +48,11 @@ describe('fuzzing every operation of the OpenAPI document', () => {
       for (const request of [...fixed, ...random]) {
         const response = await send(t, request);
         sent += 1;
-        if (TRACE_FILE) appendFileSync(TRACE_FILE, `${response.status} ${describeRequest(request)} → ${response.body.slice(0, 160)}\n`);
+        if (TRACE_FILE)
+          appendFileSync(
+            TRACE_FILE,
+            `${response.status} ${describeRequest(request)} → ${response.body.slice(0, 160)}\n`,
+          );
         statuses.set(response.status, (statuses.get(response.status) ?? 0) + 1);
         const problem = problemWith(response, request);
         if (problem)
