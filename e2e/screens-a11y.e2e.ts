@@ -238,6 +238,11 @@ describe('screens with a busy site’s data', () => {
       );
       // The new card waits in the outbox: the status bar counts it.
       found.push(['orders after a save', await a11yViolations(page)]);
+      // Out of coverage: the status bar turns black and says so.
+      await context.setOffline(true);
+      await app.network().filter({ hasText: 'Hors ligne' }).waitFor();
+      found.push(['orders offline', await a11yViolations(page)]);
+      await context.setOffline(false);
       expect(byScreen(found)).toEqual({});
     } finally {
       await context.close();
