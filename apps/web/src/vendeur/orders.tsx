@@ -59,14 +59,16 @@ export function OrdersScreen() {
       orders.map((order) => order.local_id),
     );
     const rows = orders
-      .map((order): Row => ({
-        order,
-        pending: entries.some(
-          (entry) => entry.status === 'pending' && entry.args.local_id === order.local_id,
-        ),
-        rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
-        voiceNote: voiceNotes.get(order.local_id),
-      }))
+      .map(
+        (order): Row => ({
+          order,
+          pending: entries.some(
+            (entry) => entry.status === 'pending' && entry.args.local_id === order.local_id,
+          ),
+          rejected: rejected.filter((entry) => entry.args.local_id === order.local_id),
+          voiceNote: voiceNotes.get(order.local_id),
+        }),
+      )
       .concat(
         rejected
           .filter((entry) => entry.name === 'create_order' && !known.has(entry.args.local_id))
