@@ -4,8 +4,8 @@ import { lots } from '../../src/db/schema.ts';
 import { createOrderAs, createProduct, receiveStock } from '../../src/features/orders/test-helpers.ts';
 import { createDevice, createSite, createUser, signedInUser, tokenFor, unique } from '../factories.ts';
 import { api, type TestApp } from '../harness.ts';
-import type { ValueContext } from './input-arbitraries.ts';
 import type { JsonSchema, Operation } from './openapi-operations.ts';
+import type { ValueContext } from './valid-values.ts';
 
 /** Rows the generated ids name, by kind, so requests reach past "not found" into the services. */
 export type Fixtures = Record<

@@ -1,13 +1,8 @@
 import fc from 'fast-check';
-import {
-  badValue,
-  controlText,
-  deeplyNested,
-  spoiledBody,
-  type ValueContext,
-  validValue,
-} from './input-arbitraries.ts';
+import { badValue, controlText } from './bad-values.ts';
 import type { Operation, Parameter } from './openapi-operations.ts';
+import { deeplyNested, spoiledBody } from './spoiled-body.ts';
+import { type ValueContext, validValue } from './valid-values.ts';
 
 export type FuzzRequest = {
   method: Operation['method'];
