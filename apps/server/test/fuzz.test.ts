@@ -112,6 +112,11 @@ function problemWith(response: Answer, request: FuzzRequest): string | undefined
     return 'error answer is not JSON';
   }
   if (!ErrorBodySchema.safeParse(parsed).success) return 'error answer is not in the shared shape';
+  // Every field error says its code, so a client in another language can write it.
+  const fields = (parsed as { error: { details?: { fields?: unknown } } }).error.details?.fields;
+  if (Array.isArray(fields) && fields.some((field) => typeof field?.code !== 'string')) {
+    return 'a field error without a code';
+  }
   if (response.status === 429 && !response.headers['retry-after']) return '429 without Retry-After';
   return undefined;
 }

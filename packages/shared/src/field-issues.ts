@@ -29,6 +29,15 @@ export const FIELD_ISSUE_CODES = [
   'empty_lot',
   'expired_lot',
   'positive_integer',
+  'duplicate',
+  'exceeds_returnable',
+  'lot_other_product',
+  'lot_expiry_mismatch',
+  'expiry_required',
+  'period_too_long',
+  'invalid_cursor',
+  'cursor_other_sort',
+  'exactly_one_of',
 ] as const;
 export type FieldIssueCode = (typeof FIELD_ISSUE_CODES)[number];
 

@@ -1,15 +1,40 @@
-import { ERROR_STATUS, type ErrorBody, type ErrorCode, type FieldIssue, fieldIssueOf } from '@gapal/shared';
+import {
+  ERROR_STATUS,
+  type ErrorBody,
+  type ErrorCode,
+  type FieldIssue,
+  type FieldIssueCode,
+  type FieldIssueParams,
+  fieldIssueOf,
+} from '@gapal/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
 import { createRouteMethods } from './route-methods.ts';
+
+/**
+ * A field issue a service reports in `details.fields`: its `code` (one of `FIELD_ISSUE_CODES`) is
+ * required, so the compiler refuses a field error a client in another language could not render.
+ */
+export type ServiceFieldIssue = {
+  field: string;
+  message: string;
+  code: FieldIssueCode;
+  params?: FieldIssueParams;
+};
+
+/** An error's `details`: whatever the error needs, and its field issues, each with a code. */
+export type AppErrorDetails = {
+  readonly fields?: readonly ServiceFieldIssue[];
+  readonly [key: string]: unknown;
+};
 
 /** The one error type services throw; the handler turns it into the shared error shape. */
 export class AppError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
-    readonly details?: unknown,
+    readonly details?: AppErrorDetails,
   ) {
     super(message);
   }

@@ -57,6 +57,22 @@ describe('field errors by code', () => {
     ]);
   });
 
+  it('the checks that had no code say theirs: a bad cursor, a report period too long', async () => {
+    const { token } = await signedInUser(t, 'admin');
+    const cursor = await api(t, 'GET', '/api/orders/?cursor=nope', { token });
+    expect(cursor.status).toBe(400);
+    expect(cursor.body.error.details.fields).toEqual([
+      { field: 'cursor', message: 'invalide', code: 'invalid_cursor' },
+    ]);
+    const period = await api(t, 'GET', '/api/reports/orders/json/?from=2024-01-01&to=2026-12-31', {
+      token,
+    });
+    expect(period.status).toBe(400);
+    expect(period.body.error.details.fields).toEqual([
+      expect.objectContaining({ field: 'to', code: 'period_too_long', params: expect.any(Object) }),
+    ]);
+  });
+
   it('a 404 names what was not found, for a client in another language', async () => {
     const { token } = await signedInUser(t, 'admin');
     const missing = await api(t, 'GET', '/api/orders/00000000-0000-4000-8000-000000000000/', { token });

@@ -30,6 +30,6 @@ export async function withCursorKey<T>(cursor: string | undefined, page: Promise
 
 function invalidCursor(): AppError {
   return new AppError('validation_error', 'Curseur de pagination invalide', {
-    fields: [{ field: 'cursor', message: 'invalide' }],
+    fields: [{ field: 'cursor', message: 'invalide', code: 'invalid_cursor' }],
   });
 }

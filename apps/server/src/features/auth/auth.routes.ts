@@ -1,5 +1,6 @@
 import {
   DeviceSerialSchema,
+  fieldIssueOf,
   LoginInputSchema,
   LogoutInputSchema,
   MeSchema,
@@ -113,8 +114,13 @@ function deviceSerialHeader(value: string | string[] | undefined): string | unde
   if (value === undefined) return undefined;
   const parsed = DeviceSerialSchema.safeParse(Array.isArray(value) ? value[0] : value);
   if (!parsed.success) {
+    const issue = parsed.error.issues[0];
     throw new AppError('validation_error', 'Numéro de série d’appareil invalide', {
-      fields: [{ field: 'x-device-serial', message: parsed.error.issues[0]?.message ?? 'invalide' }],
+      fields: [
+        issue
+          ? { field: 'x-device-serial', message: issue.message, ...fieldIssueOf(issue as never) }
+          : { field: 'x-device-serial', message: 'invalide', code: 'custom' },
+      ],
     });
   }
   return parsed.data;

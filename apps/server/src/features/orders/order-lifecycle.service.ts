@@ -3,7 +3,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden } from '../../http/errors.ts';
+import { AppError, forbidden, type ServiceFieldIssue } from '../../http/errors.ts';
 import { formatNumber } from '../../lib/format-number.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyPaymentRecorded } from '../notifications/notify.ts';
@@ -155,7 +155,7 @@ export async function returnItems(db: Db, actor: Actor, id: string, input: Retur
       throw new AppError('conflict', 'Seule une commande livrée peut faire l’objet d’un retour');
     }
     const items = new Map((await findItems(tx, id)).map((item) => [item.id, item]));
-    const fields: { field: string; message: string }[] = [];
+    const fields: ServiceFieldIssue[] = [];
     const seen = new Set<string>();
     input.items.forEach((line, index) => {
       const item = items.get(line.item_id);
@@ -163,11 +163,13 @@ export async function returnItems(db: Db, actor: Actor, id: string, input: Retur
         fields.push({
           field: `items.${index}.item_id`,
           message: item ? 'article en double' : 'article inconnu',
+          code: item ? 'duplicate' : 'unknown_reference',
         });
       } else if (line.quantity > item.quantity - item.returnedQuantity) {
         fields.push({
           field: `items.${index}.quantity`,
           message: 'supérieure à la quantité livrée non retournée',
+          code: 'exceeds_returnable',
         });
       }
       seen.add(line.item_id);

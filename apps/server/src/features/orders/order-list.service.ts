@@ -159,7 +159,7 @@ export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, 
       (cursor.at === undefined) === tiesByCreation(query.sort)
     ) {
       throw new AppError('validation_error', 'Le curseur ne correspond pas au tri demandé', {
-        fields: [{ field: 'cursor', message: 'tri différent' }],
+        fields: [{ field: 'cursor', message: 'tri différent', code: 'cursor_other_sort' }],
       });
     }
     values.cursorKey = cursor.key;

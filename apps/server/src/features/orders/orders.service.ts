@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, sites } from '../../db/schema.ts';
 import type { Actor } from '../../http/auth.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound, type ServiceFieldIssue } from '../../http/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
@@ -190,12 +190,16 @@ async function priceLines(
     db,
     items.map((item) => item.product_id),
   );
-  const fields: { field: string; message: string }[] = [];
+  const fields: ServiceFieldIssue[] = [];
   const lines = items.map((item, index) => {
     const product = found.get(item.product_id);
     const frozen = frozenPrices.get(item.product_id);
     if (!product || (!product.isActive && frozen === undefined)) {
-      fields.push({ field: `items.${index}.product_id`, message: 'produit inconnu ou inactif' });
+      fields.push({
+        field: `items.${index}.product_id`,
+        message: 'produit inconnu ou inactif',
+        code: 'unknown_reference',
+      });
     }
     return {
       productId: item.product_id,

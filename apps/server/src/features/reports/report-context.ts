@@ -79,7 +79,12 @@ export function resolvePeriod(
       `La période ne peut pas dépasser ${REPORT_MAX_PERIOD_DAYS} jours`,
       {
         fields: [
-          { field: fields.to, message: `période de ${days} jours, maximum ${REPORT_MAX_PERIOD_DAYS}` },
+          {
+            field: fields.to,
+            message: `période de ${days} jours, maximum ${REPORT_MAX_PERIOD_DAYS}`,
+            code: 'period_too_long',
+            params: { days, maximum: REPORT_MAX_PERIOD_DAYS },
+          },
         ],
       },
     );

@@ -272,7 +272,16 @@ export async function receiveStock(
       throw new AppError(
         'conflict',
         `Le lot ${lot.code} existe déjà avec la date de péremption ${lot.expiryDate}`,
-        { fields: [{ field: `items.${index}.expiry_date`, message: `le lot expire le ${lot.expiryDate}` }] },
+        {
+          fields: [
+            {
+              field: `items.${index}.expiry_date`,
+              message: `le lot expire le ${lot.expiryDate}`,
+              code: 'lot_expiry_mismatch',
+              params: { expiry_date: lot.expiryDate },
+            },
+          ],
+        },
       );
     }
     changes.push({ productId: line.productId, lotId: lot.id, delta: line.quantity, expiredOverride: false });

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import type {
+  FieldIssueCode,
   Movement,
   MovementListQuery,
   StockAdjustmentInput,
@@ -52,10 +53,18 @@ export async function recordEntry(
     const expiryDate =
       item.expiry_date ?? (product.shelfLifeDays ? addDays(today, product.shelfLifeDays) : undefined);
     if (!expiryDate) {
-      throw fieldError(`items.${index}.expiry_date`, 'requise : ce produit n’a pas de durée de conservation');
+      throw fieldError(
+        `items.${index}.expiry_date`,
+        'requise : ce produit n’a pas de durée de conservation',
+        'expiry_required',
+      );
     }
     if (expiryDate < today && !item.allow_past_expiry) {
-      throw fieldError(`items.${index}.expiry_date`, 'date passée (allow_past_expiry pour la forcer)');
+      throw fieldError(
+        `items.${index}.expiry_date`,
+        'date passée (allow_past_expiry pour la forcer)',
+        'past_date',
+      );
     }
     return {
       productId: item.product_id,
@@ -134,7 +143,7 @@ export async function recordLoss(
     const lot = namedById.get(item.lot_id);
     if (!lot || lot.siteId !== siteId) throw notFound('Lot');
     if (item.product_id && item.product_id !== lot.productId) {
-      throw fieldError(`items.${index}.lot_id`, 'ce lot est d’un autre produit');
+      throw fieldError(`items.${index}.lot_id`, 'ce lot est d’un autre produit', 'lot_other_product');
     }
     return lot.productId;
   });
@@ -267,9 +276,11 @@ async function loadProducts(db: Db, productIds: string[]) {
 
 function assertNoDuplicates(lotIds: string[]): void {
   const index = lotIds.findIndex((id, i) => lotIds.indexOf(id) !== i);
-  if (index >= 0) throw fieldError(`items.${index}.lot_id`, 'lot compté deux fois');
+  if (index >= 0) throw fieldError(`items.${index}.lot_id`, 'lot compté deux fois', 'duplicate');
 }
 
-function fieldError(field: string, message: string): AppError {
-  return new AppError('validation_error', `Données invalides : ${field}`, { fields: [{ field, message }] });
+function fieldError(field: string, message: string, code: FieldIssueCode): AppError {
+  return new AppError('validation_error', `Données invalides : ${field}`, {
+    fields: [{ field, message, code }],
+  });
 }

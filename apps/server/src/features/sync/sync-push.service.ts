@@ -35,7 +35,14 @@ export function assertSchemaVersion(version: unknown): void {
   }
   if (version > SYNC_SCHEMA_VERSION) {
     throw new AppError('validation_error', 'Version du protocole de synchronisation inconnue', {
-      fields: [{ field: 'schema_version', message: `au plus ${SYNC_SCHEMA_VERSION}` }],
+      fields: [
+        {
+          field: 'schema_version',
+          message: `au plus ${SYNC_SCHEMA_VERSION}`,
+          code: 'too_big',
+          params: { origin: 'number', maximum: SYNC_SCHEMA_VERSION, inclusive: true },
+        },
+      ],
     });
   }
 }

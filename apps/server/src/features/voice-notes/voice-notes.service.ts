@@ -103,7 +103,14 @@ function orderKeyOf(query: VoiceNoteUploadQuery): { orderId: string } | { localI
   if (query.order_id && !query.local_id) return { orderId: query.order_id };
   if (query.local_id && !query.order_id) return { localId: query.local_id };
   throw new AppError('validation_error', 'Indiquez la commande par order_id ou par local_id, pas les deux', {
-    fields: [{ field: 'order_id', message: 'order_id ou local_id, un seul des deux' }],
+    fields: [
+      {
+        field: 'order_id',
+        message: 'order_id ou local_id, un seul des deux',
+        code: 'exactly_one_of',
+        params: { fields: 'order_id, local_id' },
+      },
+    ],
   });
 }
 
@@ -157,7 +164,7 @@ async function sameNoteOrConflict(
   if (!existing) return undefined;
   if (existing.sha256 === sha256 && existing.order.id === orderId) return existing.note;
   throw new AppError('conflict', 'Une autre note vocale porte déjà cet identifiant', {
-    fields: [{ field: 'id', message: 'déjà utilisé' }],
+    fields: [{ field: 'id', message: 'déjà utilisé', code: 'already_used' }],
   });
 }
 
