@@ -487,12 +487,11 @@ export const notifications = pgTable(
     siteId: uuid('site_id').references(() => sites.id),
     targetUserId: uuid('target_user_id').references(() => users.id),
     targetRoles: roleEnum('target_roles').array().notNull().default(sql`'{}'`),
-    title: text('title').notNull(),
-    body: text('body').notNull(),
     data: jsonb('data').notNull().default({}),
     /**
-     * The values its text is made of (order number, client, product…), by `kind`: each reader's
-     * client writes the notification in its own language from them; `title`/`body` are the French.
+     * The values its text is made of (order number, client, product…), by `kind`: stored
+     * language-neutral, each reader's client writes the notification in its own language from
+     * them, and the server writes the French `title`/`body` when read (notification-text.ts).
      */
     params: jsonb('params').notNull().default({}),
     /** Set for notifications that must exist once (expiry alerts: lot + threshold), across processes. */

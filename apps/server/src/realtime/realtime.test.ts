@@ -1,5 +1,5 @@
 import type { Role } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser, type TestUser } from '../../test/factories.ts';
 import { api, useTestApp } from '../../test/harness.ts';
@@ -189,7 +189,7 @@ describe('live notifications reach exactly their audience', () => {
     const stored = await t.db
       .select()
       .from(notifications)
-      .where(eq(notifications.title, `Nouvelle commande ${rolledBack.number}`));
+      .where(sql`${notifications.params}->>'order_number' = ${rolledBack.number}`);
     expect(stored).toEqual([]);
   });
 

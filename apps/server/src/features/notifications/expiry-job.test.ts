@@ -69,7 +69,7 @@ describe('expiry check', () => {
       targetRoles: ['gestionnaire_stocks', 'admin'],
       targetUserId: null,
     });
-    expect(stored!.title).toContain('dans 2 jours');
+    expect(stored!.params).toMatchObject({ days_left: 2 });
     expect(stored!.data).toMatchObject({ lot_id: d2.id, days_before: 3, quantity: 10 });
 
     // The same day again: nothing new.

@@ -91,8 +91,6 @@ function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): New
     return {
       kind: 'lot_expire',
       audience,
-      title: `Lot périmé : ${lot.productName} (${lot.code})`,
-      body: `${lot.quantity} ${lot.unit} encore en stock, périmé depuis le ${frenchDate(lot.expiryDate)}`,
       data,
       params: lotParams(lot),
       dedupeKey: `expiry:${lot.lotId}:expired`,
@@ -100,13 +98,9 @@ function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): New
   }
   const threshold = Math.min(...alertDays.filter((days) => days >= lot.daysLeft));
   if (!Number.isFinite(threshold)) return null;
-  const when =
-    lot.daysLeft === 0 ? 'aujourd’hui' : lot.daysLeft === 1 ? 'demain' : `dans ${lot.daysLeft} jours`;
   return {
     kind: 'lot_expiration_proche',
     audience,
-    title: `${lot.productName} (${lot.code}) expire ${when}`,
-    body: `${lot.quantity} ${lot.unit} en stock, date de péremption le ${frenchDate(lot.expiryDate)}`,
     data: { ...data, days_before: threshold },
     params: { ...lotParams(lot), days_left: lot.daysLeft },
     dedupeKey: `expiry:${lot.lotId}:D-${threshold}`,
@@ -121,11 +115,6 @@ function lotParams(lot: ExpiringLot) {
     unit: lot.unit,
     expiry_date: lot.expiryDate,
   };
-}
-
-function frenchDate(isoDate: string): string {
-  const [year, month, day] = isoDate.split('-');
-  return `${day}/${month}/${year}`;
 }
 
 /**

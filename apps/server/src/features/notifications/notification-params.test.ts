@@ -3,6 +3,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
+import { selectRows } from '../../db/client.ts';
 import { notifications } from '../../db/schema.ts';
 import { createOrderAs, createProduct } from '../orders/test-helpers.ts';
 
@@ -36,6 +37,40 @@ describe('notifications by code', () => {
     });
   });
 
+  it('are stored without text: the API writes the French title and body from the code and parameters', async () => {
+    const admin = await signedInUser(t, 'admin');
+    const columns = await selectRows<{ column_name: string }>(
+      t.db,
+      sql`SELECT column_name FROM information_schema.columns WHERE table_name = 'notifications'`,
+    );
+    const names = columns.map((row) => row.column_name);
+    expect(names).toContain('params');
+    expect(names).not.toContain('title');
+    expect(names).not.toContain('body');
+
+    const [row] = await t.db
+      .insert(notifications)
+      .values({
+        kind: 'lot_expiration_proche',
+        targetRoles: ['admin'],
+        params: {
+          product_name: 'Yaourt nature',
+          lot_code: 'L7',
+          quantity: 12,
+          unit: 'pot',
+          expiry_date: '2026-12-09',
+          days_left: 2,
+        },
+      })
+      .returning();
+    const list = await api(t, 'GET', '/api/notifications/?limit=100', { token: admin.token });
+    expect(list.body.items.find((item: { id: string }) => item.id === String(row!.id))).toMatchObject({
+      code: 'lot_expiration_proche',
+      title: 'Yaourt nature (L7) expire dans 2 jours',
+      body: '12 pot en stock, date de péremption le 09/12/2026',
+    });
+  });
+
   it('the migration gives a notification stored before it the parameters of its order and product', async () => {
     const manager = await signedInUser(t, 'gestionnaire_commandes');
     const product = await createProduct(t, { name: 'Lait caillé 1 L' });
@@ -46,8 +81,6 @@ describe('notifications by code', () => {
         {
           kind: 'commande_statut',
           targetRoles: ['admin'],
-          title: 'ancien',
-          body: 'ancien',
           data: {
             order_id: order.id,
             order_number: order.number,
@@ -59,15 +92,11 @@ describe('notifications by code', () => {
         {
           kind: 'stock_bas',
           targetRoles: ['admin'],
-          title: 'ancien',
-          body: 'ancien',
           data: { product_id: product.id, quantity: 2, min_stock_level: 5 },
         },
         {
           kind: 'sync_rejetee',
           targetRoles: ['admin'],
-          title: 'ancien',
-          body: 'ancien',
           data: { rejected: [{ mutation_id: 'a' }, { mutation_id: 'b' }] },
         },
       ])

@@ -6,31 +6,33 @@ import { notificationReads, notifications } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
 import type { Audience, ChannelMember } from '../../realtime/channels.ts';
+import { notificationText } from './notification-text.ts';
 
 export type NotificationRow = typeof notifications.$inferSelect;
 
 export type NewNotification = {
   kind: NotificationKind;
   audience: Audience;
-  title: string;
-  body: string;
   data?: Record<string, unknown>;
-  /** What `title` and `body` are made of, for a client rendering them in another language (`params`). */
+  /** What its text is made of, by kind: the French `title`/`body` are written from them when read (notification-text.ts). */
   params?: NotificationParams;
   /** Notifications that must exist once (per lot and threshold…): a second insert is skipped. */
   dedupeKey?: string;
 };
 
+/** The API's notification: the stored code and parameters, and the French text written from them. */
 export function toNotificationDto(row: NotificationRow, readAt: Date | null = null): Notification {
+  const kind = row.kind as NotificationKind;
+  const params = row.params as NotificationParams;
+  const data = row.data as Record<string, unknown>;
   return {
     id: String(row.id),
-    kind: row.kind as NotificationKind,
-    code: row.kind as NotificationKind,
-    params: row.params as NotificationParams,
-    title: row.title,
-    body: row.body,
+    kind,
+    code: kind,
+    params,
+    ...notificationText(kind, params, data),
     site_id: row.siteId,
-    data: row.data as Record<string, unknown>,
+    data,
     created_at: toIso(row.createdAt),
     read_at: toIso(readAt),
   };
@@ -59,12 +61,12 @@ export async function insertNotifications(tx: Db, items: NewNotification[]): Pro
  * twenty-row insert with the query builder costs more than the insert.
  */
 export function notificationsInsertSql(param: string): string {
-  return `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, title, body, data, params, dedupe_key)
-     SELECT kind, site_id, target_user_id, target_roles, title, body, data, params, dedupe_key
+  return `INSERT INTO notifications (kind, site_id, target_user_id, target_roles, data, params, dedupe_key)
+     SELECT kind, site_id, target_user_id, target_roles, data, params, dedupe_key
      FROM jsonb_to_recordset(${param}::jsonb) AS x(kind text, site_id uuid, target_user_id uuid,
-       target_roles role[], title text, body text, data jsonb, params jsonb, dedupe_key text)
+       target_roles role[], data jsonb, params jsonb, dedupe_key text)
      ON CONFLICT (dedupe_key) DO NOTHING
-     RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles, title, body,
+     RETURNING id, kind, site_id, target_user_id, target_roles::text[] AS target_roles,
        data, params, dedupe_key, created_at`;
 }
 
@@ -75,8 +77,6 @@ export function notificationValues(items: readonly NewNotification[]): string {
       site_id: item.audience.siteId,
       target_user_id: item.audience.userId,
       target_roles: [...new Set(item.audience.roles)],
-      title: item.title,
-      body: item.body,
       data: item.data ?? {},
       params: item.params ?? {},
       dedupe_key: item.dedupeKey ?? null,
@@ -92,8 +92,6 @@ export function toStoredNotification(row: InsertedNotification): NotificationRow
     siteId: row.site_id,
     targetUserId: row.target_user_id,
     targetRoles: row.target_roles,
-    title: row.title,
-    body: row.body,
     data: row.data,
     params: row.params,
     dedupeKey: row.dedupe_key,
@@ -107,8 +105,6 @@ export type InsertedNotification = {
   site_id: string | null;
   target_user_id: string | null;
   target_roles: NotificationRow['targetRoles'];
-  title: string;
-  body: string;
   data: unknown;
   params: unknown;
   dedupe_key: string | null;

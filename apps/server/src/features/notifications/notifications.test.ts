@@ -17,10 +17,16 @@ describe('notifications API', () => {
   /** Stores a notification the way features do; returns its id. */
   async function stored(
     audience: { siteId: string | null; roles: any[]; userId: string | null },
-    title = 'Test',
+    productName = 'Test',
   ) {
     const ids = await inTransaction(t.db, t.app.bus, async (tx, outbox) => {
-      await notify(tx, outbox, [{ kind: 'stock_bas', audience, title, body: 'corps' }]);
+      await notify(tx, outbox, [
+        {
+          kind: 'stock_bas',
+          audience,
+          params: { product_name: productName, unit: 'pot', quantity: 1, min_stock_level: 5 },
+        },
+      ]);
       return outbox.pending.map(
         ({ event }) => (event.message as { notification: { id: string } }).notification.id,
       );

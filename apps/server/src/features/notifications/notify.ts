@@ -11,7 +11,6 @@ import {
   type Role,
 } from '@gapal/shared';
 import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
-import { formatNumber } from '../../lib/format-number.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import {
   insertNotifications,
@@ -72,8 +71,6 @@ export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderR
     orders.map((order) => ({
       kind: 'commande_nouvelle',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
-      title: `Nouvelle commande ${order.number}`,
-      body: `${order.clientName} · ${formatNumber(order.totalAmount)}`,
       data: orderData(order),
       params: orderParams(order),
     })),
@@ -90,8 +87,6 @@ export function orderStatusNotifications(changes: readonly OrderStatusChange[]):
   return changes.map(({ order, from, to }) => ({
     kind: 'commande_statut',
     audience: orderAudience(order),
-    title: `Commande ${order.number} : ${DELIVERY_LABELS[to]}`,
-    body: `${order.clientName} · ${DELIVERY_LABELS[from]} → ${DELIVERY_LABELS[to]}`,
     data: { ...orderData(order), from, to },
     params: { ...orderParams(order), from, to },
   }));
@@ -108,8 +103,6 @@ export async function notifyPaymentRecorded(
     {
       kind: 'paiement_enregistre',
       audience: orderAudience(order),
-      title: `Paiement de ${formatNumber(payment.amount)} sur ${order.number}`,
-      body: `${order.clientName} · ${METHOD_LABELS[payment.method]} · ${PAYMENT_LABELS[payment.paymentStatus]} (${formatNumber(payment.paidAmount)} / ${formatNumber(order.totalAmount)})`,
       data: {
         ...orderData(order),
         amount: payment.amount,
@@ -208,10 +201,6 @@ async function notifyStockChanges(
     items.push({
       kind: isOut ? 'rupture_stock' : 'stock_bas',
       audience: { siteId, roles: STOCK_MANAGERS, userId: null },
-      title: isOut ? `Rupture de stock : ${product.name}` : `Stock bas : ${product.name}`,
-      body: isOut
-        ? 'Plus aucune unité en stock'
-        : `${change.after} ${product.unit} en stock (seuil d’alerte ${product.minStockLevel})`,
       data: { product_id: change.productId, quantity: change.after, min_stock_level: product.minStockLevel },
       params: {
         product_name: product.name,
@@ -241,14 +230,6 @@ export async function notifySyncRejected(
     {
       kind: 'sync_rejetee',
       audience: { siteId: push.siteId, roles: [], userId: push.userId },
-      title:
-        count === 1
-          ? 'Une modification envoyée a été refusée'
-          : `${count} modifications envoyées ont été refusées`,
-      body: push.rejected
-        .slice(0, 3)
-        .map((item) => item.reason)
-        .join(' · '),
       data: {
         device_id: push.deviceId,
         rejected: push.rejected.slice(0, 50).map((item) => ({
@@ -274,24 +255,3 @@ function orderParams(order: OrderRef) {
 function orderData(order: OrderRef) {
   return { order_id: order.id, order_number: order.number, total_amount: order.totalAmount };
 }
-
-const DELIVERY_LABELS: Record<DeliveryStatus, string> = {
-  nouvelle: 'nouvelle',
-  en_preparation: 'en préparation',
-  en_cours: 'en cours de livraison',
-  livree: 'livrée',
-  annulee: 'annulée',
-};
-
-const PAYMENT_LABELS: Record<PaymentStatus, string> = {
-  non_payee: 'non payée',
-  partielle: 'payée en partie',
-  payee: 'payée',
-};
-
-const METHOD_LABELS: Record<PaymentMethod, string> = {
-  especes: 'espèces',
-  orange_money: 'Orange Money',
-  moov_money: 'Moov Money',
-  autre: 'autre moyen',
-};

@@ -1,8 +1,9 @@
-import { eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { notifications, orders, payments } from '../../db/schema.ts';
+import { toNotificationDto } from '../notifications/notifications.repo.ts';
 import { auditFor, createOrderAs, createProduct } from './test-helpers.ts';
 
 describe('order payments', () => {
@@ -49,8 +50,17 @@ describe('order payments', () => {
     const [notice] = await t.db
       .select()
       .from(notifications)
-      .where(eq(notifications.title, `Paiement de 12 500 sur ${order.number}`));
-    expect(notice?.body).toBe(`${order.client_name} · Moov Money · payée en partie (12 500 / 25 000)`);
+      .where(
+        and(
+          eq(notifications.kind, 'paiement_enregistre'),
+          sql`${notifications.data}->>'order_id' = ${order.id}`,
+        ),
+      );
+    expect(notice).toBeDefined();
+    expect(toNotificationDto(notice!)).toMatchObject({
+      title: `Paiement de 12 500 sur ${order.number}`,
+      body: `${order.client_name} · Moov Money · payée en partie (12 500 / 25 000)`,
+    });
   });
 
   it('refuses a payment of 0, a negative one, or more than the balance, and writes nothing', async () => {

@@ -176,8 +176,6 @@ async function notifyVoiceNote(tx: Db, outbox: Outbox, order: VoiceNoteOrder, ac
     {
       kind: 'commande_note_vocale',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
-      title: `Note vocale sur ${order.number}`,
-      body: `${order.clientName} · ${actor.username}`,
       data: { order_id: order.id, order_number: order.number },
       params: { order_number: order.number, client_name: order.clientName, recorded_by: actor.username },
     },
