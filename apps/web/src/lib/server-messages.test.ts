@@ -117,6 +117,12 @@ describe('field issues', () => {
     );
   });
 
+  it('keeps a pattern’s own French words for a French reader', () => {
+    const siteCode = z.string().regex(/^[A-Z0-9]+$/, 'majuscules et chiffres uniquement');
+    expect(renderFieldIssue('fr', issueOf(siteCode, 'r-1'))).toBe('majuscules et chiffres uniquement');
+    expect(renderFieldIssue('en', issueOf(siteCode, 'r-1'))).toBe('invalid format');
+  });
+
   it('keeps the message of an issue without a code', () => {
     expect(renderFieldIssue('en', { message: 'produit inconnu' })).toBe('produit inconnu');
   });

@@ -106,6 +106,9 @@ export function renderFieldIssue(
 ): string {
   if (!issue.code || !hasServerMessage(`field.${issue.code}`)) return issue.message;
   const params = issue.params ?? {};
+  // A pattern's own French words (« majuscules et chiffres uniquement ») say more than any
+  // catalogue entry for all patterns; other languages get the general sentence.
+  if (locale === 'fr' && issue.code === 'invalid_format' && params.format === 'regex') return issue.message;
   for (const key of fieldVariants(issue.code, params)) {
     if (hasServerMessage(key)) {
       const text = serverMessage(locale, key, params as MessageVars);
