@@ -9,6 +9,7 @@ import {
   type SyncProduct,
 } from '@gapal/shared';
 import {
+  type OutboxEntry,
   putOrderVoiceNote,
   type RecordedVoiceNote,
   recentOrdersWindow,
@@ -16,6 +17,7 @@ import {
 } from '@gapal/sync-client';
 import { z } from 'zod';
 import { type DoorPayment, doorPaymentErrors, paymentArgs } from './door-payment.ts';
+import { getVendorSession } from './session.ts';
 import { db, syncEngine } from './sync.ts';
 
 export type Draft = {
@@ -130,26 +132,32 @@ export async function saveDraft(
   draft: Draft,
   editing?: SyncOrder,
   voice?: RecordedVoiceNote | null,
-): Promise<string> {
+): Promise<OutboxEntry[]> {
   const data = fields(draft);
   const localId = editing?.local_id ?? crypto.randomUUID();
-  await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
+  const entries = await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
+    const written: OutboxEntry[] = [];
     if (editing) {
       const args: SyncMutationArgs['update_order'] = { local_id: localId, ...data };
-      await recordMutation(
-        db,
-        'update_order',
-        args,
-        editing.version > 0 ? { baseVersion: editing.version } : {},
+      written.push(
+        await recordMutation(
+          db,
+          'update_order',
+          args,
+          editing.version > 0 ? { baseVersion: editing.version } : {},
+        ),
       );
     } else {
-      await recordMutation(db, 'create_order', { local_id: localId, ...data });
+      written.push(await recordMutation(db, 'create_order', { local_id: localId, ...data }));
     }
-    if (draft.paid) await recordMutation(db, 'record_payment', paymentArgs(localId, doorPayment(draft)));
+    if (draft.paid)
+      written.push(await recordMutation(db, 'record_payment', paymentArgs(localId, doorPayment(draft))));
     if (voice !== undefined) await putOrderVoiceNote(db, localId, voice);
+    return written;
   });
   syncEngine()?.notifyWrite();
-  return localId;
+  rememberClient({ name: data.client_name, phone: data.client_phone ?? null });
+  return entries;
 }
 
 /**
@@ -174,8 +182,35 @@ export async function cancelOrder(order: SyncOrder): Promise<void> {
 
 export type ClientSuggestion = { name: string; phone: string | null };
 
+/**
+ * Read once per vendor and per sync (the form opens many times a day, the list changes only with
+ * a pull or a save): a save puts its client first in what was read.
+ */
+let knownClients: { key: string; clients: Promise<ClientSuggestion[]> } | undefined;
+
 /** The vendor's past clients, most recent first, one per name. */
-export async function pastClients(): Promise<ClientSuggestion[]> {
+export function pastClients(): Promise<ClientSuggestion[]> {
+  const key = `${getVendorSession()?.user.id ?? ''} ${syncEngine()?.getState().lastSyncAt ?? ''}`;
+  if (knownClients?.key !== key) {
+    const clients = readPastClients().catch((error: unknown) => {
+      knownClients = undefined;
+      throw error;
+    });
+    knownClients = { key, clients };
+  }
+  return knownClients.clients;
+}
+
+function rememberClient(client: ClientSuggestion): void {
+  if (!knownClients) return;
+  const name = client.name.toLowerCase();
+  knownClients.clients = knownClients.clients.then((clients) => [
+    client,
+    ...clients.filter((known) => known.name.toLowerCase() !== name),
+  ]);
+}
+
+async function readPastClients(): Promise<ClientSuggestion[]> {
   const seen = new Map<string, ClientSuggestion>();
   // The newest orders only: opening the form costs the same whatever the history on the phone.
   for (const order of (await recentOrdersWindow(db, 200)).orders) {

@@ -17,6 +17,7 @@ import {
 } from './order-draft.ts';
 import { ClientStep, DeliveryStep, NotesStep, ProductsStep, type StepProps } from './order-steps.tsx';
 import { PaymentStep } from './payment-step.tsx';
+import { announceSavedOrder } from './saved-orders.ts';
 import { describeShortfall, STOCK_WARNING, stockShortfalls } from './stock-warning.ts';
 import { STORAGE_FULL_WARNING, saveFailureMessage, useStorageNearlyFull } from './storage-space.ts';
 import { db } from './sync.ts';
@@ -100,7 +101,13 @@ export function OrderWizard({ editLocalId }: { editLocalId?: string }) {
     setSaving(true);
     setSaveError(null);
     try {
-      await saveDraft(draft, editing ?? undefined, voice.changed && voiceEditable ? voice.note : undefined);
+      const entries = await saveDraft(
+        draft,
+        editing ?? undefined,
+        voice.changed && voiceEditable ? voice.note : undefined,
+      );
+      // A new order's card shows at once in the list kept mounted under the form.
+      if (!editing) announceSavedOrder(entries, catalog?.products ?? []);
     } catch (error) {
       // Nothing was written (one transaction); the draft stays on screen and in storage.
       console.error('Order not saved', error);

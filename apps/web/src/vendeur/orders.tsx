@@ -8,13 +8,14 @@ import {
   type StoredVoiceNote,
   voiceNotesFor,
 } from '@gapal/sync-client';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Link } from 'wouter';
 import { Icon } from '../components/icons.tsx';
 import { formatDate, formatDateTime } from '../lib/format.ts';
 import { CardActions, DeliveryIssueNotice } from './order-card-extras.tsx';
 import { cancelOrder } from './order-draft.ts';
 import { explainRejection } from './rejections.ts';
+import { forgetSavedOrders, useSavedOrders } from './saved-orders.ts';
 import { db, useLive } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 
@@ -76,9 +77,19 @@ export function OrdersScreen() {
       );
     return { rows, products };
   }, [limit]);
+  const saved = useSavedOrders();
+  // The read has caught up with the orders just saved: its own rows replace the announced ones.
+  useEffect(() => {
+    if (shown) forgetSavedOrders(new Set(shown.rows.map((row) => row.order.local_id)));
+  }, [shown]);
   if (!shown) return <p className="text-lg">Chargement…</p>;
-  const { rows, products } = shown;
-  const productNames = new Map([...(products?.values() ?? [])].map((product) => [product.id, product.name]));
+  const listed = new Set(shown.rows.map((row) => row.order.local_id));
+  const fresh = saved.filter(({ order }) => !listed.has(order.local_id));
+  const rows = [...fresh.map(({ order }): Row => ({ order, pending: true, rejected: [] })), ...shown.rows];
+  const productNames = new Map([
+    ...fresh.flatMap(({ productNames: names }) => [...names]),
+    ...[...shown.products.values()].map((product): [string, string] => [product.id, product.name]),
+  ]);
   return (
     <section className="space-y-3">
       <div className="flex items-center justify-between gap-2">
@@ -105,7 +116,7 @@ export function OrdersScreen() {
             </div>
             <p className="mt-1 text-sm">
               {order.items
-                .map((item) => `${item.quantity} × ${products?.get(item.product_id)?.name ?? 'produit'}`)
+                .map((item) => `${item.quantity} × ${productNames.get(item.product_id) ?? 'produit'}`)
                 .join(', ')}
               {order.delivery_date ? ` · livraison ${formatDate(order.delivery_date)}` : ''}
             </p>
@@ -179,7 +190,7 @@ export function OrdersScreen() {
           </li>
         ))}
       </ul>
-      {rows.length >= limit ? (
+      {shown.rows.length >= limit ? (
         <BigButton tone="secondary" className="w-full" onClick={() => setLimit(limit + PAGE_SIZE)}>
           Voir plus
         </BigButton>

@@ -23,6 +23,7 @@ export function Shell() {
   const [location] = useLocation();
   // The order form says it in its own words (an order may not be saved): one warning at a time.
   const formOpen = location.startsWith('/nouvelle') || location.endsWith('/modifier');
+  const ordersShown = /^\/commandes\/?$/.test(location);
   useEffect(() => {
     const engine = syncEngine();
     engine?.start();
@@ -38,6 +39,11 @@ export function Shell() {
         </p>
       ) : null}
       <main className="flex-1 px-3 pt-3 pb-28">
+        {/* Always mounted, hidden under the other screens: a save adds one card to a list already
+            read and rendered instead of mounting and reading it again. */}
+        <div hidden={!ordersShown}>
+          <Orders />
+        </div>
         <Switch>
           <Route path="/">
             <Redirect to="/commandes" replace />
@@ -47,7 +53,7 @@ export function Shell() {
           <Route path="/commandes/:localId/modifier">
             {(params) => <OrderWizard editLocalId={params.localId} />}
           </Route>
-          <Route path="/commandes" component={Orders} />
+          <Route path="/commandes">{null}</Route>
           <Route>
             <Redirect to="/commandes" replace />
           </Route>
