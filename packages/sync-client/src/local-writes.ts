@@ -8,6 +8,7 @@ import {
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { readMeta } from './database.ts';
 import { OutboxEntrySchema, parseStoredRows } from './outbox.ts';
+import { compareTimestamps } from './timestamps.ts';
 
 /**
  * Records a change the phone made: the next sequence number and the outbox entry are written in
@@ -70,7 +71,7 @@ export function applyOutbox(
     const next = applyOne(current, entry, prices);
     if (next) orders.set(localId, next);
   }
-  return [...orders.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
+  return [...orders.values()].sort((a, b) => compareTimestamps(b.created_at, a.created_at));
 }
 
 function applyOne(

@@ -1,5 +1,6 @@
 import type { SyncDatabase } from './database.ts';
 import { parseStored, parseStoredRows } from './outbox.ts';
+import { compareTimestamps } from './timestamps.ts';
 import { type SyncTransport, TemporarySyncError } from './transport.ts';
 import { type StoredVoiceNote, StoredVoiceNoteSchema } from './voice-notes.ts';
 
@@ -52,7 +53,7 @@ export async function uploadVoiceNotes(
   const now = options.now ?? (() => new Date());
   const stored = await db.voiceNotes.where('state').equals('pending').toArray();
   const queue = parseStoredRows(StoredVoiceNoteSchema, stored, 'voiceNotes').sort((a, b) =>
-    a.created_at.localeCompare(b.created_at),
+    compareTimestamps(a.created_at, b.created_at),
   );
   let uploaded = 0;
   for (const queued of queue) {

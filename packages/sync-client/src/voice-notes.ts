@@ -2,6 +2,7 @@ import { IdSchema, VOICE_NOTE_MAX_BYTES, VOICE_NOTE_MAX_DURATION_MS } from '@gap
 import { z } from 'zod';
 import type { SyncDatabase } from './database.ts';
 import { parseStoredRows } from './outbox.ts';
+import { compareTimestamps } from './timestamps.ts';
 
 /**
  * A voice note recorded on the phone, kept in IndexedDB until the server has it:
@@ -81,7 +82,7 @@ export async function orderVoiceNote(
 ): Promise<StoredVoiceNote | undefined> {
   const rows = await db.voiceNotes.where('local_id').equals(localId).toArray();
   return parseStoredRows(StoredVoiceNoteSchema, rows, 'voiceNotes').sort((a, b) =>
-    b.created_at.localeCompare(a.created_at),
+    compareTimestamps(b.created_at, a.created_at),
   )[0];
 }
 
