@@ -19,7 +19,7 @@
  * each run prints its load average; compare runs on a quiet machine. The bytes, the files fetched
  * twice and the sync's traffic do not depend on it.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -38,6 +38,8 @@ const WAITING = Number(process.env.BENCH_VENDOR_ORDERS ?? 200);
 const HISTORY = 1_000;
 const SAVES = 5;
 const CPU_SLOWDOWN = 4;
+/** A folder: the reopens and saves of run 1 are recorded there as CPU profiles (`*.cpuprofile`). */
+const PROFILE_DIR = process.env.BENCH_PROFILE;
 
 type Figures = {
   loginUsable: number;
@@ -136,6 +138,21 @@ async function phoneTab(context: BrowserContext, page?: Page): Promise<Page> {
   const cdp = await context.newCDPSession(tab);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
   return tab;
+}
+
+/** Runs `step` under the CDP sampling profiler when BENCH_PROFILE names a folder (run 1 only). */
+async function profiled<T>(tab: Page, name: string, run: number, step: () => Promise<T>): Promise<T> {
+  if (!PROFILE_DIR || run !== 1) return step();
+  const cdp = await tab.context().newCDPSession(tab);
+  await cdp.send('Profiler.enable');
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 });
+  await cdp.send('Profiler.start');
+  const result = await step();
+  const { profile } = await cdp.send('Profiler.stop');
+  mkdirSync(PROFILE_DIR, { recursive: true });
+  writeFileSync(path.join(PROFILE_DIR, `${name}.cpuprofile`), JSON.stringify(profile));
+  await cdp.detach();
+  return result;
 }
 
 /** Opens the orders screen and waits until its cards show; the time it took (ms). */
@@ -265,19 +282,20 @@ async function measure(run: number, server: { url: string }): Promise<Figures> {
 
     // 3. Reopen offline in a new tab.
     page = await phoneTab(context);
-    const reopenTab = await openOrders(page);
+    const reopenTab = await profiled(page, 'reopen-tab', run, () => openOrders(page));
 
     // 4. Save orders offline.
     const saves: number[] = [];
     for (let i = 0; i < SAVES; i += 1) {
-      saves.push(await timeSave(page, products[i]!, `Boutique mesurée ${run}-${i}`));
+      const client = `Boutique mesurée ${run}-${i}`;
+      saves.push(await profiled(page, `save-${i}`, run, () => timeSave(page, products[i]!, client)));
     }
 
     // 5. Reopen offline after a browser restart.
     await context.close();
     context = await launchPhone(profile, proxy.url, true);
     page = await phoneTab(context, context.pages()[0]);
-    const reopenRestart = await openOrders(page);
+    const reopenRestart = await profiled(page, 'reopen-restart', run, () => openOrders(page));
 
     // 6. Back online: the waiting orders go up on 2G.
     const expected = (await outboxState(page)).pending;
