@@ -1,17 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { payments, products } from '../../../apps/server/src/db/schema.ts';
-import { createDevice, createUser, signedInUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { api, createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
-import {
-  createHttpTransport,
-  createSyncEngine,
-  openSyncDatabase,
-  ordersView,
-  recordMutation,
-} from '../src/index.ts';
+import { payments } from '../../../apps/server/src/db/schema.ts';
+import { signedInUser } from '../../../apps/server/test/factories.ts';
+import { api, type TestApp } from '../../../apps/server/test/harness.ts';
+import { createHttpTransport, createSyncEngine, ordersView, recordMutation } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
 /** The phone at the customer's door, against the real server: money taken, a refused delivery. */
 describe('sync engine: payments taken at the door and refused deliveries', () => {
@@ -19,20 +13,15 @@ describe('sync engine: payments taken at the door and refused deliveries', () =>
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
   });
   afterAll(async () => {
     await t?.close();
   });
 
   async function phone() {
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
-    const db = openSyncDatabase(`door-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const { user, device, token } = await vendorWithDevice(t);
+    const db = phoneDatabase('door');
     let online = false;
     const engine = createSyncEngine({
       db,
@@ -55,13 +44,7 @@ describe('sync engine: payments taken at the door and refused deliveries', () =>
     return { user, device, db, engine, setOnline };
   }
 
-  async function product(unitPrice: number) {
-    const [row] = await t.db
-      .insert(products)
-      .values({ name: `Yaourt ${randomUUID().slice(0, 6)}`, unit: 'pot', unitPrice, shelfLifeDays: 5 })
-      .returning();
-    return row!;
-  }
+  const product = (unitPrice: number) => catalogProduct(t, { name: 'Yaourt', unit: 'pot', unitPrice });
 
   it('sends the payment queued with the order in one transaction, and shows it paid before and after', async () => {
     const yaourt = await product(500);

@@ -1,28 +1,21 @@
 import { randomUUID } from 'node:crypto';
-import type { SyncOrder } from '@gapal/shared';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { products } from '../../../apps/server/src/db/schema.ts';
-import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
+import type { TestApp } from '../../../apps/server/test/harness.ts';
 import {
   createHttpTransport,
   createSyncEngine,
   HISTORY_DAYS,
-  openSyncDatabase,
   recordMutation,
   type SyncDatabase,
 } from '../src/index.ts';
+import { catalogProduct, closedOrder, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
 describe('sync engine: work that does not grow with what the phone holds (real server)', () => {
   let t: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
   });
   afterAll(async () => {
     await t?.close();
@@ -32,13 +25,8 @@ describe('sync engine: work that does not grow with what the phone holds (real s
   });
 
   async function phone() {
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
-    const db: SyncDatabase = openSyncDatabase(`phone-${randomUUID()}`, {
-      indexedDB: new IDBFactory(),
-      IDBKeyRange,
-    });
+    const { device, token } = await vendorWithDevice(t);
+    const db: SyncDatabase = phoneDatabase();
     let requests = 0;
     const pushes: { encoding: string | null; bytes: number }[] = [];
     const engine = createSyncEngine({
@@ -74,31 +62,15 @@ describe('sync engine: work that does not grow with what the phone holds (real s
   it('drops closed orders past the history window after a pull', async () => {
     const { db, engine } = await phone();
     const old = new Date(Date.now() - (HISTORY_DAYS + 3) * 86_400_000).toISOString();
-    const closed: SyncOrder = {
-      id: randomUUID(),
-      local_id: randomUUID(),
+    const closed = closedOrder({
       number: 'CMD-000001',
       site_id: t.defaultSiteId,
-      created_by: randomUUID(),
-      device_id: null,
       client_name: 'Maquis Wend-Kuuni',
-      client_phone: null,
-      delivery_address: null,
-      delivery_date: null,
-      priority: 'moyenne',
-      notes: null,
-      delivery_status: 'livree',
-      payment_status: 'payee',
       total_amount: 500,
       paid_amount: 500,
-      balance: 0,
       version: 3,
-      delivered_at: old,
-      cancelled_at: null,
-      created_at: old,
       updated_at: old,
-      items: [],
-    };
+    });
     await engine.syncNow();
     await db.orders.put(closed);
 
@@ -108,10 +80,7 @@ describe('sync engine: work that does not grow with what the phone holds (real s
   });
 
   it('gzips a batch of orders on its way up (a 50 kbit/s uplink on 2G), and the server applies it', async () => {
-    const [milk] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice: 300, shelfLifeDays: 5 })
-      .returning();
+    const milk = await catalogProduct(t);
     const { db, engine, pushes } = await phone();
     const localIds: string[] = [];
     for (let i = 0; i < 30; i += 1) {
@@ -121,7 +90,7 @@ describe('sync engine: work that does not grow with what the phone holds (real s
         local_id: localId,
         client_name: `Boutique ${i}`,
         delivery_address: 'Secteur 15, Ouagadougou',
-        items: [{ product_id: milk!.id, quantity: 1 + (i % 3) }],
+        items: [{ product_id: milk.id, quantity: 1 + (i % 3) }],
       });
     }
     const plainSize = JSON.stringify(await db.outbox.toArray()).length;
@@ -138,15 +107,12 @@ describe('sync engine: work that does not grow with what the phone holds (real s
   });
 
   it('makes no attempt while the browser says it is offline, and sends once it is back', async () => {
-    const [milk] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice: 300, shelfLifeDays: 5 })
-      .returning();
+    const milk = await catalogProduct(t);
     const { db, engine, requests } = await phone();
     await recordMutation(db, 'create_order', {
       local_id: randomUUID(),
       client_name: 'Boutique Ouédraogo',
-      items: [{ product_id: milk!.id, quantity: 2 }],
+      items: [{ product_id: milk.id, quantity: 2 }],
     });
 
     setOnline(false);

@@ -1,30 +1,26 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devices, products } from '../../../apps/server/src/db/schema.ts';
+import { devices } from '../../../apps/server/src/db/schema.ts';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { api, createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
+import { api, type TestApp } from '../../../apps/server/test/harness.ts';
 import {
   claimForUser,
   createHttpTransport,
   createSyncEngine,
-  openSyncDatabase,
   ordersView,
   recordMutation,
   type SyncDatabase,
   UnsentOrdersError,
 } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
 describe('sync engine against the real server', () => {
   let t: TestApp;
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
   });
   afterAll(async () => {
     await t?.close();
@@ -37,10 +33,7 @@ describe('sync engine against the real server', () => {
     const device = await createDevice(t, user);
     let token = options.token ?? (await tokenFor(t, user, device.id));
     const refreshed: string[] = [];
-    const db: SyncDatabase = openSyncDatabase(`phone-${randomUUID()}`, {
-      indexedDB: new IDBFactory(),
-      IDBKeyRange,
-    });
+    const db: SyncDatabase = phoneDatabase();
     const transport = createHttpTransport({
       baseUrl,
       getAccessToken: () => token,
@@ -63,13 +56,7 @@ describe('sync engine against the real server', () => {
     return { user, device, db, engine, refreshed };
   }
 
-  async function product(unitPrice = 400) {
-    const [row] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice, shelfLifeDays: 5 })
-      .returning();
-    return row!;
-  }
+  const product = (unitPrice = 400) => catalogProduct(t, { unitPrice });
 
   const newOrder = (productId: string) => ({
     local_id: randomUUID(),
@@ -248,10 +235,8 @@ describe('sync engine against the real server', () => {
   it('syncs by itself after a write (debounced) and when the phone comes back online', async () => {
     const milk = await product();
     const events = new EventTarget();
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
-    const db = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const { device, token } = await vendorWithDevice(t);
+    const db = phoneDatabase();
     const engine = createSyncEngine({
       db,
       deviceId: device.id,

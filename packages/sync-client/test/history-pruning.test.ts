@@ -1,10 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { SyncOrder } from '@gapal/shared';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import {
   HISTORY_DAYS,
-  openSyncDatabase,
   ordersView,
   orderView,
   orderVoiceNote,
@@ -14,48 +11,25 @@ import {
   recordMutation,
   type SyncDatabase,
 } from '../src/index.ts';
+import { closedOrder, phoneDatabase } from './support.ts';
 
 const NOW = new Date('2026-12-07T10:00:00.000Z');
 const daysAgo = (days: number) => new Date(NOW.getTime() - days * 86_400_000).toISOString();
 
 function phone(): SyncDatabase {
-  return openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
-}
-
-function order(fields: Partial<SyncOrder> & Pick<SyncOrder, 'updated_at'>): SyncOrder {
-  return {
-    id: randomUUID(),
-    local_id: randomUUID(),
-    number: 'CMD-1',
-    site_id: randomUUID(),
-    created_by: randomUUID(),
-    device_id: null,
-    client_name: 'Maquis Le Baobab',
-    client_phone: null,
-    delivery_address: null,
-    delivery_date: null,
-    priority: 'moyenne',
-    notes: null,
-    delivery_status: 'livree',
-    payment_status: 'payee',
-    total_amount: 1000,
-    paid_amount: 1000,
-    balance: 0,
-    version: 2,
-    delivered_at: fields.updated_at,
-    cancelled_at: null,
-    created_at: fields.updated_at,
-    items: [],
-    ...fields,
-  };
+  return phoneDatabase();
 }
 
 describe('pruneHistory: closed orders older than the history window leave the phone', () => {
   it('drops delivered-and-paid and cancelled-unpaid orders unchanged for more than 30 days', async () => {
     const db = phone();
     const old = daysAgo(HISTORY_DAYS + 1);
-    const paid = order({ updated_at: old });
-    const cancelled = order({ updated_at: old, delivery_status: 'annulee', payment_status: 'non_payee' });
+    const paid = closedOrder({ updated_at: old });
+    const cancelled = closedOrder({
+      updated_at: old,
+      delivery_status: 'annulee',
+      payment_status: 'non_payee',
+    });
     await db.orders.bulkPut([paid, cancelled]);
 
     expect(await pruneHistory(db, { now: NOW })).toBe(2);
@@ -66,12 +40,12 @@ describe('pruneHistory: closed orders older than the history window leave the ph
     const db = phone();
     const old = daysAgo(HISTORY_DAYS + 10);
     const kept = [
-      order({ updated_at: daysAgo(HISTORY_DAYS - 1) }),
-      order({ updated_at: old, delivery_status: 'nouvelle', payment_status: 'non_payee' }),
-      order({ updated_at: old, delivery_status: 'en_cours', payment_status: 'payee' }),
-      order({ updated_at: old, delivery_status: 'livree', payment_status: 'non_payee' }),
-      order({ updated_at: old, delivery_status: 'livree', payment_status: 'partielle' }),
-      order({ updated_at: old, delivery_status: 'annulee', payment_status: 'partielle' }),
+      closedOrder({ updated_at: daysAgo(HISTORY_DAYS - 1) }),
+      closedOrder({ updated_at: old, delivery_status: 'nouvelle', payment_status: 'non_payee' }),
+      closedOrder({ updated_at: old, delivery_status: 'en_cours', payment_status: 'payee' }),
+      closedOrder({ updated_at: old, delivery_status: 'livree', payment_status: 'non_payee' }),
+      closedOrder({ updated_at: old, delivery_status: 'livree', payment_status: 'partielle' }),
+      closedOrder({ updated_at: old, delivery_status: 'annulee', payment_status: 'partielle' }),
     ];
     await db.orders.bulkPut(kept);
 
@@ -83,7 +57,7 @@ describe('pruneHistory: closed orders older than the history window leave the ph
 
   it('keeps an old closed order the outbox still names', async () => {
     const db = phone();
-    const named = order({ updated_at: daysAgo(HISTORY_DAYS + 5) });
+    const named = closedOrder({ updated_at: daysAgo(HISTORY_DAYS + 5) });
     await db.orders.put(named);
     await recordMutation(db, 'cancel_order', { local_id: named.local_id });
 
@@ -93,8 +67,8 @@ describe('pruneHistory: closed orders older than the history window leave the ph
 
   it('keeps an old closed order whose voice note is not yet uploaded; drops a sent one with its note', async () => {
     const db = phone();
-    const waiting = order({ updated_at: daysAgo(HISTORY_DAYS + 5) });
-    const sent = order({ updated_at: daysAgo(HISTORY_DAYS + 5) });
+    const waiting = closedOrder({ updated_at: daysAgo(HISTORY_DAYS + 5) });
+    const sent = closedOrder({ updated_at: daysAgo(HISTORY_DAYS + 5) });
     await db.orders.bulkPut([waiting, sent]);
     const note = { audio: new ArrayBuffer(64), contentType: 'audio/webm;codecs=opus', durationMs: 2_000 };
     await putOrderVoiceNote(db, waiting.local_id, note);
@@ -111,7 +85,9 @@ describe('pruneHistory: closed orders older than the history window leave the ph
 
   it('drops at most `limit` orders per call, the oldest first', async () => {
     const db = phone();
-    const rows = Array.from({ length: 5 }, (_, i) => order({ updated_at: daysAgo(HISTORY_DAYS + 1 + i) }));
+    const rows = Array.from({ length: 5 }, (_, i) =>
+      closedOrder({ updated_at: daysAgo(HISTORY_DAYS + 1 + i) }),
+    );
     await db.orders.bulkPut(rows);
 
     expect(await pruneHistory(db, { now: NOW, limit: 3 })).toBe(3);
@@ -140,7 +116,7 @@ describe('recentOrdersWindow: the newest orders of the view, read through indexe
       updated_at: NOW.toISOString(),
     };
     await db.products.put(product);
-    const history = Array.from({ length: 40 }, (_, i) => order({ updated_at: daysAgo(i + 1) }));
+    const history = Array.from({ length: 40 }, (_, i) => closedOrder({ updated_at: daysAgo(i + 1) }));
     await db.orders.bulkPut(history);
     // A change to the newest server order, one to an order outside the window, and new orders.
     await recordMutation(db, 'cancel_order', { local_id: history[0]!.local_id }, { baseVersion: 2 });
@@ -171,7 +147,11 @@ describe('recentOrdersWindow: the newest orders of the view, read through indexe
 
   it('orderView gives one order with its changes', async () => {
     const db = phone();
-    const row = order({ updated_at: daysAgo(2), delivery_status: 'nouvelle', payment_status: 'non_payee' });
+    const row = closedOrder({
+      updated_at: daysAgo(2),
+      delivery_status: 'nouvelle',
+      payment_status: 'non_payee',
+    });
     await db.orders.put(row);
     await recordMutation(db, 'cancel_order', { local_id: row.local_id }, { baseVersion: 2 });
 

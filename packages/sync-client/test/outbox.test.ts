@@ -1,13 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncOrder } from '@gapal/shared';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import { ZodError } from 'zod';
 import {
   applyOutbox,
   type OutboxEntry,
   OutboxEntrySchema,
-  openSyncDatabase,
   ordersView,
   orderView,
   readMeta,
@@ -15,9 +13,9 @@ import {
   recentOrdersWindow,
   recordMutation,
 } from '../src/index.ts';
+import { phoneDatabase } from './support.ts';
 
-const localDb = () =>
-  openSyncDatabase(`outbox-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+const localDb = () => phoneDatabase('outbox');
 const productId = randomUUID();
 const create = (localId = randomUUID()) => ({
   local_id: localId,

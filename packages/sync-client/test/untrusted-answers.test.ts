@@ -1,16 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { products } from '../../../apps/server/src/db/schema.ts';
 import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
-import {
-  createHttpTransport,
-  createSyncEngine,
-  openSyncDatabase,
-  readOutbox,
-  recordMutation,
-} from '../src/index.ts';
+import type { TestApp } from '../../../apps/server/test/harness.ts';
+import { createHttpTransport, createSyncEngine, readOutbox, recordMutation } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
 /** A server answer that does not match the shared contract is never stored, and the sync retries. */
 describe('sync engine: malformed server answers', () => {
@@ -18,10 +11,7 @@ describe('sync engine: malformed server answers', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
   });
   afterAll(async () => {
     await t?.close();
@@ -29,11 +19,9 @@ describe('sync engine: malformed server answers', () => {
 
   /** A phone whose answers from `path` go through `mangle` while `mangling()` says so. */
   async function phone(path: string, mangle: (body: Record<string, unknown>) => void) {
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
+    const { device, token } = await vendorWithDevice(t);
     const seen = { mangled: 0, through: 0, mangling: true };
-    const db = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const db = phoneDatabase();
     const transport = createHttpTransport({
       baseUrl,
       getAccessToken: () => token,
@@ -61,13 +49,7 @@ describe('sync engine: malformed server answers', () => {
     return { db, engine, seen };
   }
 
-  async function product() {
-    const [row] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice: 300, shelfLifeDays: 5 })
-      .returning();
-    return row!;
-  }
+  const product = () => catalogProduct(t);
 
   it('stores nothing of a pull page that does not parse, then retries by itself and stores the good one', async () => {
     const milk = await product();
@@ -129,7 +111,7 @@ describe('sync engine: malformed server answers', () => {
     const device = await createDevice(t, user);
     let token = 'expired.access.token';
     const refused: (string | undefined)[] = [];
-    const db = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const db = phoneDatabase();
     const engine = createSyncEngine({
       db,
       deviceId: device.id,

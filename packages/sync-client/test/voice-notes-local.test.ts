@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { VOICE_NOTE_MAX_BYTES } from '@gapal/shared';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { describe, expect, it } from 'vitest';
 import {
   claimForUser,
-  openSyncDatabase,
   orderVoiceNote,
   putOrderVoiceNote,
   type SyncDatabase,
   UnsentOrdersError,
   VoiceNoteTooLargeError,
 } from '../src/index.ts';
+import { phoneDatabase } from './support.ts';
 
-const phone = (): SyncDatabase =>
-  openSyncDatabase(`notes-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+const phone = (): SyncDatabase => phoneDatabase('notes');
 const recording = (bytes: number, durationMs = 2_000) => ({
   audio: new ArrayBuffer(bytes),
   contentType: 'audio/webm;codecs=opus',

@@ -1,20 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orders, products, voiceNotes } from '../../../apps/server/src/db/schema.ts';
-import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
+import { orders, voiceNotes } from '../../../apps/server/src/db/schema.ts';
+import type { TestApp } from '../../../apps/server/test/harness.ts';
 import { oggOpus } from '../../../apps/server/test/ogg-opus.ts';
 import {
   createHttpTransport,
   createSyncEngine,
-  openSyncDatabase,
   orderVoiceNote,
   putOrderVoiceNote,
   recordMutation,
   type SyncDatabase,
 } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
 type Interceptor = (input: string, init: RequestInit | undefined) => Promise<Response> | undefined;
 
@@ -24,23 +22,15 @@ describe('sync engine: voice notes (real server)', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
   });
   afterAll(async () => {
     await t?.close();
   });
 
   async function phone() {
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
-    const db: SyncDatabase = openSyncDatabase(`voice-${randomUUID()}`, {
-      indexedDB: new IDBFactory(),
-      IDBKeyRange,
-    });
+    const { device, token } = await vendorWithDevice(t);
+    const db: SyncDatabase = phoneDatabase('voice');
     const requests: string[] = [];
     let online = false;
     let intercept: Interceptor | undefined;
@@ -76,17 +66,14 @@ describe('sync engine: voice notes (real server)', () => {
   }
 
   async function orderWithNote(db: SyncDatabase, audio: Buffer) {
-    const [product] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'litre', unitPrice: 600, shelfLifeDays: 5 })
-      .returning();
+    const product = await catalogProduct(t, { unit: 'litre', unitPrice: 600 });
     const localId = randomUUID();
     // As the vendor app saves it: the order and its note in one transaction.
     await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
       await recordMutation(db, 'create_order', {
         local_id: localId,
         client_name: 'Maquis Le Baobab',
-        items: [{ product_id: product!.id, quantity: 2 }],
+        items: [{ product_id: product.id, quantity: 2 }],
       });
       await putOrderVoiceNote(db, localId, {
         audio: toArrayBuffer(audio),
@@ -94,7 +81,7 @@ describe('sync engine: voice notes (real server)', () => {
         durationMs: 3_000,
       });
     });
-    return { localId, productId: product!.id };
+    return { localId, productId: product.id };
   }
 
   async function serverNotes(localId: string) {
