@@ -1,19 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { sql } from 'drizzle-orm';
-import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orders, products } from '../../../apps/server/src/db/schema.ts';
-import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
-import { createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
-import {
-  createHttpTransport,
-  createSyncEngine,
-  openSyncDatabase,
-  ordersView,
-  recordMutation,
-} from '../src/index.ts';
+import { orders } from '../../../apps/server/src/db/schema.ts';
+import type { TestApp } from '../../../apps/server/test/harness.ts';
+import { refuseClientName } from '../../../apps/server/test/poison-trigger.ts';
+import { createHttpTransport, createSyncEngine, ordersView, recordMutation } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
 
-// A client name the server's database refuses, through a trigger this file creates: a change the
+// A client name the server's database refuses, through a test trigger: a change the
 // phone's own checks accept and the server can never store.
 const POISON = 'Client refusé par la base';
 
@@ -22,33 +15,17 @@ describe('a change the server can never store, on the phone', () => {
   let baseUrl: string;
 
   beforeAll(async () => {
-    t = await createTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
-    await t.db.execute(sql`
-      CREATE FUNCTION test_refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'poisoned client name' USING ERRCODE = 'P0001';
-      END $$`);
-    await t.db.execute(sql`
-      CREATE TRIGGER test_refuse_poison BEFORE INSERT OR UPDATE ON orders
-      FOR EACH ROW WHEN (NEW.client_name = ${sql.raw(`'${POISON}'`)})
-      EXECUTE FUNCTION test_refuse_poison()`);
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    const address = t.app.server.address();
-    baseUrl = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    ({ t, baseUrl } = await listeningTestApp());
+    await refuseClientName(t, POISON);
   });
   afterAll(async () => {
     await t?.close();
   });
 
   it('is shown as refused with the server’s reason, and the changes around it and after it sync', async () => {
-    const [milk] = await t.db
-      .insert(products)
-      .values({ name: `Lait ${randomUUID().slice(0, 6)}`, unit: 'sachet', unitPrice: 400, shelfLifeDays: 5 })
-      .returning();
-    const user = await createUser(t, 'vendeur');
-    const device = await createDevice(t, user);
-    const token = await tokenFor(t, user, device.id);
-    const db = openSyncDatabase(`phone-${randomUUID()}`, { indexedDB: new IDBFactory(), IDBKeyRange });
+    const milk = await catalogProduct(t, { unitPrice: 400 });
+    const { device, token } = await vendorWithDevice(t);
+    const db = phoneDatabase();
     const engine = createSyncEngine({
       db,
       transport: createHttpTransport({
@@ -63,7 +40,7 @@ describe('a change the server can never store, on the phone', () => {
     const order = (clientName: string) => ({
       local_id: randomUUID(),
       client_name: clientName,
-      items: [{ product_id: milk!.id, quantity: 2 }],
+      items: [{ product_id: milk.id, quantity: 2 }],
     });
     const before = order('Boutique Kaboré');
     const poisoned = order(POISON);

@@ -3,6 +3,7 @@ import type { SyncMutation, SyncMutationResult } from '@gapal/shared';
 import { count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { useTestApp } from '../../../test/harness.ts';
+import { refuseClientName } from '../../../test/poison-trigger.ts';
 import { devices, orders, syncMutations } from '../../db/schema.ts';
 import { faultReason, storableReason } from './sync-mutation-faults.ts';
 import {
@@ -15,7 +16,7 @@ import {
   syncClient,
 } from './test-helpers.ts';
 
-// A name the database refuses through a trigger this file creates: a real database fault on one
+// A name the database refuses through a test trigger: a real database fault on one
 // mutation's own data, which no schema can foresee.
 const POISON = 'Client empoisonné';
 
@@ -23,15 +24,7 @@ describe('sync push: one poisoned mutation never blocks its phone', () => {
   const t = useTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
 
   beforeAll(async () => {
-    await t.db.execute(sql`
-      CREATE FUNCTION test_refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
-      BEGIN
-        RAISE EXCEPTION 'poisoned client name' USING ERRCODE = 'P0001';
-      END $$`);
-    await t.db.execute(sql`
-      CREATE TRIGGER test_refuse_poison BEFORE INSERT OR UPDATE ON orders
-      FOR EACH ROW WHEN (NEW.client_name = ${sql.raw(`'${POISON}'`)})
-      EXECUTE FUNCTION test_refuse_poison()`);
+    await refuseClientName(t, POISON);
   });
 
   const lastSeqOf = async (client: SyncClient) =>
