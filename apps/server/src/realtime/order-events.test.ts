@@ -1,29 +1,15 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../test/factories.ts';
 import { api, useTestApp } from '../../test/harness.ts';
 import { products } from '../db/schema.ts';
 import { createOrderAs, createProduct, receiveStock } from '../features/orders/test-helpers.ts';
-import { listen, sleep, TestSocket } from './test-helpers.ts';
+import { sleep, useSockets } from './test-helpers.ts';
 
 /** The orders API, end to end: each change pushes its notification to the right sockets. */
 describe('order and stock events through the API', () => {
   const t = useTestApp();
-  const sockets: TestSocket[] = [];
-  let url: string;
-
-  beforeAll(async () => {
-    url = await listen(t);
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((socket) => socket.close()));
-  });
-
-  async function connect(token: string): Promise<TestSocket> {
-    const socket = await TestSocket.connect(url, token);
-    sockets.push(socket);
-    return socket;
-  }
+  const { connect } = useSockets(t);
 
   const about = (orderId: string, kind: string) => (m: { type: string; notification?: any }) =>
     m.type === 'notification' && m.notification.kind === kind && m.notification.data.order_id === orderId;

@@ -1,5 +1,6 @@
 import type { Notification, ServerMessage } from '@gapal/shared';
 import { SignJWT } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import WebSocket from 'ws';
 import type { TestApp } from '../../test/harness.ts';
 import { lots, products } from '../db/schema.ts';
@@ -90,6 +91,29 @@ export class TestSocket {
 export async function listen(t: TestApp): Promise<string> {
   const address = await t.app.listen({ port: 0, host: '127.0.0.1' });
   return `${address.replace(/^http/, 'ws')}/api/ws/`;
+}
+
+/**
+ * For a file's tests: binds the test app to a loopback port before them, and closes every socket
+ * `connect` opened after them.
+ */
+export function useSockets(t: TestApp) {
+  const sockets: TestSocket[] = [];
+  let url: string;
+  beforeAll(async () => {
+    url = await listen(t);
+  });
+  afterAll(async () => {
+    await Promise.all(sockets.map((socket) => socket.close()));
+  });
+  return {
+    /** A socket signed in with `token`, closed after the file's tests. */
+    async connect(token: string): Promise<TestSocket> {
+      const socket = await TestSocket.connect(url, token);
+      sockets.push(socket);
+      return socket;
+    },
+  };
 }
 
 /** An access token with any expiry (past or near), signed like the server does. */

@@ -1,30 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerMessage } from '@gapal/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { signedInUser } from '../../../test/factories.ts';
 import { useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
-import { listen, TestSocket } from '../../realtime/test-helpers.ts';
+import { useSockets } from '../../realtime/test-helpers.ts';
 import { createOrderAs, createProduct } from '../orders/test-helpers.ts';
 
 /** A stored note reaches an open dashboard live, so it refetches the order (notification:commande_…). */
 describe('voice note events', () => {
   const t = useTestApp();
-  const sockets: TestSocket[] = [];
-  let url: string;
-
-  beforeAll(async () => {
-    url = await listen(t);
-  });
-  afterAll(async () => {
-    await Promise.all(sockets.map((socket) => socket.close()));
-  });
+  const { connect } = useSockets(t);
 
   it('a new note notifies the order managers of the site once; a retry of it notifies no one', async () => {
     const vendor = await signedInUser(t, 'vendeur');
     const manager = await signedInUser(t, 'gestionnaire_commandes');
-    const socket = await TestSocket.connect(url, manager.token);
-    sockets.push(socket);
+    const socket = await connect(manager.token);
     const product = await createProduct(t);
     const order = await createOrderAs(t, vendor.token, [product.id]);
     const id = randomUUID();
