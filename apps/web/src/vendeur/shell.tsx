@@ -39,11 +39,6 @@ export function Shell() {
         </p>
       ) : null}
       <main className="flex-1 px-3 pt-3 pb-28">
-        {/* Always mounted, hidden under the other screens: a save adds one card to a list already
-            read and rendered instead of mounting and reading it again. */}
-        <div hidden={!ordersShown}>
-          <Orders />
-        </div>
         <Switch>
           <Route path="/">
             <Redirect to="/commandes" replace />
@@ -58,6 +53,11 @@ export function Shell() {
             <Redirect to="/commandes" replace />
           </Route>
         </Switch>
+        {/* Always mounted, hidden under the other screens (after them: the screen shown comes
+            first on the page): a save adds one card to a list already read and rendered. */}
+        <div hidden={!ordersShown}>
+          <Orders />
+        </div>
       </main>
       <BottomNav />
     </div>
