@@ -3,16 +3,10 @@ import { eq, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { orders, voiceNotes } from '../../db/schema.ts';
 import { isoTextRaw } from '../../lib/sql-helpers.ts';
+import type { OrderRef } from '../notifications/notify.ts';
 
-/** The fields of an order that decide who may leave or hear a note, and what a notification names. */
-export type VoiceNoteOrder = {
-  id: string;
-  number: string;
-  siteId: string;
-  createdBy: string;
-  clientName: string;
-  totalAmount: number;
-};
+/** The fields of an order that decide who may leave or hear a note: those a notification names. */
+export type VoiceNoteOrder = OrderRef;
 
 const ORDER_FIELDS = {
   id: orders.id,
