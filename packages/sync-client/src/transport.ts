@@ -81,8 +81,37 @@ export type HttpTransportOptions = {
   fetch?: typeof fetch;
 };
 
+const bearer = (token: string | undefined): Record<string, string> =>
+  token ? { authorization: `Bearer ${token}` } : {};
+
 export function createHttpTransport(options: HttpTransportOptions): SyncTransport {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+
+  /**
+   * Sends one request with the phone's access token, built by `init` for that token; on a 401,
+   * gets a new token once and sends it again (a second 401 is the caller's to read). A network
+   * failure or a refresh that throws is temporary: the sync is tried again later.
+   */
+  async function fetchWithToken(url: string, init: (token: string | undefined) => RequestInit) {
+    let token = await options.getAccessToken();
+    for (let attempt = 0; ; attempt += 1) {
+      let response: Response;
+      try {
+        response = await doFetch(url, init(token));
+      } catch (error) {
+        throw new TemporarySyncError(`network: ${(error as Error).message}`);
+      }
+      if (response.status === 401 && attempt === 0) {
+        try {
+          token = await options.refreshAccessToken(token);
+        } catch (error) {
+          throw new TemporarySyncError(`refresh: ${(error as Error).message}`);
+        }
+        if (token) continue;
+      }
+      return response;
+    }
+  }
 
   async function call<T>(
     method: 'GET' | 'POST',
@@ -90,47 +119,31 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     schema: z.ZodType<T>,
     body?: unknown,
   ): Promise<T> {
-    let token = await options.getAccessToken();
     const encoded = body === undefined ? undefined : await encodeBody(JSON.stringify(body));
-    for (let attempt = 0; ; attempt += 1) {
-      let response: Response;
-      try {
-        response = await doFetch(`${options.baseUrl}${path}`, {
-          method,
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            ...(encoded === undefined ? {} : { 'content-type': 'application/json', ...encoded.headers }),
-          },
-          ...(encoded === undefined ? {} : { body: encoded.body }),
-        });
-      } catch (error) {
-        throw new TemporarySyncError(`network: ${(error as Error).message}`);
-      }
-      if (response.status === 401 && attempt === 0) {
-        try {
-          token = await options.refreshAccessToken(token);
-        } catch (error) {
-          throw new TemporarySyncError(`refresh: ${(error as Error).message}`);
-        }
-        if (token) continue;
-      }
-      const text = await response.text().catch(() => '');
-      if (response.ok) return parseAnswer(schema, path.split('?')[0]!, text);
-      if (response.status >= 500 || response.status === 429) {
-        const retryAfter = Number(response.headers.get('retry-after'));
-        throw new TemporarySyncError(
-          `server: ${response.status}`,
-          Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
-        );
-      }
-      let parsed: unknown = text;
-      try {
-        parsed = JSON.parse(text);
-      } catch {
-        // not JSON: keep the text
-      }
-      throw new SyncRequestError(response.status, parsed);
+    const response = await fetchWithToken(`${options.baseUrl}${path}`, (token) => ({
+      method,
+      headers: {
+        ...bearer(token),
+        ...(encoded === undefined ? {} : { 'content-type': 'application/json', ...encoded.headers }),
+      },
+      ...(encoded === undefined ? {} : { body: encoded.body }),
+    }));
+    const text = await response.text().catch(() => '');
+    if (response.ok) return parseAnswer(schema, path.split('?')[0]!, text);
+    if (response.status >= 500 || response.status === 429) {
+      const retryAfter = Number(response.headers.get('retry-after'));
+      throw new TemporarySyncError(
+        `server: ${response.status}`,
+        Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : undefined,
+      );
     }
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // not JSON: keep the text
+    }
+    throw new SyncRequestError(response.status, parsed);
   }
 
   async function uploadVoiceNote(
@@ -138,38 +151,22 @@ export function createHttpTransport(options: HttpTransportOptions): SyncTranspor
     signal?: AbortSignal,
   ): Promise<VoiceNoteUploadOutcome> {
     const query = new URLSearchParams({ local_id: upload.localId, duration_ms: String(upload.durationMs) });
-    let token = await options.getAccessToken();
-    for (let attempt = 0; ; attempt += 1) {
-      let response: Response;
-      try {
-        response = await doFetch(`${options.baseUrl}/api/voice-notes/${upload.id}/?${query}`, {
-          method: 'PUT',
-          headers: {
-            ...(token ? { authorization: `Bearer ${token}` } : {}),
-            'content-type': upload.contentType,
-          },
-          body: upload.audio,
-          ...(signal ? { signal } : {}),
-        });
-      } catch (error) {
-        throw new TemporarySyncError(`network: ${(error as Error).message}`);
-      }
-      if (response.status === 401 && attempt === 0) {
-        try {
-          token = await options.refreshAccessToken(token);
-        } catch (error) {
-          throw new TemporarySyncError(`refresh: ${(error as Error).message}`);
-        }
-        if (token) continue;
-      }
-      const text = await response.text().catch(() => '');
-      if (response.status === 200 || response.status === 201) return { kind: 'stored' };
-      if (response.status === 404) return { kind: 'order_unknown' };
-      if (response.status >= 500 || response.status === 429 || response.status === 401) {
-        throw new TemporarySyncError(`server: ${response.status}`);
-      }
-      return { kind: 'refused', status: response.status, message: errorMessage(text) };
+    const response = await fetchWithToken(
+      `${options.baseUrl}/api/voice-notes/${upload.id}/?${query}`,
+      (token) => ({
+        method: 'PUT',
+        headers: { ...bearer(token), 'content-type': upload.contentType },
+        body: upload.audio,
+        ...(signal ? { signal } : {}),
+      }),
+    );
+    const text = await response.text().catch(() => '');
+    if (response.status === 200 || response.status === 201) return { kind: 'stored' };
+    if (response.status === 404) return { kind: 'order_unknown' };
+    if (response.status >= 500 || response.status === 429 || response.status === 401) {
+      throw new TemporarySyncError(`server: ${response.status}`);
     }
+    return { kind: 'refused', status: response.status, message: errorMessage(text) };
   }
 
   return {
