@@ -2,7 +2,7 @@ import { WS_CLOSE_CODES } from '@gapal/shared';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, createUser, signedInUser, tokenFor } from '../../test/factories.ts';
 import { api, useTestApp } from '../../test/harness.ts';
-import { signedWithRealKey } from '../features/auth/test-helpers.ts';
+import { signedWithRealKey, wellFormedClaims } from '../features/auth/test-helpers.ts';
 import { userChannel } from './channels.ts';
 import { listen, sleep, TestSocket, tokenExpiringAt } from './test-helpers.ts';
 
@@ -76,16 +76,7 @@ describe('the socket refuses bad tokens and bad clients with a clear close code'
 
   it('closes with token_invalid on a token signed with the real key but missing or malformed claims', async () => {
     const user = await createUser(t, 'vendeur');
-    const now = nowSeconds();
-    const base = {
-      role: 'vendeur',
-      dev: null,
-      iss: 'gapal',
-      aud: 'gapal-api',
-      sub: user.id,
-      iat: now,
-      exp: now + 600,
-    };
+    const base = wellFormedClaims(user);
     for (const claims of [
       { ...base, exp: undefined },
       { ...base, iat: undefined },

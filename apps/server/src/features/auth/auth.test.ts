@@ -12,7 +12,7 @@ import {
 } from '../../../test/factories.ts';
 import { api, createTestApp, useTestApp } from '../../../test/harness.ts';
 import { refreshTokens } from '../../db/schema.ts';
-import { rotatedMinutesAgo, signedWithRealKey } from './test-helpers.ts';
+import { rotatedMinutesAgo, signedWithRealKey, wellFormedClaims } from './test-helpers.ts';
 
 describe('auth', () => {
   const t = useTestApp();
@@ -248,22 +248,13 @@ describe('auth', () => {
 
     it('signed with the real key but missing or malformed claims: 401, never 500', async () => {
       const user = await createUser(t, 'admin');
-      const now = Math.floor(Date.now() / 1000);
-      const base = {
-        role: 'admin',
-        dev: null,
-        iss: 'gapal',
-        aud: 'gapal-api',
-        sub: user.id,
-        iat: now,
-        exp: now + 600,
-      };
+      const base = wellFormedClaims(user);
       const cases: Record<string, Record<string, unknown>> = {
         'no exp': { ...base, exp: undefined },
         'no iat': { ...base, iat: undefined },
         'no sub': { ...base, sub: undefined },
         'no dev': { ...base, dev: undefined },
-        'exp not a number': { ...base, exp: String(now + 600) },
+        'exp not a number': { ...base, exp: String(base.exp) },
         'iat not a number': { ...base, iat: 'yesterday' },
         'sub not a uuid': { ...base, sub: 'admin' },
         'dev not a uuid': { ...base, dev: 'phone-1' },

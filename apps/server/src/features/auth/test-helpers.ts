@@ -12,6 +12,23 @@ export function signedWithRealKey(secret: string, claims: Record<string, unknown
     .sign(new TextEncoder().encode(secret));
 }
 
+/**
+ * The claims of a well-formed access token for `user` (no device), issued now for ten minutes:
+ * the base a test spoils one claim of at a time.
+ */
+export function wellFormedClaims(user: { id: string; role: string }) {
+  const now = Math.floor(Date.now() / 1000);
+  return {
+    role: user.role,
+    dev: null,
+    iss: 'gapal',
+    aud: 'gapal-api',
+    sub: user.id,
+    iat: now,
+    exp: now + 600,
+  };
+}
+
 /** Moves a rotated refresh token's rotation into the past, as if its grace window had gone by. */
 export async function rotatedMinutesAgo(t: TestApp, refreshToken: string, minutes: number): Promise<void> {
   const rows = await t.db
