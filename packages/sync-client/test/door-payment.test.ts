@@ -4,8 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { payments } from '../../../apps/server/src/db/schema.ts';
 import { signedInUser } from '../../../apps/server/test/factories.ts';
 import { api, type TestApp } from '../../../apps/server/test/harness.ts';
-import { createHttpTransport, createSyncEngine, ordersView, recordMutation } from '../src/index.ts';
-import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
+import { ordersView, recordMutation } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
 
 /** The phone at the customer's door, against the real server: money taken, a refused delivery. */
 describe('sync engine: payments taken at the door and refused deliveries', () => {
@@ -23,20 +23,15 @@ describe('sync engine: payments taken at the door and refused deliveries', () =>
     const { user, device, token } = await vendorWithDevice(t);
     const db = phoneDatabase('door');
     let online = false;
-    const engine = createSyncEngine({
+    const engine = phoneEngine({
       db,
       deviceId: device.id,
-      transport: createHttpTransport({
-        baseUrl,
-        getAccessToken: () => token,
-        refreshAccessToken: async () => token,
-        fetch: async (input, init) => {
-          if (!online) throw new TypeError('fetch failed');
-          return fetch(input, init);
-        },
-      }),
-      backoff: { baseMs: 10, maxMs: 50 },
-      events: new EventTarget(),
+      baseUrl,
+      token,
+      fetch: async (input, init) => {
+        if (!online) throw new TypeError('fetch failed');
+        return fetch(input, init);
+      },
     });
     const setOnline = (value: boolean) => {
       online = value;

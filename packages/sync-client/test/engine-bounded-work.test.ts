@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { TestApp } from '../../../apps/server/test/harness.ts';
+import { HISTORY_DAYS, recordMutation, type SyncDatabase } from '../src/index.ts';
 import {
-  createHttpTransport,
-  createSyncEngine,
-  HISTORY_DAYS,
-  recordMutation,
-  type SyncDatabase,
-} from '../src/index.ts';
-import { catalogProduct, closedOrder, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
+  catalogProduct,
+  closedOrder,
+  listeningTestApp,
+  phoneDatabase,
+  phoneEngine,
+  vendorWithDevice,
+} from './support.ts';
 
 describe('sync engine: work that does not grow with what the phone holds (real server)', () => {
   let t: TestApp;
@@ -29,27 +30,22 @@ describe('sync engine: work that does not grow with what the phone holds (real s
     const db: SyncDatabase = phoneDatabase();
     let requests = 0;
     const pushes: { encoding: string | null; bytes: number }[] = [];
-    const engine = createSyncEngine({
+    const engine = phoneEngine({
       db,
       deviceId: device.id,
-      transport: createHttpTransport({
-        baseUrl,
-        getAccessToken: () => token,
-        refreshAccessToken: async () => token,
-        fetch: (input, init) => {
-          requests += 1;
-          if (String(input).includes('/push/')) {
-            const body = init?.body;
-            pushes.push({
-              encoding: new Headers(init?.headers).get('content-encoding'),
-              bytes: typeof body === 'string' ? body.length : (body as ArrayBuffer).byteLength,
-            });
-          }
-          return fetch(input, init);
-        },
-      }),
-      backoff: { baseMs: 10, maxMs: 50 },
-      events: new EventTarget(),
+      baseUrl,
+      token,
+      fetch: (input, init) => {
+        requests += 1;
+        if (String(input).includes('/push/')) {
+          const body = init?.body;
+          pushes.push({
+            encoding: new Headers(init?.headers).get('content-encoding'),
+            bytes: typeof body === 'string' ? body.length : (body as ArrayBuffer).byteLength,
+          });
+        }
+        return fetch(input, init);
+      },
     });
     return { db, engine, requests: () => requests, pushes };
   }

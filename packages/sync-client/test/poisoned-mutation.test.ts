@@ -3,8 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders } from '../../../apps/server/src/db/schema.ts';
 import type { TestApp } from '../../../apps/server/test/harness.ts';
 import { refuseClientName } from '../../../apps/server/test/poison-trigger.ts';
-import { createHttpTransport, createSyncEngine, ordersView, recordMutation } from '../src/index.ts';
-import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
+import { ordersView, recordMutation } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
 
 // A client name the server's database refuses, through a test trigger: a change the
 // phone's own checks accept and the server can never store.
@@ -26,17 +26,7 @@ describe('a change the server can never store, on the phone', () => {
     const milk = await catalogProduct(t, { unitPrice: 400 });
     const { device, token } = await vendorWithDevice(t);
     const db = phoneDatabase();
-    const engine = createSyncEngine({
-      db,
-      transport: createHttpTransport({
-        baseUrl,
-        getAccessToken: () => token,
-        refreshAccessToken: async () => token,
-      }),
-      deviceId: device.id,
-      backoff: { baseMs: 10, maxMs: 50 },
-      events: new EventTarget(),
-    });
+    const engine = phoneEngine({ db, deviceId: device.id, baseUrl, token });
     const order = (clientName: string) => ({
       local_id: randomUUID(),
       client_name: clientName,

@@ -4,7 +4,13 @@ import { IDBFactory, IDBKeyRange } from 'fake-indexeddb';
 import { products } from '../../../apps/server/src/db/schema.ts';
 import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
 import { createTestApp, type TestApp } from '../../../apps/server/test/harness.ts';
-import { openSyncDatabase, type SyncDatabase } from '../src/index.ts';
+import {
+  createHttpTransport,
+  createSyncEngine,
+  openSyncDatabase,
+  type SyncDatabase,
+  type SyncEngineOptions,
+} from '../src/index.ts';
 
 /** The real server, listening on a free local port, as the phone's engine reaches it (no sync rate limit). */
 export async function listeningTestApp(): Promise<{ t: TestApp; baseUrl: string }> {
@@ -25,6 +31,34 @@ export async function vendorWithDevice(t: TestApp) {
   const device = await createDevice(t, user);
   const token = await tokenFor(t, user, device.id);
   return { user, device, token };
+}
+
+/**
+ * The sync engine of a vendor's phone on `db`, against the real server at `baseUrl`, with an access
+ * token a refresh gives back unchanged; `fetch`, when given, stands between the phone and the server
+ * (to count, cut or change what passes). Retries wait 10 to 50 ms unless `engine` says otherwise.
+ */
+export function phoneEngine(options: {
+  db: SyncDatabase;
+  deviceId: string;
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  engine?: Partial<SyncEngineOptions>;
+}) {
+  return createSyncEngine({
+    db: options.db,
+    deviceId: options.deviceId,
+    transport: createHttpTransport({
+      baseUrl: options.baseUrl,
+      getAccessToken: () => options.token,
+      refreshAccessToken: async () => options.token,
+      ...(options.fetch ? { fetch: options.fetch } : {}),
+    }),
+    backoff: { baseMs: 10, maxMs: 50 },
+    events: new EventTarget(),
+    ...options.engine,
+  });
 }
 
 /** A product in the server's catalogue, with a name no other test uses. */

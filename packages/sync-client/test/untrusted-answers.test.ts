@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDevice, createUser, tokenFor } from '../../../apps/server/test/factories.ts';
 import type { TestApp } from '../../../apps/server/test/harness.ts';
 import { createHttpTransport, createSyncEngine, readOutbox, recordMutation } from '../src/index.ts';
-import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
 
 /** A server answer that does not match the shared contract is never stored, and the sync retries. */
 describe('sync engine: malformed server answers', () => {
@@ -22,10 +22,11 @@ describe('sync engine: malformed server answers', () => {
     const { device, token } = await vendorWithDevice(t);
     const seen = { mangled: 0, through: 0, mangling: true };
     const db = phoneDatabase();
-    const transport = createHttpTransport({
+    const engine = phoneEngine({
+      db,
+      deviceId: device.id,
       baseUrl,
-      getAccessToken: () => token,
-      refreshAccessToken: async () => token,
+      token,
       fetch: async (input, init) => {
         const response = await fetch(input, init);
         if (!String(input).includes(path) || !response.ok) return response;
@@ -38,13 +39,6 @@ describe('sync engine: malformed server answers', () => {
         mangle(body);
         return new Response(JSON.stringify(body), { status: 200 });
       },
-    });
-    const engine = createSyncEngine({
-      db,
-      transport,
-      deviceId: device.id,
-      backoff: { baseMs: 10, maxMs: 50 },
-      events: new EventTarget(),
     });
     return { db, engine, seen };
   }

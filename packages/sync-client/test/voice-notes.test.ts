@@ -4,15 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orders, voiceNotes } from '../../../apps/server/src/db/schema.ts';
 import type { TestApp } from '../../../apps/server/test/harness.ts';
 import { oggOpus } from '../../../apps/server/test/ogg-opus.ts';
-import {
-  createHttpTransport,
-  createSyncEngine,
-  orderVoiceNote,
-  putOrderVoiceNote,
-  recordMutation,
-  type SyncDatabase,
-} from '../src/index.ts';
-import { catalogProduct, listeningTestApp, phoneDatabase, vendorWithDevice } from './support.ts';
+import { orderVoiceNote, putOrderVoiceNote, recordMutation, type SyncDatabase } from '../src/index.ts';
+import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
 
 type Interceptor = (input: string, init: RequestInit | undefined) => Promise<Response> | undefined;
 
@@ -34,23 +27,19 @@ describe('sync engine: voice notes (real server)', () => {
     const requests: string[] = [];
     let online = false;
     let intercept: Interceptor | undefined;
-    const engine = createSyncEngine({
+    const engine = phoneEngine({
       db,
       deviceId: device.id,
-      transport: createHttpTransport({
-        baseUrl,
-        getAccessToken: () => token,
-        refreshAccessToken: async () => token,
-        fetch: async (input, init) => {
-          if (!online) throw new TypeError('fetch failed');
-          const url = String(input);
-          requests.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
-          return intercept?.(url, init) ?? fetch(input, init);
-        },
-      }),
+      baseUrl,
+      token,
+      fetch: async (input, init) => {
+        if (!online) throw new TypeError('fetch failed');
+        const url = String(input);
+        requests.push(`${init?.method ?? 'GET'} ${new URL(url).pathname}`);
+        return intercept?.(url, init) ?? fetch(input, init);
+      },
       // No waiting between a failed upload and the next attempt in these tests.
-      backoff: { baseMs: 0, maxMs: 0 },
-      events: new EventTarget(),
+      engine: { backoff: { baseMs: 0, maxMs: 0 } },
     });
     return {
       db,
