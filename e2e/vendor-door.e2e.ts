@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LoginPage } from './pages/login-page.ts';
@@ -8,7 +5,7 @@ import { VendorDoor } from './pages/vendor-door.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
 import { launchBrowser, newContext, seriousA11yViolations } from './support/browser.ts';
 import { type GapalServer, startGapal } from './support/gapal-server.ts';
-import { launchPhone } from './support/phone.ts';
+import { launchPhone, phoneProfiles } from './support/phone.ts';
 
 type ServerOrder = {
   id: string;
@@ -30,7 +27,7 @@ describe('vendor app at the customer’s door', () => {
   let manager: SeededUser;
   /** 7 in stock. */
   let scarce: SeededProduct;
-  const profiles: string[] = [];
+  const profiles = phoneProfiles('gapal-door-');
 
   beforeAll(async () => {
     server = await startGapal();
@@ -43,13 +40,11 @@ describe('vendor app at the customer’s door', () => {
   afterAll(async () => {
     await browser?.close();
     await server?.close();
-    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+    profiles.removeAll();
   });
 
   async function signedInPhone(options: { stubShare?: boolean } = {}) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gapal-door-'));
-    profiles.push(dir);
-    const context = await launchPhone(dir, server.url);
+    const context = await launchPhone(profiles.make(), server.url);
     if (options.stubShare) {
       // The phone's share sheet is the one thing outside the system: a stub records what it gets.
       await context.addInitScript(() => {

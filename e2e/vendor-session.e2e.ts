@@ -1,11 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { VendorApp } from './pages/vendor-app.ts';
+import type { VendorApp } from './pages/vendor-app.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
 import { type GapalServer, startGapal } from './support/gapal-server.ts';
-import { launchPhone } from './support/phone.ts';
+import { phoneProfiles, signedInVendorPhone } from './support/phone.ts';
 
 const SESSION_KEY = 'gapal-vendeur-session';
 
@@ -14,7 +11,7 @@ describe('vendor app: session and storage', () => {
   let server: GapalServer;
   let api: SeedApi;
   let product: SeededProduct;
-  const profiles: string[] = [];
+  const profiles = phoneProfiles();
 
   beforeAll(async () => {
     server = await startGapal();
@@ -23,20 +20,10 @@ describe('vendor app: session and storage', () => {
   });
   afterAll(async () => {
     await server?.close();
-    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+    profiles.removeAll();
   });
 
-  async function signedInPhone(user: SeededUser) {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gapal-phone-'));
-    profiles.push(dir);
-    const context = await launchPhone(dir, server.url);
-    const page = context.pages()[0] ?? (await context.newPage());
-    const app = new VendorApp(page);
-    await app.open();
-    await app.signIn(user.username, user.password);
-    await app.waitReady();
-    return { context, page, app };
-  }
+  const signedInPhone = (user: SeededUser) => signedInVendorPhone(profiles.make(), server.url, user);
 
   const storedSession = (app: VendorApp) =>
     app.page.evaluate((key) => JSON.parse(localStorage.getItem(key) ?? 'null'), SESSION_KEY);

@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorApp } from './pages/vendor-app.ts';
 import { SeedApi, type SeededProduct, type SeededUser, seedProduct, unique } from './support/api.ts';
 import { SCREENSHOT_DIR, seriousA11yViolations } from './support/browser.ts';
 import { type GapalServer, startGapal, WEB_DIST } from './support/gapal-server.ts';
-import { launchPhone } from './support/phone.ts';
+import { launchPhone, phoneProfiles, signedInVendorPhone } from './support/phone.ts';
 
 const SHOTS = path.join(SCREENSHOT_DIR, 'vendor');
 
@@ -24,7 +23,7 @@ describe('vendor app (/vendeur/)', () => {
   let vendor: SeededUser;
   let manager: SeededUser;
   let product: SeededProduct;
-  const profiles: string[] = [];
+  const profiles = phoneProfiles();
 
   beforeAll(async () => {
     server = await startGapal();
@@ -37,25 +36,11 @@ describe('vendor app (/vendeur/)', () => {
   });
   afterAll(async () => {
     await server?.close();
-    for (const dir of profiles) rmSync(dir, { recursive: true, force: true });
+    profiles.removeAll();
   });
 
-  const newProfile = () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gapal-phone-'));
-    profiles.push(dir);
-    return dir;
-  };
-
   /** A new phone (its own browser profile) with `user` signed in and the first sync done. */
-  async function signedInPhone(user: SeededUser) {
-    const context = await launchPhone(newProfile(), server.url);
-    const page = context.pages()[0] ?? (await context.newPage());
-    const app = new VendorApp(page);
-    await app.open();
-    await app.signIn(user.username, user.password);
-    await app.waitReady();
-    return { context, page, app };
-  }
+  const signedInPhone = (user: SeededUser) => signedInVendorPhone(profiles.make(), server.url, user);
 
   /** Orders whose client name contains `search`, as a manager sees them through the API. */
   async function serverOrders(search: string): Promise<Order[]> {
@@ -70,7 +55,7 @@ describe('vendor app (/vendeur/)', () => {
   }
 
   it('works offline, keeps orders across a browser restart, then syncs each exactly once', async () => {
-    const profile = newProfile();
+    const profile = profiles.make();
     let context = await launchPhone(profile, server.url);
     let page = context.pages()[0] ?? (await context.newPage());
     let app = new VendorApp(page);

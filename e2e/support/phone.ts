@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
+import { VendorApp } from '../pages/vendor-app.ts';
 
 export const PHONE = { width: 360, height: 740 };
 
@@ -35,4 +39,34 @@ export function launchPhone(
     locale: 'fr-FR',
     timezoneId: 'Africa/Ouagadougou',
   });
+}
+
+/** Browser profile folders for a file's phones: `make()` one per phone, `removeAll()` after the tests. */
+export function phoneProfiles(prefix = 'gapal-phone-') {
+  const dirs: string[] = [];
+  return {
+    make(): string {
+      const dir = mkdtempSync(path.join(tmpdir(), prefix));
+      dirs.push(dir);
+      return dir;
+    },
+    removeAll(): void {
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A phone on the profile `dir` with `user` signed in to the vendor app and the first sync done. */
+export async function signedInVendorPhone(
+  dir: string,
+  baseURL: string,
+  user: { username: string; password: string },
+) {
+  const context = await launchPhone(dir, baseURL);
+  const page = context.pages()[0] ?? (await context.newPage());
+  const app = new VendorApp(page);
+  await app.open();
+  await app.signIn(user.username, user.password);
+  await app.waitReady();
+  return { context, page, app };
 }
