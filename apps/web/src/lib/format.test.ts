@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { formatDate, formatDateTime } from './format.ts';
+import { formatAmount, formatDate, formatDateTime, formatNumber } from './format.ts';
 import { applySettings, getSettings } from './settings.ts';
 
 const initial = getSettings();
@@ -64,5 +64,17 @@ describe('dates in a UTC+0 business zone are written without Intl, exactly as In
   it('still goes through Intl for a zone with an offset', () => {
     applySettings({ ...initial, time_zone: 'Africa/Lagos' });
     expect(formatDateTime('2026-11-21T23:30:00.000Z')).toBe('22/11/2026 00:30');
+  });
+});
+
+describe('formatNumber', () => {
+  it('writes whole numbers exactly as Intl.NumberFormat fr-FR does', () => {
+    const intl = new Intl.NumberFormat('fr-FR');
+    const values = [0, -0, 5, 999, 1000, 1500, 9999, 10_000, 12_500, 123_456, 1_234_567, -1500, -12_500];
+    for (const value of [...values, Number.MAX_SAFE_INTEGER, 2 ** 31]) {
+      expect(formatNumber(value)).toBe(intl.format(value));
+    }
+    expect(formatAmount(12_500)).toBe(`${intl.format(12_500)}\u00a0FCFA`);
+    expect(formatNumber(1234.5)).toBe(intl.format(1234.5));
   });
 });
