@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@gapal/shared';
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 export type AccessClaims = {
   userId: string;

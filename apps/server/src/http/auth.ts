@@ -2,19 +2,9 @@ import { PERMISSIONS, type Permission, type Role, roleHasPermission } from '@gap
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { TokenSigner } from '../auth/tokens.ts';
 import { type Db, queryPrepared } from '../db/client.ts';
-import { AppError, forbidden } from './errors.ts';
+import type { Actor } from '../domain/actor.ts';
+import { AppError, forbidden } from '../domain/errors.ts';
 import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
-
-/** Who is calling: every service takes this and checks role and site against it. */
-export type Actor = {
-  userId: string;
-  username: string;
-  role: Role;
-  siteId: string | null;
-  deviceId: string | null;
-  requestId: string;
-  ip: string;
-};
 
 /** What a route declares: a permission from the table, any signed-in user, or public. */
 export type RouteAccess = Permission | 'authenticated' | 'public';

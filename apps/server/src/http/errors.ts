@@ -1,70 +1,10 @@
-import {
-  ERROR_STATUS,
-  type ErrorBody,
-  type ErrorCode,
-  type FieldIssue,
-  type FieldIssueCode,
-  type FieldIssueParams,
-  fieldIssueOf,
-} from '@gapal/shared';
+import { type ErrorBody, type ErrorCode, type FieldIssue, fieldIssueOf } from '@gapal/shared';
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { ZodError } from 'zod';
+import { isDatabaseUnavailable, isDataException, postgresErrorCode } from '../db/database-errors.ts';
+import { AppError } from '../domain/errors.ts';
 import { createRouteMethods } from './route-methods.ts';
-
-/**
- * A field issue a service reports in `details.fields`: its `code` (one of `FIELD_ISSUE_CODES`) is
- * required, so the compiler refuses a field error a client in another language could not render.
- */
-export type ServiceFieldIssue = {
-  field: string;
-  message: string;
-  code: FieldIssueCode;
-  params?: FieldIssueParams;
-};
-
-/** An error's `details`: whatever the error needs, and its field issues, each with a code. */
-export type AppErrorDetails = {
-  readonly fields?: readonly ServiceFieldIssue[];
-  readonly [key: string]: unknown;
-};
-
-/** The one error type services throw; the handler turns it into the shared error shape. */
-export class AppError extends Error {
-  constructor(
-    readonly code: ErrorCode,
-    message: string,
-    readonly details?: AppErrorDetails,
-  ) {
-    super(message);
-  }
-
-  get statusCode(): number {
-    return ERROR_STATUS[this.code];
-  }
-}
-
-/**
- * What a 404 names, as `details.resource`, so a client says « Order not found » in its own
- * language; keyed by the French name the call sites pass.
- */
-const NOT_FOUND_RESOURCES: Record<string, string> = {
-  Commande: 'order',
-  Produit: 'product',
-  Site: 'site',
-  Lot: 'lot',
-  Appareil: 'device',
-  Utilisateur: 'user',
-  Notification: 'notification',
-  'Note vocale': 'voice_note',
-};
-
-export const notFound = (what = 'Ressource') => {
-  const resource = NOT_FOUND_RESOURCES[what];
-  return new AppError('not_found', `${what} introuvable`, resource ? { resource } : undefined);
-};
-export const forbidden = (message = 'Action non autorisée pour votre rôle') =>
-  new AppError('forbidden', message);
 
 export function errorBody(code: ErrorCode, message: string, details?: unknown): ErrorBody {
   return { error: details === undefined ? { code, message } : { code, message, details } };
@@ -203,45 +143,4 @@ function fieldName(context: string | undefined, instancePath: string, params: un
   const keys = (params as { keys?: string[] } | undefined)?.keys;
   const name = keys && keys.length > 0 ? [base, ...keys].filter(Boolean).join('.') : base;
   return name || (context ?? 'body');
-}
-
-/** The SQLSTATE of a database error; Drizzle wraps driver errors in a `DrizzleQueryError` (`cause`). */
-export function postgresErrorCode(error: unknown): string | undefined {
-  const own = (error as { code?: unknown } | null)?.code;
-  if (typeof own === 'string') return own;
-  const cause = (error as { cause?: { code?: unknown } } | null)?.cause?.code;
-  return typeof cause === 'string' ? cause : undefined;
-}
-
-/**
- * PostgreSQL's data exceptions (SQLSTATE class 22): a value out of a column's range, a date it
- * can't represent (year 0), a NUL byte in text, a malformed literal. They come from what the
- * request sent, so they are the request's fault (400), not the server's.
- */
-function isDataException(error: unknown): boolean {
-  return /^22[0-9A-Z]{3}$/.test(postgresErrorCode(error) ?? '');
-}
-
-// node-postgres' words for a socket lost without an error from the server (no SQLSTATE then),
-// a pool that could not connect in time, and an embedded database already closed.
-const LOST_CONNECTION =
-  /^(Connection terminated|Client has encountered a connection error|Connection closed|connection is closed|timeout exceeded when trying to connect|PGlite is closed)/i;
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH']);
-// SQLSTATE classes of the database itself failing: connection exception, insufficient resources
-// (disk, memory, too many connections), operator intervention (shutdown, crash, cancel), system
-// error (I/O), internal error. Plus a lock that could not be had in time.
-const UNAVAILABLE_CLASSES = new Set(['08', '53', '57', '58', 'XX']);
-
-/**
- * True when the database itself failed (lost, shut down, full, overloaded), not what a request
- * asked of it: worth answering 503 and trying again later, never worth refusing the request for.
- */
-export function isDatabaseUnavailable(error: unknown): boolean {
-  const code = postgresErrorCode(error) ?? '';
-  if (NETWORK_CODES.has(code) || code === '55P03') return true;
-  if (/^[0-9A-Z]{5}$/.test(code) && UNAVAILABLE_CLASSES.has(code.slice(0, 2))) return true;
-  const cause = (error as { cause?: unknown } | null)?.cause;
-  return [error, cause].some(
-    (candidate) => candidate instanceof Error && LOST_CONNECTION.test(candidate.message),
-  );
 }

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
-import { AppError, postgresErrorCode } from '../http/errors.ts';
+import { postgresErrorCode } from '../db/database-errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 /** Cursors are opaque to clients: base64url JSON of the last row's sort key. */
 export function encodeCursor(value: unknown): string {

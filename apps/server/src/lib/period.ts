@@ -1,5 +1,5 @@
 import { type Column, type Placeholder, type SQL, sql } from 'drizzle-orm';
-import { AppError } from '../http/errors.ts';
+import { AppError } from '../domain/errors.ts';
 
 /** A period's start after its end is a 400 (dates as `YYYY-MM-DD` compare as text). */
 export function assertPeriod(from: string | undefined, to: string | undefined, field = 'from'): void {

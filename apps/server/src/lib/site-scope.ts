@@ -1,5 +1,5 @@
-import type { Actor } from '../http/auth.ts';
-import { AppError, notFound } from '../http/errors.ts';
+import type { Actor } from '../domain/actor.ts';
+import { AppError, notFound } from '../domain/errors.ts';
 
 /**
  * The site a query must be limited to: the caller's own site, or for an admin the

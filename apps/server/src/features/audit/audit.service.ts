@@ -1,5 +1,5 @@
 import { type Db, queryPrepared } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 
 export type AuditRecord = {
   action: string;

@@ -9,8 +9,8 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
+import { AppError } from '../../domain/errors.ts';
 import { actorOf } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as auth from './auth.service.ts';
 import { createLoginLimiter } from './login-limiter.ts';

@@ -2,8 +2,8 @@ import type { Category, CreateCategoryInput } from '@gapal/shared';
 import { asc, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { categories } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../domain/errors.ts';
 import { toIso } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 

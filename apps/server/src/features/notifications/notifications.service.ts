@@ -1,7 +1,7 @@
 import type { Notification, NotificationListQuery, NotificationPage } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { notFound } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { notFound } from '../../domain/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { userChannel } from '../../realtime/channels.ts';
 import { recordAudit } from '../audit/audit.service.ts';

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, type TestApp, useTestApp } from '../../../test/harness.ts';
 import { auditLog, notifications, orders, stockMovements } from '../../db/schema.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { createOutbox } from '../notifications/outbox.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';

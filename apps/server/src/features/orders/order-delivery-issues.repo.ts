@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderDeliveryIssues } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
-import type { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import type { AppError } from '../../domain/errors.ts';
 
 export type DeliveryIssue = { orderId: string; actor: Actor; error: AppError };
 

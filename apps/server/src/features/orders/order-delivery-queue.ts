@@ -1,6 +1,6 @@
 import type { Order } from '@gapal/shared';
 import type { Database } from '../../db/client.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { createOutbox, type Outbox, publishCommitted } from '../notifications/outbox.ts';
 import { inPipelinedStockTransaction } from '../stock/stock-transaction.ts';

@@ -1,7 +1,7 @@
 import type { ChangeStatusInput, Order } from '@gapal/shared';
 import { type Db, type FinishTransaction, finishOnReturn } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden } from '../../domain/errors.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
 import type { Outbox } from '../notifications/outbox.ts';
 import { insufficientStock, takeStockForDocuments } from '../stock/stock-ledger.service.ts';

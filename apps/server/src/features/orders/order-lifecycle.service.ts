@@ -2,8 +2,8 @@ import type { ChangeStatusInput, Order, PaymentInput, ReturnInput } from '@gapal
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orderReturns, payments } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, type ServiceFieldIssue } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden, type ServiceFieldIssue } from '../../domain/errors.ts';
 import { formatNumber } from '../../lib/format-number.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyPaymentRecorded } from '../notifications/notify.ts';

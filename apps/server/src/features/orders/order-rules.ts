@@ -1,6 +1,6 @@
 import { type DeliveryStatus, NEXT_STATUSES, type PaymentStatus } from '@gapal/shared';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden, notFound } from '../../domain/errors.ts';
 
 /** The payment status is never stored from the client: it follows from what was paid. */
 export function paymentStatusOf(paid: number, total: number): PaymentStatus {

@@ -1,6 +1,6 @@
 import type { DeliveryStatus } from '@gapal/shared';
 import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { auditInsertSql, auditValues } from '../audit/audit.service.ts';
 import {
   type InsertedNotification,

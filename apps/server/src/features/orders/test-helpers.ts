@@ -3,7 +3,7 @@ import { and, asc, count, eq, sql } from 'drizzle-orm';
 import { type TestUser, unique } from '../../../test/factories.ts';
 import { api, type TestApp } from '../../../test/harness.ts';
 import { auditLog, lots, type orders, products, stockLevels, stockMovements } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 
 /** The actor a request of this user would have (for calling services directly). */
 export function actorOf(user: TestUser): Actor {

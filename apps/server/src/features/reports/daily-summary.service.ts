@@ -1,6 +1,6 @@
 import { type DailySummary, type DailySummaryQuery, PaymentMethodSchema } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { renderDailySummaryPdf } from './daily-summary.render.ts';

@@ -2,8 +2,8 @@ import type { OrdersReport, OrdersReportQuery, ReportFormat } from '@gapal/share
 import { eq, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../domain/errors.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { renderOrdersPdf } from './orders-report.render.ts';

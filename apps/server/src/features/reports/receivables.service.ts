@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import type { ReceivablesReport, ReceivablesReportQuery, ReportFormat } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import type { ReportLog } from './orders-report.service.ts';

@@ -4,7 +4,7 @@ import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sites } from '../../db/schema.ts';
-import { AppError, notFound } from '../../http/errors.ts';
+import { AppError, notFound } from '../../domain/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { addDays } from '../../lib/sql-helpers.ts';
 import { currencyLabel, formatDate, formatDateTime } from './render/format.ts';

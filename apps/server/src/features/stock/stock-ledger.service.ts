@@ -1,7 +1,8 @@
 import type { MovementType, Role } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound, postgresErrorCode } from '../../http/errors.ts';
+import { postgresErrorCode } from '../../db/database-errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden, notFound } from '../../domain/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { type AuditRecord, recordAudits } from '../audit/audit.service.ts';
 import {

@@ -1,5 +1,5 @@
 import type { Database, Db, FinishTransaction } from '../../db/client.ts';
-import { postgresErrorCode } from '../../http/errors.ts';
+import { postgresErrorCode } from '../../db/database-errors.ts';
 
 // How stock changes run: in a transaction that a serialization failure or a deadlock retries a few
 // times, so neither reaches the client. The ledger's lock order (stock-ledger.service.ts) should

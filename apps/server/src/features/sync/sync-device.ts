@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, isDatabaseUnavailable, notFound } from '../../http/errors.ts';
+import { isDatabaseUnavailable } from '../../db/database-errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, notFound } from '../../domain/errors.ts';
 import { findDevice, type SyncDeviceRow } from './sync.repo.ts';
 import { isRetryableConflict } from './sync-mutation-faults.ts';
 

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { SyncMutationArgs, SyncMutationResult } from '@gapal/shared';
 import { type Db, queryPrepared } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { postgresErrorCode } from '../../http/errors.ts';
+import { postgresErrorCode } from '../../db/database-errors.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { paymentStatusOf } from '../orders/order-rules.ts';
 
 export type PricedLine = { productId: string; quantity: number; unitPrice: number };

@@ -6,7 +6,7 @@ import {
 } from '@gapal/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
-import { AppError } from '../../http/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 import { lockDeviceForMutation, storeMutation } from './sync.repo.ts';
 import { withTemporaryFailures } from './sync-device.ts';
 import { faultReason, storableReason } from './sync-mutation-faults.ts';

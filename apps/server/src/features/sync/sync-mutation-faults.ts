@@ -1,5 +1,5 @@
 import { SYNC_REJECT_MESSAGES, type SyncRejectReason } from '@gapal/shared';
-import { isDatabaseUnavailable, postgresErrorCode } from '../../http/errors.ts';
+import { isDatabaseUnavailable, postgresErrorCode } from '../../db/database-errors.ts';
 
 /** Serialization failures and deadlocks: the same work may well pass when tried again. */
 export const isRetryableConflict = (error: unknown): boolean =>

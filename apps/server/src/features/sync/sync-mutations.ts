@@ -12,8 +12,9 @@ import {
 } from '@gapal/shared';
 import type { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, notFound, postgresErrorCode } from '../../http/errors.ts';
+import { postgresErrorCode } from '../../db/database-errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, notFound } from '../../domain/errors.ts';
 import type { Outbox } from '../notifications/outbox.ts';
 import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
 import { createOrder, getOrder, updateOrderContent } from '../orders/orders.service.ts';

@@ -6,7 +6,7 @@ import {
 } from '@gapal/shared';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { syncDevice } from './sync-device.ts';
 import {

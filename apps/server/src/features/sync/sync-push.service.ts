@@ -8,9 +8,10 @@ import {
 } from '@gapal/shared';
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
+import { isDatabaseUnavailable } from '../../db/database-errors.ts';
 import type { AppDeps } from '../../deps.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, isDatabaseUnavailable } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError } from '../../domain/errors.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';

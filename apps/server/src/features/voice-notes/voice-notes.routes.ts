@@ -7,8 +7,8 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
+import { AppError } from '../../domain/errors.ts';
 import { actorOf } from '../../http/auth.ts';
-import { AppError } from '../../http/errors.ts';
 import { errorResponses, fileResponse } from '../../http/openapi.ts';
 import { parseByteRange } from './byte-range.ts';
 import { uploadVoiceNote, voiceNoteAudio } from './voice-notes.service.ts';

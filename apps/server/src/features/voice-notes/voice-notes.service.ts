@@ -9,8 +9,8 @@ import {
   voiceNoteMediaType,
 } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
-import type { Actor } from '../../http/auth.ts';
-import { AppError, forbidden, notFound } from '../../http/errors.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden, notFound } from '../../domain/errors.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notify } from '../notifications/notify.ts';
