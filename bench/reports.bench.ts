@@ -29,8 +29,7 @@ type Export = { label: string; seconds: number; bytes: number; peakRssMb: number
 type Results = { orders: number; items: number; seedSeconds: number; exports: Export[]; postgres: string };
 
 async function run(base: string, db: pg.Client, serverPid: number): Promise<Results> {
-  const { todayIn } = await import('../apps/server/src/lib/dates.ts');
-  const { addDays } = await import('../apps/server/src/lib/sql-helpers.ts');
+  const { addDays, todayIn } = await import('../apps/server/src/lib/dates.ts');
   const signer = benchSigner();
   const siteId = await firstSiteId(db);
   const { rows: vendors } = await db.query<{ id: string }>(

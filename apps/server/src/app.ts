@@ -74,8 +74,10 @@ export async function buildApp(
     identities: createIdentities(),
     bus: await createEventBus(config.redisUrl, app.log),
     redis: config.redisUrl ? await openCountersRedis(config.redisUrl, app.log) : null,
+    writeHooks: new Set(),
   };
   app.decorate('bus', deps.bus);
+  app.decorate('writes', deps);
   app.addHook('onClose', async () => {
     await deps.bus.close();
     await deps.redis?.quit().catch(() => undefined);

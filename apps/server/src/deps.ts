@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { TokenSigner } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
+import type { WriteHook } from './domain/write-context.ts';
 import type { Identities } from './http/auth.ts';
 import type { EventBus } from './realtime/bus.ts';
 
@@ -13,8 +14,17 @@ export type AppDeps = {
   signer: TokenSigner;
   /** Identities read for access tokens, kept a second; the user and device routes clear them. */
   identities: Identities;
-  /** Live events to the sockets of every process; publish through features/notifications/outbox.ts. */
+  /** Live events to the sockets of every process; writes publish through `runWrite` (domain/write-context.ts). */
   bus: EventBus;
+  /** Run inside every write before its commit; empty in the app (the pipeline test adds a probe). */
+  writeHooks: Set<WriteHook>;
   /** Counters shared by every process (login failures, rate limits) when `REDIS_URL` is set. */
   redis: Redis | null;
 };
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What `runWrite` needs, for the writes made outside a route (the bootstrap, tests). */
+    writes: AppDeps;
+  }
+}

@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { products, users } from '../db/schema.ts';
 import { ledgerToday, receiveStock } from '../features/stock/stock-ledger.service.ts';
-import { addDays } from '../lib/sql-helpers.ts';
+import { addDays } from '../lib/dates.ts';
 
 /**
  * Opening stock for the demo, received through the ledger so it reads like real deliveries:

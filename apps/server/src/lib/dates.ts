@@ -25,3 +25,10 @@ function dayFormatter(timeZone: string): Intl.DateTimeFormat {
   }
   return formatter;
 }
+
+/** `YYYY-MM-DD` plus some days (calendar arithmetic, no time zone involved). */
+export function addDays(isoDate: string, days: number): string {
+  const date = new Date(`${isoDate}T00:00:00Z`);
+  date.setUTCDate(date.getUTCDate() + days);
+  return date.toISOString().slice(0, 10);
+}

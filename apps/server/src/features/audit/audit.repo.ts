@@ -3,9 +3,9 @@ import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import { auditLog, users } from '../../db/schema.ts';
+import { periodConditions } from '../../db/sql-helpers.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
-import { periodConditions } from '../../lib/period.ts';
 
 const CursorSchema = z.object({ id: z.number().int().positive() });
 

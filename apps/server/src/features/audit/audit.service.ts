@@ -1,5 +1,5 @@
 import { type Db, queryPrepared } from '../../db/client.ts';
-import type { Actor } from '../../domain/actor.ts';
+import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 
 export type AuditRecord = {
   action: string;
@@ -11,11 +11,23 @@ export type AuditRecord = {
 };
 
 /** Who may act without a signed-in user (login, bootstrap): only the request is known. */
-export type AuditSource = Pick<Actor, 'requestId' | 'ip'> & Partial<Pick<Actor, 'userId' | 'deviceId'>>;
+export type AuditSource = WriteActor;
 
-/** Appends one row to the audit trail; call it inside the transaction of the change. */
-export async function recordAudit(tx: Db, source: AuditSource, record: AuditRecord): Promise<void> {
-  await recordAudits(tx, [{ source, record }]);
+/** Appends one row to the audit trail, in the write's transaction, as the write's actor. */
+export async function recordAudit(ctx: WriteContext<WriteActor>, record: AuditRecord): Promise<void>;
+/**
+ * The same with an explicit transaction and source: the form of the slices not yet written
+ * through `runWrite` (goes once they all are).
+ */
+export async function recordAudit(tx: Db, source: AuditSource, record: AuditRecord): Promise<void>;
+export async function recordAudit(
+  first: WriteContext<WriteActor> | Db,
+  second: AuditSource | AuditRecord,
+  third?: AuditRecord,
+): Promise<void> {
+  if ('publishAfterCommit' in first) {
+    await recordAudits(first.tx, [{ source: first.actor, record: second as AuditRecord }]);
+  } else await recordAudits(first, [{ source: second as AuditSource, record: third! }]);
 }
 
 /** Appends rows to the audit trail in one statement (a batch of changes, each with its actor). */

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser, unique } from '../../../test/factories.ts';
 import { type ApiResponse, api, useTestApp } from '../../../test/harness.ts';
 import { auditLog, categories, products } from '../../db/schema.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { createProduct, receive } from '../stock/test-helpers.ts';
 
 describe('catalog', () => {

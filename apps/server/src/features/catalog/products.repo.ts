@@ -1,7 +1,8 @@
 import type { Product, ProductSort } from '@gapal/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
-import { addDays, containsPattern, isoText } from '../../lib/sql-helpers.ts';
+import { containsPattern, isoText } from '../../db/sql-helpers.ts';
+import { addDays } from '../../lib/dates.ts';
 
 /** Where and when stock figures are computed: a site (undefined = every site) and a horizon. */
 export type StockView = { siteId: string | undefined; today: string; expiringDays: number };

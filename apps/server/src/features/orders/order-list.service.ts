@@ -4,12 +4,12 @@ import { and, eq, fillPlaceholders, gte, ilike, lte, or, type SQL, sql } from 'd
 import { z } from 'zod';
 import { type Db, queryPrepared } from '../../db/client.ts';
 import { orders, users } from '../../db/schema.ts';
+import { containsPattern, periodConditions } from '../../db/sql-helpers.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
-import { assertPeriod, periodConditions } from '../../lib/period.ts';
+import { assertPeriod } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { containsPattern } from '../../lib/sql-helpers.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**

@@ -3,7 +3,7 @@ import type { OrderItem, OrderReturn, Payment, VoiceNote } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orders, products, users } from '../../db/schema.ts';
-import { isoTextRaw, jsonObjectText, jsonText } from '../../lib/sql-helpers.ts';
+import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
 import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';
 
 export type OrderRow = typeof orders.$inferSelect;

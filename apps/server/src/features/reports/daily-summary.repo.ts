@@ -2,7 +2,7 @@ import type { DeliveryStatus, PaymentMethod } from '@gapal/shared';
 import { and, type Column, eq, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orders, payments } from '../../db/schema.ts';
-import { periodConditions } from '../../lib/period.ts';
+import { periodConditions } from '../../db/sql-helpers.ts';
 
 const amount = (expression: SQL) => sql`coalesce(sum(${expression}), 0)::bigint`.mapWith(Number);
 const counted = () => sql`count(*)::int`.mapWith(Number);

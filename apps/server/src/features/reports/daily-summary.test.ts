@@ -2,8 +2,7 @@ import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { createProduct } from '../orders/test-helpers.ts';
 import { download, pdfPages, renderFirstPage, reportSetup } from './test-helpers.ts';
 

@@ -2,8 +2,7 @@ import type { DeliveryStatus, OrderListFilter, PaymentStatus } from '@gapal/shar
 import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orders, products, sites, users } from '../../db/schema.ts';
-import { periodConditions } from '../../lib/period.ts';
-import { containsPattern } from '../../lib/sql-helpers.ts';
+import { containsPattern, periodConditions } from '../../db/sql-helpers.ts';
 
 /** The order-list filters as SQL, on a period already checked and a site already scoped. */
 export function orderReportConditions(

@@ -5,8 +5,7 @@ import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
 import { orders } from '../../db/schema.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { orderBatches, orderReportConditions } from './orders-report.repo.ts';
 import { formatDate } from './render/format.ts';
 import {

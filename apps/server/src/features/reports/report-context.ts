@@ -5,8 +5,7 @@ import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
 import { sites } from '../../db/schema.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { currencyLabel, formatDate, formatDateTime } from './render/format.ts';
 
 /** What every report needs besides its data: who the business is, its clock and currency. */

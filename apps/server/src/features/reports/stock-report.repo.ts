@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
-import { isoText } from '../../lib/sql-helpers.ts';
+import { isoText } from '../../db/sql-helpers.ts';
 
 /** The first instant after `date` in the business time zone. */
 function endOfDay(date: string, timeZone: string) {

@@ -3,8 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, type TestApp, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import {
   download,
   parseCsv,

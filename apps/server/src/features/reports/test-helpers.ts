@@ -8,8 +8,7 @@ import ExcelJS from 'exceljs';
 import { expect } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, type TestApp } from '../../../test/harness.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { createProduct } from '../orders/test-helpers.ts';
 
 const run = promisify(execFile);

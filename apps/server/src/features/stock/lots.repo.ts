@@ -1,7 +1,7 @@
 import type { Lot } from '@gapal/shared';
 import { type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
-import { isoText } from '../../lib/sql-helpers.ts';
+import { isoText } from '../../db/sql-helpers.ts';
 
 /** Lots matching the conditions (SQL on alias `l`), first-expired-first-out. */
 export async function selectLots(db: Db, today: string, conditions: SQL[]): Promise<Lot[]> {

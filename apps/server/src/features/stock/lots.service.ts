@@ -4,9 +4,8 @@ import type { Db } from '../../db/client.ts';
 import { products } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { notFound } from '../../domain/errors.ts';
-import { todayIn } from '../../lib/dates.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
 import { selectLots } from './lots.repo.ts';
 
 function siteCondition(siteId: string | undefined): SQL[] {

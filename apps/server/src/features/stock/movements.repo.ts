@@ -2,8 +2,8 @@ import type { Movement, MovementListQuery } from '@gapal/shared';
 import { and, desc, eq, inArray, lt, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { lots, products, stockMovements, users } from '../../db/schema.ts';
+import { periodConditions } from '../../db/sql-helpers.ts';
 import { toIso } from '../../lib/dates.ts';
-import { periodConditions } from '../../lib/period.ts';
 
 /** The filters of the ledger list, limited to a site when one is given. */
 export function movementConditions(

@@ -4,8 +4,7 @@ import { signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { selectRows } from '../../db/client.ts';
 import { stockLevels } from '../../db/schema.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { createProduct, ledgerProblems, receive } from './test-helpers.ts';
 
 const POOL = 40;

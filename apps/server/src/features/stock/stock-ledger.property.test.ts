@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { lots } from '../../db/schema.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { createProduct, ledgerProblems } from './test-helpers.ts';
 
 // Lot k of every product expires at a fixed offset: 0 is already expired, 1 tomorrow, 2 later.

@@ -5,8 +5,7 @@ import { type ApiResponse, api, useTestApp } from '../../../test/harness.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import { auditLog, lots, stockLevels, stockMovements } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { todayIn } from '../../lib/dates.ts';
-import { addDays } from '../../lib/sql-helpers.ts';
+import { addDays, todayIn } from '../../lib/dates.ts';
 import { putStock, takeStock } from './stock-ledger.service.ts';
 import { createProduct, ledgerProblems, receive } from './test-helpers.ts';
 

@@ -2,8 +2,8 @@ import type { SyncCategory, SyncOrder, SyncProduct, SyncStream } from '@gapal/sh
 import { and, eq, inArray, notInArray, or, type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { categories, orderDeliveryIssues, orders } from '../../db/schema.ts';
+import { isoText } from '../../db/sql-helpers.ts';
 import { toIso } from '../../lib/dates.ts';
-import { isoText } from '../../lib/sql-helpers.ts';
 import { toOrderSummary } from '../orders/order-dto.ts';
 
 /**

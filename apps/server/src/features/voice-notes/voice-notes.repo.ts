@@ -2,7 +2,7 @@ import type { VoiceNote } from '@gapal/shared';
 import { eq, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { orders, voiceNotes } from '../../db/schema.ts';
-import { isoTextRaw } from '../../lib/sql-helpers.ts';
+import { isoTextRaw } from '../../db/sql-helpers.ts';
 import type { OrderRef } from '../notifications/notify.ts';
 
 /** The fields of an order that decide who may leave or hear a note: those a notification names. */
