@@ -19,6 +19,12 @@ export const ERROR_STATUS = {
   insufficient_stock: 409,
   invalid_transition: 409,
   version_conflict: 409,
+  /** Another live client of the site has this phone (`details.client` names it). */
+  client_phone_taken: 409,
+  /** A merge of a client into itself, across sites, or of a client already merged. */
+  client_merge_invalid: 409,
+  /** A client id a phone made is already used by a client with other content. */
+  client_id_taken: 409,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,

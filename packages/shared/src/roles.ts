@@ -27,6 +27,12 @@ export const PERMISSIONS = {
   'orders.manage': ['gestionnaire_commandes', 'admin'],
   /** Recording a payment: vendors too, on their own orders only (checked by the service). */
   'orders.payment': ['vendeur', 'gestionnaire_commandes', 'admin'],
+  /** The client directory of the caller's site (issue #27). */
+  'clients.read': ['vendeur', 'gestionnaire_commandes', 'admin'],
+  /** Vendors add clients (on the phone, offline too); editing and deactivating is the managers'. */
+  'clients.create': ['vendeur', 'gestionnaire_commandes', 'admin'],
+  'clients.write': ['gestionnaire_commandes', 'admin'],
+  'clients.merge': ['admin'],
   'reports.read': ['gestionnaire_commandes', 'admin'],
   /** Stock reports (stock at a date, expiring lots, losses); order reports stay `reports.read`. */
   'reports.stock': ['gestionnaire_commandes', 'gestionnaire_stocks', 'admin'],

@@ -19,6 +19,9 @@ export const serverEn: Record<ServerMessageKey, string> = {
   'error.insufficient_stock': 'Insufficient stock',
   'error.invalid_transition': 'This status change is not possible',
   'error.version_conflict': 'Changed meanwhile by someone else: reload',
+  'error.client_phone_taken': 'This phone number already belongs to another client of the site',
+  'error.client_merge_invalid': 'Cannot merge: two different active clients of the same site are needed',
+  'error.client_id_taken': 'This client id is already used by another client',
   'error.payload_too_large': 'Request too large',
   'error.uri_too_long': 'Address too long',
   'error.unsupported_media_type': 'Unsupported content type',
@@ -39,6 +42,7 @@ export const serverEn: Record<ServerMessageKey, string> = {
   'error.not_found.user': 'User not found',
   'error.not_found.notification': 'Notification not found',
   'error.not_found.voice_note': 'Voice note not found',
+  'error.not_found.client': 'Client not found',
   'error.validation_error.detail': 'Invalid data: {fields}',
 
   'sync_reject.unknown_mutation': 'Unknown change',

@@ -22,6 +22,9 @@ export const serverFr = {
   'error.insufficient_stock': 'Stock insuffisant',
   'error.invalid_transition': 'Changement de statut impossible',
   'error.version_conflict': 'Modifié entre-temps par quelqu’un d’autre : rechargez',
+  'error.client_phone_taken': 'Ce numéro de téléphone est déjà celui d’un autre client du site',
+  'error.client_merge_invalid': 'Fusion impossible : deux clients différents, actifs, du même site',
+  'error.client_id_taken': 'Cet identifiant de client est déjà utilisé par un autre client',
   'error.payload_too_large': 'Requête trop volumineuse',
   'error.uri_too_long': 'Adresse trop longue',
   'error.unsupported_media_type': 'Type de contenu non pris en charge',
@@ -42,6 +45,7 @@ export const serverFr = {
   'error.not_found.user': 'Utilisateur introuvable',
   'error.not_found.notification': 'Notification introuvable',
   'error.not_found.voice_note': 'Note vocale introuvable',
+  'error.not_found.client': 'Client introuvable',
   'error.validation_error.detail': 'Données invalides : {fields}',
 
   'sync_reject.unknown_mutation': 'Mutation inconnue',
