@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { createTokenSigner } from '../../apps/server/src/auth/tokens.ts';
+import { createTokenSigner } from '../../apps/server/src/features/auth/tokens.ts';
 import type { BenchRequest, ServeOptions } from './serve.ts';
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';

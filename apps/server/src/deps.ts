@@ -1,9 +1,9 @@
 import type { Redis } from 'ioredis';
-import type { TokenSigner } from './auth/tokens.ts';
 import type { Config } from './config.ts';
 import type { Database, Db } from './db/client.ts';
 import type { WriteHook } from './domain/write-context.ts';
-import type { Identities } from './http/auth.ts';
+import type { Identities } from './features/auth/request-auth.ts';
+import type { TokenSigner } from './features/auth/tokens.ts';
 import type { EventBus } from './realtime/bus.ts';
 
 /** What features need from the outside world; built once in `buildApp`, no container. */

@@ -1,8 +1,8 @@
 import { PERMISSIONS, ROLES, type Role } from '@gapal/shared';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { createTokenSigner } from '../src/auth/tokens.ts';
-import { createIdentities, registerAuth } from '../src/http/auth.ts';
+import { createIdentities, registerAuth } from '../src/features/auth/request-auth.ts';
+import { createTokenSigner } from '../src/features/auth/tokens.ts';
 import { createUser, tokenFor } from './factories.ts';
 import { api, useTestApp } from './harness.ts';
 

@@ -1,7 +1,7 @@
 import type { Role } from '@gapal/shared';
-import { hashPassword } from '../src/auth/passwords.ts';
-import { createTokenSigner } from '../src/auth/tokens.ts';
 import { devices, sites, users } from '../src/db/schema.ts';
+import { hashPassword } from '../src/features/auth/passwords.ts';
+import { createTokenSigner } from '../src/features/auth/tokens.ts';
 import { api, type TestApp } from './harness.ts';
 
 export const TEST_PASSWORD = 'test-password-123';

@@ -1,9 +1,9 @@
 import { count, eq } from 'drizzle-orm';
-import { hashPassword } from '../auth/passwords.ts';
 import type { Config } from '../config.ts';
 import type { Db } from '../db/client.ts';
 import { sites, users } from '../db/schema.ts';
 import { recordAudit } from '../features/audit/audit.service.ts';
+import { hashPassword } from '../features/auth/passwords.ts';
 import { type DemoLogin, existingDemoLogins, seedDemoData } from './demo-data.ts';
 
 export type BootstrapReport = { createdAdmin: string | null; demoLogins: DemoLogin[] };

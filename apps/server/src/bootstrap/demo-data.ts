@@ -1,8 +1,8 @@
 import type { Role } from '@gapal/shared';
 import { inArray } from 'drizzle-orm';
-import { hashPassword } from '../auth/passwords.ts';
 import type { Db } from '../db/client.ts';
 import { categories, products, users } from '../db/schema.ts';
+import { hashPassword } from '../features/auth/passwords.ts';
 import { seedDemoStock } from './demo-stock.ts';
 
 export type DemoLogin = { username: string; password: string; role: Role };

@@ -11,7 +11,7 @@ import { decodeJwt } from 'jose';
 import type { RawData, WebSocket } from 'ws';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/errors.ts';
-import { type AuthDeps, type Identity, identifyToken } from '../http/auth.ts';
+import { type AuthDeps, type Identity, identifyToken } from '../features/auth/request-auth.ts';
 import { memberChannels } from './channels.ts';
 import type { Hub, HubClient } from './hub.ts';
 import { endsSessionOf, type SessionEnd } from './session-end.ts';

@@ -3,7 +3,7 @@ import type { EventBus } from './bus.ts';
 
 /**
  * Sessions that just ended: every process closes the matching sockets (within the bus's
- * delivery time) and forgets the identities it kept (http/identity-cache.ts). A socket matches
+ * delivery time) and forgets the identities it kept (features/auth/identity-cache.ts). A socket matches
  * when it has every field given: `{ deviceId }` is a revoked phone whoever uses it,
  * `{ userId }` all of a user's sockets, `{ userId, sessionId }` one login session.
  */

@@ -10,10 +10,10 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../domain/errors.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as auth from './auth.service.ts';
 import { createLoginLimiter } from './login-limiter.ts';
+import { actorOf } from './request-auth.ts';
 
 export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {

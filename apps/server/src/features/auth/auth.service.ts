@@ -1,7 +1,5 @@
 import type { LoginInput, Me, TokenPair } from '@gapal/shared';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import { verifyAgainstDummy, verifyPassword } from '../../auth/passwords.ts';
-import { hashRefreshToken, newRefreshToken } from '../../auth/tokens.ts';
 import type { Db } from '../../db/client.ts';
 import { devices, refreshTokens, sites, users } from '../../db/schema.ts';
 import type { AppDeps } from '../../deps.ts';
@@ -10,6 +8,8 @@ import { AppError } from '../../domain/errors.ts';
 import { publishSessionEnds, type SessionEnd } from '../../realtime/session-end.ts';
 import { type AuditSource, recordAudit } from '../audit/audit.service.ts';
 import type { LoginLimiter } from './login-limiter.ts';
+import { verifyAgainstDummy, verifyPassword } from './passwords.ts';
+import { hashRefreshToken, newRefreshToken } from './tokens.ts';
 
 type UserRow = typeof users.$inferSelect;
 

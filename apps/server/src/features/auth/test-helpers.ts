@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { SignJWT } from 'jose';
 import type { TestApp } from '../../../test/harness.ts';
-import { hashRefreshToken } from '../../auth/tokens.ts';
 import { refreshTokens } from '../../db/schema.ts';
+import { hashRefreshToken } from './tokens.ts';
 
 /** A token signed with the server's key whose claims are exactly `claims` (undefined ones left out). */
 export function signedWithRealKey(secret: string, claims: Record<string, unknown>): Promise<string> {

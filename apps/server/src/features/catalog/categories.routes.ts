@@ -2,8 +2,8 @@ import { CategorySchema, CreateCategoryInputSchema } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import * as categoriesService from './categories.service.ts';
 
 export function categoriesRoutes(deps: AppDeps): FastifyPluginAsyncZod {

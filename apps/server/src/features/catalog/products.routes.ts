@@ -12,8 +12,8 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { listProductLots } from '../stock/lots.service.ts';
 import * as productsService from './products.service.ts';
 

@@ -2,8 +2,8 @@ import { DeviceListQuerySchema, DeviceSchema, IdParamsSchema, UpdateDeviceInputS
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { actorOf, forgetIdentitiesOnChange } from '../auth/request-auth.ts';
 import * as devicesService from './devices.service.ts';
 
 export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {

@@ -7,8 +7,8 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import * as notificationsService from './notifications.service.ts';
 
 export function notificationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {

@@ -17,8 +17,8 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';

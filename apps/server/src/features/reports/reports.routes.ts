@@ -13,8 +13,8 @@ import {
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses, jsonOrFile } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { dailySummary } from './daily-summary.service.ts';
 import { ordersReport } from './orders-report.service.ts';
 import { receivablesReport } from './receivables.service.ts';

@@ -2,8 +2,8 @@ import { ExpiringLotsQuerySchema, LotSchema } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { listExpiringLots } from './lots.service.ts';
 
 export function lotsRoutes(deps: AppDeps): FastifyPluginAsyncZod {

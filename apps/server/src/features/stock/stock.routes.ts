@@ -10,9 +10,9 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses, jsonOrFile } from '../../http/openapi.ts';
 import { todayIn } from '../../lib/dates.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { withLiveEvents } from '../notifications/outbox.ts';
 import * as stockService from './stock.service.ts';
 import { setLedgerTimeZone } from './stock-ledger.service.ts';

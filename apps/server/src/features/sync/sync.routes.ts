@@ -7,9 +7,9 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { syncRateLimit } from '../../http/security.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { pullChanges } from './sync-pull.service.ts';
 import { assertSchemaVersion, pushMutations } from './sync-push.service.ts';
 

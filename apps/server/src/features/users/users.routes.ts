@@ -9,8 +9,8 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
-import { actorOf, forgetIdentitiesOnChange } from '../../http/auth.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
+import { actorOf, forgetIdentitiesOnChange } from '../auth/request-auth.ts';
 import * as usersService from './users.service.ts';
 
 export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {

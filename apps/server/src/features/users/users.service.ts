@@ -1,6 +1,5 @@
 import type { CreateUserInput, UpdateUserInput, User } from '@gapal/shared';
 import { and, asc, eq, ilike, isNull, or, type SQL, sql } from 'drizzle-orm';
-import { hashPassword } from '../../auth/passwords.ts';
 import type { Db } from '../../db/client.ts';
 import { refreshTokens, sites, users } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
@@ -9,6 +8,7 @@ import { toIso } from '../../lib/dates.ts';
 import type { EventBus } from '../../realtime/bus.ts';
 import { publishSessionEnds, type SessionEnd } from '../../realtime/session-end.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { hashPassword } from '../auth/passwords.ts';
 
 type UserRow = typeof users.$inferSelect;
 

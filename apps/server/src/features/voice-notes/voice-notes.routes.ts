@@ -8,8 +8,8 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../domain/errors.ts';
-import { actorOf } from '../../http/auth.ts';
 import { errorResponses, fileResponse } from '../../http/openapi.ts';
+import { actorOf } from '../auth/request-auth.ts';
 import { parseByteRange } from './byte-range.ts';
 import { uploadVoiceNote, voiceNoteAudio } from './voice-notes.service.ts';
 

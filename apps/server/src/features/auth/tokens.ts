@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@gapal/shared';
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import { AppError } from '../domain/errors.ts';
+import { AppError } from '../../domain/errors.ts';
 
 export type AccessClaims = {
   userId: string;
@@ -10,7 +10,7 @@ export type AccessClaims = {
   deviceId: string | null;
   /**
    * The login session (refresh-token family) the token was issued in, as `sid`. Every token the
-   * server issues carries it; a revoked session refuses its access tokens at once (http/auth.ts).
+   * server issues carries it; a revoked session refuses its access tokens at once (request-auth.ts).
    */
   sessionId?: string | null;
 };

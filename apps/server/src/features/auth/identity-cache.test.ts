@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
-import { createDevice, createUser, signedInUser, tokenFor } from '../../test/factories.ts';
-import { api, useTestApp } from '../../test/harness.ts';
-import { users } from '../db/schema.ts';
+import { createDevice, createUser, signedInUser, tokenFor } from '../../../test/factories.ts';
+import { api, useTestApp } from '../../../test/harness.ts';
+import { users } from '../../db/schema.ts';
 import { createIdentityCache } from './identity-cache.ts';
 
 describe('identity cache', () => {

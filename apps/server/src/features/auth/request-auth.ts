@@ -1,10 +1,10 @@
 import { PERMISSIONS, type Permission, type Role, roleHasPermission } from '@gapal/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { TokenSigner } from '../auth/tokens.ts';
-import { type Db, queryPrepared } from '../db/client.ts';
-import type { Actor } from '../domain/actor.ts';
-import { AppError, forbidden } from '../domain/errors.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, forbidden } from '../../domain/errors.ts';
 import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
+import type { TokenSigner } from './tokens.ts';
 
 /** What a route declares: a permission from the table, any signed-in user, or public. */
 export type RouteAccess = Permission | 'authenticated' | 'public';
