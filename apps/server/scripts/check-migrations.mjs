@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // Fails when src/db/schema.ts and the committed migrations disagree: drizzle-kit is asked to
 // generate into a scratch copy of drizzle/, and any new migration it writes is a difference.
+// Then fails when the functions and triggers of a freshly migrated database are not exactly those
+// of src/db/functions/, or when a migration after 0014 creates one (src/db/sql-sources-check.ts).
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tsImport } from 'tsx/esm/api';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const scratch = mkdtempSync(path.join(tmpdir(), 'gapal-migrations-'));
@@ -42,3 +45,12 @@ try {
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
+
+const { checkSqlSources } = await tsImport('../src/db/sql-sources-check.ts', import.meta.url);
+const problems = await checkSqlSources();
+if (problems.length > 0) {
+  console.error('The database functions and triggers disagree with src/db/functions/ (see its README.md):');
+  for (const problem of problems) console.error(`  ${problem}`);
+  process.exit(1);
+}
+console.log('Database functions and triggers are those of src/db/functions/.');

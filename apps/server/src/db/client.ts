@@ -10,6 +10,7 @@ import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import pg from 'pg';
 import { lockDataDir } from './data-dir-lock.ts';
 import * as schema from './schema.ts';
+import { applySqlSources, pgliteTransactions, pgTransactions } from './sql-sources.ts';
 
 export type Schema = typeof schema;
 /** A database handle or an open transaction: repos take either as their first argument. */
@@ -23,6 +24,10 @@ export type DatabaseOptions =
 export type Database = {
   kind: 'postgres' | 'pglite';
   db: Db;
+  /**
+   * Applies the pending migrations, then the functions and triggers of `db/functions/` that
+   * changed (`applySqlSources`); on PostgreSQL under the lock of `exclusive`.
+   */
   migrate(): Promise<void>;
   /** Number of migrations applied and expected, for the readiness check. */
   migrationState(): Promise<{ applied: number; expected: number }>;
@@ -92,7 +97,10 @@ async function openPostgres(url: string, poolSize: number): Promise<Database> {
     kind: 'postgres',
     db,
     async migrate() {
-      await exclusive(() => migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER }));
+      await exclusive(async () => {
+        await migratePg(drizzlePg(pool, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+        await applySqlSources(pgTransactions(pool));
+      });
     },
     exclusive,
     migrationState: () => readMigrationState(db),
@@ -200,6 +208,7 @@ async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Pr
     db,
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder: MIGRATIONS_FOLDER });
+      await applySqlSources(pgliteTransactions(client));
     },
     migrationState: () => readMigrationState(db),
     // One connection, in-process: nothing to pipeline.

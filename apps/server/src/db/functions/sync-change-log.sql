@@ -1,0 +1,92 @@
+-- The sync change log: every change a device may pull appends a row to sync_changes in the same
+-- transaction, so the log can never disagree with the data. The pull
+-- (src/features/sync/sync-pull.repo.ts) reads the current rows of the entities named, below the
+-- oldest transaction still running, so rows committed out of order are never skipped.
+--
+-- Streams: 'order' (for the order's site and its vendor), 'product' and 'category' (for every
+-- site; a product's stock and nearest expiry for its site only).
+--
+-- The busy triggers (orders, stock levels, delivery issues) fire once per statement with a
+-- transition table: a batch of deliveries updates dozens of orders and stock levels in one
+-- statement each, and their change-log rows are then one insert (bench/RESULTS.md). A trigger
+-- with transition tables has one event, so inserts and updates get one trigger each.
+
+-- Orders: a new or changed order, for its site and the vendor who created it.
+CREATE OR REPLACE FUNCTION sync_log_orders() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id, site_id, user_id)
+  SELECT 'order', n.id, n.site_id, n.created_by FROM new_rows n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER orders_sync_log_insert AFTER INSERT ON orders
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_orders();
+
+CREATE OR REPLACE TRIGGER orders_sync_log_update AFTER UPDATE ON orders
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_orders();
+
+-- A refusal recorded on an order (a delivery short of stock) is a change of that order: its
+-- vendor's phone gets the order again, with the issue.
+CREATE OR REPLACE FUNCTION sync_log_order_delivery_issues() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id, site_id, user_id)
+  SELECT 'order', o.id, o.site_id, o.created_by FROM new_rows n JOIN orders o ON o.id = n.order_id;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER order_delivery_issues_sync_log_insert AFTER INSERT ON order_delivery_issues
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_order_delivery_issues();
+
+CREATE OR REPLACE TRIGGER order_delivery_issues_sync_log_update AFTER UPDATE ON order_delivery_issues
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_order_delivery_issues();
+
+-- The catalogue: products and categories, for every site (a soft-deleted product is an update;
+-- the pull sends it as a tombstone). TG_ARGV[0] is the stream.
+CREATE OR REPLACE FUNCTION sync_log_catalog() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id)
+  VALUES (TG_ARGV[0], CASE WHEN TG_OP = 'DELETE' THEN OLD.id ELSE NEW.id END);
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER products_sync_log AFTER INSERT OR UPDATE OR DELETE ON products
+  FOR EACH ROW EXECUTE FUNCTION sync_log_catalog('product');
+
+CREATE OR REPLACE TRIGGER categories_sync_log AFTER INSERT OR UPDATE OR DELETE ON categories
+  FOR EACH ROW EXECUTE FUNCTION sync_log_catalog('category');
+
+-- Stock on hand and the nearest expiry are per site: a product row for that site only.
+CREATE OR REPLACE FUNCTION sync_log_site_stock() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id, site_id) VALUES ('product', NEW.product_id, NEW.site_id);
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE FUNCTION sync_log_site_stock_rows() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id, site_id)
+  SELECT 'product', n.product_id, n.site_id
+  FROM new_rows n JOIN old_rows o ON o.product_id = n.product_id AND o.site_id = n.site_id
+  WHERE o.quantity IS DISTINCT FROM n.quantity;
+  RETURN NULL;
+END $$;
+
+-- A new stock level row is a product appearing at the site.
+CREATE OR REPLACE TRIGGER stock_levels_sync_log_insert AFTER INSERT ON stock_levels
+  FOR EACH ROW EXECUTE FUNCTION sync_log_site_stock();
+
+-- A stock level whose quantity changed (once per statement: a batch updates many).
+CREATE OR REPLACE TRIGGER stock_levels_sync_log_update AFTER UPDATE ON stock_levels
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_site_stock_rows();
+
+-- A lot's quantity changes only with its product's stock level, whose own trigger logs the
+-- product already; what a lot adds is its expiry, and whether it counts for the nearest one
+-- (it holds stock or no longer does).
+CREATE OR REPLACE TRIGGER lots_sync_log_update AFTER UPDATE ON lots
+  FOR EACH ROW WHEN (OLD.expiry_date IS DISTINCT FROM NEW.expiry_date OR (OLD.quantity > 0) IS DISTINCT FROM (NEW.quantity > 0))
+  EXECUTE FUNCTION sync_log_site_stock();
