@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import {
+  type AnyPgColumn,
   bigint,
   bigserial,
   boolean,
@@ -273,6 +274,65 @@ export const paymentStatusEnum = pgEnum('payment_status', ['non_payee', 'partiel
 export const priorityEnum = pgEnum('priority', ['basse', 'moyenne', 'haute']);
 export const paymentMethodEnum = pgEnum('payment_method', ['especes', 'orange_money', 'moov_money', 'autre']);
 
+export const clientKindEnum = pgEnum('client_kind', [
+  'boutique',
+  'maquis',
+  'revendeur',
+  'particulier',
+  'autre',
+]);
+
+/**
+ * The site's customers (issue #27). A phone creates one offline with its own UUID as `id`. A merged
+ * client stays as a row pointing at the kept one (`merged_into_id`, inactive), so an order a phone
+ * queued for it still finds its client; a phone-created duplicate of an existing phone number is
+ * stored the same way. `name_key` is the name as search and deduplication compare it.
+ */
+export const clients = pgTable(
+  'clients',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    siteId: uuid('site_id')
+      .notNull()
+      .references(() => sites.id),
+    name: text('name').notNull(),
+    /** Lower case, accents stripped, spaces collapsed: as `foldClientName` in the shared package. */
+    nameKey: text('name_key')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`btrim(lower(regexp_replace(regexp_replace(normalize(name, NFD), '[\\u0300-\\u036f]', '', 'g'), '\\s+', ' ', 'g')))`,
+      ),
+    /** `+226XXXXXXXX` (normalizePhone). */
+    phone: text('phone'),
+    area: text('area'),
+    address: text('address'),
+    kind: clientKindEnum('kind').notNull().default('autre'),
+    notes: text('notes'),
+    creditLimit: integer('credit_limit'),
+    isActive: boolean('is_active').notNull().default(true),
+    mergedIntoId: uuid('merged_into_id').references((): AnyPgColumn => clients.id),
+    createdBy: uuid('created_by')
+      .notNull()
+      .references(() => users.id),
+    deviceId: uuid('device_id').references(() => devices.id),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+    version: integer('version').notNull().default(1),
+  },
+  (t) => [
+    // A phone belongs to one client of the site; merged rows keep theirs as a record.
+    uniqueIndex('clients_site_phone_key')
+      .on(t.siteId, t.phone)
+      .where(sql`${t.phone} IS NOT NULL AND ${t.mergedIntoId} IS NULL`),
+    index('clients_site_name_idx').on(t.siteId, t.nameKey, t.id),
+    check('clients_credit_limit_nonneg', sql`${t.creditLimit} >= 0`),
+    check(
+      'clients_merged_inactive',
+      sql`${t.mergedIntoId} IS NULL OR (${t.mergedIntoId} <> ${t.id} AND NOT ${t.isActive})`,
+    ),
+  ],
+);
+
 export const orders = pgTable(
   'orders',
   {
@@ -288,6 +348,8 @@ export const orders = pgTable(
       .notNull()
       .references(() => users.id),
     deviceId: uuid('device_id').references(() => devices.id),
+    /** The client; `client_name`/`client_phone` keep what the order was taken with. */
+    clientId: uuid('client_id').references(() => clients.id),
     clientName: text('client_name').notNull(),
     clientPhone: text('client_phone'),
     deliveryAddress: text('delivery_address'),
@@ -336,6 +398,8 @@ export const orders = pgTable(
     ),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // A client's orders, newest first: their balance, last order and page.
+    index('orders_client_created_idx').on(t.clientId, t.createdAt.desc(), t.id.desc()),
     // The delivery date's sort and range filter (an order without a date comes last).
     index('orders_site_delivery_created_idx').on(
       t.siteId,
@@ -569,6 +633,6 @@ export const syncChanges = pgTable(
   (t) => [
     index('sync_changes_position_idx').on(t.txid, t.id),
     index('sync_changes_created_idx').on(t.createdAt),
-    check('sync_changes_stream', sql`${t.stream} IN ('category', 'product', 'order')`),
+    check('sync_changes_stream', sql`${t.stream} IN ('category', 'product', 'order', 'client')`),
   ],
 );

@@ -62,6 +62,7 @@ export async function insertNumberedOrder(
     siteId: values.siteId,
     createdBy: values.createdBy,
     deviceId: values.deviceId ?? null,
+    clientId: values.clientId ?? null,
     clientName: values.clientName,
     clientPhone: values.clientPhone ?? null,
     deliveryAddress: values.deliveryAddress ?? null,
