@@ -1,7 +1,5 @@
+import { Cron } from 'croner';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
-import { todayIn } from './dates.ts';
-
-const TICK_MS = 60_000;
 
 export type DailyJob = {
   /** For the log: `${name} done` / `${name} failed`. */
@@ -14,13 +12,20 @@ export type DailyJob = {
   run: () => Promise<unknown>;
 };
 
+export type DailyJobHandle = {
+  /** When the next daily run is due (croner's schedule in the job's time zone). */
+  nextRun(): Date | null;
+  /** Stops the schedule and waits for a run in progress. */
+  stop(): Promise<void>;
+};
+
 /**
- * Runs a job now, then every day at its hour in the business time zone. `stop` waits for a run
- * in progress, so the database can be closed after it. A failed run is logged and retried the
- * next day.
+ * Runs a job now, then every day at its hour in the business time zone (croner: `0 H * * *`,
+ * time zone and daylight-saving changes handled there). `stop` waits for a run in progress, so the
+ * database can be closed after it. A failed run is logged and retried the next day; runs never
+ * overlap (a run due while one is still going waits for it).
  */
-export function startDailyJob(job: DailyJob): { stop(): Promise<void> } {
-  let lastScheduledDay: string | null = null;
+export function startDailyJob(job: DailyJob): DailyJobHandle {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -37,20 +42,16 @@ export function startDailyJob(job: DailyJob): { stop(): Promise<void> } {
   };
 
   run('start-up');
-  const timer = setInterval(() => {
-    const now = new Date();
-    const today = todayIn(job.timeZone, now);
-    if (hourIn(job.timeZone, now) === job.hour && lastScheduledDay !== today) {
-      lastScheduledDay = today;
-      run('daily');
-    }
-  }, TICK_MS);
-  timer.unref();
+  // unref: the schedule alone does not keep a process (a test, a CLI) alive.
+  const schedule = new Cron(`0 ${job.hour} * * *`, { timezone: job.timeZone, unref: true }, () =>
+    run('daily'),
+  );
 
   return {
+    nextRun: () => schedule.nextRun(),
     async stop() {
       stopped = true;
-      clearInterval(timer);
+      schedule.stop();
       await running;
     },
   };
@@ -59,19 +60,13 @@ export function startDailyJob(job: DailyJob): { stop(): Promise<void> } {
 /** Starts a daily job when the app is ready and stops it (waiting for a run) when the app closes. */
 export function registerDailyJob(
   app: FastifyInstance,
-  start: (log: FastifyBaseLogger) => { stop(): Promise<void> },
+  start: (log: FastifyBaseLogger) => Pick<DailyJobHandle, 'stop'>,
 ): void {
-  let job: { stop(): Promise<void> } | undefined;
+  let job: Pick<DailyJobHandle, 'stop'> | undefined;
   app.addHook('onReady', async () => {
     job = start(app.log);
   });
   app.addHook('onClose', async () => {
     await job?.stop();
   });
-}
-
-function hourIn(timeZone: string, now: Date): number {
-  return Number(
-    new Intl.DateTimeFormat('en-GB', { timeZone, hour: 'numeric', hourCycle: 'h23' }).format(now),
-  );
 }

@@ -9,16 +9,18 @@ describe('identity cache', () => {
   const usable = () => true;
 
   it('keeps a loaded identity until its time is up, then loads it again', async () => {
-    let clock = 0;
+    // lru-cache keeps an entry while its age is at most the TTL (and reads a start time of 0 as
+    // none): the clock starts past 0 and the reload is checked past the TTL.
+    let clock = 5_000;
     let loads = 0;
     const cache = createIdentityCache<string>({ ttlMs: 1_000, now: () => clock });
     const load = async () => `identity ${++loads}`;
 
     expect(await cache.read('u1', load, usable)).toBe('identity 1');
-    clock = 999;
+    clock = 5_999;
     expect(await cache.read('u1', load, usable)).toBe('identity 1');
     expect(await cache.read('u2', load, usable)).toBe('identity 2');
-    clock = 1_000;
+    clock = 6_001;
     expect(await cache.read('u1', load, usable)).toBe('identity 3');
   });
 

@@ -1,3 +1,5 @@
+import { LRUCache } from 'lru-cache';
+
 /**
  * The identities behind access tokens (user, role, site, device state), kept for a short time
  * so that a busy client's requests don't each read them again: that read was a third of
@@ -20,27 +22,28 @@ export type IdentityCache<T> = {
 /** One second: long enough for a client's burst of requests, short enough for another process's change. */
 const IDENTITY_TTL_MS = 1_000;
 
-export function createIdentityCache<T>(
+export function createIdentityCache<T extends {}>(
   options: { ttlMs?: number; maxEntries?: number; now?: () => number } = {},
 ): IdentityCache<T> {
   const ttlMs = options.ttlMs ?? IDENTITY_TTL_MS;
-  const maxEntries = options.maxEntries ?? 10_000;
-  const now = options.now ?? Date.now;
-  const entries = new Map<string, { value: T; expires: number }>();
+  // Bounded (the least recently used identity goes past the limit), each kept `ttlMs`.
+  const entries = new LRUCache<string, T>({
+    max: options.maxEntries ?? 10_000,
+    ttl: ttlMs,
+    // Read the clock on every check rather than once per millisecond (lru-cache's default):
+    // a kept identity is stale as soon as its time is up.
+    ttlResolution: 0,
+    ...(options.now ? { perf: { now: options.now } } : {}),
+  });
   /** Bumped by `clear`: a load that started before it may have read what the change replaced. */
   let generation = 0;
   return {
     async read(key, load, keep) {
       const kept = entries.get(key);
-      if (kept && kept.expires > now()) return kept.value;
-      if (kept) entries.delete(key);
+      if (kept !== undefined) return kept;
       const started = generation;
       const value = await load();
-      if (value !== undefined && keep(value) && started === generation && ttlMs > 0) {
-        // Bounded: past the limit the oldest entry (first inserted) goes.
-        if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);
-        entries.set(key, { value, expires: now() + ttlMs });
-      }
+      if (value !== undefined && keep(value) && started === generation && ttlMs > 0) entries.set(key, value);
       return value;
     },
     clear() {

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import type { Redis } from 'ioredis';
+import { LRUCache } from 'lru-cache';
 
 /**
  * Counts failed logins per account within a sliding window. With Redis (`REDIS_URL`) the count
@@ -28,8 +29,12 @@ function secondsUntilFree(oldest: number, windowMs: number, now: number): number
   return Math.max(1, Math.ceil((oldest + windowMs - now) / 1000));
 }
 
+/** How many accounts the in-process limiter follows at most (the least recently failed go first). */
+const MEMORY_LIMITER_ACCOUNTS = 50_000;
+
 export class MemoryLoginLimiter implements LoginLimiter {
-  private readonly failures = new Map<string, number[]>();
+  /** Per account, its failures' times; an account's entry goes a window after its last failure. */
+  private readonly failures: LRUCache<string, number[]>;
   private readonly maxFailures: number;
   private readonly windowMs: number;
   private readonly now: () => number;
@@ -38,6 +43,12 @@ export class MemoryLoginLimiter implements LoginLimiter {
     this.maxFailures = settings.maxFailures;
     this.windowMs = settings.windowMs;
     this.now = settings.now ?? Date.now;
+    this.failures = new LRUCache<string, number[]>({
+      max: MEMORY_LIMITER_ACCOUNTS,
+      ttl: Math.max(1, Math.ceil(settings.windowMs)),
+      ttlResolution: 0,
+      ...(settings.now ? { perf: { now: settings.now } } : {}),
+    });
   }
 
   async retryAfterSeconds(key: string): Promise<number> {
@@ -51,7 +62,6 @@ export class MemoryLoginLimiter implements LoginLimiter {
     const recent = this.recent(key);
     recent.push(this.now());
     this.failures.set(key, recent);
-    if (this.failures.size > 50_000) this.prune();
   }
 
   async reset(key: string): Promise<void> {
@@ -61,12 +71,6 @@ export class MemoryLoginLimiter implements LoginLimiter {
   private recent(key: string): number[] {
     const since = this.now() - this.windowMs;
     return (this.failures.get(key) ?? []).filter((at) => at > since);
-  }
-
-  private prune(): void {
-    for (const key of this.failures.keys()) {
-      if (this.recent(key).length === 0) this.failures.delete(key);
-    }
   }
 }
 

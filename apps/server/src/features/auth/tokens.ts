@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '@gapal/shared';
 import { type JWTPayload, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import { LRUCache } from 'lru-cache';
 import { AppError } from '../../domain/errors.ts';
 
 export type AccessClaims = {
@@ -25,17 +26,19 @@ export type TokenSigner = {
   ttlSeconds: number;
 };
 
-/** Verified tokens kept so each request does not redo the signature check (bounded, FIFO). */
+/** Verified tokens kept so each request does not redo the signature check (bounded, least recently used out). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
 export function createTokenSigner(secret: string, ttlSeconds: number): TokenSigner {
   const key = new TextEncoder().encode(secret);
-  // A token is checked once; after that the same string maps to its claims until it expires.
-  // Only what the token says is cached: the user and device behind it are read on every request.
-  const verified = new Map<string, { claims: AccessClaims; expiresAt: number }>();
+  // A token is checked once; after that the same string maps to its claims until it expires
+  // (each entry lives until its token's `exp`; an expired one is gone, and the check that follows
+  // answers token_expired). Only what the token says is cached: the user and device behind it
+  // are read on every request.
+  const verified = new LRUCache<string, AccessClaims>({ max: VERIFIED_CACHE_SIZE, ttlResolution: 0 });
   const remember = (token: string, claims: AccessClaims, exp: number) => {
-    if (verified.size >= VERIFIED_CACHE_SIZE) verified.delete(verified.keys().next().value!);
-    verified.set(token, { claims, expiresAt: exp * 1000 });
+    const ttl = Math.floor(exp * 1000 - Date.now());
+    if (ttl >= 1) verified.set(token, claims, { ttl });
   };
   return {
     ttlSeconds,
@@ -55,11 +58,7 @@ export function createTokenSigner(secret: string, ttlSeconds: number): TokenSign
         .sign(key),
     async verifyAccess(token) {
       const known = verified.get(token);
-      if (known) {
-        if (Date.now() < known.expiresAt) return known.claims;
-        verified.delete(token);
-        throw new AppError('token_expired', 'Session expirée');
-      }
+      if (known) return known;
       let payload: JWTPayload;
       try {
         // Only HS256 is accepted: `alg: none` and tokens for other algorithms are refused.
