@@ -41,6 +41,12 @@ const OrderDetailPage = lazy(() =>
 const DeliveryNotePage = lazy(() =>
   import('./features/orders/delivery-note-page.tsx').then((m) => ({ default: m.DeliveryNotePage })),
 );
+const ClientsPage = lazy(() =>
+  import('./features/clients/clients-page.tsx').then((m) => ({ default: m.ClientsPage })),
+);
+const ClientDetailPage = lazy(() =>
+  import('./features/clients/client-detail-page.tsx').then((m) => ({ default: m.ClientDetailPage })),
+);
 const ProductsPage = lazy(() =>
   import('./features/products/products-page.tsx').then((m) => ({ default: m.ProductsPage })),
 );
@@ -142,6 +148,18 @@ function SignedInApp() {
             {(params) => (
               <Guard permission="orders.read">
                 <OrderDetailPage id={params.id} />
+              </Guard>
+            )}
+          </Route>
+          <Route path="/clients">
+            <Guard permission="clients.read">
+              <ClientsPage />
+            </Guard>
+          </Route>
+          <Route path="/clients/:id">
+            {(params) => (
+              <Guard permission="clients.read">
+                <ClientDetailPage id={params.id} />
               </Guard>
             )}
           </Route>

@@ -21,6 +21,7 @@ export const NAV_ITEMS: NavItem[] = [
     permission: 'orders.create',
     section: 'main',
   },
+  { href: '/clients', label: 'nav.clients', icon: 'clients', permission: 'clients.read', section: 'main' },
   { href: '/produits', label: 'nav.products', icon: 'products', permission: 'catalog.read', section: 'main' },
   { href: '/stock', label: 'nav.stock', icon: 'stock', permission: 'stock.read', section: 'main' },
   { href: '/rapports', label: 'nav.reports', icon: 'reports', permission: 'reports.stock', section: 'main' },
