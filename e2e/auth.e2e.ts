@@ -14,6 +14,7 @@ describe('signing in', () => {
         'Accueil',
         'Commandes',
         'Nouvelle commande',
+        'Clients',
         'Produits',
         'Stock',
         'Rapports',
@@ -22,9 +23,17 @@ describe('signing in', () => {
         'Appareils',
         'Journal d’audit',
       ],
-      gestionnaire_commandes: ['Accueil', 'Commandes', 'Nouvelle commande', 'Produits', 'Stock', 'Rapports'],
+      gestionnaire_commandes: [
+        'Accueil',
+        'Commandes',
+        'Nouvelle commande',
+        'Clients',
+        'Produits',
+        'Stock',
+        'Rapports',
+      ],
       gestionnaire_stocks: ['Accueil', 'Produits', 'Stock', 'Rapports'],
-      vendeur: ['Accueil', 'Commandes', 'Nouvelle commande', 'Produits', 'Stock'],
+      vendeur: ['Accueil', 'Commandes', 'Nouvelle commande', 'Clients', 'Produits', 'Stock'],
     };
     for (const role of ['gestionnaire_commandes', 'gestionnaire_stocks', 'vendeur'] as const) {
       const user = await e2e.api.createUser(role, { fullName: `Agent ${role}` });
