@@ -59,13 +59,17 @@ openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj /CN=localhost \
   -addext "subjectAltName=DNS:localhost,IP:127.0.0.1" \
   -keyout "$work/tls/privkey.pem" -out "$work/tls/fullchain.pem" 2>/dev/null
 
+# --- the compiled server, as production runs it (npm run build; the dashboard is not needed here)
+log "building the server (apps/server/dist)"
+(cd "$repo" && npm run build -w @gapal/server) >"$work/build.log" 2>&1
+
 # --- the two Gapal processes: what /etc/gapal/gapal.env holds, and PORT per unit
 export DATABASE_URL="$db_url" REDIS_URL="$redis_url" HOST=127.0.0.1 TRUST_PROXY=loopback \
   GAPAL_DATA_DIR="$work/data" GAPAL_BACKUP_DIR="$work/backups" GAPAL_DEMO_DATA=false \
   GAPAL_ADMIN_USERNAME=admin GAPAL_ADMIN_PASSWORD="ci-admin-$$-password" LOG_LEVEL=info NODE_ENV=production
 # Both start at once, as systemd starts them at boot: migrations and first-start setup must cope.
 for port in "$port_a" "$port_b"; do
-  (cd "$repo/apps/server" && PORT="$port" exec node --import tsx src/server.ts) >"$work/gapal-$port.log" 2>&1 &
+  (cd "$repo/apps/server" && PORT="$port" exec node --conditions=gapal-compiled dist/server.js) >"$work/gapal-$port.log" 2>&1 &
   pids+=("$!")
 done
 wait_ready() {
