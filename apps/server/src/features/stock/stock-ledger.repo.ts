@@ -125,8 +125,8 @@ const LEDGER_ROW_COLUMNS = `id, order_id AS "orderId", product_id AS "productId"
 
 /**
  * Appends the changes to the ledger in the order given, with the lots' and levels' new
- * quantities, in one statement (`ledger_write`, migration 0007: each movement's before is the
- * previous one's after). The caller holds the products' stock level locks.
+ * quantities, in one statement (`ledger_write`, db/functions/stock-ledger.sql: each movement's
+ * before is the previous one's after). The caller holds the products' stock level locks.
  */
 export async function writeLedger(tx: Db, meta: LedgerMeta, changes: LedgerChange[]): Promise<LedgerRow[]> {
   const rows = await queryPrepared<LedgerRow>(
@@ -186,9 +186,9 @@ export type StockExitGroup = {
 export type StockExitResult = Array<{ taken: TakenRow[] } | { shortages: Shortage[] }>;
 
 /**
- * Takes stock out for groups in one statement (`ledger_take_stock`, migration 0007): locks,
- * first-expired-first-out, one ledger write for the served groups. Raises GP002 (lot not found)
- * or GP003 (lot expired); the service turns them into errors.
+ * Takes stock out for groups in one statement (`ledger_take_stock`,
+ * db/functions/stock-ledger.sql): locks, first-expired-first-out, one ledger write for the served
+ * groups. Raises GP002 (lot not found) or GP003 (lot expired); the service turns them into errors.
  */
 export async function takeStockRows(
   tx: Db,
