@@ -37,6 +37,7 @@ import { type Database, type Db, type FinishTransaction, finishOnReturn } from '
 import { postgresErrorCode } from '../db/database-errors.ts';
 import { todayIn } from '../lib/dates.ts';
 import type { RealtimeEvent } from '../realtime/bus.ts';
+import type { SessionEnd } from '../realtime/session-end.ts';
 import type { Actor } from './actor.ts';
 
 /** Who writes: a signed-in user (`Actor`), or a job or the bootstrap, known by a request id only. */
@@ -59,8 +60,12 @@ export type WriteContext<A extends WriteActor = Actor> = {
   readonly name: string;
   /** Queues a live event; it goes to the bus once the transaction has committed, never otherwise. */
   publishAfterCommit(event: RealtimeEvent): void;
+  /** Queues ended sessions (realtime/session-end.ts): their sockets close once the transaction has committed, never otherwise. */
+  endSessionsAfterCommit(...ends: SessionEnd[]): void;
   /** Runs `work` in a savepoint: a failure rolls back its statements and drops its events, and is rethrown. */
   savepoint<T>(work: (ctx: WriteContext<A>) => Promise<T>): Promise<T>;
+  /** The same write (transaction, clock, events) acting as another actor (the demo stock's manager). */
+  actingAs<B extends WriteActor>(actor: B): WriteContext<B>;
 };
 
 /**
@@ -72,7 +77,7 @@ export type WriteHook = (ctx: WriteContext<WriteActor>) => void | Promise<void>;
 /** What `runWrite` needs; `AppDeps` has it all. */
 export type WriteDeps = {
   db: Db;
-  bus: { publish(event: RealtimeEvent): Promise<void> };
+  bus: { publish(event: RealtimeEvent): Promise<void>; publishSessionEnd(end: SessionEnd): Promise<void> };
   config: { timeZone: string };
   writeHooks?: ReadonlySet<WriteHook>;
 };
@@ -92,6 +97,9 @@ export type WriteOptions = {
   /** Hands over the publication instead of waiting for it (a delivery batch answers first). */
   publishing?: (published: Promise<void>) => void;
 };
+
+/** What a write publishes after its commit: live events and ended sessions. */
+type AfterCommit = RealtimeEvent | { sessionEnd: SessionEnd };
 
 const RETRYABLE = new Set(['40001', '40P01']);
 const ATTEMPTS = 5;
@@ -151,7 +159,7 @@ async function execute<T, A extends WriteActor>(
   const hooks = deps.writeHooks;
   const attempts = options.attempts ?? ATTEMPTS;
   for (let attempt = 1; ; attempt += 1) {
-    const events: RealtimeEvent[] = [];
+    const events: AfterCommit[] = [];
     try {
       const result = await open(async (tx, finish) => {
         const ctx = contextOf(tx, actor, clock, name, events);
@@ -192,7 +200,7 @@ function contextOf<A extends WriteActor>(
   actor: A,
   clock: BusinessClock,
   name: string,
-  events: RealtimeEvent[],
+  events: AfterCommit[],
 ): WriteContext<A> {
   return {
     tx,
@@ -202,16 +210,26 @@ function contextOf<A extends WriteActor>(
     publishAfterCommit: (event) => {
       events.push(event);
     },
+    endSessionsAfterCommit: (...ends) => {
+      for (const end of ends) events.push({ sessionEnd: end });
+    },
     async savepoint(work) {
-      const own: RealtimeEvent[] = [];
+      const own: AfterCommit[] = [];
       const result = await tx.transaction((savepoint) => work(contextOf(savepoint, actor, clock, name, own)));
       events.push(...own);
       return result;
     },
+    actingAs: (other) => contextOf(tx, other, clock, name, events),
   };
 }
 
 /** The bus never throws (a lost live event is refetched by REST); this never does either. */
-async function publishAll(bus: WriteDeps['bus'], events: readonly RealtimeEvent[]): Promise<void> {
-  await Promise.all(events.map((event) => bus.publish(event).catch(() => undefined)));
+async function publishAll(bus: WriteDeps['bus'], events: readonly AfterCommit[]): Promise<void> {
+  await Promise.all(
+    events.map((event) =>
+      ('sessionEnd' in event ? bus.publishSessionEnd(event.sessionEnd) : bus.publish(event)).catch(
+        () => undefined,
+      ),
+    ),
+  );
 }

@@ -10,6 +10,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../domain/errors.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import * as auth from './auth.service.ts';
 import { createLoginLimiter } from './login-limiter.ts';
@@ -89,7 +90,9 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        await auth.logout(deps, actorOf(request), request.body?.refresh_token);
+        await runWrite(deps, actorOf(request), (ctx) => auth.logout(ctx, request.body?.refresh_token), {
+          name: 'auth.logout',
+        });
         return reply.code(204).send();
       },
     );
@@ -105,7 +108,7 @@ export function authRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: MeSchema, ...errorResponses(401, 503) },
         },
       },
-      async (request) => auth.me(deps, actorOf(request)),
+      async (request) => auth.me(deps.db, actorOf(request)),
     );
   };
 }

@@ -1,8 +1,9 @@
-import { PERMISSIONS, type Permission, type Role, roleHasPermission } from '@gapal/shared';
+import { PERMISSIONS, type Permission, roleHasPermission } from '@gapal/shared';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type Db, queryPrepared } from '../../db/client.ts';
+import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden } from '../../domain/errors.ts';
+import { type IdentityRow, readIdentity } from './identity.repo.ts';
 import { createIdentityCache, type IdentityCache } from './identity-cache.ts';
 import type { TokenSigner } from './tokens.ts';
 
@@ -90,18 +91,10 @@ export async function identifyToken(deps: AuthDeps, token: string): Promise<Iden
   const sessionId = claims.sessionId ?? null;
   // Read on every request (or kept a second, see identity-cache.ts) so a deactivated user, a
   // revoked device or an ended session (logout, refresh-token reuse, an admin's change) is
-  // refused at once: one prepared statement reads all three (a device id that matches no row
-  // reads as revoked).
+  // refused at once: one prepared statement reads all three (identity.repo.ts).
   const row = await deps.identities.read(
     `${claims.userId} ${claims.deviceId ?? ''} ${sessionId ?? ''}`,
-    async () => {
-      const [found] = await queryPrepared<IdentityRow>(deps.db, 'auth_identity', IDENTITY_SQL, [
-        claims.userId,
-        claims.deviceId,
-        sessionId,
-      ]);
-      return found;
-    },
+    () => readIdentity(deps.db, claims.userId, claims.deviceId, sessionId),
     (found) => found.is_active && (!claims.deviceId || found.device_active) && found.session_active,
   );
   if (!row) throw new AppError('token_invalid', 'Jeton invalide');
@@ -119,25 +112,6 @@ export async function identifyToken(deps: AuthDeps, token: string): Promise<Iden
     deviceId: claims.deviceId,
   };
 }
-
-type IdentityRow = {
-  id: string;
-  username: string;
-  role: Role;
-  site_id: string | null;
-  is_active: boolean;
-  device_active: boolean;
-  session_active: boolean;
-};
-
-/** A session is live while its refresh-token family has a token not revoked (a token without `sid`: no check). */
-const IDENTITY_SQL = `
-SELECT u.id, u.username, u.role, u.site_id, u.is_active,
-  EXISTS (SELECT 1 FROM devices d WHERE d.id = $2::uuid AND d.revoked_at IS NULL) AS device_active,
-  ($3::uuid IS NULL OR EXISTS (
-    SELECT 1 FROM refresh_tokens r WHERE r.family_id = $3::uuid AND r.revoked_at IS NULL
-  )) AS session_active
-FROM users u WHERE u.id = $1::uuid`;
 
 /** The caller of a route that declared an access rule other than `public`. */
 export function actorOf(request: FastifyRequest): Actor {

@@ -2,6 +2,7 @@ import { CategorySchema, CreateCategoryInputSchema } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import * as categoriesService from './categories.service.ts';
@@ -35,7 +36,16 @@ export function categoriesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await categoriesService.createCategory(deps.db, actorOf(request), request.body)),
+        reply.code(201).send(
+          await runWrite(
+            deps,
+            actorOf(request),
+            (ctx) => categoriesService.createCategory(ctx, request.body),
+            {
+              name: 'category.create',
+            },
+          ),
+        ),
     );
   };
 }

@@ -1,6 +1,7 @@
 import type { Product, ProductSort } from '@gapal/shared';
-import { type SQL, sql } from 'drizzle-orm';
+import { and, eq, isNull, ne, type SQL, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
+import { products } from '../../db/schema.ts';
 import { containsPattern, isoText } from '../../db/sql-helpers.ts';
 import { addDays } from '../../lib/dates.ts';
 
@@ -106,4 +107,57 @@ export async function selectProducts(
       is_below_threshold: stock < Number(row.min_stock_level),
     };
   });
+}
+
+/** A product's row as stored (the audit trail keeps it before and after a change). */
+export type ProductRecord = typeof products.$inferSelect;
+type NewProduct = typeof products.$inferInsert;
+
+export async function insertProduct(tx: Db, values: NewProduct): Promise<ProductRecord> {
+  const [row] = await tx.insert(products).values(values).returning();
+  return row!;
+}
+
+/** A product not deleted, locked for the rest of the transaction. */
+export async function lockProduct(tx: Db, id: string): Promise<ProductRecord | undefined> {
+  const [row] = await tx
+    .select()
+    .from(products)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)))
+    .for('update');
+  return row;
+}
+
+/** Sets the given columns and returns the row as it is now. */
+export async function updateProductRow(
+  tx: Db,
+  id: string,
+  changes: Partial<NewProduct>,
+): Promise<ProductRecord> {
+  const [row] = await tx.update(products).set(changes).where(eq(products.id, id)).returning();
+  return row!;
+}
+
+/** Whether a product not deleted (other than `exceptId`) has this barcode. */
+export async function isBarcodeTaken(db: Db, barcode: string, exceptId?: string): Promise<boolean> {
+  const [taken] = await db
+    .select({ id: products.id })
+    .from(products)
+    .where(
+      and(
+        eq(products.barcode, barcode),
+        isNull(products.deletedAt),
+        exceptId ? ne(products.id, exceptId) : undefined,
+      ),
+    );
+  return taken !== undefined;
+}
+
+/** Whether a product exists and is not deleted. */
+export async function productExists(db: Db, id: string): Promise<boolean> {
+  const [row] = await db
+    .select({ id: products.id })
+    .from(products)
+    .where(and(eq(products.id, id), isNull(products.deletedAt)));
+  return row !== undefined;
 }

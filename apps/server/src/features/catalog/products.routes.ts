@@ -12,6 +12,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import { listProductLots } from '../stock/lots.service.ts';
@@ -51,9 +52,11 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(await productsService.createProduct(deps.db, actorOf(request), request.body, timeZone)),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => productsService.createProduct(ctx, request.body), {
+            name: 'product.create',
+          }),
+        ),
     );
     app.get(
       '/low-stock/',
@@ -99,7 +102,12 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        productsService.updateProduct(deps.db, actorOf(request), request.params.id, request.body, timeZone),
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => productsService.updateProduct(ctx, request.params.id, request.body),
+          { name: 'product.update' },
+        ),
     );
     app.delete(
       '/:id/',
@@ -114,7 +122,14 @@ export function productsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        await productsService.deleteProduct(deps.db, actorOf(request), request.params.id);
+        await runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => productsService.deleteProduct(ctx, request.params.id),
+          {
+            name: 'product.delete',
+          },
+        );
         return reply.code(204).send();
       },
     );

@@ -5,17 +5,25 @@ import type {
   ProductStockQuery,
   UpdateProductInput,
 } from '@gapal/shared';
-import { and, eq, isNull, ne, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { categories, products } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { type StockView, selectProducts } from './products.repo.ts';
+import { categoryExists } from './categories.repo.ts';
+import {
+  insertProduct,
+  isBarcodeTaken,
+  lockProduct,
+  type ProductRecord,
+  type StockView,
+  selectProducts,
+  updateProductRow,
+} from './products.repo.ts';
 
 const CursorSchema = z.object({ k: z.string(), id: z.uuid() });
 
@@ -80,110 +88,82 @@ export async function getProduct(
   return product;
 }
 
-export async function createProduct(
-  db: Db,
-  actor: Actor,
-  input: CreateProductInput,
-  timeZone: string,
-): Promise<Product> {
-  const id = await db.transaction(async (tx) => {
-    await assertCategoryExists(tx, input.category_id);
-    if (input.barcode) await assertBarcodeFree(tx, input.barcode);
-    const [row] = await tx
-      .insert(products)
-      .values({
-        name: input.name,
-        categoryId: input.category_id ?? null,
-        unit: input.unit,
-        unitPrice: input.unit_price,
-        barcode: input.barcode ?? null,
-        minStockLevel: input.min_stock_level,
-        shelfLifeDays: input.shelf_life_days ?? null,
-        isActive: input.is_active,
-      })
-      .returning();
-    await recordAudit(tx, actor, {
-      action: 'product.create',
-      entity: 'product',
-      entityId: row!.id,
-      after: row,
-    });
-    return row!.id;
+export async function createProduct(ctx: WriteContext, input: CreateProductInput): Promise<Product> {
+  const { tx } = ctx;
+  await assertCategoryExists(tx, input.category_id);
+  if (input.barcode) await assertBarcodeFree(tx, input.barcode);
+  const row = await insertProduct(tx, {
+    name: input.name,
+    categoryId: input.category_id ?? null,
+    unit: input.unit,
+    unitPrice: input.unit_price,
+    barcode: input.barcode ?? null,
+    minStockLevel: input.min_stock_level,
+    shelfLifeDays: input.shelf_life_days ?? null,
+    isActive: input.is_active,
   });
-  return getProduct(db, actor, id, { expiring_days: 3 }, timeZone);
+  await recordAudit(ctx, {
+    action: 'product.create',
+    entity: 'product',
+    entityId: row.id,
+    after: row,
+  });
+  return getProduct(tx, ctx.actor, row.id, { expiring_days: 3 }, ctx.clock.timeZone);
 }
 
 export async function updateProduct(
-  db: Db,
-  actor: Actor,
+  ctx: WriteContext,
   id: string,
   input: UpdateProductInput,
-  timeZone: string,
 ): Promise<Product> {
-  await db.transaction(async (tx) => {
-    const before = await lockProduct(tx, id);
-    if (input.category_id !== undefined) await assertCategoryExists(tx, input.category_id);
-    if (input.barcode && input.barcode !== before.barcode) await assertBarcodeFree(tx, input.barcode, id);
-    const [after] = await tx
-      .update(products)
-      .set({
-        name: input.name ?? before.name,
-        categoryId: input.category_id === undefined ? before.categoryId : input.category_id,
-        unit: input.unit ?? before.unit,
-        unitPrice: input.unit_price ?? before.unitPrice,
-        barcode: input.barcode === undefined ? before.barcode : input.barcode,
-        minStockLevel: input.min_stock_level ?? before.minStockLevel,
-        shelfLifeDays: input.shelf_life_days === undefined ? before.shelfLifeDays : input.shelf_life_days,
-        isActive: input.is_active ?? before.isActive,
-        updatedAt: new Date(),
-      })
-      .where(eq(products.id, id))
-      .returning();
-    await recordAudit(tx, actor, {
-      action: 'product.update',
-      entity: 'product',
-      entityId: id,
-      before,
-      after,
-    });
+  const { tx } = ctx;
+  const before = await lockExistingProduct(tx, id);
+  if (input.category_id !== undefined) await assertCategoryExists(tx, input.category_id);
+  if (input.barcode && input.barcode !== before.barcode) await assertBarcodeFree(tx, input.barcode, id);
+  const after = await updateProductRow(tx, id, {
+    name: input.name ?? before.name,
+    categoryId: input.category_id === undefined ? before.categoryId : input.category_id,
+    unit: input.unit ?? before.unit,
+    unitPrice: input.unit_price ?? before.unitPrice,
+    barcode: input.barcode === undefined ? before.barcode : input.barcode,
+    minStockLevel: input.min_stock_level ?? before.minStockLevel,
+    shelfLifeDays: input.shelf_life_days === undefined ? before.shelfLifeDays : input.shelf_life_days,
+    isActive: input.is_active ?? before.isActive,
+    updatedAt: new Date(),
   });
-  return getProduct(db, actor, id, { expiring_days: 3 }, timeZone);
+  await recordAudit(ctx, {
+    action: 'product.update',
+    entity: 'product',
+    entityId: id,
+    before,
+    after,
+  });
+  return getProduct(tx, ctx.actor, id, { expiring_days: 3 }, ctx.clock.timeZone);
 }
 
 /** Soft delete: the row stays for the ledger and for sync tombstones; its barcode is freed. */
-export async function deleteProduct(db: Db, actor: Actor, id: string): Promise<void> {
-  await db.transaction(async (tx) => {
-    const before = await lockProduct(tx, id);
-    const now = new Date();
-    const [after] = await tx
-      .update(products)
-      .set({ deletedAt: now, isActive: false, updatedAt: now })
-      .where(eq(products.id, id))
-      .returning();
-    await recordAudit(tx, actor, {
-      action: 'product.delete',
-      entity: 'product',
-      entityId: id,
-      before,
-      after,
-    });
+export async function deleteProduct(ctx: WriteContext, id: string): Promise<void> {
+  const before = await lockExistingProduct(ctx.tx, id);
+  const now = new Date();
+  const after = await updateProductRow(ctx.tx, id, { deletedAt: now, isActive: false, updatedAt: now });
+  await recordAudit(ctx, {
+    action: 'product.delete',
+    entity: 'product',
+    entityId: id,
+    before,
+    after,
   });
 }
 
-async function lockProduct(tx: Db, id: string) {
-  const [row] = await tx
-    .select()
-    .from(products)
-    .where(and(eq(products.id, id), isNull(products.deletedAt)))
-    .for('update');
+async function lockExistingProduct(tx: Db, id: string): Promise<ProductRecord> {
+  const row = await lockProduct(tx, id);
   if (!row) throw notFound('Produit');
   return row;
 }
 
 async function assertCategoryExists(tx: Db, categoryId: string | null | undefined): Promise<void> {
   if (!categoryId) return;
-  const [row] = await tx.select({ id: categories.id }).from(categories).where(eq(categories.id, categoryId));
-  if (!row) {
+  if (!(await categoryExists(tx, categoryId))) {
     throw new AppError('validation_error', 'Catégorie inconnue', {
       fields: [{ field: 'category_id', message: 'catégorie inconnue', code: 'unknown_reference' }],
     });
@@ -191,13 +171,7 @@ async function assertCategoryExists(tx: Db, categoryId: string | null | undefine
 }
 
 async function assertBarcodeFree(tx: Db, barcode: string, exceptId?: string): Promise<void> {
-  const conditions: SQL[] = [eq(products.barcode, barcode), isNull(products.deletedAt)];
-  if (exceptId) conditions.push(ne(products.id, exceptId));
-  const [taken] = await tx
-    .select({ id: products.id })
-    .from(products)
-    .where(and(...conditions));
-  if (taken) {
+  if (await isBarcodeTaken(tx, barcode, exceptId)) {
     throw new AppError('conflict', 'Ce code-barres est déjà utilisé par un autre produit', {
       fields: [{ field: 'barcode', message: 'déjà utilisé', code: 'already_used' }],
     });

@@ -2,6 +2,7 @@ import { DeviceListQuerySchema, DeviceSchema, IdParamsSchema, UpdateDeviceInputS
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf, forgetIdentitiesOnChange } from '../auth/request-auth.ts';
 import * as devicesService from './devices.service.ts';
@@ -38,7 +39,13 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => devicesService.updateDevice(deps, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => devicesService.updateDevice(ctx, request.params.id, request.body),
+          { name: 'device.update' },
+        ),
     );
     app.post(
       '/:id/revoke/',
@@ -52,7 +59,10 @@ export function devicesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: DeviceSchema, ...errorResponses(400, 401, 403, 404, 413, 415, 503) },
         },
       },
-      async (request) => devicesService.revokeDevice(deps, actorOf(request), request.params.id),
+      async (request) =>
+        runWrite(deps, actorOf(request), (ctx) => devicesService.revokeDevice(ctx, request.params.id), {
+          name: 'device.revoke',
+        }),
     );
   };
 }

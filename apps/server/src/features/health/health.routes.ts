@@ -1,10 +1,10 @@
 import { PublicSettingsSchema } from '@gapal/shared';
-import { sql } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../domain/errors.ts';
 import { errorResponses } from '../../http/openapi.ts';
+import { pingDatabase } from './health.repo.ts';
 
 export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
   return async (app) => {
@@ -57,7 +57,7 @@ export function healthRoutes(deps: AppDeps): FastifyPluginAsyncZod {
       },
       async () => {
         try {
-          await deps.db.execute(sql`SELECT 1`);
+          await pingDatabase(deps.db);
         } catch {
           throw new AppError('service_unavailable', 'Base de données injoignable');
         }

@@ -32,6 +32,11 @@ export function orderReportConditions(
   return conditions;
 }
 
+/** The same conditions, on cancelled orders only (the PDF's list of cancellations). */
+export function cancelledOrderConditions(where: SQL[]): SQL[] {
+  return [...where, eq(orders.deliveryStatus, 'annulee')];
+}
+
 const isLive = sql`${orders.deliveryStatus} <> 'annulee'`;
 const isCancelled = sql`${orders.deliveryStatus} = 'annulee'`;
 /** Sums come back as bigint (text on some drivers): always read them as numbers. */

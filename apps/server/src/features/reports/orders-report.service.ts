@@ -1,13 +1,13 @@
 import type { OrdersReport, OrdersReportQuery, ReportFormat } from '@gapal/shared';
-import { eq, type SQL } from 'drizzle-orm';
+import type { SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { orders } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import { toIso } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
 import { renderOrdersPdf } from './orders-report.render.ts';
 import {
+  cancelledOrderConditions,
   orderBatches,
   orderReportConditions,
   selectOrdersByDay,
@@ -65,7 +65,7 @@ export async function ordersReport(
   }
   const report = await summarizeOrders(db, where, period, site, ctx);
   if (format === 'json') return { json: report };
-  const cancelledWhere: SQL[] = [...where, eq(orders.deliveryStatus, 'annulee')];
+  const cancelledWhere = cancelledOrderConditions(where);
   const onError = (error: unknown) => log.error({ err: error }, 'orders report failed while streaming');
   if (format === 'xlsx') {
     return {

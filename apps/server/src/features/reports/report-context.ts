@@ -1,11 +1,10 @@
 import type { Readable } from 'node:stream';
 import { REPORT_MAX_PERIOD_DAYS } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
 import type { Config } from '../../config.ts';
 import type { Db } from '../../db/client.ts';
-import { sites } from '../../db/schema.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
 import { addDays, todayIn } from '../../lib/dates.ts';
+import { findSiteRow } from '../sites/sites.repo.ts';
 import { currencyLabel, formatDate, formatDateTime } from './render/format.ts';
 
 /** What every report needs besides its data: who the business is, its clock and currency. */
@@ -45,9 +44,9 @@ export type ReportSite = { id: string; name: string } | null;
 /** The site a report is about, for its header; unknown ids are 404 like everywhere. */
 export async function reportSite(db: Db, siteId: string | undefined): Promise<ReportSite> {
   if (!siteId) return null;
-  const [row] = await db.select({ id: sites.id, name: sites.name }).from(sites).where(eq(sites.id, siteId));
+  const row = await findSiteRow(db, siteId);
   if (!row) throw notFound('Site');
-  return row;
+  return { id: row.id, name: row.name };
 }
 
 export function siteLabel(site: ReportSite): string {

@@ -2,6 +2,7 @@ import { CreateSiteInputSchema, IdParamsSchema, SiteSchema, UpdateSiteInputSchem
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import * as sitesService from './sites.service.ts';
@@ -35,7 +36,11 @@ export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply.code(201).send(await sitesService.createSite(deps.db, actorOf(request), request.body)),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => sitesService.createSite(ctx, request.body), {
+            name: 'site.create',
+          }),
+        ),
     );
     app.get(
       '/:id/',
@@ -64,7 +69,15 @@ export function sitesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: SiteSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => sitesService.updateSite(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => sitesService.updateSite(ctx, request.params.id, request.body),
+          {
+            name: 'site.update',
+          },
+        ),
     );
   };
 }

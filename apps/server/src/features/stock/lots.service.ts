@@ -1,16 +1,11 @@
 import type { Lot } from '@gapal/shared';
-import { and, eq, isNull, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { products } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { notFound } from '../../domain/errors.ts';
 import { addDays, todayIn } from '../../lib/dates.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { selectLots } from './lots.repo.ts';
-
-function siteCondition(siteId: string | undefined): SQL[] {
-  return siteId ? [sql`l.site_id = ${siteId}::uuid`] : [];
-}
+import { productExists } from '../catalog/products.repo.ts';
+import { selectExpiringLots, selectProductLots } from './lots.repo.ts';
 
 /** A product's lots at the caller's site (every site for an admin who names none). */
 export async function listProductLots(
@@ -21,14 +16,12 @@ export async function listProductLots(
   timeZone: string,
 ): Promise<Lot[]> {
   const siteId = scopeSite(actor, query.site_id);
-  const [product] = await db
-    .select({ id: products.id })
-    .from(products)
-    .where(and(eq(products.id, productId), isNull(products.deletedAt)));
-  if (!product) throw notFound('Produit');
-  const conditions = [sql`l.product_id = ${productId}::uuid`, ...siteCondition(siteId)];
-  if (!query.include_empty) conditions.push(sql`l.quantity > 0`);
-  return selectLots(db, todayIn(timeZone), conditions);
+  if (!(await productExists(db, productId))) throw notFound('Produit');
+  return selectProductLots(db, todayIn(timeZone), {
+    productId,
+    siteId,
+    includeEmpty: query.include_empty === true,
+  });
 }
 
 /** Lots holding stock that expire within `days` (and, unless excluded, those already expired). */
@@ -40,12 +33,9 @@ export async function listExpiringLots(
 ): Promise<Lot[]> {
   const siteId = scopeSite(actor, query.site_id);
   const today = todayIn(timeZone);
-  const conditions = [
-    sql`l.quantity > 0`,
-    sql`p.deleted_at IS NULL`,
-    sql`l.expiry_date <= ${addDays(today, query.days)}::date`,
-    ...siteCondition(siteId),
-  ];
-  if (query.include_expired === false) conditions.push(sql`l.expiry_date >= ${today}::date`);
-  return selectLots(db, today, conditions);
+  return selectExpiringLots(db, today, {
+    horizon: addDays(today, query.days),
+    siteId,
+    includeExpired: query.include_expired !== false,
+  });
 }

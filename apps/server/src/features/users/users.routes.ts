@@ -9,6 +9,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses, NoContentSchema } from '../../http/openapi.ts';
 import { actorOf, forgetIdentitiesOnChange } from '../auth/request-auth.ts';
 import * as usersService from './users.service.ts';
@@ -45,8 +46,16 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 201: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request, reply) =>
-        reply.code(201).send(await usersService.createUser(deps.db, actorOf(request), request.body)),
+      async (request, reply) => {
+        const prepared = await usersService.prepareUser(deps.db, request.body);
+        const user = await runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => usersService.createUser(ctx, request.body, prepared),
+          { name: 'user.create' },
+        );
+        return reply.code(201).send(user);
+      },
     );
     app.get(
       '/:id/',
@@ -75,7 +84,15 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: UserSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => usersService.updateUser(deps, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => usersService.updateUser(ctx, request.params.id, request.body),
+          {
+            name: 'user.update',
+          },
+        ),
     );
     app.delete(
       '/:id/',
@@ -90,7 +107,12 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        usersService.updateUser(deps, actorOf(request), request.params.id, { is_active: false }),
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => usersService.updateUser(ctx, request.params.id, { is_active: false }),
+          { name: 'user.deactivate' },
+        ),
     );
     app.post(
       '/:id/reset-password/',
@@ -106,7 +128,13 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        await usersService.resetPassword(deps, actorOf(request), request.params.id, request.body.password);
+        const prepared = await usersService.preparePassword(request.body.password);
+        await runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => usersService.resetPassword(ctx, request.params.id, prepared),
+          { name: 'user.reset_password' },
+        );
         return reply.code(204).send();
       },
     );
