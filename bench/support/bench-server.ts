@@ -7,10 +7,17 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { createTokenSigner } from '../../apps/server/src/features/auth/tokens.ts';
 import type { BenchRequest, ServeOptions } from './serve.ts';
+import {
+  megabytes,
+  residentBytes,
+  sampleResident,
+  serverBuild,
+  serverExecArgv,
+  serverModule,
+} from './server-process.ts';
 
 export const BENCH_JWT_SECRET = 'bench-secret-bench-secret-bench-secret-0123456789';
 
@@ -82,6 +89,8 @@ export type BenchServer = {
 /**
  * Forks bench/support/serve.ts on `databaseUrl`: it migrates and bootstraps the database and
  * listens on a loopback port. `env` is added to (or overrides) the bench configuration.
+ * `BENCH_SERVER=compiled` forks it as compiled JavaScript on the server's build (see
+ * server-process.ts). Prints the process's resident memory when it listens and its peak when it stops.
  */
 export async function startBenchServer({
   databaseUrl,
@@ -105,21 +114,24 @@ export async function startBenchServer({
       ...env,
     },
   };
-  const child: ChildProcess = fork(
-    fileURLToPath(new URL('./serve.ts', import.meta.url)),
-    [JSON.stringify(options)],
-    {
-      execArgv: [
-        '--import',
-        'tsx',
-        ...(exposeGc ? ['--expose-gc'] : []),
-        // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops.
-        ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
-      ],
-    },
-  );
+  const build = serverBuild();
+  const child: ChildProcess = fork(serverModule('serve', build), [JSON.stringify(options)], {
+    execArgv: [
+      ...serverExecArgv(build),
+      ...(exposeGc ? ['--expose-gc'] : []),
+      // BENCH_CPU_PROF=DIR: the server writes a V8 CPU profile there when it stops.
+      ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+    ],
+  });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let resident: { listening: number; sampler: ReturnType<typeof sampleResident> } | undefined;
   const stop = async () => {
+    if (resident) {
+      const peak = resident.sampler.stop();
+      console.log(
+        `server process (${build}): resident ${megabytes(resident.listening)} listening, peak ${megabytes(peak)}`,
+      );
+    }
     if (child.connected) child.send({ id: 0, type: 'close' } satisfies BenchRequest);
     await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 10_000).unref())]);
     child.kill();
@@ -130,6 +142,7 @@ export async function startBenchServer({
       child.once('message', (message) => resolve((message as { port: number }).port));
       child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
+    resident = { listening: residentBytes(child.pid!) ?? 0, sampler: sampleResident(child.pid!) };
     let nextId = 1;
     return {
       base: `http://127.0.0.1:${port}`,

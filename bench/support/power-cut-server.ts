@@ -7,6 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { type ServerBuild, serverBuild, serverExecArgv } from './server-process.ts';
 
 // Answers are read field by field by the checks.
 export type Json = any;
@@ -51,9 +52,18 @@ export async function login(base: string, username: string, password: string, de
   return { token: body.access_token as string, deviceId: body.user?.device_id as string | null };
 }
 
-/** Starts `apps/server/src/server.ts` on the database and waits until it answers ready. */
-export async function startServer(url: string, dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
+/**
+ * Starts the server on the database and waits until it answers ready: `src/server.ts` through tsx,
+ * or compiled, `dist/server.js` (`build`, by default from `BENCH_SERVER`; see server-process.ts).
+ */
+export async function startServer(
+  url: string,
+  dataDir: string,
+  port: number,
+  build: ServerBuild = serverBuild(),
+): Promise<ChildProcess> {
+  const entry = build === 'compiled' ? 'dist/server.js' : 'src/server.ts';
+  const child = spawn(process.execPath, [...serverExecArgv(build), entry], {
     cwd: path.join(root, 'apps/server'),
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
@@ -79,7 +89,7 @@ export async function startServer(url: string, dataDir: string, port: number): P
     } catch {
       // Not listening yet.
     }
-    await sleep(200);
+    await sleep(50);
   }
   child.kill('SIGKILL');
   throw new Error('the server did not become ready');
