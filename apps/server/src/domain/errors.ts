@@ -45,6 +45,7 @@ const NOT_FOUND_RESOURCES: Record<string, string> = {
   Utilisateur: 'user',
   Notification: 'notification',
   'Note vocale': 'voice_note',
+  Client: 'client',
 };
 
 export const notFound = (what = 'Ressource') => {
