@@ -21,7 +21,6 @@ import { devicesRoutes } from './features/devices/devices.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { registerExpiryScheduler } from './features/notifications/expiry-job.ts';
 import { notificationsRoutes } from './features/notifications/notifications.routes.ts';
-import { orderMoneyRoutes } from './features/orders/order-money.routes.ts';
 import { ordersRoutes } from './features/orders/orders.routes.ts';
 import { reportsRoutes } from './features/reports/reports.routes.ts';
 import { sitesRoutes } from './features/sites/sites.routes.ts';
@@ -39,13 +38,6 @@ import { openCountersRedis } from './lib/redis.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
 import { createEventBus } from './realtime/bus.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** What `runWrite` needs, for the writes made outside a route (the bootstrap, tests). */
-    writes: AppDeps;
-  }
-}
 
 export type BuildOptions = {
   logger?: boolean;
@@ -145,7 +137,6 @@ export async function buildApp(
   await app.register(lotsRoutes(deps), { prefix: '/api/lots' });
   await app.register(stockRoutes(deps), { prefix: '/api/stock' });
   await app.register(ordersRoutes(deps), { prefix: '/api/orders' });
-  await app.register(orderMoneyRoutes(deps), { prefix: '/api/orders' });
   await app.register(clientsRoutes(deps), { prefix: '/api/clients' });
   await app.register(reportsRoutes(deps), { prefix: '/api/reports' });
   await app.register(voiceNotesRoutes(deps), { prefix: '/api/voice-notes' });
