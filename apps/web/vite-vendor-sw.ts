@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { brotliCompressSync, constants, gzipSync } from 'node:zlib';
 import type { Plugin } from 'vite';
@@ -11,20 +11,12 @@ import type { Plugin } from 'vite';
  */
 const STATIC_FILES = ['vendeur/manifest.webmanifest', 'vendeur/icon.svg'];
 
-type OutputItem = {
-  type: 'chunk' | 'asset';
-  fileName: string;
-  imports?: string[];
-  dynamicImports?: string[];
-  viteMetadata?: { importedCss: Set<string>; importedAssets: Set<string> };
-  source?: string | Uint8Array;
-  facadeModuleId?: string | null;
-};
+type OutputItem = { fileName: string; source?: string | Uint8Array; code?: string };
 
 /**
  * Writes `dist/vendeur/sw.js`: a small hand-written service worker that precaches the vendor
- * app's shell (its HTML, every JS chunk it can reach, lazy ones included, their CSS, the manifest
- * and icons). The dashboard's own chunks stay out. The version is a hash of the list, so each
+ * app's shell: its HTML, every file of the vendor build (`vite.vendor.config.ts`: one script and
+ * its CSS), the manifest and the icon. The version is a hash of the list and the files, so each
  * build that changes a file gives the browser a new worker to install.
  */
 export function vendorServiceWorker(): Plugin {
@@ -37,35 +29,37 @@ export function vendorServiceWorker(): Plugin {
     },
     writeBundle(_options, bundle) {
       const items = bundle as unknown as Record<string, OutputItem>;
-      const entry = Object.values(items).find(
-        (item) => item.type === 'chunk' && item.facadeModuleId?.endsWith('vendeur/index.html'),
-      );
-      if (!entry) throw new Error('vendor entry chunk not found');
+      if (!items['vendeur/index.html']) throw new Error('vendor app not in this build');
       // The shell is stored under `/vendeur/`, the address the page itself was opened at, so the
       // install finds it in the HTTP cache (see `cacheMode` in the worker).
-      const files = new Set<string>(['vendeur/index.html']);
-      const walk = (fileName: string) => {
-        if (files.has(fileName)) return;
-        files.add(fileName);
-        const item = items[fileName];
-        if (item?.type !== 'chunk') return;
-        for (const css of item.viteMetadata?.importedCss ?? []) files.add(css);
-        for (const asset of item.viteMetadata?.importedAssets ?? []) files.add(asset);
-        for (const next of [...(item.imports ?? []), ...(item.dynamicImports ?? [])]) walk(next);
-      };
-      walk(entry.fileName);
-      for (const file of STATIC_FILES) files.add(file);
-      const urls = [...files]
+      const files = Object.keys(items).filter((file) => !file.endsWith('.map'));
+      const urls = [...files, ...STATIC_FILES]
         .sort()
         .map((file) => (file === 'vendeur/index.html' ? '/vendeur/' : `/${file}`));
       const hash = createHash('sha256');
-      for (const file of [...files].sort()) {
-        const source = items[file]?.source;
+      for (const file of files.sort()) {
         hash.update(file);
-        if (source) hash.update(source);
+        hash.update(items[file]?.code ?? items[file]?.source ?? '');
       }
       const version = hash.digest('hex').slice(0, 12);
       writeFileSync(path.join(outDir, 'vendeur', 'sw.js'), serviceWorkerSource(version, urls));
+    },
+  };
+}
+
+/**
+ * `.br` and `.gz` next to every text file of the build's output folder: the server sends them as
+ * they are (`preCompressed`), which on a 2G link is the difference between a few seconds and a
+ * quarter of a minute. Both builds (dashboard, then vendor app) write into one folder: a file whose
+ * copies are already newer than it is left alone.
+ */
+export function precompressed(): Plugin {
+  let outDir = 'dist';
+  return {
+    name: 'gapal-precompressed',
+    apply: 'build',
+    configResolved(config) {
+      outDir = path.resolve(config.root, config.build.outDir);
     },
     closeBundle() {
       precompress(outDir);
@@ -75,14 +69,11 @@ export function vendorServiceWorker(): Plugin {
 
 const COMPRESSIBLE = /\.(js|css|html|svg|webmanifest|json)$/;
 
-/**
- * `.br` and `.gz` next to every text file: the server sends them as they are (`preCompressed`),
- * which on a 2G link is the difference between a few seconds and a quarter of a minute.
- */
 function precompress(dir: string): void {
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
     if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
     const file = path.join(entry.parentPath, entry.name);
+    if (existsSync(`${file}.br`) && statSync(`${file}.br`).mtimeMs >= statSync(file).mtimeMs) continue;
     const source = readFileSync(file);
     if (source.length < 1024) continue;
     writeFileSync(

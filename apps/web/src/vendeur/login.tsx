@@ -1,13 +1,8 @@
+import { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
 import { type FormEvent, useState } from 'react';
 import { LoginError, login, logout, sessionEndNotice, unlock, useVendorSession } from './session.ts';
+import { db, syncEngine } from './sync.ts';
 import { BigButton, Field, inputClass } from './ui.tsx';
-
-/**
- * The phone's database (Dexie, the sync engine) comes with the signed-in app's file, apart from
- * the login form: on a first visit over 2G the form shows before it has arrived (app.tsx starts
- * its download at once).
- */
-const loadLocalData = () => import('./shell.tsx');
 
 function Brand({ subtitle }: { subtitle: string }) {
   return (
@@ -33,7 +28,6 @@ export function LoginScreen() {
     setError(null);
     try {
       await login(username.trim(), password, async (user) => {
-        const { claimForUser, UnsentOrdersError, db } = await loadLocalData();
         try {
           await claimForUser(db, user.id);
         } catch (refused) {
@@ -45,7 +39,7 @@ export function LoginScreen() {
         }
       });
       // The first sync (the catalog, to work offline) starts now, not once the app has rendered.
-      (await loadLocalData()).syncEngine()?.start();
+      syncEngine()?.start();
     } catch (caught) {
       setError(caught instanceof LoginError ? caught.message : 'Connexion impossible, réessayez.');
     } finally {
@@ -109,7 +103,6 @@ export function LockScreen() {
   // The outbox belongs to the phone, not to a vendor: orders not yet sent would leave under the
   // next vendor's name. So they must be sent first, by their own vendor.
   const switchUser = async () => {
-    const { db } = await loadLocalData();
     const unsent = await db.outbox.where('status').equals('pending').count();
     if (unsent > 0) {
       setError(

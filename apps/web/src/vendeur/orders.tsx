@@ -16,6 +16,7 @@ import { CardActions, DeliveryIssueNotice } from './order-card-extras.tsx';
 import { cancelOrder } from './order-draft.ts';
 import { explainRejection } from './rejections.ts';
 import { forgetSavedOrders, useSavedOrders } from './saved-orders.ts';
+import { markFirstScreenShown } from './start-up.ts';
 import { db, useLive } from './sync.ts';
 import { BigButton, money } from './ui.tsx';
 
@@ -80,7 +81,9 @@ export function OrdersScreen() {
   const saved = useSavedOrders();
   // The read has caught up with the orders just saved: its own rows replace the announced ones.
   useEffect(() => {
-    if (shown) forgetSavedOrders(new Set(shown.rows.map((row) => row.order.local_id)));
+    if (!shown) return;
+    forgetSavedOrders(new Set(shown.rows.map((row) => row.order.local_id)));
+    markFirstScreenShown();
   }, [shown]);
   if (!shown) return <p className="text-lg">Chargement…</p>;
   const listed = new Set(shown.rows.map((row) => row.order.local_id));

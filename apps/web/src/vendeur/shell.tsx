@@ -5,19 +5,12 @@ import { CatalogScreen as Catalog } from './catalog.tsx';
 import { OrderWizard } from './order-wizard.tsx';
 import { OrdersScreen as Orders } from './orders.tsx';
 import { askPersistentStorage } from './pwa.ts';
+import { afterFirstScreen } from './start-up.ts';
 import { StatusBar } from './status-bar.tsx';
 import { useStorageNearlyFull } from './storage-space.ts';
 import { syncEngine } from './sync.ts';
 
-/**
- * The signed-in app: status bar, screens and navigation, with the sync engine and the phone's
- * database. ONE file loaded apart from the login form (app.tsx, login.tsx): the form shows
- * sooner on a first visit over 2G, where each further file would cost a round trip and its
- * headers on a 50 kbit/s uplink, and the sign-in takes the database from here.
- */
-export { claimForUser, UnsentOrdersError } from '@gapal/sync-client';
-export { db, syncEngine } from './sync.ts';
-
+/** The signed-in app: status bar, screens and navigation; the sync engine runs while it is shown. */
 export function Shell() {
   const storageFull = useStorageNearlyFull();
   const [location] = useLocation();
@@ -26,9 +19,14 @@ export function Shell() {
   const ordersShown = /^\/commandes\/?$/.test(location);
   useEffect(() => {
     const engine = syncEngine();
-    engine?.start();
-    void askPersistentStorage();
-    return () => engine?.stop();
+    const cancel = afterFirstScreen(() => {
+      engine?.start();
+      void askPersistentStorage();
+    });
+    return () => {
+      cancel();
+      engine?.stop();
+    };
   }, []);
   return (
     <div className="mx-auto flex min-h-dvh max-w-xl flex-col bg-white">

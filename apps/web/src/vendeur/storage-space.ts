@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { afterFirstScreen } from './start-up.ts';
 
 /** Below this much free space, or above this share used, an order may no longer fit. */
 export const MIN_FREE_BYTES = 5 * 1024 * 1024;
@@ -34,16 +35,22 @@ export async function storageNearlyFull(): Promise<boolean> {
   }
 }
 
-/** Checked once when the screen opens: the warning shows before anything is typed. */
+/**
+ * Checked once when the screen opens (on a reopen, once the orders list is shown): the warning
+ * shows before anything is typed.
+ */
 export function useStorageNearlyFull(): boolean {
   const [full, setFull] = useState(false);
   useEffect(() => {
     let alive = true;
-    void storageNearlyFull().then((value) => {
-      if (alive) setFull(value);
+    const cancel = afterFirstScreen(() => {
+      void storageNearlyFull().then((value) => {
+        if (alive) setFull(value);
+      });
     });
     return () => {
       alive = false;
+      cancel();
     };
   }, []);
   return full;

@@ -6,9 +6,14 @@ import {
   type SyncEngine,
   type SyncState,
 } from '@gapal/sync-client';
-import { liveQuery } from 'dexie';
+import { Dexie, liveQuery } from 'dexie';
 import { useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { getVendorSession, refreshAccessToken } from './session.ts';
+
+// Dexie turns its debug mode on by itself on localhost and 127.0.0.1 (async stack traces for
+// every table operation, about a tenth of a second on a slow phone's opening); the built app never
+// wants it, wherever it is served from.
+if (import.meta.env.PROD) Dexie.debug = false;
 
 /** One local database per phone: the synced catalog and orders plus the outbox. */
 export const db = openSyncDatabase('gapal-vendeur');
