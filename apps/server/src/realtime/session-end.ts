@@ -1,11 +1,12 @@
 import type { WsCloseReason } from '@gapal/shared';
-import type { EventBus } from './bus.ts';
 
 /**
- * Sessions that just ended: every process closes the matching sockets (within the bus's
- * delivery time) and forgets the identities it kept (features/auth/identity-cache.ts). A socket matches
- * when it has every field given: `{ deviceId }` is a revoked phone whoever uses it,
- * `{ userId }` all of a user's sockets, `{ userId, sessionId }` one login session.
+ * Sessions that just ended, published after the commit that ended them (a write queues them with
+ * `ctx.endSessionsAfterCommit`, domain/write-context.ts): every process closes the matching
+ * sockets (within the bus's delivery time) and forgets the identities it kept
+ * (features/auth/identity-cache.ts). A socket matches when it has every field given:
+ * `{ deviceId }` is a revoked phone whoever uses it, `{ userId }` all of a user's sockets,
+ * `{ userId, sessionId }` one login session.
  */
 export type SessionEnd = {
   userId?: string;
@@ -29,9 +30,4 @@ export function endsSessionOf(end: SessionEnd, holder: SessionHolder): boolean {
     (end.deviceId === undefined || end.deviceId === holder.deviceId) &&
     (end.sessionId === undefined || end.sessionId === holder.sessionId)
   );
-}
-
-/** After the commit that ended them: every process closes their sockets. Never throws. */
-export async function publishSessionEnds(bus: EventBus, ends: readonly SessionEnd[]): Promise<void> {
-  await Promise.all(ends.map((end) => bus.publishSessionEnd(end)));
 }
