@@ -3,8 +3,9 @@
 -- (src/features/sync/sync-pull.repo.ts) reads the current rows of the entities named, below the
 -- oldest transaction still running, so rows committed out of order are never skipped.
 --
--- Streams: 'order' (for the order's site and its vendor), 'product' and 'category' (for every
--- site; a product's stock and nearest expiry for its site only).
+-- Streams: 'order' (for the order's site and its vendor), 'client' (for the client's site),
+-- 'product' and 'category' (for every site; a product's stock and nearest expiry for its site
+-- only).
 --
 -- The busy triggers (orders, stock levels, delivery issues) fire once per statement with a
 -- transition table: a batch of deliveries updates dozens of orders and stock levels in one
@@ -90,3 +91,48 @@ CREATE OR REPLACE TRIGGER stock_levels_sync_log_update AFTER UPDATE ON stock_lev
 CREATE OR REPLACE TRIGGER lots_sync_log_update AFTER UPDATE ON lots
   FOR EACH ROW WHEN (OLD.expiry_date IS DISTINCT FROM NEW.expiry_date OR (OLD.quantity > 0) IS DISTINCT FROM (NEW.quantity > 0))
   EXECUTE FUNCTION sync_log_site_stock();
+
+-- Clients (issue #27): every client of the site, for every device of the site (the phone searches
+-- them offline). A deactivated or merged one is a change too: the pull sends it as a removal.
+CREATE OR REPLACE FUNCTION sync_log_clients() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO sync_changes (stream, entity_id, site_id)
+  SELECT 'client', n.id, n.site_id FROM new_rows n;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER clients_sync_log_insert AFTER INSERT ON clients
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_clients();
+
+CREATE OR REPLACE TRIGGER clients_sync_log_update AFTER UPDATE ON clients
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_clients();
+
+-- A client's balance and last order come down with it: a new order of the client, or one whose
+-- amounts, cancellation or client changed, is a change of the client (both, when it moved). A
+-- delivery or a preparation step changes none of it and logs nothing here.
+CREATE OR REPLACE FUNCTION sync_log_order_clients() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO sync_changes (stream, entity_id, site_id)
+    SELECT DISTINCT 'client', n.client_id, n.site_id FROM new_rows n WHERE n.client_id IS NOT NULL;
+  ELSE
+    INSERT INTO sync_changes (stream, entity_id, site_id)
+    SELECT DISTINCT 'client', changed.client_id, changed.site_id
+    FROM new_rows n JOIN old_rows o ON o.id = n.id
+    CROSS JOIN LATERAL (VALUES (n.client_id, n.site_id), (o.client_id, o.site_id)) AS changed(client_id, site_id)
+    WHERE changed.client_id IS NOT NULL
+      AND (n.total_amount, n.paid_amount, n.delivery_status = 'annulee', n.client_id)
+        IS DISTINCT FROM (o.total_amount, o.paid_amount, o.delivery_status = 'annulee', o.client_id);
+  END IF;
+  RETURN NULL;
+END $$;
+
+CREATE OR REPLACE TRIGGER orders_client_sync_log_insert AFTER INSERT ON orders
+  REFERENCING NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_order_clients();
+
+CREATE OR REPLACE TRIGGER orders_client_sync_log_update AFTER UPDATE ON orders
+  REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+  FOR EACH STATEMENT EXECUTE FUNCTION sync_log_order_clients();
