@@ -50,6 +50,12 @@ describe('the dashboard in English', () => {
     for (const status of ['en_preparation', 'en_cours']) {
       await e2e.api.call('PATCH', `/api/orders/${short.id}/status/`, { status });
     }
+    // The same client in the directory, with a phone a second client is then refused.
+    const directoryClient = await e2e.api.call('POST', '/api/clients/', {
+      name: client,
+      phone: '70 99 88 77',
+      credit_limit: 500,
+    });
     // The business's name (a proper noun, `lib/settings.ts`) and the first admin's are data too.
     const data = [
       product.name,
@@ -95,6 +101,8 @@ describe('the dashboard in English', () => {
       ['devices', '/admin/appareils'],
       ['audit', '/admin/audit'],
       ['reports', '/rapports'],
+      ['clients', '/clients'],
+      ['client', `/clients/${directoryClient.id}`],
     ];
     for (const [screen, url] of screens) {
       await page.goto(url);
@@ -128,6 +136,21 @@ describe('the dashboard in English', () => {
     await page.getByText(`Low stock: ${product.name}`).waitFor();
     await page.getByText(`New order ${short.number}`).waitFor();
     await read('notifications');
+    await page.keyboard.press('Escape');
+
+    // The client form: its fields, then the server's refusal of a phone another client has.
+    await page.goto('/clients');
+    await page.getByRole('button', { name: 'New client' }).click();
+    await page.getByRole('dialog').getByLabel('Name', { exact: true }).fill(unique('Moonlight Bar '));
+    await page.getByRole('dialog').getByLabel('Phone', { exact: true }).fill('+226 70 99 88 77');
+    await page.getByRole('dialog').getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('dialog').getByText('This number already belongs to').waitFor();
+    await read('new client, refused');
+    await page.keyboard.press('Escape');
+    await page.goto(`/clients/${directoryClient.id}`);
+    await page.getByRole('button', { name: 'Merge…' }).click();
+    await page.getByRole('dialog').waitFor();
+    await read('client merge');
     await page.keyboard.press('Escape');
 
     // A validation error on a form: the new order sent empty.
