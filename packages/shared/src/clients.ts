@@ -31,6 +31,9 @@ export const CLIENT_KINDS = ['boutique', 'maquis', 'revendeur', 'particulier', '
 export const ClientKindSchema = z.enum(CLIENT_KINDS);
 export type ClientKind = z.infer<typeof ClientKindSchema>;
 
+/** What a typed phone number may hold: digits, spaces, dots, dashes, slashes, a leading `+`. */
+const PHONE_CHARACTERS = /^(\+|00)?[0-9][0-9 .\-/]*[0-9]$/;
+
 /** Burkina Faso's country code; a phone number of 8 digits without one is a local number. */
 export const LOCAL_COUNTRY_CODE = '226';
 
@@ -42,7 +45,7 @@ export const LOCAL_COUNTRY_CODE = '226';
  */
 export function normalizePhone(text: string): string | null {
   const trimmed = text.trim();
-  if (!/^(\+|00)?[0-9][0-9 .\-/]*[0-9]$/.test(trimmed)) return null;
+  if (!PHONE_CHARACTERS.test(trimmed)) return null;
   const digits = trimmed.replace(/\D/g, '');
   let international: string;
   if (trimmed.startsWith('+')) international = digits;
@@ -73,6 +76,7 @@ export const CLIENT_PHONE_MESSAGE = 'numéro de téléphone invalide';
 /** A phone as typed, normalised to `+226…` (see `normalizePhone`); a form it can't read is refused. */
 export const ClientPhoneInputSchema = singleLineText({ trim: true })
   .max(30)
+  .regex(PHONE_CHARACTERS, CLIENT_PHONE_MESSAGE)
   .transform((value, ctx) => {
     const phone = normalizePhone(value);
     if (phone === null) {
