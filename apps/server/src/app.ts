@@ -21,6 +21,7 @@ import { devicesRoutes } from './features/devices/devices.routes.ts';
 import { healthRoutes } from './features/health/health.routes.ts';
 import { registerExpiryScheduler } from './features/notifications/expiry-job.ts';
 import { notificationsRoutes } from './features/notifications/notifications.routes.ts';
+import { orderMoneyRoutes } from './features/orders/order-money.routes.ts';
 import { ordersRoutes } from './features/orders/orders.routes.ts';
 import { reportsRoutes } from './features/reports/reports.routes.ts';
 import { sitesRoutes } from './features/sites/sites.routes.ts';
@@ -137,6 +138,7 @@ export async function buildApp(
   await app.register(lotsRoutes(deps), { prefix: '/api/lots' });
   await app.register(stockRoutes(deps), { prefix: '/api/stock' });
   await app.register(ordersRoutes(deps), { prefix: '/api/orders' });
+  await app.register(orderMoneyRoutes(deps), { prefix: '/api/orders' });
   await app.register(clientsRoutes(deps), { prefix: '/api/clients' });
   await app.register(reportsRoutes(deps), { prefix: '/api/reports' });
   await app.register(voiceNotesRoutes(deps), { prefix: '/api/voice-notes' });

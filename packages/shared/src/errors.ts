@@ -25,6 +25,8 @@ export const ERROR_STATUS = {
   client_merge_invalid: 409,
   /** A client id a phone made is already used by a client with other content. */
   client_id_taken: 409,
+  /** A credit moved to an order that can't take it: the same order, another client's, closed or cancelled. */
+  credit_target_invalid: 409,
   payload_too_large: 413,
   uri_too_long: 414,
   unsupported_media_type: 415,

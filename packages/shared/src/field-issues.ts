@@ -26,6 +26,7 @@ export const FIELD_ISSUE_CODES = [
   'past_date',
   'after_end_date',
   'exceeds_balance',
+  'exceeds_credit',
   'empty_lot',
   'expired_lot',
   'positive_integer',

@@ -12,9 +12,50 @@ export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
 export const PrioritySchema = z.enum(['basse', 'moyenne', 'haute']);
 export type Priority = z.infer<typeof PrioritySchema>;
 
-/** Cash, Orange Money, Moov Money, other. */
-export const PaymentMethodSchema = z.enum(['especes', 'orange_money', 'moov_money', 'autre']);
+/**
+ * Cash, Orange Money, Moov Money, other; `avoir` is a client's credit moved from one of their
+ * orders to another (written by the server, never chosen by a person: `MoneyMethodSchema`).
+ */
+export const PaymentMethodSchema = z.enum(['especes', 'orange_money', 'moov_money', 'autre', 'avoir']);
 export type PaymentMethod = z.infer<typeof PaymentMethodSchema>;
+
+/** The methods money is paid or refunded with. */
+export const MoneyMethodSchema = PaymentMethodSchema.exclude(['avoir']);
+export type MoneyMethod = z.infer<typeof MoneyMethodSchema>;
+
+/**
+ * What a row of an order's payments is, from its sign and method: money received (`paiement`),
+ * money given back (`remboursement`, negative), a credit moved out to another order of the client
+ * (`avoir_sortant`, negative) and that credit paying the other order (`avoir_entrant`).
+ */
+export const PaymentKindSchema = z.enum(['paiement', 'remboursement', 'avoir_sortant', 'avoir_entrant']);
+export type PaymentKind = z.infer<typeof PaymentKindSchema>;
+
+/** The kind of a payment row, from its sign and method (the table stores no more). */
+export function paymentKindOf(amount: number, method: PaymentMethod): PaymentKind {
+  if (method === 'avoir') return amount < 0 ? 'avoir_sortant' : 'avoir_entrant';
+  return amount < 0 ? 'remboursement' : 'paiement';
+}
+
+/**
+ * An order's money. It keeps its total; a return lowers what it asks (`due = total − returned`);
+ * `balance − credit = total − returned − paid`, one of the two is 0. A client's balance is the sum
+ * over their orders of `balance − credit`.
+ */
+export function orderMoney(order: { total: number; returned: number; paid: number }): {
+  due: number;
+  balance: number;
+  credit: number;
+} {
+  const due = order.total - order.returned;
+  return { due, balance: Math.max(0, due - order.paid), credit: Math.max(0, order.paid - due) };
+}
+
+/** The payment status follows what is paid against what is due; a credit is `payee` plus `credit`. */
+export function paymentStatusFor(paid: number, due: number): PaymentStatus {
+  if (paid >= due) return 'payee';
+  return paid === 0 ? 'non_payee' : 'partielle';
+}
 
 /**
  * The delivery status machine: what may follow each state. `annulee` is reachable from
@@ -98,12 +139,38 @@ export type ChangeStatusInput = z.infer<typeof ChangeStatusInputSchema>;
 
 export const PaymentInputSchema = z.strictObject({
   amount: z.number().int().positive('le montant doit être positif'),
-  method: PaymentMethodSchema,
+  method: MoneyMethodSchema,
   /** Mobile-money transaction id. */
   reference: singleLineText({ trim: true }).min(1).max(64).nullable().optional(),
   version: z.number().int().positive().optional(),
 });
 export type PaymentInput = z.infer<typeof PaymentInputSchema>;
+
+/**
+ * Money given back to the client: at most the order's credit (what was paid beyond what the
+ * order asks after its returns). The order's `version` is required, so a repeated request is a
+ * `version_conflict` and refunds once.
+ */
+export const RefundInputSchema = z.strictObject({
+  amount: z.number().int().positive('le montant doit être positif'),
+  method: MoneyMethodSchema,
+  /** The cash receipt or mobile-money transaction id. */
+  reference: singleLineText({ trim: true }).min(1).max(64),
+  version: z.number().int().positive(),
+});
+export type RefundInput = z.infer<typeof RefundInputSchema>;
+
+/**
+ * Moves the order's credit to another open order of the same client and site: at most the credit
+ * and the other order's balance. `version` is this order's, required: applied twice, the second is
+ * a `version_conflict`.
+ */
+export const ApplyCreditInputSchema = z.strictObject({
+  target_order_id: IdSchema,
+  amount: z.number().int().positive('le montant doit être positif'),
+  version: z.number().int().positive(),
+});
+export type ApplyCreditInput = z.infer<typeof ApplyCreditInputSchema>;
 
 export const ReturnInputSchema = z.strictObject({
   reason: singleLineText({ trim: true }).min(1).max(500),
@@ -128,9 +195,14 @@ export type OrderItem = z.infer<typeof OrderItemSchema>;
 
 export const PaymentSchema = z.object({
   id: IdSchema,
-  amount: AmountSchema,
+  /** Negative for a refund or a credit moved out. */
+  amount: z.number().int(),
   method: PaymentMethodSchema,
+  kind: PaymentKindSchema,
   reference: z.string().nullable(),
+  /** A credit moved out or in: the client's other order it went to or came from. */
+  linked_order_id: IdSchema.nullable(),
+  linked_order_number: z.string().nullable(),
   recorded_by: IdSchema,
   /** Who took the money (a vendor at the door, a manager at the depot). */
   recorded_by_name: z.string().nullable(),
@@ -168,8 +240,14 @@ export const OrderSummarySchema = z.object({
   delivery_status: DeliveryStatusSchema,
   payment_status: PaymentStatusSchema,
   total_amount: AmountSchema,
+  /** Net of refunds and credits moved out. */
   paid_amount: AmountSchema,
+  /** What came back, at the order's unit prices: the order asks `total − returned`. */
+  returned_amount: AmountSchema,
+  /** Still owed: `max(0, total − returned − paid)`. */
   balance: AmountSchema,
+  /** Paid beyond what the order asks, to refund or move to another order: `max(0, paid − (total − returned))`. */
+  credit: AmountSchema,
   version: z.number().int(),
   delivered_at: z.string().nullable(),
   cancelled_at: z.string().nullable(),

@@ -178,6 +178,9 @@ export type SyncDeliveryIssue = z.infer<typeof SyncDeliveryIssueSchema>;
 export const SyncOrderSchema = OrderSummarySchema.omit({ created_by_name: true }).extend({
   /** Absent on orders a phone stored before the field existed: read it as false. */
   has_voice_note: z.boolean().optional(),
+  /** Absent on orders a phone stored before returns lowered the balance: read them as 0. */
+  returned_amount: z.number().int().optional(),
+  credit: z.number().int().optional(),
   items: z.array(SyncOrderItemSchema),
   delivery_issue: SyncDeliveryIssueSchema.nullable().optional(),
 });

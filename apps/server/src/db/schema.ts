@@ -272,7 +272,14 @@ export const deliveryStatusEnum = pgEnum('delivery_status', [
 ]);
 export const paymentStatusEnum = pgEnum('payment_status', ['non_payee', 'partielle', 'payee']);
 export const priorityEnum = pgEnum('priority', ['basse', 'moyenne', 'haute']);
-export const paymentMethodEnum = pgEnum('payment_method', ['especes', 'orange_money', 'moov_money', 'autre']);
+/** `avoir`: a credit moved from one order to another of the same client (never typed by a person). */
+export const paymentMethodEnum = pgEnum('payment_method', [
+  'especes',
+  'orange_money',
+  'moov_money',
+  'autre',
+  'avoir',
+]);
 
 export const clientKindEnum = pgEnum('client_kind', [
   'boutique',
@@ -359,7 +366,10 @@ export const orders = pgTable(
     deliveryStatus: deliveryStatusEnum('delivery_status').notNull().default('nouvelle'),
     paymentStatus: paymentStatusEnum('payment_status').notNull().default('non_payee'),
     totalAmount: integer('total_amount').notNull(),
+    /** Net of refunds and credits moved out: the sum of the order's payments. */
     paidAmount: integer('paid_amount').notNull().default(0),
+    /** What came back, at the order's unit prices: the order asks `total − returned`. */
+    returnedAmount: integer('returned_amount').notNull().default(0),
     version: integer('version').notNull().default(1),
     deliveredAt: timestamp('delivered_at', { withTimezone: true }),
     cancelledAt: timestamp('cancelled_at', { withTimezone: true }),
@@ -407,7 +417,12 @@ export const orders = pgTable(
       t.createdAt.desc(),
       t.id.desc(),
     ),
-    check('orders_paid_le_total', sql`${t.paidAmount} >= 0 AND ${t.paidAmount} <= ${t.totalAmount}`),
+    // Paid may exceed what is due after a return (a credit), never the total: a payment stops at
+    // the balance, a refund or a credit moved out at the credit.
+    check(
+      'orders_money_range',
+      sql`${t.paidAmount} >= 0 AND ${t.paidAmount} <= ${t.totalAmount} AND ${t.returnedAmount} >= 0 AND ${t.returnedAmount} <= ${t.totalAmount}`,
+    ),
   ],
 );
 
@@ -447,13 +462,26 @@ export const payments = pgTable(
     amount: integer('amount').notNull(),
     method: paymentMethodEnum('method').notNull(),
     reference: text('reference'),
+    /** On a credit moved in (`avoir`, amount > 0): the credit moved out of the other order. */
+    creditSourceId: uuid('credit_source_id').references((): AnyPgColumn => payments.id),
     recordedBy: uuid('recorded_by')
       .notNull()
       .references(() => users.id),
     deviceId: uuid('device_id').references(() => devices.id),
     createdAt: createdAt(),
   },
-  (t) => [index('payments_order_idx').on(t.orderId), check('payments_amount_pos', sql`${t.amount} > 0`)],
+  (t) => [
+    index('payments_order_idx').on(t.orderId),
+    // A credit moved in names the credit moved out it came from, once.
+    uniqueIndex('payments_credit_source_key').on(t.creditSourceId),
+    check('payments_amount_nonzero', sql`${t.amount} <> 0`),
+    // The kinds of row, told apart by sign and method: a payment (> 0), a refund (< 0), a credit
+    // moved out (< 0, avoir) and the credit moved in it paid (> 0, avoir, credit_source_id).
+    check(
+      'payments_credit_linked',
+      sql`(${t.creditSourceId} IS NOT NULL) = (${t.method}::text = 'avoir' AND ${t.amount} > 0)`,
+    ),
+  ],
 );
 
 export const orderReturns = pgTable(

@@ -1,4 +1,4 @@
-import type { PaymentMethod, SyncMutationArgs } from '@gapal/shared';
+import type { MoneyMethod, SyncMutationArgs } from '@gapal/shared';
 import { formatAmount } from '../lib/format.ts';
 
 /** What a vendor takes at the door: cash or mobile money (the reference proves the transfer). */
@@ -6,19 +6,19 @@ export const DOOR_METHODS = [
   'especes',
   'orange_money',
   'moov_money',
-] as const satisfies readonly PaymentMethod[];
+] as const satisfies readonly MoneyMethod[];
 export type DoorMethod = (typeof DOOR_METHODS)[number];
 
-export const METHOD_LABELS: Record<PaymentMethod, string> = {
+export const METHOD_LABELS: Record<MoneyMethod, string> = {
   especes: 'Espèces',
   orange_money: 'Orange Money',
   moov_money: 'Moov Money',
   autre: 'Autre',
 };
 
-export type DoorPayment = { amount: string; method: PaymentMethod; reference: string };
+export type DoorPayment = { amount: string; method: MoneyMethod; reference: string };
 
-export const isMobileMoney = (method: PaymentMethod): boolean =>
+export const isMobileMoney = (method: MoneyMethod): boolean =>
   method === 'orange_money' || method === 'moov_money';
 
 /** What is wrong with the payment typed, by field (`amount`, `reference`); empty when it can go. */

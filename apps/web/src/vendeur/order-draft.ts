@@ -1,6 +1,6 @@
 import {
-  type PaymentMethod,
-  PaymentMethodSchema,
+  type MoneyMethod,
+  MoneyMethodSchema,
   type Priority,
   PrioritySchema,
   type SyncMutationArgs,
@@ -30,7 +30,7 @@ export type Draft = {
   /** Money taken at the door with this save (recorded as a payment, never in the notes). */
   paid: boolean;
   paid_amount: string;
-  method: PaymentMethod;
+  method: MoneyMethod;
   reference: string;
   /** For an edited order: what was already paid, so the default is what remains. */
   already_paid: number;
@@ -234,7 +234,7 @@ const StoredDraftSchema = z.object({
   priority: kept(PrioritySchema),
   paid: kept(z.boolean()),
   paid_amount: kept(z.string()),
-  method: kept(PaymentMethodSchema),
+  method: kept(MoneyMethodSchema),
   reference: kept(z.string()),
   already_paid: kept(z.number().int().nonnegative()),
   notes: kept(z.string()),

@@ -113,4 +113,5 @@ const METHOD_LABELS: Record<PaymentMethod, string> = {
   orange_money: 'Orange Money',
   moov_money: 'Moov Money',
   autre: 'autre moyen',
+  avoir: 'avoir',
 };

@@ -1,8 +1,9 @@
-import { NEXT_STATUSES, type Order, type OrderSummary } from '@gapal/shared';
+import { NEXT_STATUSES, type Order, type OrderSummary, orderMoney } from '@gapal/shared';
 import { toIso } from '../../lib/dates.ts';
 import type { OrderAggregate, OrderRow } from './orders.repo.ts';
 
 export function toOrderSummary(row: OrderRow, createdByName: string | null): OrderSummary {
+  const money = orderMoney({ total: row.totalAmount, returned: row.returnedAmount, paid: row.paidAmount });
   return {
     id: row.id,
     local_id: row.localId,
@@ -21,7 +22,9 @@ export function toOrderSummary(row: OrderRow, createdByName: string | null): Ord
     payment_status: row.paymentStatus,
     total_amount: row.totalAmount,
     paid_amount: row.paidAmount,
-    balance: row.totalAmount - row.paidAmount,
+    returned_amount: row.returnedAmount,
+    balance: money.balance,
+    credit: money.credit,
     version: row.version,
     delivered_at: toIso(row.deliveredAt),
     cancelled_at: toIso(row.cancelledAt),

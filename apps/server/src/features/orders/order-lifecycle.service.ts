@@ -1,4 +1,10 @@
-import type { ChangeStatusInput, Order, PaymentInput, ReturnInput } from '@gapal/shared';
+import {
+  type ChangeStatusInput,
+  type Order,
+  orderMoney,
+  type PaymentInput,
+  type ReturnInput,
+} from '@gapal/shared';
 import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orderReturns, payments } from '../../db/schema.ts';
@@ -87,7 +93,11 @@ export async function recordPayment(
     if (before.deliveryStatus === 'annulee') {
       throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
     }
-    const balance = before.totalAmount - before.paidAmount;
+    const { balance } = orderMoney({
+    total: before.totalAmount,
+    returned: before.returnedAmount,
+    paid: before.paidAmount,
+  });
     if (input.amount > balance) {
       throw new AppError(
         'validation_error',
@@ -113,7 +123,7 @@ export async function recordPayment(
     const after = await updateOrder(
       tx,
       id,
-      { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount) },
+      { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount - before.returnedAmount) },
       before.version,
     );
     await notifyPaymentRecorded(tx, outbox, after, {
@@ -219,13 +229,31 @@ export async function returnItems(db: Db, actor: Actor, id: string, input: Retur
         deviceId: actor.deviceId,
       })
       .returning();
-    const after = await updateOrder(tx, id, {}, before.version);
+    // The return lowers what the order asks: its lines' value at the order's unit prices.
+  const returnedAmount =
+    before.returnedAmount +
+    input.items.reduce((sum, line) => sum + line.quantity * items.get(line.item_id)!.unitPrice, 0);
+  const after = await updateOrder(
+    tx,
+    id,
+    {
+      returnedAmount,
+      paymentStatus: paymentStatusOf(before.paidAmount, before.totalAmount - returnedAmount),
+    },
+    before.version,
+  );
     await recordAudit(tx, actor, {
       action: 'order.return',
       entity: 'order',
       entityId: id,
       siteId: before.siteId,
-      after: { return_id: record!.id, reason: input.reason, items: returned, version: after.version },
+      after: {
+      return_id: record!.id,
+      reason: input.reason,
+      items: returned,
+      returned_amount: after.returnedAmount,
+      version: after.version,
+    },
     });
     return toOrderDto((await readOrder(tx, id))!);
   });

@@ -15,6 +15,8 @@ type ModelOrder = {
   id: string;
   status: DeliveryStatus;
   total: number;
+  /** The returned items' value at the order's prices: the order asks `total − returned`. */
+  returned: number;
   paid: number;
   items: { id: string; product: number; quantity: number; returned: number }[];
 };
@@ -93,6 +95,7 @@ describe('orders: property-based invariants', () => {
               id: response.body.id,
               status: command.direct ? 'livree' : 'nouvelle',
               total: lines.reduce((sum, line) => sum + line.quantity * PRICES[line.product]!, 0),
+              returned: 0,
               paid: 0,
               items: lines.map((line) => ({
                 id: response.body.items.find(
@@ -136,12 +139,13 @@ describe('orders: property-based invariants', () => {
               body: { amount: command.amount, method: 'especes' },
             });
             if (order.status === 'annulee') expect(response.status).toBe(409);
-            else if (command.amount > order.total - order.paid) expect(response.status).toBe(400);
+            else if (command.amount > order.total - order.returned - order.paid)
+              expect(response.status).toBe(400);
             else {
               expect(response.status).toBe(200);
               order.paid += command.amount;
-              const expected =
-                order.paid >= order.total ? 'payee' : order.paid === 0 ? 'non_payee' : 'partielle';
+              const due = order.total - order.returned;
+              const expected = order.paid >= due ? 'payee' : order.paid === 0 ? 'non_payee' : 'partielle';
               expect(response.body.payment_status).toBe(expected);
             }
           } else {
@@ -155,7 +159,9 @@ describe('orders: property-based invariants', () => {
             else {
               expect(response.status).toBe(200);
               item.returned += command.quantity;
+              order.returned += command.quantity * PRICES[item.product]!;
               stock[item.product]! += command.quantity;
+              expect(response.body.returned_amount).toBe(order.returned);
             }
           }
         }
@@ -177,6 +183,7 @@ describe('orders: property-based invariants', () => {
           expect(body.delivery_status).toBe(order.status);
           expect(body.paid_amount).toBe(order.paid);
           expect(body.paid_amount).toBeLessThanOrEqual(body.total_amount);
+          expect(body.balance - body.credit).toBe(order.total - order.returned - order.paid);
           expect(body.payments.reduce((sum: number, p: { amount: number }) => sum + p.amount, 0)).toBe(
             order.paid,
           );

@@ -1,11 +1,13 @@
-import { type DeliveryStatus, NEXT_STATUSES, type PaymentStatus } from '@gapal/shared';
+import { type DeliveryStatus, NEXT_STATUSES, type PaymentStatus, paymentStatusFor } from '@gapal/shared';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden, notFound } from '../../domain/errors.ts';
 
-/** The payment status is never stored from the client: it follows from what was paid. */
-export function paymentStatusOf(paid: number, total: number): PaymentStatus {
-  if (paid >= total) return 'payee';
-  return paid === 0 ? 'non_payee' : 'partielle';
+/**
+ * The payment status is never stored from the client: it follows from what was paid against what
+ * is due (the total less what came back: paymentStatusFor in the shared package).
+ */
+export function paymentStatusOf(paid: number, due: number): PaymentStatus {
+  return paymentStatusFor(paid, due);
 }
 
 /** 409 `invalid_transition` with the allowed next states when `to` may not follow `from`. */

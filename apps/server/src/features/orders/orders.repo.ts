@@ -73,6 +73,7 @@ export async function insertNumberedOrder(
     paymentStatus: values.paymentStatus ?? 'non_payee',
     totalAmount: values.totalAmount,
     paidAmount: 0,
+    returnedAmount: 0,
     version: 1,
     deliveredAt: values.deliveredAt ?? null,
     cancelledAt: null,
@@ -129,11 +130,11 @@ export async function insertItems(
 // written out and prepared (queryPrepared) rather than built per call, since a delivery runs them
 // all. `o` is the order; the columns come back as an `OrderRow`, dates as text as Drizzle reads them.
 export const ORDER_ROW_COLUMNS = `o.id, o.local_id AS "localId", o.number, o.site_id AS "siteId",
-  o.created_by AS "createdBy", o.device_id AS "deviceId", o.client_name AS "clientName",
+  o.created_by AS "createdBy", o.device_id AS "deviceId", o.client_id AS "clientId", o.client_name AS "clientName",
   o.client_phone AS "clientPhone", o.delivery_address AS "deliveryAddress",
   o.delivery_date::text AS "deliveryDate", o.priority, o.notes, o.delivery_status AS "deliveryStatus",
   o.payment_status AS "paymentStatus", o.total_amount AS "totalAmount", o.paid_amount AS "paidAmount",
-  o.version, o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt", o.created_at AS "createdAt",
+  o.returned_amount AS "returnedAmount", o.version, o.delivered_at AS "deliveredAt", o.cancelled_at AS "cancelledAt", o.created_at AS "createdAt",
   o.updated_at AS "updatedAt", o.has_voice_note AS "hasVoiceNote"`;
 
 export async function findItems(db: Db, orderId: string): Promise<OrderItemRow[]> {
@@ -170,11 +171,19 @@ SELECT ${ORDER_ROW_COLUMNS}, u.full_name AS "createdByName",
     FROM order_items i JOIN products p ON p.id = i.product_id WHERE i.order_id = o.id), '[]'::json) AS items,
   coalesce((
     SELECT json_agg(json_build_object('id', pay.id, 'amount', pay.amount, 'method', pay.method,
-      'reference', pay.reference, 'recorded_by', pay.recorded_by, 'recorded_by_name', pu.full_name,
+      'kind', CASE WHEN pay.method = 'avoir' THEN
+          CASE WHEN pay.amount < 0 THEN 'avoir_sortant' ELSE 'avoir_entrant' END
+        WHEN pay.amount < 0 THEN 'remboursement' ELSE 'paiement' END,
+      'reference', pay.reference, 'linked_order_id', lo.id, 'linked_order_number', lo.number,
+      'recorded_by', pay.recorded_by, 'recorded_by_name', pu.full_name,
       'device_id', pay.device_id, 'device_name', pd.name,
       'created_at', ${isoTextRaw('pay.created_at')}) ORDER BY pay.created_at, pay.id)
     FROM payments pay LEFT JOIN users pu ON pu.id = pay.recorded_by
       LEFT JOIN devices pd ON pd.id = pay.device_id
+      -- A credit moved: the other half of the pair (in names its source; out is named by it).
+      LEFT JOIN payments lp ON pay.method = 'avoir'
+        AND (lp.id = pay.credit_source_id OR lp.credit_source_id = pay.id)
+      LEFT JOIN orders lo ON lo.id = lp.order_id
     WHERE pay.order_id = o.id), '[]'::json) AS payments,
   coalesce((
     SELECT json_agg(json_build_object('id', r.id, 'reason', r.reason, 'items', r.items,
@@ -257,7 +266,13 @@ const ORDER_SUMMARY_JSON = jsonObjectText({
   payment_status: jsonText.token(orders.paymentStatus),
   total_amount: jsonText.number(orders.totalAmount),
   paid_amount: jsonText.number(orders.paidAmount),
-  balance: jsonText.number(sql`${orders.totalAmount} - ${orders.paidAmount}`),
+  returned_amount: jsonText.number(orders.returnedAmount),
+  balance: jsonText.number(
+    sql`greatest(0, ${orders.totalAmount} - ${orders.returnedAmount} - ${orders.paidAmount})`,
+  ),
+  credit: jsonText.number(
+    sql`greatest(0, ${orders.paidAmount} - (${orders.totalAmount} - ${orders.returnedAmount}))`,
+  ),
   version: jsonText.number(orders.version),
   delivered_at: jsonText.time(orders.deliveredAt),
   cancelled_at: jsonText.time(orders.cancelledAt),

@@ -1,9 +1,9 @@
 import {
   type DeliveryStatus,
+  type MoneyMethod,
+  MoneyMethodSchema,
   NEXT_STATUSES,
   type OrderSummary,
-  type PaymentMethod,
-  PaymentMethodSchema,
 } from '@gapal/shared';
 import { useState } from 'react';
 import { Button } from '../../components/button.tsx';
@@ -55,7 +55,7 @@ export function PaymentDialog({ order, onClose }: { order: OrderSummary; onClose
   const { t } = useI18n();
   const pay = useRecordPayment();
   const [amount, setAmount] = useState(String(order.balance));
-  const [method, setMethod] = useState<PaymentMethod>('especes');
+  const [method, setMethod] = useState<MoneyMethod>('especes');
   const [reference, setReference] = useState('');
   const isMobile = method === 'orange_money' || method === 'moov_money';
   const submit = () => {
@@ -114,8 +114,8 @@ export function PaymentDialog({ order, onClose }: { order: OrderSummary; onClose
         label={t('orders.method')}
         name="method"
         value={method}
-        onChange={(event) => setMethod(event.target.value as PaymentMethod)}
-        options={PaymentMethodSchema.options.map((option) => ({
+        onChange={(event) => setMethod(event.target.value as MoneyMethod)}
+        options={MoneyMethodSchema.options.map((option) => ({
           value: option,
           label: t(`method.${option}`),
         }))}

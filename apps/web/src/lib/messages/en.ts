@@ -258,6 +258,7 @@ export const en: Record<MessageKey, string> = {
   'method.orange_money': 'Orange Money',
   'method.moov_money': 'Moov Money',
   'method.autre': 'Other',
+  'method.avoir': 'Credit',
   'products.title': 'Products',
   'products.subtitle': 'Catalogue, alert thresholds and lots',
   'products.new': 'New product',

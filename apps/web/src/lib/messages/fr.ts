@@ -259,6 +259,7 @@ export const fr = {
   'method.orange_money': 'Orange Money',
   'method.moov_money': 'Moov Money',
   'method.autre': 'Autre',
+  'method.avoir': 'Avoir',
   'products.title': 'Produits',
   'products.subtitle': 'Catalogue, seuils d’alerte et lots',
   'products.new': 'Nouveau produit',

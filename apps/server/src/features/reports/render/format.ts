@@ -108,4 +108,5 @@ export const PAYMENT_METHOD_LABELS: Record<PaymentMethod, string> = {
   orange_money: 'Orange Money',
   moov_money: 'Moov Money',
   autre: 'Autre',
+  avoir: 'Avoir',
 };
