@@ -32,8 +32,8 @@ export async function startGapal(): Promise<GapalServer> {
   });
   const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
   await database.migrate();
-  await bootstrap(database.db, config);
   const app = await buildApp(config, database, { logger: false });
+  await bootstrap(app.writes, config);
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   if (!address || typeof address === 'string') throw new Error('server has no port');

@@ -40,6 +40,13 @@ import { registerMetrics } from './metrics/metrics.routes.ts';
 import { createEventBus } from './realtime/bus.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** What `runWrite` needs, for the writes made outside a route (the bootstrap, tests). */
+    writes: AppDeps;
+  }
+}
+
 export type BuildOptions = {
   logger?: boolean;
   /** Scheduled jobs (the daily expiry check, the sync log pruning): on in server.ts, off in tests unless asked for. */

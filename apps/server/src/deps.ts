@@ -21,10 +21,3 @@ export type AppDeps = {
   /** Counters shared by every process (login failures, rate limits) when `REDIS_URL` is set. */
   redis: Redis | null;
 };
-
-declare module 'fastify' {
-  interface FastifyInstance {
-    /** What `runWrite` needs, for the writes made outside a route (the bootstrap, tests). */
-    writes: AppDeps;
-  }
-}

@@ -17,8 +17,8 @@ async function main(): Promise<void> {
 
   const database = await openDatabase(config.database);
   await database.migrate();
-  const report = await database.exclusive(() => bootstrap(database.db, config));
   const app = await buildApp(config, database, { jobs: true });
+  const report = await database.exclusive(() => bootstrap(app.writes, config));
 
   let closing = false;
   const shutdown = async (signal: string) => {

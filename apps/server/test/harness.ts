@@ -90,8 +90,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
   const { database, drop } = options.freshEmbedded
     ? await openFreshEmbeddedDatabase()
     : await openTestDatabase(options.poolSize);
-  await bootstrap(database.db, config);
   const app = await buildApp(config, database, { logger: false });
+  await bootstrap(app.writes, config);
   await app.ready();
   const [site] = (await database.db.query.sites.findMany({ limit: 1 })) ?? [];
   return {

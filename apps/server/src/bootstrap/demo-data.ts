@@ -1,8 +1,8 @@
 import type { Role } from '@gapal/shared';
-import { inArray } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { categories, products, users } from '../db/schema.ts';
+import type { WriteActor, WriteContext } from '../domain/write-context.ts';
 import { hashPassword } from '../features/auth/passwords.ts';
+import { existingUsernames, insertCategoryWithProducts, insertUsers } from './bootstrap.repo.ts';
 import { seedDemoStock } from './demo-stock.ts';
 
 export type DemoLogin = { username: string; password: string; role: Role };
@@ -74,55 +74,46 @@ const DEMO_CATALOG = [
 ];
 
 export async function seedDemoData(
-  db: Db,
+  ctx: WriteContext<WriteActor>,
   siteId: string,
   options: { skipAdmin: boolean },
 ): Promise<DemoLogin[]> {
+  const { tx } = ctx;
   const logins = DEMO_LOGINS.filter((login) => !(options.skipAdmin && login.role === 'admin'));
   const hashes = await Promise.all(logins.map((login) => hashPassword(login.password)));
-  await db.transaction(async (tx) => {
-    await tx.insert(users).values(
-      logins.map((login, i) => ({
-        username: login.username,
-        fullName: DEMO_NAMES[login.role],
-        role: login.role,
-        siteId,
-        passwordHash: hashes[i]!,
+  await insertUsers(
+    tx,
+    logins.map((login, i) => ({
+      username: login.username,
+      fullName: DEMO_NAMES[login.role],
+      role: login.role,
+      siteId,
+      passwordHash: hashes[i]!,
+    })),
+  );
+  for (const group of DEMO_CATALOG) {
+    await insertCategoryWithProducts(
+      tx,
+      group.category,
+      group.items.map((item) => ({
+        name: item.name,
+        unit: item.unit,
+        unitPrice: item.price,
+        barcode: item.barcode,
+        minStockLevel: item.min,
+        shelfLifeDays: item.shelf,
       })),
     );
-    for (const group of DEMO_CATALOG) {
-      const [category] = await tx
-        .insert(categories)
-        .values({ name: group.category })
-        .returning({ id: categories.id });
-      await tx.insert(products).values(
-        group.items.map((item) => ({
-          name: item.name,
-          categoryId: category!.id,
-          unit: item.unit,
-          unitPrice: item.price,
-          barcode: item.barcode,
-          minStockLevel: item.min,
-          shelfLifeDays: item.shelf,
-        })),
-      );
-    }
-    await seedDemoStock(tx, siteId);
-  });
+  }
+  await seedDemoStock(ctx, siteId);
   return logins;
 }
 
 /** The demo accounts still present, to remind whoever starts the server how to sign in. */
 export async function existingDemoLogins(db: Db): Promise<DemoLogin[]> {
-  const rows = await db
-    .select({ username: users.username })
-    .from(users)
-    .where(
-      inArray(
-        users.username,
-        DEMO_LOGINS.map((login) => login.username),
-      ),
-    );
-  const present = new Set(rows.map((row) => row.username));
+  const present = await existingUsernames(
+    db,
+    DEMO_LOGINS.map((login) => login.username),
+  );
   return DEMO_LOGINS.filter((login) => present.has(login.username));
 }

@@ -1,19 +1,15 @@
-import { eq } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
-import { products, users } from '../db/schema.ts';
-import { ledgerToday, receiveStock } from '../features/stock/stock-ledger.service.ts';
+import type { WriteActor, WriteContext } from '../domain/write-context.ts';
+import { receiveStock } from '../features/stock/stock-ledger.service.ts';
 import { addDays } from '../lib/dates.ts';
+import { findUserByUsername, listProductsByName } from './bootstrap.repo.ts';
 
 /**
  * Opening stock for the demo, received through the ledger so it reads like real deliveries:
  * two lots per product, the fresh milk's first lot expiring tomorrow, and the cheese under
  * its alert threshold.
  */
-export async function seedDemoStock(tx: Db, siteId: string): Promise<void> {
-  const [stockManager] = await tx
-    .select({ id: users.id, username: users.username })
-    .from(users)
-    .where(eq(users.username, 'stocks'));
+export async function seedDemoStock(ctx: WriteContext<WriteActor>, siteId: string): Promise<void> {
+  const stockManager = await findUserByUsername(ctx.tx, 'stocks');
   if (!stockManager) return;
   const actor = {
     userId: stockManager.id,
@@ -24,8 +20,8 @@ export async function seedDemoStock(tx: Db, siteId: string): Promise<void> {
     requestId: 'bootstrap',
     ip: '127.0.0.1',
   };
-  const today = ledgerToday();
-  const catalog = await tx.select().from(products).orderBy(products.name);
+  const today = ctx.clock.today;
+  const catalog = await listProductsByName(ctx.tx);
   const lines = catalog.flatMap((product) => {
     const shelf = product.shelfLifeDays ?? 7;
     const isShort = product.name.startsWith('Wagashi');
@@ -46,9 +42,9 @@ export async function seedDemoStock(tx: Db, siteId: string): Promise<void> {
       quantity: isShort ? 3 + lotIndex : product.minStockLevel * (lotIndex + 1),
     }));
   });
+  // Received by the demo's stock manager, as a real delivery would be.
   await receiveStock(
-    tx,
-    actor,
+    ctx.actingAs(actor),
     lines.filter((line) => line.quantity > 0),
     {
       siteId,

@@ -3,8 +3,8 @@ import { sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser, type TestUser } from '../../test/factories.ts';
 import { api, useTestApp } from '../../test/harness.ts';
-import type { Db } from '../db/client.ts';
 import { notifications } from '../db/schema.ts';
+import { runWrite, systemActor, type WriteActor, type WriteContext } from '../domain/write-context.ts';
 import {
   notify,
   notifyOrderCreated,
@@ -14,7 +14,6 @@ import {
   type OrderRef,
   orderStatusNotifications,
 } from '../features/notifications/notify.ts';
-import { createOutbox, inTransaction, type Outbox, publishOutbox } from '../features/notifications/outbox.ts';
 import { createProduct, listen, sleep, TestSocket } from './test-helpers.ts';
 
 type Member = { user: TestUser; token: string; socket: TestSocket };
@@ -52,14 +51,22 @@ describe('live notifications reach exactly their audience', () => {
     await Promise.all(Object.values(people).map((member) => member.socket.close()));
   });
 
-  /** Runs `cause` in a transaction and returns the ids of the notifications it queued. */
-  async function fire(cause: (tx: Db, outbox: Outbox) => Promise<void>): Promise<string[]> {
-    return inTransaction(t.db, t.app.bus, async (tx, outbox) => {
-      await cause(tx, outbox);
-      return outbox.pending.flatMap(({ event }) =>
-        event.message.type === 'notification' ? [event.message.notification.id] : [],
-      );
-    });
+  /** Runs `cause` in a write and returns the ids of the notifications it queued. */
+  async function fire(cause: (ctx: WriteContext<WriteActor>) => Promise<void>): Promise<string[]> {
+    const ids: string[] = [];
+    await runWrite(t.app.writes, systemActor('test'), (ctx) => cause(capturing(ctx, ids)));
+    return ids;
+  }
+
+  /** The write, noting the ids of the notifications it queues in `ids`. */
+  function capturing(ctx: WriteContext<WriteActor>, ids: string[]): WriteContext<WriteActor> {
+    return {
+      ...ctx,
+      publishAfterCommit: (event) => {
+        if (event.message.type === 'notification') ids.push(event.message.notification.id);
+        ctx.publishAfterCommit(event);
+      },
+    };
   }
 
   async function expectAudience(id: string, expected: string[]): Promise<void> {
@@ -91,7 +98,7 @@ describe('live notifications reach exactly their audience', () => {
 
   it('a new order goes to the order managers of its site and the admins', async () => {
     const order = orderOf(() => siteA, 'vendeurA')();
-    const [id] = await fire((tx, outbox) => notifyOrderCreated(tx, outbox, order));
+    const [id] = await fire((ctx) => notifyOrderCreated(ctx, order));
     await expectAudience(id!, ['commandesA', 'admin']);
     const message = people.commandesA!.socket.notifications().find((n) => n.id === id)!;
     expect(message).toMatchObject({ kind: 'commande_nouvelle', site_id: siteA, read_at: null });
@@ -100,16 +107,16 @@ describe('live notifications reach exactly their audience', () => {
 
   it('a status change goes to the vendor who created the order and the managers, not other vendors', async () => {
     const order = orderOf(() => siteA, 'vendeurA')();
-    const [id] = await fire(async (tx, outbox) => {
-      await notify(tx, outbox, orderStatusNotifications([{ order, from: 'nouvelle', to: 'en_preparation' }]));
+    const [id] = await fire(async (ctx) => {
+      await notify(ctx, orderStatusNotifications([{ order, from: 'nouvelle', to: 'en_preparation' }]));
     });
     await expectAudience(id!, ['vendeurA', 'commandesA', 'admin']);
   });
 
   it('a payment goes to the vendor and the managers of the order’s site', async () => {
     const order = orderOf(() => siteB, 'vendeurB')();
-    const [id] = await fire((tx, outbox) =>
-      notifyPaymentRecorded(tx, outbox, order, {
+    const [id] = await fire((ctx) =>
+      notifyPaymentRecorded(ctx, order, {
         amount: 5000,
         method: 'orange_money',
         paymentStatus: 'partielle',
@@ -121,16 +128,16 @@ describe('live notifications reach exactly their audience', () => {
 
   it('a manager who is also the order’s creator gets it once', async () => {
     const order = orderOf(() => siteB, 'commandesB')();
-    const [id] = await fire(async (tx, outbox) => {
-      await notify(tx, outbox, orderStatusNotifications([{ order, from: 'en_cours', to: 'livree' }]));
+    const [id] = await fire(async (ctx) => {
+      await notify(ctx, orderStatusNotifications([{ order, from: 'en_cours', to: 'livree' }]));
     });
     await expectAudience(id!, ['commandesB', 'admin']);
   });
 
   it('stock crossing under its threshold, then out, goes to the site’s stock managers and the admins', async () => {
     const product = await createProduct(t, { minStockLevel: 10 });
-    const low = await fire((tx, outbox) =>
-      notifyStockLevel(tx, outbox, { siteId: siteA, productId: product.id, before: 12, after: 5 }),
+    const low = await fire((ctx) =>
+      notifyStockLevel(ctx, { siteId: siteA, productId: product.id, before: 12, after: 5 }),
     );
     expect(low).toHaveLength(1);
     await expectAudience(low[0]!, ['stocksA', 'admin']);
@@ -138,21 +145,21 @@ describe('live notifications reach exactly their audience', () => {
 
     // Already low: a further sale under the threshold is not news.
     expect(
-      await fire((tx, outbox) =>
-        notifyStockLevel(tx, outbox, { siteId: siteA, productId: product.id, before: 5, after: 3 }),
+      await fire((ctx) =>
+        notifyStockLevel(ctx, { siteId: siteA, productId: product.id, before: 5, after: 3 }),
       ),
     ).toEqual([]);
 
-    const out = await fire((tx, outbox) =>
-      notifyStockLevel(tx, outbox, { siteId: siteA, productId: product.id, before: 3, after: 0 }),
+    const out = await fire((ctx) =>
+      notifyStockLevel(ctx, { siteId: siteA, productId: product.id, before: 3, after: 0 }),
     );
     await expectAudience(out[0]!, ['stocksA', 'admin']);
     expect(people.admin!.socket.notifications().find((n) => n.id === out[0])!.kind).toBe('rupture_stock');
   });
 
   it('a rejected sync goes to the vendor who pushed it only', async () => {
-    const [id] = await fire((tx, outbox) =>
-      notifySyncRejected(tx, outbox, {
+    const [id] = await fire((ctx) =>
+      notifySyncRejected(ctx, {
         userId: people.vendeurB!.user.id,
         siteId: siteB,
         deviceId: null,
@@ -166,9 +173,10 @@ describe('live notifications reach exactly their audience', () => {
     const manager = people.commandesA!.socket;
     const order = orderOf(() => siteA, 'vendeurA')();
     let queued: string | undefined;
-    await inTransaction(t.db, t.app.bus, async (tx, outbox) => {
-      await notifyOrderCreated(tx, outbox, order);
-      queued = (outbox.pending[0]!.event.message as { notification: { id: string } }).notification.id;
+    await runWrite(t.app.writes, systemActor('test'), async (ctx) => {
+      const ids: string[] = [];
+      await notifyOrderCreated(capturing(ctx, ids), order);
+      queued = ids[0];
       await sleep(GRACE_MS * 2);
       // Stored in the open transaction, not yet on any socket.
       expect(manager.notifications().some((n) => n.id === queued)).toBe(false);
@@ -177,8 +185,8 @@ describe('live notifications reach exactly their audience', () => {
 
     const rolledBack = orderOf(() => siteA, 'vendeurA')();
     await expect(
-      inTransaction(t.db, t.app.bus, async (tx, outbox) => {
-        await notifyOrderCreated(tx, outbox, rolledBack);
+      runWrite(t.app.writes, systemActor('test'), async (ctx) => {
+        await notifyOrderCreated(ctx, rolledBack);
         throw new Error('the order failed');
       }),
     ).rejects.toThrow('the order failed');
@@ -193,30 +201,29 @@ describe('live notifications reach exactly their audience', () => {
     expect(stored).toEqual([]);
   });
 
-  it('one outbox across a retried transaction publishes only the attempt that committed', async () => {
+  it('a retried write publishes only the attempt that committed', async () => {
     const manager = people.commandesA!.socket;
-    const outbox = createOutbox();
     const failed = orderOf(() => siteA, 'vendeurA')();
     const committed = orderOf(() => siteA, 'vendeurA')();
-    // As `inStockTransaction` does on a serialization failure: the first attempt rolls back.
-    await expect(
-      t.db.transaction(async (tx) => {
-        await notifyOrderCreated(tx, outbox, failed);
-        throw new Error('serialization failure');
-      }),
-    ).rejects.toThrow();
-    await t.db.transaction((tx) => notifyOrderCreated(tx, outbox, committed));
-    expect(outbox.pending).toHaveLength(2);
-    await publishOutbox(t.db, t.app.bus, outbox);
+    let attempts = 0;
+    await runWrite(t.app.writes, systemActor('test'), async (ctx) => {
+      attempts += 1;
+      if (attempts === 1) {
+        await notifyOrderCreated(ctx, failed);
+        // As PostgreSQL refuses a transaction on a serialization failure: runWrite tries again.
+        throw Object.assign(new Error('could not serialize access'), { code: '40001' });
+      }
+      await notifyOrderCreated(ctx, committed);
+    });
+    expect(attempts).toBe(2);
     await manager.waitFor((m) => m.type === 'notification' && m.notification.data.order_id === committed.id);
     await sleep(GRACE_MS);
     expect(manager.notifications().some((n) => n.data.order_id === failed.id)).toBe(false);
-    expect(outbox.pending).toEqual([]);
   });
 
   it('reading a notification tells the reader’s other sockets, and only theirs', async () => {
     const order = orderOf(() => siteA, 'vendeurA')();
-    const [id] = await fire((tx, outbox) => notifyOrderCreated(tx, outbox, order));
+    const [id] = await fire((ctx) => notifyOrderCreated(ctx, order));
     await expectAudience(id!, ['commandesA', 'admin']);
     const url = `ws://127.0.0.1:${(t.app.server.address() as { port: number }).port}/api/ws/`;
     const secondDevice = await TestSocket.connect(url, people.commandesA!.token);

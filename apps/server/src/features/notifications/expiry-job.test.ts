@@ -14,6 +14,8 @@ const silentLog = { info() {}, error() {}, warn() {}, debug() {} } as never;
 describe('expiry check', () => {
   const t = useTestApp({ poolSize: 20 });
   const timeZone = 'Africa/Ouagadougou';
+  /** The app's write pipeline, its business day judged in `timeZone`. */
+  const writes = () => ({ ...t.app.writes, config: { ...t.app.writes.config, timeZone } });
   const alertDays = [3, 1];
 
   async function keysOf(lotIds: string[]): Promise<string[]> {
@@ -49,7 +51,7 @@ describe('expiry check', () => {
     const emptyExpired = await lot(-1, 0);
     const ids = [far, d3, d2, d1, d0, expired, emptyExpired].map((l) => l.id);
 
-    expect(await runExpiryCheck(t.db, t.app.bus, { timeZone, alertDays, now })).toBeGreaterThanOrEqual(5);
+    expect(await runExpiryCheck(writes(), { alertDays, now })).toBeGreaterThanOrEqual(5);
     expect(await keysOf(ids)).toEqual(
       [
         `expiry:${d3.id}:D-3`,
@@ -73,11 +75,11 @@ describe('expiry check', () => {
     expect(stored!.data).toMatchObject({ lot_id: d2.id, days_before: 3, quantity: 10 });
 
     // The same day again: nothing new.
-    expect(await runExpiryCheck(t.db, t.app.bus, { timeZone, alertDays, now })).toBe(0);
+    expect(await runExpiryCheck(writes(), { alertDays, now })).toBe(0);
 
     // Next day: the D-2 lot reaches D-1, the D-1 lot becomes due today (already alerted), D-0 expires.
     const tomorrow = new Date(now.getTime() + DAY_MS);
-    await runExpiryCheck(t.db, t.app.bus, { timeZone, alertDays, now: tomorrow });
+    await runExpiryCheck(writes(), { alertDays, now: tomorrow });
     const keys = await keysOf(ids);
     expect(keys).toContain(`expiry:${d2.id}:D-1`);
     expect(keys).toContain(`expiry:${d0.id}:expired`);
@@ -103,7 +105,7 @@ describe('expiry check', () => {
     }
     const before = await countDeduped();
     const runs = await Promise.all(
-      Array.from({ length: 4 }, () => runExpiryCheck(t.db, t.app.bus, { timeZone, alertDays, now })),
+      Array.from({ length: 4 }, () => runExpiryCheck(writes(), { alertDays, now })),
     );
     const keys = await keysOf(lotIds);
     // Every lot is due (days left -1…3): exactly one notification each, whoever created it.
@@ -131,8 +133,7 @@ describe('expiry check', () => {
       quantity: 2,
     });
     const scheduler = startExpiryScheduler({
-      db: t.db,
-      bus: t.app.bus,
+      ...writes(),
       config: { timeZone, expiry: { checkHour: 6, alertDays } },
       log: silentLog,
     });

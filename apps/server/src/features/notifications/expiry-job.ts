@@ -1,15 +1,15 @@
 import { PERMISSIONS, type Role } from '@gapal/shared';
-import { and, eq, gt, inArray, lte, sql } from 'drizzle-orm';
 import type { FastifyBaseLogger, FastifyInstance } from 'fastify';
 import type { Config } from '../../config.ts';
-import type { Db } from '../../db/client.ts';
-import { lots, notifications, products } from '../../db/schema.ts';
+import { runWrite, systemActor, type WriteDeps } from '../../domain/write-context.ts';
 import { registerDailyJob, startDailyJob } from '../../lib/daily-job.ts';
-import { todayIn } from '../../lib/dates.ts';
-import type { EventBus } from '../../realtime/bus.ts';
-import type { NewNotification } from './notifications.repo.ts';
+import {
+  type ExpiringLot,
+  expiringLots,
+  knownDedupeKeys,
+  type NewNotification,
+} from './notifications.repo.ts';
 import { notify } from './notify.ts';
-import { inTransaction } from './outbox.ts';
 
 const STOCK_MANAGERS: readonly Role[] = PERMISSIONS['stock.write'];
 
@@ -22,61 +22,32 @@ const STOCK_MANAGERS: readonly Role[] = PERMISSIONS['stock.write'];
  * Returns how many were created by this run.
  */
 export async function runExpiryCheck(
-  db: Db,
-  bus: EventBus,
-  options: { timeZone: string; alertDays: readonly number[]; now?: Date },
+  deps: WriteDeps,
+  options: { alertDays: readonly number[]; now?: Date },
 ): Promise<number> {
-  const today = todayIn(options.timeZone, options.now);
-  const horizon = Math.max(0, ...options.alertDays);
-  const candidates = await db
-    .select({
-      lotId: lots.id,
-      code: lots.code,
-      siteId: lots.siteId,
-      productId: lots.productId,
-      quantity: lots.quantity,
-      expiryDate: lots.expiryDate,
-      daysLeft: sql<number>`(${lots.expiryDate} - ${today}::date)::int`,
-      productName: products.name,
-      unit: products.unit,
-    })
-    .from(lots)
-    .innerJoin(products, eq(products.id, lots.productId))
-    .where(and(gt(lots.quantity, 0), lte(lots.expiryDate, sql`${today}::date + ${horizon}::int`)));
-
-  const due = candidates
-    .map((lot) => ({ lot, item: expiryNotification(lot, options.alertDays) }))
-    .filter(
-      (entry): entry is { lot: (typeof candidates)[number]; item: NewNotification } => entry.item !== null,
-    );
-  if (due.length === 0) return 0;
-
-  // Skip what an earlier run stored (cheap); the insert's ON CONFLICT settles races between runs.
-  const keys = due.map((entry) => entry.item.dedupeKey!);
-  const existing = await db
-    .select({ key: notifications.dedupeKey })
-    .from(notifications)
-    .where(inArray(notifications.dedupeKey, keys));
-  const known = new Set(existing.map((row) => row.key));
-  const items = due
-    .map((entry) => entry.item)
-    .filter((item) => !known.has(item.dedupeKey!))
-    .sort((a, b) => (a.dedupeKey! < b.dedupeKey! ? -1 : 1));
-  if (items.length === 0) return 0;
-  return inTransaction(db, bus, (tx, outbox) => notify(tx, outbox, items));
+  return runWrite(
+    deps,
+    systemActor('expiry-check'),
+    async (ctx) => {
+      const horizon = Math.max(0, ...options.alertDays);
+      const due = (await expiringLots(ctx.tx, ctx.clock.today, horizon)).flatMap((lot) => {
+        const item = expiryNotification(lot, options.alertDays);
+        return item ? [item] : [];
+      });
+      if (due.length === 0) return 0;
+      // Skip what an earlier run stored (cheap); the insert's ON CONFLICT settles races between runs.
+      const known = await knownDedupeKeys(
+        ctx.tx,
+        due.map((item) => item.dedupeKey!),
+      );
+      const items = due
+        .filter((item) => !known.has(item.dedupeKey!))
+        .sort((a, b) => (a.dedupeKey! < b.dedupeKey! ? -1 : 1));
+      return items.length === 0 ? 0 : notify(ctx, items);
+    },
+    { name: 'expiry-check', now: options.now },
+  );
 }
-
-type ExpiringLot = {
-  lotId: string;
-  code: string;
-  siteId: string;
-  productId: string;
-  quantity: number;
-  expiryDate: string;
-  daysLeft: number;
-  productName: string;
-  unit: string;
-};
 
 function expiryNotification(lot: ExpiringLot, alertDays: readonly number[]): NewNotification | null {
   const audience = { siteId: lot.siteId, roles: STOCK_MANAGERS, userId: null };
@@ -122,26 +93,23 @@ function lotParams(lot: ExpiringLot) {
  * processes may all run it: the database keeps each notification single. `stop` waits for a run
  * in progress so the database can be closed after it.
  */
-export function startExpiryScheduler(deps: {
-  db: Db;
-  bus: EventBus;
-  config: Pick<Config, 'timeZone' | 'expiry'>;
-  log: FastifyBaseLogger;
-}): { stop(): Promise<void> } {
+export function startExpiryScheduler(
+  deps: WriteDeps & { config: Pick<Config, 'timeZone' | 'expiry'>; log: FastifyBaseLogger },
+): { stop(): Promise<void> } {
   const { timeZone, expiry } = deps.config;
   return startDailyJob({
     name: 'expiry check',
     hour: expiry.checkHour,
     timeZone,
     log: deps.log,
-    run: () => runExpiryCheck(deps.db, deps.bus, { timeZone, alertDays: expiry.alertDays }),
+    run: () => runExpiryCheck(deps, { alertDays: expiry.alertDays }),
   });
 }
 
 /** Starts the scheduler when the app is ready and stops it (waiting for a run) when it closes. */
 export function registerExpiryScheduler(
   app: FastifyInstance,
-  deps: { db: Db; bus: EventBus; config: Pick<Config, 'timeZone' | 'expiry'> },
+  deps: WriteDeps & { config: Pick<Config, 'timeZone' | 'expiry'> },
 ): void {
   registerDailyJob(app, (log) => startExpiryScheduler({ ...deps, log }));
 }

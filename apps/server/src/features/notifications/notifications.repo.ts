@@ -1,8 +1,8 @@
 import type { Notification, NotificationKind, NotificationParams } from '@gapal/shared';
-import { and, desc, eq, type SQL, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
-import { notificationReads, notifications } from '../../db/schema.ts';
+import { lots, notificationReads, notifications, products } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
 import type { Audience, ChannelMember } from '../../realtime/channels.ts';
@@ -221,4 +221,45 @@ export async function markAllRead(tx: Db, viewer: ChannelMember): Promise<number
         RETURNING notification_id AS id`,
   );
   return rows.length;
+}
+
+/** A lot still holding stock that expires within the horizon (or has expired), for the expiry check. */
+export type ExpiringLot = {
+  lotId: string;
+  code: string;
+  siteId: string;
+  productId: string;
+  quantity: number;
+  expiryDate: string;
+  daysLeft: number;
+  productName: string;
+  unit: string;
+};
+
+/** Lots with stock whose expiry date is at most `horizon` days after `today`, expired ones included. */
+export async function expiringLots(db: Db, today: string, horizon: number): Promise<ExpiringLot[]> {
+  return db
+    .select({
+      lotId: lots.id,
+      code: lots.code,
+      siteId: lots.siteId,
+      productId: lots.productId,
+      quantity: lots.quantity,
+      expiryDate: lots.expiryDate,
+      daysLeft: sql<number>`(${lots.expiryDate} - ${today}::date)::int`,
+      productName: products.name,
+      unit: products.unit,
+    })
+    .from(lots)
+    .innerJoin(products, eq(products.id, lots.productId))
+    .where(and(gt(lots.quantity, 0), lte(lots.expiryDate, sql`${today}::date + ${horizon}::int`)));
+}
+
+/** The dedupe keys among `keys` that a stored notification already has. */
+export async function knownDedupeKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  const rows = await db
+    .select({ key: notifications.dedupeKey })
+    .from(notifications)
+    .where(inArray(notifications.dedupeKey, keys));
+  return new Set(rows.map((row) => row.key!));
 }

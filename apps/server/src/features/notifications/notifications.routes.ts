@@ -7,6 +7,7 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import * as notificationsService from './notifications.service.ts';
@@ -41,7 +42,10 @@ export function notificationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: ReadAllResultSchema, ...errorResponses(400, 401, 403, 413, 415, 503) },
         },
       },
-      async (request) => notificationsService.readAllNotifications(deps.db, deps.bus, actorOf(request)),
+      async (request) =>
+        runWrite(deps, actorOf(request), (ctx) => notificationsService.readAllNotifications(ctx), {
+          name: 'notification.read_all',
+        }),
     );
     app.post(
       '/:id/read/',
@@ -56,7 +60,14 @@ export function notificationsRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        notificationsService.readNotification(deps.db, deps.bus, actorOf(request), request.params.id),
+        runWrite(
+          deps,
+          actorOf(request),
+          (ctx) => notificationsService.readNotification(ctx, request.params.id),
+          {
+            name: 'notification.read',
+          },
+        ),
     );
   };
 }

@@ -2,11 +2,10 @@ import type { Notification, NotificationListQuery, NotificationPage } from '@gap
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { notFound } from '../../domain/errors.ts';
-import type { EventBus } from '../../realtime/bus.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { userChannel } from '../../realtime/channels.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import * as repo from './notifications.repo.ts';
-import { enqueue, inTransaction } from './outbox.ts';
 
 export async function listNotifications(
   db: Db,
@@ -24,48 +23,41 @@ export async function listNotifications(
  * Marks one notification read for the caller only (others holding the same role keep theirs
  * unread). One the caller can't see is a 404. The caller's other devices hear of it live.
  */
-export async function readNotification(
-  db: Db,
-  bus: EventBus,
-  actor: Actor,
-  id: string,
-): Promise<Notification> {
+export async function readNotification(ctx: WriteContext, id: string): Promise<Notification> {
+  const { tx, actor } = ctx;
   const notificationId = Number(id);
-  return inTransaction(db, bus, async (tx, outbox) => {
-    const row = await repo.findVisible(tx, actor, notificationId);
-    if (!row) throw notFound('Notification');
-    const { readAt, isNew } = await repo.markRead(tx, actor.userId, notificationId);
-    if (isNew) {
-      await recordAudit(tx, actor, {
-        action: 'notification.read',
-        entity: 'notification',
-        entityId: id,
-        siteId: row.siteId,
-      });
-      enqueue(outbox, {
-        channels: [userChannel(actor.userId)],
-        message: { type: 'notifications_read', ids: [id], all: false },
-      });
-    }
-    return repo.toNotificationDto(row, readAt);
-  });
+  const row = await repo.findVisible(tx, actor, notificationId);
+  if (!row) throw notFound('Notification');
+  const { readAt, isNew } = await repo.markRead(tx, actor.userId, notificationId);
+  if (isNew) {
+    await recordAudit(ctx, {
+      action: 'notification.read',
+      entity: 'notification',
+      entityId: id,
+      siteId: row.siteId,
+    });
+    ctx.publishAfterCommit({
+      channels: [userChannel(actor.userId)],
+      message: { type: 'notifications_read', ids: [id], all: false },
+    });
+  }
+  return repo.toNotificationDto(row, readAt);
 }
 
-export async function readAllNotifications(db: Db, bus: EventBus, actor: Actor): Promise<{ marked: number }> {
-  return inTransaction(db, bus, async (tx, outbox) => {
-    const marked = await repo.markAllRead(tx, actor);
-    if (marked > 0) {
-      await recordAudit(tx, actor, {
-        action: 'notification.read_all',
-        entity: 'notification',
-        siteId: actor.siteId,
-        after: { marked },
-      });
-      enqueue(outbox, {
-        channels: [userChannel(actor.userId)],
-        message: { type: 'notifications_read', ids: [], all: true },
-      });
-    }
-    return { marked };
-  });
+export async function readAllNotifications(ctx: WriteContext): Promise<{ marked: number }> {
+  const { tx, actor } = ctx;
+  const marked = await repo.markAllRead(tx, actor);
+  if (marked > 0) {
+    await recordAudit(ctx, {
+      action: 'notification.read_all',
+      entity: 'notification',
+      siteId: actor.siteId,
+      after: { marked },
+    });
+    ctx.publishAfterCommit({
+      channels: [userChannel(actor.userId)],
+      message: { type: 'notifications_read', ids: [], all: true },
+    });
+  }
+  return { marked };
 }

@@ -3,8 +3,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { auditLog, notificationReads } from '../../db/schema.ts';
+import { runWrite, systemActor } from '../../domain/write-context.ts';
 import { notify } from './notify.ts';
-import { inTransaction } from './outbox.ts';
 
 describe('notifications API', () => {
   const t = useTestApp();
@@ -19,16 +19,23 @@ describe('notifications API', () => {
     audience: { siteId: string | null; roles: any[]; userId: string | null },
     productName = 'Test',
   ) {
-    const ids = await inTransaction(t.db, t.app.bus, async (tx, outbox) => {
-      await notify(tx, outbox, [
+    const ids: string[] = [];
+    await runWrite(t.app.writes, systemActor('test'), async (ctx) => {
+      await notify(
         {
-          kind: 'stock_bas',
-          audience,
-          params: { product_name: productName, unit: 'pot', quantity: 1, min_stock_level: 5 },
+          ...ctx,
+          publishAfterCommit: (event) => {
+            ids.push((event.message as { notification: { id: string } }).notification.id);
+            ctx.publishAfterCommit(event);
+          },
         },
-      ]);
-      return outbox.pending.map(
-        ({ event }) => (event.message as { notification: { id: string } }).notification.id,
+        [
+          {
+            kind: 'stock_bas',
+            audience,
+            params: { product_name: productName, unit: 'pot', quantity: 1, min_stock_level: 5 },
+          },
+        ],
       );
     });
     return ids[0]!;

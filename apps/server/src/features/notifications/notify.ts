@@ -1,7 +1,7 @@
 /**
- * What the other features call, inside the transaction of the change, to store notifications and
- * queue their live push for after the commit (see outbox.ts). Each function is one line at the
- * call site: `await notifyOrderCreated(tx, outbox, order)`.
+ * What the other features call, inside the write of the change, to store notifications and
+ * queue their live push for after the commit (domain/write-context.ts). Each function is one
+ * line at the call site: `await notifyOrderCreated(ctx, order)`.
  */
 import {
   type DeliveryStatus,
@@ -10,7 +10,8 @@ import {
   PERMISSIONS,
   type Role,
 } from '@gapal/shared';
-import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
+import { keyIn, queryPrepared } from '../../db/client.ts';
+import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import {
   insertNotifications,
@@ -18,7 +19,9 @@ import {
   type NotificationRow,
   toNotificationDto,
 } from './notifications.repo.ts';
-import { enqueue, type Outbox } from './outbox.ts';
+
+/** Any write's context: the notifications don't depend on who writes. */
+type Write = WriteContext<WriteActor>;
 
 /** Managers are whoever the permission table lets manage: the same roles the API lets act. */
 const ORDER_MANAGERS: readonly Role[] = PERMISSIONS['orders.manage'];
@@ -35,39 +38,34 @@ export type OrderRef = {
 };
 
 /** Stores the notifications and queues their live push; returns how many were stored (deduped ones are not). */
-export async function notify(tx: Db, outbox: Outbox, items: NewNotification[]): Promise<number> {
-  const rows = await insertNotifications(tx, items);
-  queueStored(outbox, rows);
+export async function notify(ctx: Write, items: NewNotification[]): Promise<number> {
+  const rows = await insertNotifications(ctx.tx, items);
+  queueStored(ctx, rows);
   return rows.length;
 }
 
 /** Queues the live push of stored notifications (by `notify`, or by a statement that stored them with its change). */
-export function queueStored(outbox: Outbox, rows: readonly NotificationRow[]): void {
+export function queueStored(ctx: Write, rows: readonly NotificationRow[]): void {
   for (const row of rows) {
     // Channels come from the stored row, so the live push and the REST list agree on who sees it.
     const audience = { siteId: row.siteId, roles: row.targetRoles, userId: row.targetUserId };
-    enqueue(
-      outbox,
-      {
-        channels: audienceChannels(audience),
-        message: { type: 'notification', notification: toNotificationDto(row) },
-      },
-      row.id,
-    );
+    ctx.publishAfterCommit({
+      channels: audienceChannels(audience),
+      message: { type: 'notification', notification: toNotificationDto(row) },
+    });
   }
 }
 
 /** New order: to the order managers of its site and the admins. */
-export async function notifyOrderCreated(tx: Db, outbox: Outbox, order: OrderRef): Promise<void> {
-  await notifyOrdersCreated(tx, outbox, [order]);
+export async function notifyOrderCreated(ctx: Write, order: OrderRef): Promise<void> {
+  await notifyOrdersCreated(ctx, [order]);
 }
 
 /** New orders, one notification each, stored in one statement (a sync push creates them by batches). */
-export async function notifyOrdersCreated(tx: Db, outbox: Outbox, orders: OrderRef[]): Promise<void> {
+export async function notifyOrdersCreated(ctx: Write, orders: OrderRef[]): Promise<void> {
   if (orders.length === 0) return;
   await notify(
-    tx,
-    outbox,
+    ctx,
     orders.map((order) => ({
       kind: 'commande_nouvelle',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
@@ -94,12 +92,11 @@ export function orderStatusNotifications(changes: readonly OrderStatusChange[]):
 
 /** Payment recorded on an order: to the order's creator and the order managers of its site. */
 export async function notifyPaymentRecorded(
-  tx: Db,
-  outbox: Outbox,
+  ctx: Write,
   order: OrderRef,
   payment: { amount: number; method: PaymentMethod; paymentStatus: PaymentStatus; paidAmount: number },
 ): Promise<void> {
-  await notify(tx, outbox, [
+  await notify(ctx, [
     {
       kind: 'paiement_enregistre',
       audience: orderAudience(order),
@@ -133,11 +130,10 @@ export function stockAlertLevel(quantity: number, minStockLevel: number): 'ruptu
  * threshold). Does nothing otherwise.
  */
 export async function notifyStockLevel(
-  tx: Db,
-  outbox: Outbox,
+  ctx: Write,
   change: { siteId: string; productId: string; before: number; after: number },
 ): Promise<void> {
-  await notifyStockChanges(tx, outbox, change.siteId, [change]);
+  await notifyStockChanges(ctx, change.siteId, [change]);
 }
 
 /**
@@ -147,8 +143,7 @@ export async function notifyStockLevel(
  * (`takeStock`'s do, so a sale that crosses no threshold costs no query here).
  */
 export async function notifyStockMovements(
-  tx: Db,
-  outbox: Outbox,
+  ctx: Write,
   siteId: string,
   movements: readonly (StockChangeRef & { stockBefore: number; stockAfter: number })[],
 ): Promise<void> {
@@ -165,7 +160,7 @@ export async function notifyStockMovements(
       });
     }
   }
-  await notifyStockChanges(tx, outbox, siteId, [...byProduct.values()]);
+  await notifyStockChanges(ctx, siteId, [...byProduct.values()]);
 }
 
 type AlertProduct = { name: string; unit: string; minStockLevel: number };
@@ -173,8 +168,7 @@ type StockChangeRef = { productId: string; product?: AlertProduct };
 type StockChange = StockChangeRef & { before: number; after: number };
 
 async function notifyStockChanges(
-  tx: Db,
-  outbox: Outbox,
+  ctx: Write,
   siteId: string,
   changes: readonly StockChange[],
 ): Promise<void> {
@@ -184,7 +178,7 @@ async function notifyStockChanges(
   const unknown = falling.filter((change) => !change.product).map((change) => change.productId);
   if (unknown.length > 0) {
     const found = await queryPrepared<AlertProduct & { id: string }>(
-      tx,
+      ctx.tx,
       'notify_stock_products',
       `SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE ${keyIn('id', '$1')}`,
       [unknown],
@@ -210,13 +204,12 @@ async function notifyStockChanges(
       },
     });
   }
-  if (items.length > 0) await notify(tx, outbox, items);
+  if (items.length > 0) await notify(ctx, items);
 }
 
 /** A sync push had rejected mutations: to the vendor who pushed them, one notification per push. */
 export async function notifySyncRejected(
-  tx: Db,
-  outbox: Outbox,
+  ctx: Write,
   push: {
     userId: string;
     siteId: string | null;
@@ -226,7 +219,7 @@ export async function notifySyncRejected(
 ): Promise<void> {
   if (push.rejected.length === 0) return;
   const count = push.rejected.length;
-  await notify(tx, outbox, [
+  await notify(ctx, [
     {
       kind: 'sync_rejetee',
       audience: { siteId: push.siteId, roles: [], userId: push.userId },

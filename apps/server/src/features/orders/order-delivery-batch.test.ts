@@ -5,7 +5,7 @@ import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, type TestApp, useTestApp } from '../../../test/harness.ts';
 import { auditLog, notifications, orders, stockMovements } from '../../db/schema.ts';
 import { AppError } from '../../domain/errors.ts';
-import { createOutbox } from '../notifications/outbox.ts';
+import { runWrite, systemActor } from '../../domain/write-context.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
@@ -69,10 +69,16 @@ describe('deliveries taken together', () => {
     const auditBefore = await t.db.select().from(auditLog);
 
     const asManager = actorOf(manager.user);
-    const outbox = createOutbox();
-    const results = await t.db.transaction((tx) =>
+    const queued: number[] = [];
+    const results = await runWrite(t.app.writes, systemActor('test'), (ctx) =>
       deliverOrders(
-        tx,
+        {
+          ...ctx,
+          publishAfterCommit: (event) => {
+            if (event.message.type === 'notification') queued.push(Number(event.message.notification.id));
+            ctx.publishAfterCommit(event);
+          },
+        },
         [
           { actor: asManager, id: served.id, input: {} },
           { actor: asManager, id: short.id, input: {} },
@@ -82,7 +88,6 @@ describe('deliveries taken together', () => {
           { actor: asManager, id: alsoServed.id, input: { version: 3 } },
           { actor: actorOf(admin.user), id: elsewhereByAdmin.id, input: {} },
         ],
-        outbox,
       ),
     );
 
@@ -157,7 +162,6 @@ describe('deliveries taken together', () => {
     for (const row of audited) {
       expect(row.after).toMatchObject({ delivery_status: 'livree', version: versionOf.get(row.entityId!) });
     }
-    const queued = outbox.pending.map((item) => item.notificationId);
     const thisBatch = new Set([served.id, alsoServed.id, elsewhereByAdmin.id]);
     const storedNow = toldDelivered.filter((row) =>
       thisBatch.has((row.data as { order_id: string }).order_id),
@@ -174,9 +178,9 @@ describe('deliveries taken together', () => {
       { product_id: lait.id, quantity: 10 },
     ]);
     const actor = actorOf(stocker.user);
-    const outcomes = await t.db.transaction((tx) =>
+    const outcomes = await runWrite(t.app.writes, systemActor('test'), (ctx) =>
       takeStockForDocuments(
-        tx,
+        ctx,
         [
           { actor, reference: 'DOC-A', lines: [{ productId: yaourt.id, quantity: 2 }] },
           { actor, reference: 'DOC-B', lines: [{ productId: lait.id, quantity: 50 }] },
@@ -221,7 +225,7 @@ describe('deliveries taken together', () => {
     for (let i = 0; i < 4; i += 1) {
       list.push(await orderOnTheWay(t, manager.token, [{ product_id: product.id, quantity: 1 + i }]));
     }
-    const queue = createDeliveryQueue(t.database, t.app.bus);
+    const queue = createDeliveryQueue(t.app.writes);
     const announced: string[] = [];
     const stopListening = t.app.bus.subscribe(({ message }) => {
       if (message.type === 'notification' && message.notification.data.to === 'livree') {

@@ -1,10 +1,10 @@
 import type { Order } from '@gapal/shared';
 import type { Database } from '../../db/client.ts';
 import { AppError } from '../../domain/errors.ts';
-import type { EventBus } from '../../realtime/bus.ts';
-import { createOutbox, type Outbox, publishCommitted } from '../notifications/outbox.ts';
-import { inPipelinedStockTransaction } from '../stock/stock-transaction.ts';
+import { runPipelinedWrite, systemActor, type WriteDeps } from '../../domain/write-context.ts';
 import { type DeliveryRequest, deliverOrders } from './order-delivery.service.ts';
+
+const BATCH_ACTOR = systemActor('delivery-batch');
 
 export type DeliveryQueue = {
   /** Delivers the order (`PATCH …/status/` with `livree`); resolves once committed (its live events follow). */
@@ -33,10 +33,12 @@ type Waiting = {
  *
  * If a batch fails as a whole (not a refused order: those get their own 4xx inside the batch),
  * its requests are delivered one by one, so one bad request can't fail the others.
+ *
+ * A batch is one write (runPipelinedWrite) whose actor is the queue; each request's own actor
+ * is on its movements, status change and audit row.
  */
 export function createDeliveryQueue(
-  database: Database,
-  bus: EventBus,
+  deps: WriteDeps & { database: Pick<Database, 'pipelinedTransaction'> },
   options: { maxBatch?: number } = {},
 ): DeliveryQueue {
   const maxBatch = options.maxBatch ?? 64;
@@ -54,29 +56,27 @@ export function createDeliveryQueue(
   }
 
   async function run(batch: Waiting[], onCommitSent: () => void): Promise<void> {
-    // An outbox per attempt: once the attempt has committed, all it holds is committed, so its
-    // events go out without publishOutbox's read (a retried or failed attempt's are dropped).
+    // The live events go out while the next batch runs: the answers and the next batch's stock
+    // locks need not wait for the bus.
     const deliver = (items: Waiting[], sent?: () => void) =>
-      inPipelinedStockTransaction(database, async (tx, finish) => {
-        const outbox = createOutbox();
-        const results = await deliverOrders(
-          tx,
-          items.map((item) => item.request),
-          outbox,
-          (last) => {
-            const done = finish(last);
-            sent?.();
-            return done;
-          },
-        );
-        return { results, outbox };
-      });
-    const outboxes: Outbox[] = [];
+      runPipelinedWrite(
+        deps,
+        BATCH_ACTOR,
+        (ctx, finish) =>
+          deliverOrders(
+            ctx,
+            items.map((item) => item.request),
+            (last) => {
+              const done = finish(last);
+              sent?.();
+              return done;
+            },
+          ),
+        { name: 'orders.delivery_batch', publishing: track },
+      );
     let results: Array<Order | AppError | { failed: unknown }>;
     try {
-      const delivered = await deliver(batch, onCommitSent);
-      results = delivered.results;
-      outboxes.push(delivered.outbox);
+      results = await deliver(batch, onCommitSent);
     } catch (error) {
       if (batch.length === 1) results = [{ failed: error }];
       else {
@@ -84,10 +84,7 @@ export function createDeliveryQueue(
         for (const item of batch) {
           results.push(
             await deliver([item]).then(
-              (one) => {
-                outboxes.push(one.outbox);
-                return one.results[0]!;
-              },
+              (one) => one[0]!,
               (failed: unknown) => ({ failed }),
             ),
           );
@@ -100,9 +97,6 @@ export function createDeliveryQueue(
       else if ('failed' in result) item.reject(result.failed);
       else item.resolve(result);
     }
-    // The live events go out while the next batch runs: the answers and the next batch's stock
-    // locks need not wait for the bus (publishCommitted never throws).
-    for (const outbox of outboxes) track(publishCommitted(bus, outbox));
   }
 
   /** Starts a batch of the waiting requests, unless one is still to send its COMMIT. */

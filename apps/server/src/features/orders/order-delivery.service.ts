@@ -1,9 +1,9 @@
 import type { ChangeStatusInput, Order } from '@gapal/shared';
-import { type Db, type FinishTransaction, finishOnReturn } from '../../db/client.ts';
+import { type FinishTransaction, finishOnReturn } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden } from '../../domain/errors.ts';
+import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
-import type { Outbox } from '../notifications/outbox.ts';
 import { insufficientStock, takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { type DeliveryIssue, recordDeliveryIssues } from './order-delivery-issues.repo.ts';
 import { toOrderDto } from './order-dto.ts';
@@ -19,7 +19,8 @@ export type DeliveryRequest = {
 };
 
 /**
- * Delivers orders inside the caller's transaction (the one way an order becomes `livree`):
+ * Delivers orders inside the caller's write (the one way an order becomes `livree`), each
+ * request as its own actor (a batch's write is the queue's, order-delivery-queue.ts):
  * each is locked and checked as any status change, the stock of all of them is taken in one
  * statement per site (first-expired-first-out, `vente` movements with the order number as
  * reference), then their status, notifications and audit rows are written in one statement
@@ -32,13 +33,12 @@ export type DeliveryRequest = {
  * (order-delivery-queue.ts) never puts an order twice in one call.
  */
 export async function deliverOrders(
-  tx: Db,
+  ctx: WriteContext<WriteActor>,
   requests: readonly DeliveryRequest[],
-  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
-  outbox: Outbox,
   /** The transaction's end, sent behind the status write when pipelined (order-delivery-queue.ts). */
   finish: FinishTransaction = finishOnReturn,
 ): Promise<Array<Order | AppError>> {
+  const { tx } = ctx;
   const ids = requests.map((request) => request.id);
   if (new Set(ids).size !== ids.length) throw new Error('deliverOrders: an order was given twice');
   const locked = new Map((await readOrders(tx, ids, { lock: true })).map((found) => [found.order.id, found]));
@@ -61,7 +61,7 @@ export async function deliverOrders(
   for (const siteId of sites) {
     const atSite = accepted.filter((item) => item.before.order.siteId === siteId);
     const outcomes = await takeStockForDocuments(
-      tx,
+      ctx,
       atSite.map(({ request, before }) => ({
         actor: request.actor,
         lines: before.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
@@ -81,8 +81,7 @@ export async function deliverOrders(
       } else served.push(item);
     }
     await notifyStockMovements(
-      tx,
-      outbox,
+      ctx,
       siteId,
       outcomes.flatMap((outcome) => ('taken' in outcome ? outcome.taken : [])),
     );
@@ -93,8 +92,7 @@ export async function deliverOrders(
 
   const after = await finish(
     writeStatusChanges(
-      tx,
-      outbox,
+      ctx,
       'livree',
       served.map(({ request, before }) => ({
         actor: request.actor,

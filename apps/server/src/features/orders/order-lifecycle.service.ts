@@ -5,17 +5,14 @@ import {
   type PaymentInput,
   type ReturnInput,
 } from '@gapal/shared';
-import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { orderItems, orderReturns, payments } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden, type ServiceFieldIssue } from '../../domain/errors.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { formatNumber } from '../../lib/format-number.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyPaymentRecorded } from '../notifications/notify.ts';
-import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { putStock } from '../stock/stock-ledger.service.ts';
-import { inStockTransaction } from '../stock/stock-transaction.ts';
 import { deliverOrders } from './order-delivery.service.ts';
 import { toOrderDto } from './order-dto.ts';
 import {
@@ -28,7 +25,15 @@ import {
   paymentStatusOf,
 } from './order-rules.ts';
 import { writeStatusChanges } from './order-status-change.ts';
-import { findItems, type OrderAggregate, readOrder, returnableLots, updateOrder } from './orders.repo.ts';
+import {
+  findItems,
+  insertPayment,
+  insertReturn,
+  type OrderAggregate,
+  readOrder,
+  returnableLots,
+  updateOrder,
+} from './orders.repo.ts';
 
 /**
  * Locks the order for the rest of the transaction and checks it may be seen and is at the
@@ -49,187 +54,152 @@ async function lockVisibleOrder(
  * same transaction); because the row is locked and the status re-checked under the lock, a
  * second delivery (retry, double click, another manager) gets 409 and takes nothing.
  */
-export async function changeStatus(
-  db: Db,
-  actor: Actor,
-  id: string,
-  input: ChangeStatusInput,
-  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
-  outbox: Outbox = createOutbox(),
-): Promise<Order> {
+export async function changeStatus(ctx: WriteContext, id: string, input: ChangeStatusInput): Promise<Order> {
+  const { tx, actor } = ctx;
   if (input.status === 'livree') {
-    return inStockTransaction(db, async (tx) => {
-      const [result] = await deliverOrders(tx, [{ actor, id, input }], outbox);
-      if (result instanceof AppError) throw result;
-      return result!;
-    });
+    const [result] = await deliverOrders(ctx, [{ actor, id, input }]);
+    if (result instanceof AppError) throw result;
+    return result!;
   }
-  return db.transaction(async (tx) => {
-    const locked = await lockVisibleOrder(tx, actor, id, input.version);
-    const before = locked.order;
-    if (!isOrderManager(actor)) {
-      // Vendors may only cancel their own order, and only while it is new.
-      if (input.status !== 'annulee') throw forbidden('Seul un gestionnaire des commandes change ce statut');
-      assertEditable(before.deliveryStatus);
-    }
-    assertTransition(before.deliveryStatus, input.status);
-    const [after] = await writeStatusChanges(tx, outbox, input.status, [{ actor, before }]);
-    // Only the row changed: the items, payments and returns read under the lock still hold.
-    return toOrderDto({ ...locked, order: after! });
-  });
+  const locked = await lockVisibleOrder(tx, actor, id, input.version);
+  const before = locked.order;
+  if (!isOrderManager(actor)) {
+    // Vendors may only cancel their own order, and only while it is new.
+    if (input.status !== 'annulee') throw forbidden('Seul un gestionnaire des commandes change ce statut');
+    assertEditable(before.deliveryStatus);
+  }
+  assertTransition(before.deliveryStatus, input.status);
+  const [after] = await writeStatusChanges(ctx, input.status, [{ actor, before }]);
+  // Only the row changed: the items, payments and returns read under the lock still hold.
+  return toOrderDto({ ...locked, order: after! });
 }
 
 /** Records a payment; the payment status follows from the sum paid. Never more than the balance. */
-export async function recordPayment(
-  db: Db,
-  actor: Actor,
-  id: string,
-  input: PaymentInput,
-  outbox: Outbox = createOutbox(),
-): Promise<Order> {
+export async function recordPayment(ctx: WriteContext, id: string, input: PaymentInput): Promise<Order> {
+  const { tx, actor } = ctx;
   assertCanRecordPayment(actor);
-  return db.transaction(async (tx) => {
-    const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
-    if (before.deliveryStatus === 'annulee') {
-      throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
-    }
-    const { balance } = orderMoney({
+  const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
+  if (before.deliveryStatus === 'annulee') {
+    throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
+  }
+  const { balance } = orderMoney({
     total: before.totalAmount,
     returned: before.returnedAmount,
     paid: before.paidAmount,
   });
-    if (input.amount > balance) {
-      throw new AppError(
-        'validation_error',
-        `Le montant dépasse le solde restant (${formatNumber(balance)})`,
-        {
-          fields: [{ field: 'amount', message: 'supérieur au solde restant', code: 'exceeds_balance' }],
-          balance,
-        },
-      );
-    }
-    const [payment] = await tx
-      .insert(payments)
-      .values({
-        orderId: id,
-        amount: input.amount,
-        method: input.method,
-        reference: input.reference ?? null,
-        recordedBy: actor.userId,
-        deviceId: actor.deviceId,
-      })
-      .returning();
-    const paidAmount = before.paidAmount + input.amount;
-    const after = await updateOrder(
-      tx,
-      id,
-      { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount - before.returnedAmount) },
-      before.version,
-    );
-    await notifyPaymentRecorded(tx, outbox, after, {
-      amount: input.amount,
-      method: input.method,
-      paymentStatus: after.paymentStatus,
-      paidAmount: after.paidAmount,
+  if (input.amount > balance) {
+    throw new AppError('validation_error', `Le montant dépasse le solde restant (${formatNumber(balance)})`, {
+      fields: [{ field: 'amount', message: 'supérieur au solde restant', code: 'exceeds_balance' }],
+      balance,
     });
-    await recordAudit(tx, actor, {
-      action: 'order.payment',
-      entity: 'order',
-      entityId: id,
-      siteId: before.siteId,
-      before: {
-        paid_amount: before.paidAmount,
-        payment_status: before.paymentStatus,
-        version: before.version,
-      },
-      after: {
-        payment,
-        paid_amount: after.paidAmount,
-        payment_status: after.paymentStatus,
-        version: after.version,
-      },
-    });
-    return toOrderDto((await readOrder(tx, id))!);
+  }
+  const payment = await insertPayment(tx, {
+    orderId: id,
+    amount: input.amount,
+    method: input.method,
+    reference: input.reference ?? null,
+    recordedBy: actor.userId,
+    deviceId: actor.deviceId,
   });
+  const paidAmount = before.paidAmount + input.amount;
+  const after = await updateOrder(
+    tx,
+    id,
+    { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount - before.returnedAmount) },
+    before.version,
+  );
+  await notifyPaymentRecorded(ctx, after, {
+    amount: input.amount,
+    method: input.method,
+    paymentStatus: after.paymentStatus,
+    paidAmount: after.paidAmount,
+  });
+  await recordAudit(ctx, {
+    action: 'order.payment',
+    entity: 'order',
+    entityId: id,
+    siteId: before.siteId,
+    before: {
+      paid_amount: before.paidAmount,
+      payment_status: before.paymentStatus,
+      version: before.version,
+    },
+    after: {
+      payment,
+      paid_amount: after.paidAmount,
+      payment_status: after.paymentStatus,
+      version: after.version,
+    },
+  });
+  return toOrderDto((await readOrder(tx, id))!);
 }
 
 /**
  * Puts returned goods back into the lots they were sold from (read from the order's `vente`
  * movements) and records the return on the order.
  */
-export async function returnItems(db: Db, actor: Actor, id: string, input: ReturnInput): Promise<Order> {
+export async function returnItems(ctx: WriteContext, id: string, input: ReturnInput): Promise<Order> {
+  const { tx, actor } = ctx;
   assertManager(actor);
-  return inStockTransaction(db, async (tx) => {
-    const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
-    if (before.deliveryStatus !== 'livree') {
-      throw new AppError('conflict', 'Seule une commande livrée peut faire l’objet d’un retour');
+  const before = (await lockVisibleOrder(tx, actor, id, input.version)).order;
+  if (before.deliveryStatus !== 'livree') {
+    throw new AppError('conflict', 'Seule une commande livrée peut faire l’objet d’un retour');
+  }
+  const items = new Map((await findItems(tx, id)).map((item) => [item.id, item]));
+  const fields: ServiceFieldIssue[] = [];
+  const seen = new Set<string>();
+  input.items.forEach((line, index) => {
+    const item = items.get(line.item_id);
+    if (!item || seen.has(line.item_id)) {
+      fields.push({
+        field: `items.${index}.item_id`,
+        message: item ? 'article en double' : 'article inconnu',
+        code: item ? 'duplicate' : 'unknown_reference',
+      });
+    } else if (line.quantity > item.quantity - item.returnedQuantity) {
+      fields.push({
+        field: `items.${index}.quantity`,
+        message: 'supérieure à la quantité livrée non retournée',
+        code: 'exceeds_returnable',
+      });
     }
-    const items = new Map((await findItems(tx, id)).map((item) => [item.id, item]));
-    const fields: ServiceFieldIssue[] = [];
-    const seen = new Set<string>();
-    input.items.forEach((line, index) => {
-      const item = items.get(line.item_id);
-      if (!item || seen.has(line.item_id)) {
-        fields.push({
-          field: `items.${index}.item_id`,
-          message: item ? 'article en double' : 'article inconnu',
-          code: item ? 'duplicate' : 'unknown_reference',
-        });
-      } else if (line.quantity > item.quantity - item.returnedQuantity) {
-        fields.push({
-          field: `items.${index}.quantity`,
-          message: 'supérieure à la quantité livrée non retournée',
-          code: 'exceeds_returnable',
-        });
-      }
-      seen.add(line.item_id);
-    });
-    if (fields.length > 0) throw new AppError('validation_error', 'Retour invalide', { fields });
+    seen.add(line.item_id);
+  });
+  if (fields.length > 0) throw new AppError('validation_error', 'Retour invalide', { fields });
 
-    const lots = await returnableLots(tx, id);
-    const stockLines: { productId: string; lotId: string; quantity: number }[] = [];
-    for (const line of input.items) {
-      const item = items.get(line.item_id)!;
-      let left = line.quantity;
-      for (const lot of lots) {
-        if (left === 0) break;
-        if (lot.productId !== item.productId || lot.quantity === 0) continue;
-        const quantity = Math.min(left, lot.quantity);
-        stockLines.push({ productId: item.productId, lotId: lot.lotId, quantity });
-        lot.quantity -= quantity;
-        left -= quantity;
-      }
-      if (left > 0) throw new AppError('conflict', 'Lot d’origine introuvable pour ce retour');
+  const lots = await returnableLots(tx, id);
+  const stockLines: { productId: string; lotId: string; quantity: number }[] = [];
+  for (const line of input.items) {
+    const item = items.get(line.item_id)!;
+    let left = line.quantity;
+    for (const lot of lots) {
+      if (left === 0) break;
+      if (lot.productId !== item.productId || lot.quantity === 0) continue;
+      const quantity = Math.min(left, lot.quantity);
+      stockLines.push({ productId: item.productId, lotId: lot.lotId, quantity });
+      lot.quantity -= quantity;
+      left -= quantity;
     }
-    await putStock(tx, actor, stockLines, {
-      siteId: before.siteId,
-      type: 'retour',
-      reference: before.number,
-      orderId: id,
-      reason: input.reason,
-    });
-    for (const line of input.items) {
-      await tx
-        .update(orderItems)
-        .set({ returnedQuantity: sql`${orderItems.returnedQuantity} + ${line.quantity}` })
-        .where(eq(orderItems.id, line.item_id));
-    }
-    const returned = input.items.map((line) => ({
-      item_id: line.item_id,
-      product_id: items.get(line.item_id)!.productId,
-      quantity: line.quantity,
-    }));
-    const [record] = await tx
-      .insert(orderReturns)
-      .values({
-        orderId: id,
-        reason: input.reason,
-        items: returned,
-        createdBy: actor.userId,
-        deviceId: actor.deviceId,
-      })
-      .returning();
-    // The return lowers what the order asks: its lines' value at the order's unit prices.
+    if (left > 0) throw new AppError('conflict', 'Lot d’origine introuvable pour ce retour');
+  }
+  await putStock(ctx, stockLines, {
+    siteId: before.siteId,
+    type: 'retour',
+    reference: before.number,
+    orderId: id,
+    reason: input.reason,
+  });
+  const returned = input.items.map((line) => ({
+    item_id: line.item_id,
+    product_id: items.get(line.item_id)!.productId,
+    quantity: line.quantity,
+  }));
+  const record = await insertReturn(
+    tx,
+    { orderId: id, reason: input.reason, items: returned, createdBy: actor.userId, deviceId: actor.deviceId },
+    input.items.map((line) => ({ itemId: line.item_id, quantity: line.quantity })),
+  );
+  // The return lowers what the order asks: its lines' value at the order's unit prices.
   const returnedAmount =
     before.returnedAmount +
     input.items.reduce((sum, line) => sum + line.quantity * items.get(line.item_id)!.unitPrice, 0);
@@ -242,19 +212,18 @@ export async function returnItems(db: Db, actor: Actor, id: string, input: Retur
     },
     before.version,
   );
-    await recordAudit(tx, actor, {
-      action: 'order.return',
-      entity: 'order',
-      entityId: id,
-      siteId: before.siteId,
-      after: {
-      return_id: record!.id,
+  await recordAudit(ctx, {
+    action: 'order.return',
+    entity: 'order',
+    entityId: id,
+    siteId: before.siteId,
+    after: {
+      return_id: record.id,
       reason: input.reason,
       items: returned,
       returned_amount: after.returnedAmount,
       version: after.version,
     },
-    });
-    return toOrderDto((await readOrder(tx, id))!);
   });
+  return toOrderDto((await readOrder(tx, id))!);
 }

@@ -1,6 +1,7 @@
 import type { DeliveryStatus } from '@gapal/shared';
-import { type Db, keyIn, queryPrepared } from '../../db/client.ts';
+import { keyIn, queryPrepared } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
+import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { auditInsertSql, auditValues } from '../audit/audit.service.ts';
 import {
   type InsertedNotification,
@@ -9,7 +10,6 @@ import {
   toStoredNotification,
 } from '../notifications/notifications.repo.ts';
 import { orderStatusNotifications, queueStored } from '../notifications/notify.ts';
-import type { Outbox } from '../notifications/outbox.ts';
 import { ORDER_ROW_COLUMNS, type OrderRow } from './orders.repo.ts';
 
 /** One order's move to the new status: who asks, and its row as read under its lock. */
@@ -23,7 +23,7 @@ export type StatusChange = {
 /**
  * Moves locked orders to `status` (stamping delivery or cancellation, bumping their versions) and
  * stores, in the same statement, one notification and one audit row per order; the
- * notifications' live push is queued on the outbox. The one way an order's status is written:
+ * notifications' live push is queued on the write. The one way an order's status is written:
  * a change (order-lifecycle.service.ts) and a batch of deliveries (order-delivery.service.ts).
  *
  * One statement rather than three, since a delivery batch waits on each round trip with the
@@ -32,8 +32,7 @@ export type StatusChange = {
  * Returns the rows after the change, in the order of `changes`.
  */
 export async function writeStatusChanges(
-  tx: Db,
-  outbox: Outbox,
+  ctx: WriteContext<WriteActor>,
   status: DeliveryStatus,
   changes: readonly StatusChange[],
 ): Promise<OrderRow[]> {
@@ -53,7 +52,7 @@ export async function writeStatusChanges(
     },
   }));
   const rows = await queryPrepared<OrderRow & { stored: InsertedNotification[] | null }>(
-    tx,
+    ctx.tx,
     'order_write_status',
     // Data-modifying WITH: each part runs once, whether the final SELECT reads it or not. The
     // stored notifications come back once, on the first row.
@@ -71,7 +70,7 @@ export async function writeStatusChanges(
     [
       changes.map(({ before }) => before.id),
       status,
-      new Date().toISOString(),
+      ctx.clock.now.toISOString(),
       notificationValues(notifications),
       auditValues(audits),
     ],
@@ -79,7 +78,7 @@ export async function writeStatusChanges(
   const after = new Map<string, OrderRow>();
   for (const { stored, ...row } of rows) {
     after.set(row.id, row);
-    if (stored) queueStored(outbox, stored.map(toStoredNotification));
+    if (stored) queueStored(ctx, stored.map(toStoredNotification));
   }
   return changes.map(({ before }) => after.get(before.id)!);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { OrderItem, OrderReturn, Payment, VoiceNote } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
-import { orderItems, orders, products, users } from '../../db/schema.ts';
+import { orderItems, orderReturns, orders, payments, products, sites, users } from '../../db/schema.ts';
 import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
 import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';
 
@@ -341,4 +341,41 @@ export async function returnableLots(
     lotId: row.lot_id,
     quantity: Number(row.quantity),
   }));
+}
+
+/** Whether the site exists and is active (an admin creating an order for a site names it). */
+export async function isSiteActive(db: Db, siteId: string): Promise<boolean> {
+  const [site] = await db.select({ isActive: sites.isActive }).from(sites).where(eq(sites.id, siteId));
+  return site?.isActive === true;
+}
+
+/** Replaces the order's items (content edits while `nouvelle`). */
+export async function replaceItems(
+  tx: Db,
+  orderId: string,
+  lines: { productId: string; quantity: number; unitPrice: number }[],
+): Promise<void> {
+  await tx.delete(orderItems).where(eq(orderItems.orderId, orderId));
+  await insertItems(tx, orderId, lines);
+}
+
+export async function insertPayment(tx: Db, values: typeof payments.$inferInsert) {
+  const [payment] = await tx.insert(payments).values(values).returning();
+  return payment!;
+}
+
+/** Adds returned quantities to the order's items and records the return. */
+export async function insertReturn(
+  tx: Db,
+  values: typeof orderReturns.$inferInsert,
+  lines: { itemId: string; quantity: number }[],
+) {
+  for (const line of lines) {
+    await tx
+      .update(orderItems)
+      .set({ returnedQuantity: sql`${orderItems.returnedQuantity} + ${line.quantity}` })
+      .where(eq(orderItems.id, line.itemId));
+  }
+  const [record] = await tx.insert(orderReturns).values(values).returning();
+  return record!;
 }

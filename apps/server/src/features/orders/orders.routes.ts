@@ -17,9 +17,9 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
-import { createOutbox, publishOutbox } from '../notifications/outbox.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
 import { countOrders, listOrdersJson, listOrderVendors } from './order-list.service.ts';
@@ -33,7 +33,7 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     const create = { access: 'orders.create' } as const;
     const manage = { access: 'orders.manage' } as const;
     const pay = { access: 'orders.payment' } as const;
-    const deliveries = createDeliveryQueue(deps.database, deps.bus);
+    const deliveries = createDeliveryQueue(deps);
     app.addHook('onClose', () => deliveries.idle());
 
     app.get(
@@ -99,15 +99,12 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const outbox = createOutbox();
-        const { order, created } = await createOrder(
-          deps.db,
+        const { order, created } = await runWrite(
+          deps,
           actorOf(request),
-          request.body,
-          timeZone,
-          outbox,
+          (ctx) => createOrder(ctx, request.body),
+          { name: 'order.create' },
         );
-        await publishOutbox(deps.db, deps.bus, outbox);
         return reply.code(created ? 201 : 200).send(order);
       },
     );
@@ -139,7 +136,9 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request) =>
-        updateOrderContent(deps.db, actorOf(request), request.params.id, request.body, timeZone),
+        runWrite(deps, actorOf(request), (ctx) => updateOrderContent(ctx, request.params.id, request.body), {
+          name: 'order.update',
+        }),
     );
     app.patch(
       '/:id/status/',
@@ -160,10 +159,7 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         const { id } = request.params;
         // Deliveries arriving together share one transaction (order-delivery-queue.ts).
         if (request.body.status === 'livree') return deliveries.deliver({ actor, id, input: request.body });
-        const outbox = createOutbox();
-        const order = await changeStatus(deps.db, actor, id, request.body, outbox);
-        await publishOutbox(deps.db, deps.bus, outbox);
-        return order;
+        return runWrite(deps, actor, (ctx) => changeStatus(ctx, id, request.body), { name: 'order.status' });
       },
     );
     app.patch(
@@ -179,12 +175,10 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => {
-        const outbox = createOutbox();
-        const order = await recordPayment(deps.db, actorOf(request), request.params.id, request.body, outbox);
-        await publishOutbox(deps.db, deps.bus, outbox);
-        return order;
-      },
+      async (request) =>
+        runWrite(deps, actorOf(request), (ctx) => recordPayment(ctx, request.params.id, request.body), {
+          name: 'order.payment',
+        }),
     );
     app.post(
       '/:id/return/',
@@ -199,7 +193,10 @@ export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
           response: { 200: OrderSchema, ...errorResponses(400, 401, 403, 404, 409, 413, 415, 503) },
         },
       },
-      async (request) => returnItems(deps.db, actorOf(request), request.params.id, request.body),
+      async (request) =>
+        runWrite(deps, actorOf(request), (ctx) => returnItems(ctx, request.params.id, request.body), {
+          name: 'order.return',
+        }),
     );
   };
 }

@@ -1,16 +1,12 @@
 import type { CreateOrderInput, Order, UpdateOrderInput } from '@gapal/shared';
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { orderItems, sites } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, notFound, type ServiceFieldIssue } from '../../domain/errors.ts';
-import { todayIn } from '../../lib/dates.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyOrderCreated, notifyStockMovements } from '../notifications/notify.ts';
-import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { takeStock } from '../stock/stock-ledger.service.ts';
-import { inStockTransaction } from '../stock/stock-transaction.ts';
 import { auditView, toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertEditable, assertOrderVisible, paymentStatusOf } from './order-rules.ts';
 import {
@@ -19,14 +15,13 @@ import {
   findProducts,
   insertItems,
   insertNumberedOrder,
+  isSiteActive,
   readOrder,
+  replaceItems,
   updateOrder,
 } from './orders.repo.ts';
 
 type Line = { productId: string; quantity: number; unitPrice: number };
-
-/** Thrown inside the create transaction to roll it back (and give the number back) on a duplicate. */
-class DuplicateLocalId extends Error {}
 
 export async function getOrder(db: Db, actor: Actor, id: string): Promise<Order> {
   const aggregate = await readOrder(db, id);
@@ -41,71 +36,62 @@ export async function getOrder(db: Db, actor: Actor, id: string): Promise<Order>
  * leaves in the same transaction.
  */
 export async function createOrder(
-  db: Db,
-  actor: Actor,
+  ctx: WriteContext,
   input: CreateOrderInput,
-  timeZone: string,
-  /** Collects the live notifications; the caller publishes it after the commit (notifications/outbox.ts). */
-  outbox: Outbox = createOutbox(),
 ): Promise<{ order: Order; created: boolean }> {
-  const existingId = await findOrderIdByLocalId(db, input.local_id);
-  if (existingId) return { order: await existingOrder(db, actor, existingId), created: false };
+  const { tx, actor } = ctx;
+  const existingId = await findOrderIdByLocalId(tx, input.local_id);
+  if (existingId) return { order: await existingOrder(tx, actor, existingId), created: false };
 
   const siteId = siteForWrite(actor, input.site_id);
-  if (actor.role === 'admin' && input.site_id) await assertSiteActive(db, input.site_id);
-  assertDeliveryDate(input.delivery_date, timeZone);
-  const lines = await priceLines(db, input.items, new Map());
+  if (actor.role === 'admin' && input.site_id) await assertSiteActive(tx, input.site_id);
+  assertDeliveryDate(input.delivery_date, ctx.clock.today);
+  const lines = await priceLines(tx, input.items, new Map());
   const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   const isDirectSale = input.direct_sale === true;
 
-  let orderId: string;
-  try {
-    orderId = await inStockTransaction(db, async (tx) => {
-      const row = await insertNumberedOrder(tx, todayIn(timeZone), {
-        localId: input.local_id,
-        siteId,
-        createdBy: actor.userId,
-        deviceId: actor.deviceId,
-        clientName: input.client_name,
-        clientPhone: input.client_phone ?? null,
-        deliveryAddress: input.delivery_address ?? null,
-        deliveryDate: input.delivery_date ?? null,
-        priority: input.priority ?? 'moyenne',
-        notes: input.notes ?? null,
-        deliveryStatus: isDirectSale ? 'livree' : 'nouvelle',
-        paymentStatus: paymentStatusOf(0, totalAmount),
-        totalAmount,
-        deliveredAt: isDirectSale ? new Date() : null,
-      });
-      if (!row) throw new DuplicateLocalId();
-      await insertItems(tx, row.id, lines);
-      if (isDirectSale) {
-        const movements = await takeStock(
-          tx,
-          actor,
-          lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
-          { siteId, type: 'vente', reference: row.number, orderId: row.id },
-        );
-        await notifyStockMovements(tx, outbox, siteId, movements);
-      }
-      await notifyOrderCreated(tx, outbox, row);
-      await recordAudit(tx, actor, {
-        action: isDirectSale ? 'order.direct_sale' : 'order.create',
-        entity: 'order',
-        entityId: row.id,
-        siteId,
-        after: auditView(row, lines),
-      });
-      return row.id;
-    });
-  } catch (error) {
-    if (!(error instanceof DuplicateLocalId)) throw error;
-    // Another request with the same local_id committed first: answer with its order.
-    const winnerId = await findOrderIdByLocalId(db, input.local_id);
-    if (!winnerId) throw error;
-    return { order: await existingOrder(db, actor, winnerId), created: false };
+  const row = await insertNumberedOrder(tx, ctx.clock.today, {
+    localId: input.local_id,
+    siteId,
+    createdBy: actor.userId,
+    deviceId: actor.deviceId,
+    clientName: input.client_name,
+    clientPhone: input.client_phone ?? null,
+    deliveryAddress: input.delivery_address ?? null,
+    deliveryDate: input.delivery_date ?? null,
+    priority: input.priority ?? 'moyenne',
+    notes: input.notes ?? null,
+    deliveryStatus: isDirectSale ? 'livree' : 'nouvelle',
+    paymentStatus: paymentStatusOf(0, totalAmount),
+    totalAmount,
+    deliveredAt: isDirectSale ? ctx.clock.now : null,
+  });
+  if (!row) {
+    // Another request with the same local_id committed first (the insert waited for it): answer
+    // with its order. The day's number taken meanwhile stays a gap (numbers are unique, not
+    // consecutive, as with the sync fast path).
+    const winnerId = await findOrderIdByLocalId(tx, input.local_id);
+    if (!winnerId) throw new Error('createOrder: local_id taken by no visible order');
+    return { order: await existingOrder(tx, actor, winnerId), created: false };
   }
-  return { order: await getOrder(db, actor, orderId), created: true };
+  await insertItems(tx, row.id, lines);
+  if (isDirectSale) {
+    const movements = await takeStock(
+      ctx,
+      lines.map((line) => ({ productId: line.productId, quantity: line.quantity })),
+      { siteId, type: 'vente', reference: row.number, orderId: row.id },
+    );
+    await notifyStockMovements(ctx, siteId, movements);
+  }
+  await notifyOrderCreated(ctx, row);
+  await recordAudit(ctx, {
+    action: isDirectSale ? 'order.direct_sale' : 'order.create',
+    entity: 'order',
+    entityId: row.id,
+    siteId,
+    after: auditView(row, lines),
+  });
+  return { order: await getOrder(tx, actor, row.id), created: true };
 }
 
 async function existingOrder(db: Db, actor: Actor, id: string): Promise<Order> {
@@ -124,60 +110,55 @@ async function existingOrder(db: Db, actor: Actor, id: string): Promise<Order> {
 
 /** Content edits (client, delivery, items): only while `nouvelle`, by its vendor or a manager. */
 export async function updateOrderContent(
-  db: Db,
-  actor: Actor,
+  ctx: WriteContext,
   id: string,
   input: UpdateOrderInput,
-  timeZone: string,
 ): Promise<Order> {
-  if (input.delivery_date) assertDeliveryDate(input.delivery_date, timeZone);
-  return db.transaction(async (tx) => {
-    const before = assertChangeable(actor, await readOrder(tx, id, { lock: true }), input.version).order;
-    assertEditable(before.deliveryStatus);
+  const { tx, actor } = ctx;
+  if (input.delivery_date) assertDeliveryDate(input.delivery_date, ctx.clock.today);
+  const before = assertChangeable(actor, await readOrder(tx, id, { lock: true }), input.version).order;
+  assertEditable(before.deliveryStatus);
 
-    let lines: Line[] | undefined;
-    let totalAmount = before.totalAmount;
-    if (input.items) {
-      const current = await findItems(tx, id);
-      // Prices stay frozen for products already on the order; new ones take today's price.
-      const frozen = new Map(current.map((item) => [item.productId, item.unitPrice]));
-      lines = await priceLines(tx, input.items, frozen);
-      totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
-      if (totalAmount < before.paidAmount) {
-        throw new AppError('conflict', 'Le nouveau total est inférieur au montant déjà payé', {
-          paid_amount: before.paidAmount,
-          total_amount: totalAmount,
-        });
-      }
-      await tx.delete(orderItems).where(eq(orderItems.orderId, id));
-      await insertItems(tx, id, lines);
+  let lines: Line[] | undefined;
+  let totalAmount = before.totalAmount;
+  if (input.items) {
+    const current = await findItems(tx, id);
+    // Prices stay frozen for products already on the order; new ones take today's price.
+    const frozen = new Map(current.map((item) => [item.productId, item.unitPrice]));
+    lines = await priceLines(tx, input.items, frozen);
+    totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
+    if (totalAmount < before.paidAmount) {
+      throw new AppError('conflict', 'Le nouveau total est inférieur au montant déjà payé', {
+        paid_amount: before.paidAmount,
+        total_amount: totalAmount,
+      });
     }
-    const after = await updateOrder(
-      tx,
-      id,
-      {
-        clientName: input.client_name ?? before.clientName,
-        clientPhone: input.client_phone === undefined ? before.clientPhone : input.client_phone,
-        deliveryAddress:
-          input.delivery_address === undefined ? before.deliveryAddress : input.delivery_address,
-        deliveryDate: input.delivery_date === undefined ? before.deliveryDate : input.delivery_date,
-        priority: input.priority ?? before.priority,
-        notes: input.notes === undefined ? before.notes : input.notes,
-        totalAmount,
-        paymentStatus: paymentStatusOf(before.paidAmount, totalAmount),
-      },
-      before.version,
-    );
-    await recordAudit(tx, actor, {
-      action: 'order.update',
-      entity: 'order',
-      entityId: id,
-      siteId: before.siteId,
-      before: auditView(before),
-      after: auditView(after, lines),
-    });
-    return toOrderDto((await readOrder(tx, id))!);
+    await replaceItems(tx, id, lines);
+  }
+  const after = await updateOrder(
+    tx,
+    id,
+    {
+      clientName: input.client_name ?? before.clientName,
+      clientPhone: input.client_phone === undefined ? before.clientPhone : input.client_phone,
+      deliveryAddress: input.delivery_address === undefined ? before.deliveryAddress : input.delivery_address,
+      deliveryDate: input.delivery_date === undefined ? before.deliveryDate : input.delivery_date,
+      priority: input.priority ?? before.priority,
+      notes: input.notes === undefined ? before.notes : input.notes,
+      totalAmount,
+      paymentStatus: paymentStatusOf(before.paidAmount, totalAmount),
+    },
+    before.version,
+  );
+  await recordAudit(ctx, {
+    action: 'order.update',
+    entity: 'order',
+    entityId: id,
+    siteId: before.siteId,
+    before: auditView(before),
+    after: auditView(after, lines),
   });
+  return toOrderDto((await readOrder(tx, id))!);
 }
 
 /** Unknown, deleted or inactive products are a 400 naming the item; prices come from the catalog. */
@@ -211,8 +192,8 @@ async function priceLines(
   return lines;
 }
 
-function assertDeliveryDate(date: string | null | undefined, timeZone: string): void {
-  if (date && date < todayIn(timeZone)) {
+function assertDeliveryDate(date: string | null | undefined, today: string): void {
+  if (date && date < today) {
     throw new AppError('validation_error', 'La date de livraison est passée', {
       fields: [{ field: 'delivery_date', message: 'date passée', code: 'past_date' }],
     });
@@ -220,8 +201,7 @@ function assertDeliveryDate(date: string | null | undefined, timeZone: string): 
 }
 
 async function assertSiteActive(db: Db, siteId: string): Promise<void> {
-  const [site] = await db.select({ isActive: sites.isActive }).from(sites).where(eq(sites.id, siteId));
-  if (!site?.isActive) {
+  if (!(await isSiteActive(db, siteId))) {
     throw new AppError('validation_error', 'Site inconnu ou inactif', {
       fields: [{ field: 'site_id', message: 'site inconnu ou inactif', code: 'unknown_reference' }],
     });

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden, notFound } from '../../domain/errors.ts';
-import { todayIn } from '../../lib/dates.ts';
+import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { type AuditRecord, recordAudits } from '../audit/audit.service.ts';
 import {
   findLots,
@@ -20,7 +20,7 @@ import {
   writeLedger,
 } from './stock-ledger.repo.ts';
 
-// The one way stock changes. Every function runs inside the caller's transaction and takes
+// The one way stock changes. Every function runs inside the caller's write and takes
 // the products' stock level locks first, in product-id order (see lockStockLevels), so the
 // level, the lots and the ledger chain of a product at a site change one transaction at a time.
 
@@ -41,8 +41,6 @@ export type StockOutOptions = {
   reason?: string | null;
   /** Expired lots are skipped unless a manager overrides; the override is audited. */
   allowExpired?: boolean;
-  /** Today in the business time zone (`YYYY-MM-DD`); defaults to the configured zone's today. */
-  today?: string;
 };
 
 export type PutStockLine = { productId: string; lotId: string; quantity: number };
@@ -61,19 +59,8 @@ export type MovementRecord = LedgerRow;
 /** Roles that may take stock from an expired lot. */
 const EXPIRY_OVERRIDE_ROLES: readonly Role[] = ['gestionnaire_stocks', 'gestionnaire_commandes', 'admin'];
 
-let businessTimeZone = 'Africa/Ouagadougou';
-
-/** Set once from the config when the app is built: "expired" is judged in this zone. */
-export function setLedgerTimeZone(timeZone: string): void {
-  businessTimeZone = timeZone;
-}
-
-export function ledgerToday(): string {
-  return todayIn(businessTimeZone);
-}
-
 /**
- * Takes stock out inside the caller's transaction, in one statement (`ledger_take_stock`,
+ * Takes stock out inside the caller's write, in one statement (`ledger_take_stock`,
  * migration 0007), which locks the products' levels in product-id order (so concurrent callers
  * never deadlock) and their lots. Throws `insufficient_stock` (409) with
  * `details.shortages: [{ product_id, requested, available }]` and writes nothing when any
@@ -82,17 +69,16 @@ export function ledgerToday(): string {
  * its product's name, unit and alert threshold (for notifyStockMovements).
  */
 export async function takeStock(
-  tx: Db,
-  actor: Actor,
+  ctx: WriteContext,
   lines: TakeStockLine[],
   options: StockOutOptions,
 ): Promise<TakenRow[]> {
   if (lines.length === 0) return [];
   const [result] = await takeStockForDocuments(
-    tx,
+    ctx,
     [
       {
-        actor,
+        actor: ctx.actor,
         lines,
         reference: options.reference,
         orderId: options.orderId,
@@ -103,7 +89,7 @@ export async function takeStock(
   );
   if ('shortages' in result!) {
     const names = await productNames(
-      tx,
+      ctx.tx,
       result.shortages.map((shortage) => shortage.product_id),
     );
     throw insufficientStock(result.shortages, names);
@@ -143,9 +129,10 @@ export type StockExitDocument = {
  * orders/order-delivery.service.ts): each is served whole, in the order given, or refused whole
  * with its shortages, and the served ones' movements are written together. Same rules and locks
  * as `takeStock`; a bad named lot or a forbidden override still throws for the whole call.
+ * "Expired" is judged on the write's business day.
  */
 export async function takeStockForDocuments(
-  tx: Db,
+  ctx: WriteContext<WriteActor>,
   documents: StockExitDocument[],
   options: Omit<StockOutOptions, 'reference' | 'orderId' | 'allowExpired'>,
 ): Promise<StockExitResult> {
@@ -158,13 +145,13 @@ export async function takeStockForDocuments(
   let outcomes: StockExitResult;
   try {
     outcomes = await takeStockRows(
-      tx,
+      ctx.tx,
       {
         siteId: options.siteId,
         type: options.type,
         reason: options.reason ?? null,
         writeOff: options.type === 'perte',
-        today: options.today ?? ledgerToday(),
+        today: ctx.clock.today,
       },
       documents.map((document) => ({
         reference: document.reference ?? null,
@@ -183,7 +170,7 @@ export async function takeStockForDocuments(
     throw takeStockError(error) ?? error;
   }
   await recordAudits(
-    tx,
+    ctx.tx,
     documents.flatMap((document, index) => {
       const outcome = outcomes[index]!;
       return 'taken' in outcome ? expiredOverrideAudits(document, outcome.taken, options) : [];
@@ -207,14 +194,14 @@ function takeStockError(error: unknown): AppError | undefined {
   return undefined;
 }
 
-/** Puts stock back into known lots (returns) inside the caller's transaction. */
+/** Puts stock back into known lots (returns) inside the caller's write. */
 export async function putStock(
-  tx: Db,
-  actor: Actor,
+  ctx: WriteContext,
   lines: PutStockLine[],
   options: StockInOptions,
 ): Promise<MovementRecord[]> {
   if (lines.length === 0) return [];
+  const { tx } = ctx;
   assertPositiveQuantities(lines);
   await lockStockLevels(
     tx,
@@ -238,7 +225,7 @@ export async function putStock(
     delta: line.quantity,
     expiredOverride: false,
   }));
-  return applyChanges(tx, actor, changes, options);
+  return applyChanges(ctx, changes, options);
 }
 
 export type ReceiveStockLine = { productId: string; lotCode: string; expiryDate: string; quantity: number };
@@ -248,12 +235,12 @@ export type ReceiveStockLine = { productId: string; lotCode: string; expiryDate:
  * code already used for the product at the site with another expiry date is a 409.
  */
 export async function receiveStock(
-  tx: Db,
-  actor: Actor,
+  ctx: WriteContext,
   lines: ReceiveStockLine[],
   options: Omit<StockInOptions, 'type'>,
 ): Promise<MovementRecord[]> {
   if (lines.length === 0) return [];
+  const { tx } = ctx;
   assertPositiveQuantities(lines);
   await lockStockLevels(
     tx,
@@ -287,7 +274,7 @@ export async function receiveStock(
     }
     changes.push({ productId: line.productId, lotId: lot.id, delta: line.quantity, expiredOverride: false });
   }
-  return applyChanges(tx, actor, changes, { ...options, type: 'entree' });
+  return applyChanges(ctx, changes, { ...options, type: 'entree' });
 }
 
 export type CountedLot = { lotId: string; countedQuantity: number };
@@ -297,12 +284,12 @@ export type CountedLot = { lotId: string; countedQuantity: number };
  * the difference, and a lot already right gets none.
  */
 export async function adjustStock(
-  tx: Db,
-  actor: Actor,
+  ctx: WriteContext,
   counts: CountedLot[],
   options: { siteId: string; reference?: string | null; reason?: string | null },
 ): Promise<MovementRecord[]> {
   if (counts.length === 0) return [];
+  const { tx } = ctx;
   // Read unlocked to learn the products, then lock in the standard order and read again.
   const seen = await findLots(
     tx,
@@ -337,7 +324,7 @@ export async function adjustStock(
       };
     })
     .filter((change) => change.delta !== 0);
-  return applyChanges(tx, actor, changes, { ...options, type: 'ajustement' });
+  return applyChanges(ctx, changes, { ...options, type: 'ajustement' });
 }
 
 /**
@@ -360,13 +347,12 @@ type MovementMeta = {
 
 /** Appends the changes in order (each movement's before is the previous one's after). */
 async function applyChanges(
-  tx: Db,
-  actor: Actor,
+  ctx: WriteContext,
   changes: LedgerChange[],
   meta: MovementMeta,
 ): Promise<MovementRecord[]> {
   if (changes.length === 0) return [];
-  return writeLedger(tx, ledgerMeta(actor, meta), changes);
+  return writeLedger(ctx.tx, ledgerMeta(ctx.actor, meta), changes);
 }
 
 function ledgerMeta(actor: Actor, meta: MovementMeta): LedgerMeta {

@@ -10,16 +10,13 @@ import {
 } from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses, jsonOrFile } from '../../http/openapi.ts';
 import { todayIn } from '../../lib/dates.ts';
 import { actorOf } from '../auth/request-auth.ts';
-import { withLiveEvents } from '../notifications/outbox.ts';
 import * as stockService from './stock.service.ts';
-import { setLedgerTimeZone } from './stock-ledger.service.ts';
 
 export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
-  // "Expired" is judged in the business time zone, also for ledger calls made by other features.
-  setLedgerTimeZone(deps.config.timeZone);
   return async (app) => {
     const tags = ['stock'];
     const write = { access: 'stock.write' } as const;
@@ -42,9 +39,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(await stockService.recordEntry(deps.db, actorOf(request), request.body, timeZone)),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => stockService.recordEntry(ctx, request.body), {
+            name: 'stock.entry',
+          }),
+        ),
     );
     app.post(
       '/exit/',
@@ -59,13 +58,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await withLiveEvents(deps.db, deps.bus, (outbox) =>
-              stockService.recordExit(deps.db, actorOf(request), request.body, timeZone, outbox),
-            ),
-          ),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => stockService.recordExit(ctx, request.body), {
+            name: 'stock.exit',
+          }),
+        ),
     );
     app.post(
       '/adjustment/',
@@ -80,13 +77,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await withLiveEvents(deps.db, deps.bus, (outbox) =>
-              stockService.recordAdjustment(deps.db, actorOf(request), request.body, outbox),
-            ),
-          ),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => stockService.recordAdjustment(ctx, request.body), {
+            name: 'stock.adjustment',
+          }),
+        ),
     );
     app.post(
       '/loss/',
@@ -101,13 +96,11 @@ export function stockRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) =>
-        reply
-          .code(201)
-          .send(
-            await withLiveEvents(deps.db, deps.bus, (outbox) =>
-              stockService.recordLoss(deps.db, actorOf(request), request.body, timeZone, outbox),
-            ),
-          ),
+        reply.code(201).send(
+          await runWrite(deps, actorOf(request), (ctx) => stockService.recordLoss(ctx, request.body), {
+            name: 'stock.loss',
+          }),
+        ),
     );
     app.get(
       '/movements/',

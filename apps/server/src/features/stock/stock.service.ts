@@ -9,20 +9,19 @@ import type {
   StockLossInput,
   StockOperationResult,
 } from '@gapal/shared';
-import { and, eq, inArray, isNull } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
-import { products, sites } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
-import { addDays, todayIn } from '../../lib/dates.ts';
+import { addDays } from '../../lib/dates.ts';
 import { scopeSite, siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
-import { createOutbox, type Outbox } from '../notifications/outbox.ts';
 import { movementConditions, selectMovements, selectMovementsByIds } from './movements.repo.ts';
 import { CSV_HEADER, csvLine } from './movements-csv.ts';
+import { findLiveProducts, siteActivity } from './stock.repo.ts';
 import { findLots } from './stock-ledger.repo.ts';
 import {
   adjustStock,
@@ -32,21 +31,15 @@ import {
   type TakeStockLine,
   takeStock,
 } from './stock-ledger.service.ts';
-import { inStockTransaction } from './stock-transaction.ts';
 
 /** Goods received: one lot per (product, lot code), expiry defaulted from the shelf life. */
-export async function recordEntry(
-  db: Db,
-  actor: Actor,
-  input: StockEntryInput,
-  timeZone: string,
-): Promise<StockOperationResult> {
-  const siteId = await writableSite(db, actor, input.site_id);
+export async function recordEntry(ctx: WriteContext, input: StockEntryInput): Promise<StockOperationResult> {
+  const siteId = await writableSite(ctx, input.site_id);
   const catalog = await loadProducts(
-    db,
+    ctx.tx,
     input.items.map((item) => item.product_id),
   );
-  const today = todayIn(timeZone);
+  const today = ctx.clock.today;
   const lines = input.items.map((item, index) => {
     const product = catalog.get(item.product_id)!;
     const expiryDate =
@@ -72,22 +65,16 @@ export async function recordEntry(
       quantity: item.quantity,
     };
   });
-  return runOperation(db, actor, 'stock.entry', siteId, input, undefined, (tx) =>
-    receiveStock(tx, actor, lines, { siteId, reference: input.reference, reason: input.reason }),
+  return runOperation(ctx, 'stock.entry', siteId, input, () =>
+    receiveStock(ctx, lines, { siteId, reference: input.reference, reason: input.reason }),
   );
 }
 
 /** Manual exit: first-expired-first-out unless a lot is named; expired lots only with the override. */
-export async function recordExit(
-  db: Db,
-  actor: Actor,
-  input: StockExitInput,
-  timeZone: string,
-  outbox?: Outbox,
-): Promise<StockOperationResult> {
-  const siteId = await writableSite(db, actor, input.site_id);
+export async function recordExit(ctx: WriteContext, input: StockExitInput): Promise<StockOperationResult> {
+  const siteId = await writableSite(ctx, input.site_id);
   await loadProducts(
-    db,
+    ctx.tx,
     input.items.map((item) => item.product_id),
   );
   const lines = input.items.map((item) => ({
@@ -95,44 +82,36 @@ export async function recordExit(
     quantity: item.quantity,
     lotId: item.lot_id,
   }));
-  return runOperation(db, actor, 'stock.exit', siteId, input, outbox, (tx) =>
-    takeStock(tx, actor, lines, {
+  return runOperation(ctx, 'stock.exit', siteId, input, () =>
+    takeStock(ctx, lines, {
       siteId,
       type: 'sortie',
       reference: input.reference,
       reason: input.reason,
       allowExpired: input.allow_expired,
-      today: todayIn(timeZone),
     }),
   );
 }
 
 /** Inventory count: each named lot is set to what was counted. */
 export async function recordAdjustment(
-  db: Db,
-  actor: Actor,
+  ctx: WriteContext,
   input: StockAdjustmentInput,
-  outbox?: Outbox,
 ): Promise<StockOperationResult> {
-  const siteId = await writableSite(db, actor, input.site_id);
+  const siteId = await writableSite(ctx, input.site_id);
   assertNoDuplicates(input.items.map((item) => item.lot_id));
   const counts = input.items.map((item) => ({ lotId: item.lot_id, countedQuantity: item.counted_quantity }));
-  return runOperation(db, actor, 'stock.adjustment', siteId, input, outbox, (tx) =>
-    adjustStock(tx, actor, counts, { siteId, reference: input.reference, reason: input.reason }),
+  return runOperation(ctx, 'stock.adjustment', siteId, input, () =>
+    adjustStock(ctx, counts, { siteId, reference: input.reference, reason: input.reason }),
   );
 }
 
 /** Write-off (`perte`): a lot named without a quantity is written off whole. */
-export async function recordLoss(
-  db: Db,
-  actor: Actor,
-  input: StockLossInput,
-  timeZone: string,
-  outbox?: Outbox,
-): Promise<StockOperationResult> {
-  const siteId = await writableSite(db, actor, input.site_id);
+export async function recordLoss(ctx: WriteContext, input: StockLossInput): Promise<StockOperationResult> {
+  const { tx } = ctx;
+  const siteId = await writableSite(ctx, input.site_id);
   const named = await findLots(
-    db,
+    tx,
     input.items.flatMap((item) => (item.lot_id ? [item.lot_id] : [])),
     { lock: false },
   );
@@ -146,9 +125,9 @@ export async function recordLoss(
     }
     return lot.productId;
   });
-  await loadProducts(db, productIds);
+  await loadProducts(tx, productIds);
 
-  return runOperation(db, actor, 'stock.loss', siteId, input, outbox, async (tx) => {
+  return runOperation(ctx, 'stock.loss', siteId, input, async () => {
     // Whole-lot quantities must be read under the same locks the ledger takes.
     await lockProductsAtSite(tx, siteId, productIds);
     const current = new Map(
@@ -169,12 +148,11 @@ export async function recordLoss(
       }
       return { productId: productIds[index]!, quantity, lotId: item.lot_id };
     });
-    return takeStock(tx, actor, lines, {
+    return takeStock(ctx, lines, {
       siteId,
       type: 'perte',
       reference: input.reference,
       reason: input.reason,
-      today: todayIn(timeZone),
     });
   });
 }
@@ -221,34 +199,30 @@ export function streamMovementsCsv(
 
 // ---------------------------------------------------------------- helpers
 
+/** The ledger change, then its low/out-of-stock notifications, its audit row and the movements written. */
 async function runOperation(
-  db: Db,
-  actor: Actor,
+  ctx: WriteContext,
   action: string,
   siteId: string,
   input: object,
-  /** Collects the low/out-of-stock notifications; the caller publishes it after the commit. */
-  outbox: Outbox | undefined,
-  apply: (tx: Db) => Promise<MovementRecord[]>,
+  apply: () => Promise<MovementRecord[]>,
 ): Promise<StockOperationResult> {
-  return inStockTransaction(db, async (tx) => {
-    const records = await apply(tx);
-    await notifyStockMovements(tx, outbox ?? createOutbox(), siteId, records);
-    const movementIds = records.map((record) => record.id);
-    await recordAudit(tx, actor, {
-      action,
-      entity: 'stock',
-      entityId: movementIds.length > 0 ? String(movementIds[0]) : null,
-      siteId,
-      after: { ...input, movement_ids: movementIds },
-    });
-    return { movements: await selectMovementsByIds(tx, movementIds) };
+  const records = await apply();
+  await notifyStockMovements(ctx, siteId, records);
+  const movementIds = records.map((record) => record.id);
+  await recordAudit(ctx, {
+    action,
+    entity: 'stock',
+    entityId: movementIds.length > 0 ? String(movementIds[0]) : null,
+    siteId,
+    after: { ...input, movement_ids: movementIds },
   });
+  return { movements: await selectMovementsByIds(ctx.tx, movementIds) };
 }
 
-async function writableSite(db: Db, actor: Actor, requested: string | undefined): Promise<string> {
-  const siteId = siteForWrite(actor, requested);
-  const [site] = await db.select({ isActive: sites.isActive }).from(sites).where(eq(sites.id, siteId));
+async function writableSite(ctx: WriteContext, requested: string | undefined): Promise<string> {
+  const siteId = siteForWrite(ctx.actor, requested);
+  const site = await siteActivity(ctx.tx, siteId);
   if (!site) throw notFound('Site');
   if (!site.isActive) throw new AppError('conflict', 'Ce site est désactivé');
   return siteId;
@@ -256,12 +230,7 @@ async function writableSite(db: Db, actor: Actor, requested: string | undefined)
 
 /** The products named, all of which must exist and not be deleted (404 otherwise). */
 async function loadProducts(db: Db, productIds: string[]) {
-  const ids = [...new Set(productIds)];
-  const rows = await db
-    .select({ id: products.id, shelfLifeDays: products.shelfLifeDays })
-    .from(products)
-    .where(and(inArray(products.id, ids), isNull(products.deletedAt)));
-  const byId = new Map(rows.map((row) => [row.id, row]));
+  const byId = await findLiveProducts(db, [...new Set(productIds)]);
   const missing = productIds.findIndex((id) => !byId.has(id));
   if (missing >= 0) {
     throw new AppError('not_found', 'Produit introuvable', {

@@ -5,6 +5,7 @@ import { type ApiResponse, api, useTestApp } from '../../../test/harness.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import { auditLog, lots, stockLevels, stockMovements } from '../../db/schema.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { addDays, todayIn } from '../../lib/dates.ts';
 import { putStock, takeStock } from './stock-ledger.service.ts';
 import { createProduct, ledgerProblems, receive } from './test-helpers.ts';
@@ -486,7 +487,7 @@ describe('stock operations and the ledger', () => {
     expect(await ledgerProblems(t)).toEqual([]);
   });
 
-  it('serves takeStock and putStock to other features inside their transaction', async () => {
+  it('serves takeStock and putStock to other features inside their write', async () => {
     const { token } = await signedInUser(t, 'gestionnaire_stocks');
     const vendor = await createUser(t, 'vendeur');
     const actor: Actor = {
@@ -500,8 +501,8 @@ describe('stock operations and the ledger', () => {
     };
     const { product, soon, later } = await productWithLots(token);
     const orderId = crypto.randomUUID();
-    const taken = await t.db.transaction((tx) =>
-      takeStock(tx, actor, [{ productId: product.id, quantity: 6 }], {
+    const taken = await runWrite(t.app.writes, actor, (ctx) =>
+      takeStock(ctx, [{ productId: product.id, quantity: 6 }], {
         siteId: t.defaultSiteId,
         type: 'vente',
         reference: 'CMD-1',
@@ -512,8 +513,8 @@ describe('stock operations and the ledger', () => {
       [soon, -5, 18, 13],
       [later, -1, 13, 12],
     ]);
-    const returned = await t.db.transaction((tx) =>
-      putStock(tx, actor, [{ productId: product.id, lotId: soon, quantity: 2 }], {
+    const returned = await runWrite(t.app.writes, actor, (ctx) =>
+      putStock(ctx, [{ productId: product.id, lotId: soon, quantity: 2 }], {
         siteId: t.defaultSiteId,
         type: 'retour',
         orderId,
@@ -525,8 +526,8 @@ describe('stock operations and the ledger', () => {
     ]);
     // A vendor can't override expiry, and a lot of another product is unknown.
     await expect(
-      t.db.transaction((tx) =>
-        takeStock(tx, actor, [{ productId: product.id, quantity: 1 }], {
+      runWrite(t.app.writes, actor, (ctx) =>
+        takeStock(ctx, [{ productId: product.id, quantity: 1 }], {
           siteId: t.defaultSiteId,
           type: 'vente',
           allowExpired: true,
@@ -535,8 +536,8 @@ describe('stock operations and the ledger', () => {
     ).rejects.toMatchObject({ code: 'forbidden' });
     const other = await createProduct(t);
     await expect(
-      t.db.transaction((tx) =>
-        putStock(tx, actor, [{ productId: other.id, lotId: soon, quantity: 1 }], {
+      runWrite(t.app.writes, actor, (ctx) =>
+        putStock(ctx, [{ productId: other.id, lotId: soon, quantity: 1 }], {
           siteId: t.defaultSiteId,
           type: 'retour',
         }),

@@ -33,7 +33,7 @@ export type FastOrder = {
 export async function createOrdersFast(
   db: Db,
   actor: Actor,
-  input: { deviceId: string; siteId: string; day: string; orders: FastOrder[] },
+  input: { deviceId: string; siteId: string; day: string; now: Date; orders: FastOrder[] },
 ): Promise<SyncMutationResult[] | undefined> {
   const [counter] = await queryPrepared<{ last: number }>(db, 'sync_take_numbers', TAKE_NUMBERS_SQL, [
     input.siteId,
@@ -41,7 +41,7 @@ export async function createOrdersFast(
     input.orders.length,
   ]);
   const firstNumber = counter!.last - input.orders.length + 1;
-  const now = new Date();
+  const { now } = input;
   const rows = input.orders.map((order, index) => orderRow(actor, input, order, now, firstNumber + index));
   const lines = input.orders.flatMap((order, index) =>
     order.lines.map((line) => ({ orderId: rows[index]!.row.id, ...line })),

@@ -5,14 +5,18 @@ import {
   type SyncRejectReason,
 } from '@gapal/shared';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
+import { runWrite, type WriteContext, type WriteDeps } from '../../domain/write-context.ts';
 import { lockDeviceForMutation, storeMutation } from './sync.repo.ts';
 import { withTemporaryFailures } from './sync-device.ts';
 import { faultReason, storableReason } from './sync-mutation-faults.ts';
-import { applyMutation, currentOrderOf, type MutationContext, rejectionReason } from './sync-mutations.ts';
+import { applyMutation, currentOrderOf, rejectionReason } from './sync-mutations.ts';
 
 export type Outcome = SyncMutationResult | { gap: number };
+
+/** Who pushes: the caller with the device's id, and the device's site. */
+export type PushScope = { actor: Actor; deviceId: string; deviceSiteId: string };
 
 /**
  * The general path for one mutation: its own transaction, retried on a passing conflict. Whatever
@@ -22,19 +26,28 @@ export type Outcome = SyncMutationResult | { gap: number };
  * order it is about, storing the outcome), a second transaction stores a bare rejection.
  */
 export async function processMutation(
-  db: Db,
-  context: MutationContext,
-  deviceId: string,
+  deps: WriteDeps,
+  push: PushScope,
   mutation: SyncMutation,
   log?: FastifyBaseLogger,
+  now?: Date,
 ): Promise<Outcome> {
+  // withTemporaryFailures retries (and answers 503 when the database stays unavailable).
+  const write = (fault?: SyncRejectReason) =>
+    withTemporaryFailures(() =>
+      runWrite(deps, push.actor, (ctx) => applyInTransaction(ctx, push, mutation, log, fault), {
+        name: 'sync.mutation',
+        attempts: 1,
+        now,
+      }),
+    );
   try {
-    return await withTemporaryFailures(() => applyInTransaction(db, context, deviceId, mutation, log));
+    return await write();
   } catch (error) {
     const reason = error instanceof AppError ? undefined : faultReason(error);
     if (!reason) throw error;
     logFault(log, mutation, error, reason);
-    return withTemporaryFailures(() => applyInTransaction(db, context, deviceId, mutation, log, reason));
+    return write(reason);
   }
 }
 
@@ -47,57 +60,55 @@ export const isStored = (result: SyncMutationResult) => !UNSTORED_REASONS.has(re
  * given `fault`, only stores that rejection) and stores the outcome with the device's sequence.
  */
 async function applyInTransaction(
-  db: Db,
-  context: MutationContext,
-  deviceId: string,
+  ctx: WriteContext,
+  { deviceId, deviceSiteId }: PushScope,
   mutation: SyncMutation,
   log: FastifyBaseLogger | undefined,
   fault?: SyncRejectReason,
 ): Promise<Outcome> {
-  return db.transaction(async (tx) => {
-    const state = await lockDeviceForMutation(tx, deviceId, mutation.id);
-    if (!state || state.revoked) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
-    const { id, seq } = mutation;
-    if (state.existing) {
-      if (state.existing.deviceId !== deviceId) {
-        return rejected(mutation, {
-          code: 'mutation_id_conflict',
-          message: SYNC_REJECT_MESSAGES.mutation_id_conflict,
-        });
-      }
-      const { status: _status, id: _id, seq: storedSeq, ...stored } = state.existing.result;
-      return { ...stored, id, seq: storedSeq, status: 'duplicate', original_status: state.existing.status };
-    }
-    if (seq <= state.lastSeq) {
+  const { tx } = ctx;
+  const state = await lockDeviceForMutation(tx, deviceId, mutation.id);
+  if (!state || state.revoked) throw new AppError('device_revoked', 'Cet appareil a été révoqué');
+  const { id, seq } = mutation;
+  if (state.existing) {
+    if (state.existing.deviceId !== deviceId) {
       return rejected(mutation, {
-        code: 'seq_out_of_order',
-        message: `${SYNC_REJECT_MESSAGES.seq_out_of_order} (attendu : ${state.lastSeq + 1})`,
-        details: { expected_seq: state.lastSeq + 1 },
+        code: 'mutation_id_conflict',
+        message: SYNC_REJECT_MESSAGES.mutation_id_conflict,
       });
     }
-    if (seq > state.lastSeq + 1) return { gap: state.lastSeq + 1 };
+    const { status: _status, id: _id, seq: storedSeq, ...stored } = state.existing.result;
+    return { ...stored, id, seq: storedSeq, status: 'duplicate', original_status: state.existing.status };
+  }
+  if (seq <= state.lastSeq) {
+    return rejected(mutation, {
+      code: 'seq_out_of_order',
+      message: `${SYNC_REJECT_MESSAGES.seq_out_of_order} (attendu : ${state.lastSeq + 1})`,
+      details: { expected_seq: state.lastSeq + 1 },
+    });
+  }
+  if (seq > state.lastSeq + 1) return { gap: state.lastSeq + 1 };
 
-    let result: SyncMutationResult;
-    if (fault) {
-      result = rejected(mutation, fault);
-    } else {
-      try {
-        const order = await tx.transaction((savepoint) => applyMutation(savepoint, context, mutation));
-        result = { id, seq, status: 'applied', order };
-      } catch (error) {
-        // The savepoint is rolled back: the transaction can still read and store the outcome.
-        const reason = rejectionReason(error) ?? faultReason(error);
-        if (!reason) throw error;
-        if (!rejectionReason(error)) logFault(log, mutation, error, reason);
-        result = {
-          ...rejected(mutation, reason),
-          current: await currentOrderOf(tx, context.actor, mutation),
-        };
-      }
+  let result: SyncMutationResult;
+  if (fault) {
+    result = rejected(mutation, fault);
+  } else {
+    try {
+      const order = await ctx.savepoint((inner) => applyMutation(inner, deviceSiteId, mutation));
+      result = { id, seq, status: 'applied', order };
+    } catch (error) {
+      // The savepoint is rolled back: the transaction can still read and store the outcome.
+      const reason = rejectionReason(error) ?? faultReason(error);
+      if (!reason) throw error;
+      if (!rejectionReason(error)) logFault(log, mutation, error, reason);
+      result = {
+        ...rejected(mutation, reason),
+        current: await currentOrderOf(tx, ctx.actor, mutation),
+      };
     }
-    await storeMutation(tx, deviceId, mutation, result);
-    return result;
-  });
+  }
+  await storeMutation(tx, deviceId, mutation, result);
+  return result;
 }
 
 function rejected(mutation: SyncMutation, reason: SyncRejectReason): SyncMutationResult {

@@ -15,7 +15,7 @@ import type { Db } from '../../db/client.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
-import type { Outbox } from '../notifications/outbox.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
 import { createOrder, getOrder, updateOrderContent } from '../orders/orders.service.ts';
 import { findOrderIdByLocalId } from './sync.repo.ts';
@@ -26,14 +26,6 @@ export class SyncRejection extends Error {
     super(reason.message);
   }
 }
-
-export type MutationContext = {
-  actor: Actor;
-  deviceSiteId: string;
-  timeZone: string;
-  /** Live notifications of the whole push, published once after its mutations committed. */
-  outbox: Outbox;
-};
 
 const isKnownName = (name: string): name is SyncMutationName => name in SyncMutationArgsSchemas;
 
@@ -68,42 +60,43 @@ export function parseArgs(name: string, args: unknown): unknown {
 }
 
 /**
- * Applies one mutation through the orders services, inside the caller's savepoint. Every rule of
- * the REST API holds (status machine, versions, roles, site): a refusal is an AppError here.
+ * Applies one mutation through the orders services, inside the push's write (in its savepoint,
+ * sync-general-path.ts), as the push's actor with the device's id. Every rule of the REST API
+ * holds (status machine, versions, roles, site): a refusal is an AppError here.
  */
 export async function applyMutation(
-  tx: Db,
-  context: MutationContext,
+  ctx: WriteContext,
+  deviceSiteId: string,
   mutation: SyncMutation,
 ): Promise<SyncOrderRef> {
-  const { actor, timeZone } = context;
+  const { tx, actor } = ctx;
   const version = mutation.base_version;
   switch (mutation.name) {
     case 'create_order': {
       const args = parseArgs('create_order', mutation.args);
-      const site = actor.role === 'admin' ? { site_id: context.deviceSiteId } : {};
-      const { order } = await createOrder(tx, actor, { ...args, ...site }, timeZone, context.outbox);
+      const site = actor.role === 'admin' ? { site_id: deviceSiteId } : {};
+      const { order } = await createOrder(ctx, { ...args, ...site });
       return orderRef(order);
     }
     case 'update_order': {
       const { local_id, ...changes } = parseArgs('update_order', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await updateOrderContent(tx, actor, id, { ...changes, version }, timeZone));
+      return orderRef(await updateOrderContent(ctx, id, { ...changes, version }));
     }
     case 'cancel_order': {
       const { local_id } = parseArgs('cancel_order', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(tx, actor, id, { status: 'annulee', version }, context.outbox));
+      return orderRef(await changeStatus(ctx, id, { status: 'annulee', version }));
     }
     case 'record_payment': {
       const { local_id, ...payment } = parseArgs('record_payment', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await recordPayment(tx, actor, id, { ...payment, version }, context.outbox));
+      return orderRef(await recordPayment(ctx, id, { ...payment, version }));
     }
     case 'set_status': {
       const { local_id, ...change } = parseArgs('set_status', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(tx, actor, id, { ...change, version }, context.outbox));
+      return orderRef(await changeStatus(ctx, id, { ...change, version }));
     }
     default:
       parseArgs(mutation.name, mutation.args);

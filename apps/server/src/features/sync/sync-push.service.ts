@@ -9,20 +9,18 @@ import {
 import type { FastifyBaseLogger } from 'fastify';
 import type { Db } from '../../db/client.ts';
 import { isDatabaseUnavailable } from '../../db/database-errors.ts';
-import type { AppDeps } from '../../deps.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
-import { todayIn } from '../../lib/dates.ts';
+import { type BusinessClock, businessClock, runWrite, type WriteDeps } from '../../domain/write-context.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
-import { createOutbox, inTransaction, publishOutbox } from '../notifications/outbox.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { pushSummary } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
 import { createOrdersFast, type FastOrder, type PricedLine } from './sync-fast-create.repo.ts';
-import { isStored, processMutation } from './sync-general-path.ts';
+import { isStored, type PushScope, processMutation } from './sync-general-path.ts';
 import { isRetryableConflict } from './sync-mutation-faults.ts';
-import { type MutationContext, parseArgs, SyncRejection } from './sync-mutations.ts';
+import { parseArgs, SyncRejection } from './sync-mutations.ts';
 
 /** 426 for a client too old to speak this protocol, 400 for one from the future. */
 export function assertSchemaVersion(version: unknown): void {
@@ -49,30 +47,30 @@ export function assertSchemaVersion(version: unknown): void {
 }
 
 /**
- * Applies a batch in order, each mutation in its own transaction. A gap in the sequence stops
- * the batch (the rest is `skipped`); a rejection is stored and the sequence moves on. Whatever one
- * mutation triggers rejects only that one; only the database itself failing answers 503.
+ * Applies a batch in order, each mutation in its own write (its events published after its
+ * commit). A gap in the sequence stops the batch (the rest is `skipped`); a rejection is stored
+ * and the sequence moves on. Whatever one mutation triggers rejects only that one; only the
+ * database itself failing answers 503. The push's writes share one business clock.
  */
 export async function pushMutations(
-  deps: AppDeps,
+  deps: WriteDeps,
   actor: Actor,
   input: SyncPushInput,
   log?: FastifyBaseLogger,
 ): Promise<SyncPushResponse> {
   assertSchemaVersion(input.schema_version);
   const device = await syncDevice(deps.db, actor, input.device_id);
-  const context: MutationContext = {
+  const push: PushScope = {
     actor: { ...actor, deviceId: device.id },
+    deviceId: device.id,
     deviceSiteId: device.siteId,
-    timeZone: deps.config.timeZone,
-    outbox: createOutbox(),
   };
+  const clock = businessClock(deps.config.timeZone);
   const prices = await pricesOf(deps.db, input.mutations);
-  const day = todayIn(deps.config.timeZone);
 
-  // The leading run of plain order creations goes in one transaction; the rest one at a time.
+  // The leading run of plain order creations goes in one statement; the rest one at a time.
   const fastResults = await withTemporaryFailures(() =>
-    createLeadingOrders(deps.db, context, device.lastSeq, input.mutations, prices, day, log),
+    createLeadingOrders(deps, push, device.lastSeq, input.mutations, prices, clock, log),
   );
   const fastCreated = new Set(fastResults.map((result) => result.id));
   const results: SyncMutationResult[] = [...fastResults];
@@ -82,7 +80,7 @@ export async function pushMutations(
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
       continue;
     }
-    const outcome = await processMutation(deps.db, context, device.id, mutation, log);
+    const outcome = await processMutation(deps, push, mutation, log, clock.now);
     if ('gap' in outcome) {
       stopped = { reason: 'seq_gap', expected_seq: outcome.gap };
       results.push({ id: mutation.id, seq: mutation.seq, status: 'skipped' });
@@ -93,9 +91,8 @@ export async function pushMutations(
 
   for (const [index, result] of results.entries())
     recordSyncMutation(input.mutations[index]!.name, result.status);
-  await notifyFastCreations(deps, context, input.mutations, results, fastCreated);
-  await publishOutbox(deps.db, deps.bus, context.outbox);
-  await notifyRejections(deps, context.actor, device.siteId, input.mutations, results);
+  await notifyFastCreations(deps, push, input.mutations, results, fastCreated, clock);
+  await notifyRejections(deps, push, input.mutations, results, clock);
   const { lastSeq, ...counts } = await pushSummary(deps.db, device.id, device.siteId);
   return {
     device_id: device.id,
@@ -136,32 +133,39 @@ async function pricesOf(db: Db, mutations: SyncMutation[]): Promise<Map<string, 
  * fail the push, so the general path takes the run one by one and rejects only that one).
  */
 async function createLeadingOrders(
-  db: Db,
-  context: MutationContext,
+  deps: WriteDeps,
+  push: PushScope,
   lastSeq: number,
   mutations: SyncMutation[],
   prices: Map<string, ProductRef>,
-  day: string,
+  clock: BusinessClock,
   log: FastifyBaseLogger | undefined,
 ): Promise<SyncMutationResult[]> {
-  if (context.actor.role === 'admin') return [];
+  if (push.actor.role === 'admin') return [];
   try {
     const orders: FastOrder[] = [];
     for (const mutation of mutations) {
       if (mutation.seq !== lastSeq + orders.length + 1) break;
-      const order = plainCreation(mutation, prices, day);
+      const order = plainCreation(mutation, prices, clock.today);
       if (!order) break;
       orders.push(order);
     }
     if (orders.length === 0) return [];
-    return (
-      (await createOrdersFast(db, context.actor, {
-        deviceId: context.actor.deviceId!,
-        siteId: context.deviceSiteId,
-        day,
-        orders,
-      })) ?? []
+    // One autocommitted statement (sync-fast-create.repo.ts): all of it committed or none.
+    const created = await runWrite(
+      deps,
+      push.actor,
+      (ctx) =>
+        createOrdersFast(ctx.tx, ctx.actor, {
+          deviceId: push.deviceId,
+          siteId: push.deviceSiteId,
+          day: ctx.clock.today,
+          now: ctx.clock.now,
+          orders,
+        }),
+      { name: 'sync.fast_create', autocommit: true, attempts: 1, now: clock.now },
     );
+    return created ?? [];
   } catch (error) {
     if (isDatabaseUnavailable(error) || isRetryableConflict(error)) throw error;
     log?.warn({ err: error, count: mutations.length }, 'sync fast path refused: the general path decides');
@@ -195,15 +199,16 @@ function plainCreation(
 
 /**
  * The one-statement creations can't call the notifier inside their statement: their "new order"
- * notifications are stored in one transaction after the batch (and pushed live after it).
+ * notifications are stored by one statement after the batch (and pushed live after it).
  * A crash in between loses those notifications, never an order.
  */
 async function notifyFastCreations(
-  deps: AppDeps,
-  context: MutationContext,
+  deps: WriteDeps,
+  push: PushScope,
   mutations: SyncMutation[],
   results: SyncMutationResult[],
   fastCreated: Set<string>,
+  clock: BusinessClock,
 ): Promise<void> {
   const created = results.flatMap((result, index) => {
     const mutation = mutations[index];
@@ -213,39 +218,48 @@ async function notifyFastCreations(
       {
         id: result.order.id,
         number: result.order.number,
-        siteId: context.deviceSiteId,
-        createdBy: context.actor.userId,
+        siteId: push.deviceSiteId,
+        createdBy: push.actor.userId,
         clientName: args.client_name,
         totalAmount: result.order.total_amount,
       },
     ];
   });
   if (created.length === 0) return;
-  await inTransaction(deps.db, deps.bus, (tx, outbox) => notifyOrdersCreated(tx, outbox, created));
+  // One insert: autocommitted, no transaction around it.
+  await runWrite(deps, push.actor, (ctx) => notifyOrdersCreated(ctx, created), {
+    name: 'sync.notify_created',
+    autocommit: true,
+    now: clock.now,
+  });
 }
 
 /** One notification per push for the mutations refused this time (not for replays of old refusals). */
 async function notifyRejections(
-  deps: AppDeps,
-  actor: Actor,
-  siteId: string,
+  deps: WriteDeps,
+  { actor, deviceSiteId: siteId }: PushScope,
   mutations: SyncMutation[],
   results: SyncMutationResult[],
+  clock: BusinessClock,
 ): Promise<void> {
   const refused = results.filter((result) => result.status === 'rejected' && isStored(result));
   if (refused.length === 0) return;
   const names = new Map(mutations.map((mutation) => [mutation.id, mutation.name]));
-  await inTransaction(deps.db, deps.bus, (tx, outbox) =>
-    notifySyncRejected(tx, outbox, {
-      userId: actor.userId,
-      siteId,
-      deviceId: actor.deviceId,
-      rejected: refused.map((result) => ({
-        mutationId: result.id,
-        type: names.get(result.id) ?? 'inconnue',
-        reason: result.reason?.message ?? 'refusée',
-        orderId: result.current?.id ?? null,
-      })),
-    }),
+  await runWrite(
+    deps,
+    actor,
+    (ctx) =>
+      notifySyncRejected(ctx, {
+        userId: actor.userId,
+        siteId,
+        deviceId: actor.deviceId,
+        rejected: refused.map((result) => ({
+          mutationId: result.id,
+          type: names.get(result.id) ?? 'inconnue',
+          reason: result.reason?.message ?? 'refusée',
+          orderId: result.current?.id ?? null,
+        })),
+      }),
+    { name: 'sync.notify_rejected', autocommit: true, now: clock.now },
   );
 }

@@ -8,6 +8,7 @@ import {
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { AppError } from '../../domain/errors.ts';
+import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses, fileResponse } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import { parseByteRange } from './byte-range.ts';
@@ -52,12 +53,18 @@ export function voiceNotesRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const { note, created } = await uploadVoiceNote(deps.db, deps.bus, actorOf(request), {
-          id: request.params.id,
-          query: request.query,
-          contentType: request.headers['content-type'] ?? '',
-          body: request.body,
-        });
+        const { note, created } = await runWrite(
+          deps,
+          actorOf(request),
+          (ctx) =>
+            uploadVoiceNote(ctx, {
+              id: request.params.id,
+              query: request.query,
+              contentType: request.headers['content-type'] ?? '',
+              body: request.body,
+            }),
+          { name: 'voice_note.upload' },
+        );
         return reply.status(created ? 201 : 200).send(note);
       },
     );

@@ -11,10 +11,9 @@ import {
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden, notFound } from '../../domain/errors.ts';
-import type { EventBus } from '../../realtime/bus.ts';
+import type { WriteContext } from '../../domain/write-context.ts';
 import { recordAudit } from '../audit/audit.service.ts';
 import { notify } from '../notifications/notify.ts';
-import { inTransaction, type Outbox } from '../notifications/outbox.ts';
 import { assertOrderVisible } from '../orders/order-rules.ts';
 import { isOpusIn } from './opus-container.ts';
 import {
@@ -38,55 +37,50 @@ export type VoiceNoteUpload = {
  * row and the managers' notification commit together; nothing is written on a refusal.
  */
 export async function uploadVoiceNote(
-  db: Db,
-  bus: EventBus,
-  actor: Actor,
+  ctx: WriteContext,
   upload: VoiceNoteUpload,
 ): Promise<{ note: VoiceNote; created: boolean }> {
+  const { tx, actor } = ctx;
   const { audio } = checkedAudio(upload.contentType, upload.body);
-  const order = await findNoteOrder(db, orderKeyOf(upload.query));
+  const order = await findNoteOrder(tx, orderKeyOf(upload.query));
   if (!order) throw notFound('Commande');
   assertMayLeaveNote(actor, order);
 
   const sha256 = createHash('sha256').update(audio).digest('hex');
-  const existing = await sameNoteOrConflict(db, upload.id, order.id, sha256);
+  const existing = await sameNoteOrConflict(tx, upload.id, order.id, sha256);
   if (existing) return { note: existing, created: false };
 
-  const created = await inTransaction(db, bus, async (tx, outbox) => {
-    const stored = await insertVoiceNote(tx, {
-      id: upload.id,
-      orderId: order.id,
-      durationMs: upload.query.duration_ms,
-      byteSize: audio.length,
-      contentType: upload.contentType.trim(),
-      sha256,
-      audio,
-      recordedBy: actor.userId,
-      deviceId: actor.deviceId,
-    });
-    if (!stored) return false;
-    await recordAudit(tx, actor, {
-      action: 'voice_note.create',
-      entity: 'order',
-      entityId: order.id,
-      siteId: order.siteId,
-      after: {
-        voice_note_id: upload.id,
-        duration_ms: upload.query.duration_ms,
-        byte_size: audio.length,
-        content_type: upload.contentType.trim(),
-        sha256,
-      },
-    });
-    await notifyVoiceNote(tx, outbox, order, actor);
-    return true;
+  const stored = await insertVoiceNote(tx, {
+    id: upload.id,
+    orderId: order.id,
+    durationMs: upload.query.duration_ms,
+    byteSize: audio.length,
+    contentType: upload.contentType.trim(),
+    sha256,
+    audio,
+    recordedBy: actor.userId,
+    deviceId: actor.deviceId,
   });
-  // Another upload of this id committed first: answer as a retry would be.
-  if (!created) {
-    const winner = await sameNoteOrConflict(db, upload.id, order.id, sha256);
+  if (!stored) {
+    // Another upload of this id committed first (the insert waited for it): answer as a retry would be.
+    const winner = await sameNoteOrConflict(tx, upload.id, order.id, sha256);
     if (winner) return { note: winner, created: false };
   }
-  const note = await findVoiceNote(db, upload.id);
+  await recordAudit(ctx, {
+    action: 'voice_note.create',
+    entity: 'order',
+    entityId: order.id,
+    siteId: order.siteId,
+    after: {
+      voice_note_id: upload.id,
+      duration_ms: upload.query.duration_ms,
+      byte_size: audio.length,
+      content_type: upload.contentType.trim(),
+      sha256,
+    },
+  });
+  await notifyVoiceNote(ctx, order);
+  const note = await findVoiceNote(tx, upload.id);
   return { note: note!.note, created: true };
 }
 
@@ -171,8 +165,9 @@ async function sameNoteOrConflict(
 const ORDER_MANAGERS = PERMISSIONS['orders.manage'];
 
 /** To the order managers of the order's site and the admins: an open dashboard refetches the order. */
-async function notifyVoiceNote(tx: Db, outbox: Outbox, order: VoiceNoteOrder, actor: Actor): Promise<void> {
-  await notify(tx, outbox, [
+async function notifyVoiceNote(ctx: WriteContext, order: VoiceNoteOrder): Promise<void> {
+  const { actor } = ctx;
+  await notify(ctx, [
     {
       kind: 'commande_note_vocale',
       audience: { siteId: order.siteId, roles: ORDER_MANAGERS, userId: null },
