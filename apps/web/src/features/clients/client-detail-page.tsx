@@ -29,13 +29,25 @@ function Card({ title, children, testId }: { title: string; children: ReactNode;
   );
 }
 
-function Figure({ label, children, testId }: { label: string; children: ReactNode; testId: string }) {
+function Figure({
+  label,
+  children,
+  detail,
+  testId,
+}: {
+  label: string;
+  children: ReactNode;
+  /** A small line under the figure. */
+  detail?: string;
+  testId: string;
+}) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
       <p className="text-xs text-slate-500">{label}</p>
       <p className="mt-1 text-lg font-semibold text-slate-900" data-testid={testId}>
         {children}
       </p>
+      {detail ? <p className="text-xs text-slate-500">{detail}</p> : null}
     </div>
   );
 }
@@ -260,11 +272,12 @@ export function ClientDetailPage({ id }: { id: string }) {
         <Figure label={t('clients.total_paid')} testId="client-paid">
           {formatAmount(c.paid_amount)}
         </Figure>
-        <Figure label={t('clients.last_order')} testId="client-last-order">
+        <Figure
+          label={t('clients.last_order')}
+          testId="client-last-order"
+          detail={t('clients.order_count', { count: c.order_count })}
+        >
           {c.last_order_at ? formatDate(c.last_order_at) : t('clients.never_ordered')}
-          <span className="ml-2 text-xs font-normal text-slate-500">
-            {t('clients.order_count', { count: c.order_count })}
-          </span>
         </Figure>
       </div>
 

@@ -18,7 +18,7 @@ function StatementRow({ line }: { line: ClientStatementLine }) {
   return (
     <tr data-testid="statement-line">
       <td className={`${CELL} tabular-nums`}>{formatDateTime(line.at)}</td>
-      <td className={CELL}>
+      <td className="px-2 py-1.5">
         {line.kind === 'order' ? t('clients.statement.order') : t('clients.statement.payment')}{' '}
         <Link href={`/commandes/${line.order_id}`} className="font-medium text-emerald-800 hover:underline">
           {line.order_number}
@@ -115,7 +115,7 @@ export function ClientStatement({ clientId, clientName }: { clientId: string; cl
                 <th className={`${CELL} font-semibold`}>{t('clients.statement.entry')}</th>
                 <th className={`${CELL} text-right font-semibold`}>{t('clients.statement.debit')}</th>
                 <th className={`${CELL} text-right font-semibold`}>{t('clients.statement.credit')}</th>
-                <th className={`${CELL} text-right font-semibold`}>{t('clients.balance')}</th>
+                <th className={`${CELL} text-right font-semibold`}>{t('clients.statement.balance')}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">

@@ -480,6 +480,7 @@ export const en: Record<MessageKey, string> = {
   'clients.statement.debit': 'Debit',
   'clients.statement.credit': 'Credit',
   'clients.statement.opening': 'Balance at the start of the period',
-  'clients.statement.closing': 'Totals and balance at the end of the period',
+  'clients.statement.closing': 'Totals and closing balance',
+  'clients.statement.balance': 'Balance',
   'clients.statement.empty': 'No entries in the period.',
 };

@@ -482,7 +482,8 @@ export const fr = {
   'clients.statement.debit': 'Débit',
   'clients.statement.credit': 'Crédit',
   'clients.statement.opening': 'Solde au début de la période',
-  'clients.statement.closing': 'Totaux et solde à la fin de la période',
+  'clients.statement.closing': 'Totaux et solde final',
+  'clients.statement.balance': 'Solde',
   'clients.statement.empty': 'Aucune opération sur la période.',
 } as const;
 
