@@ -55,6 +55,16 @@ function dashboardScreens(site: BusySite): Screen[] {
         await settle(page, '[data-testid="movement-row"]');
       },
     },
+    visit('clients', '/clients', `[data-testid="client-row-${site.client.name}"]`),
+    visit('client', `/clients/${site.client.id}`, '[data-testid="statement-opening"]'),
+    {
+      name: 'client merge',
+      async open(page) {
+        await visit('', `/clients/${site.client.id}`, '[data-testid="statement-opening"]').open(page);
+        await page.getByRole('button', { name: 'Fusionner…' }).click();
+        await settle(page, 'dialog[open] input[type="search"]');
+      },
+    },
     visit('products', '/produits', `[data-testid="product-row-${site.products[1]!.name}"]`),
     {
       name: 'lots',

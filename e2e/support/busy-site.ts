@@ -22,6 +22,8 @@ export type BusySite = {
   };
   /** A phone that signed in and was then revoked, and one still in service. */
   devices: { revoked: string; inService: string };
+  /** A directory client with a phone, an area and a credit limit. */
+  client: { id: string; name: string };
 };
 
 /**
@@ -99,6 +101,14 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
   const cancelled = await order('Kiosque du Marché', 3);
   await setStatus(cancelled.id, 'annulee');
 
+  const client = await api.call('POST', '/api/clients/', {
+    name: 'Maquis Le Sahel',
+    phone: '70 55 44 33',
+    kind: 'maquis',
+    area: 'Secteur 10',
+    credit_limit: 5000,
+  });
+
   const revoked = await signInDevice(api, vendor, 'Tecno Spark — ancien');
   await api.call('POST', `/api/devices/${revoked}/revoke/`);
   const inService = await signInDevice(api, vendor, 'Tecno Spark 10');
@@ -109,6 +119,7 @@ export async function seedBusySite(api: SeedApi): Promise<BusySite> {
     products,
     orders: { fresh, preparing, onTheWay, delivered, short, cancelled },
     devices: { revoked, inService },
+    client: { id: client.id, name: client.name },
   };
 }
 
