@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  ClientListQuerySchema,
-  CreateClientInputSchema,
-  foldClientName,
-  normalizePhone,
-  UpdateClientInputSchema,
-} from './clients.ts';
+import { CreateClientInputSchema, foldClientName, normalizePhone } from './client-fields.ts';
+import { ClientListQuerySchema, UpdateClientInputSchema } from './clients.ts';
 
 describe('normalizePhone', () => {
   it.each([

@@ -1,6 +1,7 @@
 export * from './audit.ts';
 export * from './auth.ts';
 export * from './catalog.ts';
+export * from './client-fields.ts';
 export * from './clients.ts';
 export * from './common.ts';
 export * from './devices.ts';
