@@ -258,6 +258,9 @@ export const OrderSummarySchema = z.object({
 });
 export type OrderSummary = z.infer<typeof OrderSummarySchema>;
 
+/** Where an order's credit may go: the client's other open orders of the site that still owe. */
+export const CreditTargetsSchema = z.object({ items: z.array(OrderSummarySchema) });
+
 export const OrderSchema = OrderSummarySchema.extend({
   items: z.array(OrderItemSchema),
   payments: z.array(PaymentSchema),

@@ -3,6 +3,7 @@ import { AmountSchema, IdSchema, IsoDateSchema } from './common.ts';
 import {
   DeliveryStatusSchema,
   OrderListFilterSchema,
+  PaymentKindSchema,
   PaymentMethodSchema,
   PaymentStatusSchema,
 } from './orders.ts';
@@ -121,18 +122,31 @@ export const ReceivableOrderSchema = z.object({
   number: z.string(),
   delivered_at: z.string(),
   total_amount: AmountSchema,
+  /** What came back: the order asks `total − returned`. */
+  returned_amount: AmountSchema,
   paid_amount: AmountSchema,
   balance: AmountSchema,
   /** Whole days since the delivery day (business time zone). */
   age_days: z.number().int(),
-  payments: z.array(z.object({ amount: AmountSchema, method: PaymentMethodSchema, created_at: z.string() })),
+  payments: z.array(
+    z.object({
+      /** Negative for a refund or a credit moved out. */
+      amount: z.number().int(),
+      method: PaymentMethodSchema,
+      kind: PaymentKindSchema,
+      created_at: z.string(),
+    }),
+  ),
 });
 
 export const ReceivableClientSchema = z.object({
+  /** The directory's client; null for orders never attached to one (grouped by phone, else name). */
+  client_id: IdSchema.nullable(),
   client_name: z.string(),
   client_phone: z.string().nullable(),
   orders: z.number().int(),
   total_amount: AmountSchema,
+  returned_amount: AmountSchema,
   paid_amount: AmountSchema,
   balance: AmountSchema,
   ageing: z.object({ '0_7': AmountSchema, '8_30': AmountSchema, over_30: AmountSchema }),
@@ -148,6 +162,7 @@ export const ReceivablesReportSchema = z.object({
     clients: z.number().int(),
     orders: z.number().int(),
     total_amount: AmountSchema,
+    returned_amount: AmountSchema,
     paid_amount: AmountSchema,
     balance: AmountSchema,
     ageing: z.object({ '0_7': AmountSchema, '8_30': AmountSchema, over_30: AmountSchema }),
@@ -236,6 +251,8 @@ export const DailySummarySchema = z.object({
     by_method: z.array(
       z.object({ method: PaymentMethodSchema, count: z.number().int(), amount: AmountSchema }),
     ),
+    /** Money given back during the day (refunds of credits after returns), not counted above. */
+    refunds: z.object({ count: z.number().int(), amount: AmountSchema }),
   }),
   stock_alerts: z.object({
     out_of_stock: z.array(z.object({ product_id: IdSchema, name: z.string(), site_id: IdSchema })),

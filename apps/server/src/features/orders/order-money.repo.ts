@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MoneyMethod } from '@gapal/shared';
+import { and, desc, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { payments } from '../../db/schema.ts';
+import { orders, payments } from '../../db/schema.ts';
 
 type Recorder = { recordedBy: string; deviceId: string | null };
 
@@ -52,4 +53,26 @@ export async function insertCreditTransfer(
     ])
     .returning();
   return { out: rows.find((row) => row.id === outId)!, in: rows.find((row) => row.id !== outId)! };
+}
+
+/** The client's other open orders of the site that still owe something, newest first (at most 50). */
+export async function selectCreditTargets(
+  db: Db,
+  order: { id: string; siteId: string; clientId: string },
+): Promise<string[]> {
+  const rows = await db
+    .select({ id: orders.id })
+    .from(orders)
+    .where(
+      and(
+        eq(orders.clientId, order.clientId),
+        eq(orders.siteId, order.siteId),
+        ne(orders.id, order.id),
+        ne(orders.deliveryStatus, 'annulee'),
+        sql`${orders.paidAmount} < ${orders.totalAmount} - ${orders.returnedAmount}`,
+      ),
+    )
+    .orderBy(desc(orders.createdAt), desc(orders.id))
+    .limit(50);
+  return rows.map((row) => row.id);
 }

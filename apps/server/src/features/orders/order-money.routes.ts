@@ -1,10 +1,16 @@
-import { ApplyCreditInputSchema, IdParamsSchema, OrderSchema, RefundInputSchema } from '@gapal/shared';
+import {
+  ApplyCreditInputSchema,
+  CreditTargetsSchema,
+  IdParamsSchema,
+  OrderSchema,
+  RefundInputSchema,
+} from '@gapal/shared';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { AppDeps } from '../../deps.ts';
 import { runWrite } from '../../domain/write-context.ts';
 import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
-import { applyCredit, refundPayment } from './order-money.service.ts';
+import { applyCredit, listCreditTargets, refundPayment } from './order-money.service.ts';
 
 /** An order's credit after a return: refunded or moved to another order of the client (order-money.service.ts). */
 export function orderMoneyRoutes(deps: AppDeps): FastifyPluginAsyncZod {
@@ -30,6 +36,26 @@ export function orderMoneyRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         runWrite(deps, actorOf(request), (ctx) => refundPayment(ctx, request.params.id, request.body), {
           name: 'order.refund',
         }),
+    );
+    app.get(
+      '/:id/credit-targets/',
+      {
+        config: manage,
+        schema: {
+          tags,
+          operationId: 'listOrderCreditTargets',
+          summary:
+            'The client’s other open orders of the site that still owe: where this order’s credit may go',
+          params: IdParamsSchema,
+          response: {
+            200: CreditTargetsSchema,
+            ...errorResponses(400, 401, 403, 404, 503),
+          },
+        },
+      },
+      async (request) => ({
+        items: await listCreditTargets(deps.db, actorOf(request), request.params.id),
+      }),
     );
     app.post(
       '/:id/credit/',

@@ -9,16 +9,19 @@
 import {
   type ApplyCreditInput,
   type Order,
+  type OrderSummary,
   orderMoney,
   paymentStatusFor,
   type RefundInput,
 } from '@gapal/shared';
-import { AppError } from '../../domain/errors.ts';
+import type { Db } from '../../db/client.ts';
+import type { Actor } from '../../domain/actor.ts';
+import { AppError, notFound } from '../../domain/errors.ts';
 import type { WriteContext } from '../../domain/write-context.ts';
 import { formatNumber } from '../../lib/format-number.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { toOrderDto } from './order-dto.ts';
-import { insertCreditTransfer, insertRefund } from './order-money.repo.ts';
+import { toOrderDto, toOrderSummary } from './order-dto.ts';
+import { insertCreditTransfer, insertRefund, selectCreditTargets } from './order-money.repo.ts';
 import { assertChangeable, assertManager, assertOrderVisible } from './order-rules.ts';
 import { type OrderRow, readOrder, readOrders, updateOrder } from './orders.repo.ts';
 
@@ -149,4 +152,18 @@ export async function applyCredit(ctx: WriteContext, id: string, input: ApplyCre
     });
   }
   return toOrderDto((await readOrder(tx, id))!);
+}
+
+/** Where the order's credit may go: the client's other open orders of the site that still owe. */
+export async function listCreditTargets(db: Db, actor: Actor, id: string): Promise<OrderSummary[]> {
+  assertManager(actor);
+  const found = await readOrder(db, id);
+  if (!found) throw notFound('Commande');
+  assertOrderVisible(actor, found.order);
+  const { clientId, siteId } = found.order;
+  if (!clientId) return [];
+  const targets = await readOrders(db, await selectCreditTargets(db, { id, siteId, clientId }));
+  return targets
+    .map((target) => toOrderSummary(target.order, target.createdByName))
+    .sort((a, b) => b.created_at.localeCompare(a.created_at));
 }

@@ -219,6 +219,19 @@ describe('order money: returns lower the balance, refunds, credit moved', () => 
     const { body: returned } = await returnItems(s, source, 2); // credit 2 000
     const target = await orderFor(s, 3, 0, { direct: false }); // new, balance 3 000
 
+    // Where the credit may go: the client's open orders owing something, not itself, not another client's.
+    await orderFor(s, 1, 0, { direct: false, clientId: (await newClient(s.site.id, s.manager)).id });
+    const targets = await api(t, 'GET', `/api/orders/${source.id}/credit-targets/`, {
+      token: s.manager.token,
+    });
+    expect(targets.status).toBe(200);
+    expect(targets.body.items.map((item: { id: string }) => item.id)).toEqual([target.id]);
+    expect(targets.body.items[0]).toMatchObject({ balance: 3000, credit: 0 });
+    const forVendor = await api(t, 'GET', `/api/orders/${source.id}/credit-targets/`, {
+      token: s.vendor.token,
+    });
+    expect(forVendor.status).toBe(403);
+
     const moved = await api(t, 'POST', `/api/orders/${source.id}/credit/`, {
       token: s.manager.token,
       body: { target_order_id: target.id, amount: 1500, version: returned.version },

@@ -31,6 +31,10 @@ export function renderDailySummaryPdf(summary: DailySummary, alertDays: number, 
     { label: 'Encaissé', value: money(summary.collections.total) },
     { label: 'Espèces', value: money(summary.collections.cash) },
     { label: 'Mobile money', value: money(summary.collections.mobile_money) },
+    {
+      label: 'Remboursé',
+      value: `${formatNumber(summary.collections.refunds.count)} · ${money(summary.collections.refunds.amount)}`,
+    },
     { label: 'Annulations', value: formatNumber(summary.orders.cancelled) },
     {
       label: 'Alertes de stock',

@@ -49,7 +49,10 @@ export async function selectDayCancellations(
   return row!.count;
 }
 
-/** Money received during the day, per method, whatever the day of the order. */
+/**
+ * Money received during the day, per method, whatever the day of the order. A credit moved
+ * between orders (`avoir`) is no money in; refunds (negative) are counted apart.
+ */
 export async function selectDayCollections(
   db: Db,
   date: string,
@@ -58,10 +61,24 @@ export async function selectDayCollections(
 ) {
   const conditions = periodConditions(payments.createdAt, date, date, timeZone);
   if (siteId) conditions.push(eq(orders.siteId, siteId));
+  conditions.push(sql`${payments.amount} > 0`, sql`${payments.method} <> 'avoir'`);
   return db
     .select({ method: payments.method, count: counted(), amount: amount(sql`${payments.amount}`) })
     .from(payments)
     .innerJoin(orders, eq(orders.id, payments.orderId))
     .where(and(...conditions))
     .groupBy(payments.method) as Promise<{ method: PaymentMethod; count: number; amount: number }[]>;
+}
+
+/** Money given back during the day: refunds (negative payments other than a credit moved). */
+export async function selectDayRefunds(db: Db, date: string, timeZone: string, siteId: string | undefined) {
+  const conditions = periodConditions(payments.createdAt, date, date, timeZone);
+  if (siteId) conditions.push(eq(orders.siteId, siteId));
+  conditions.push(sql`${payments.amount} < 0`, sql`${payments.method} <> 'avoir'`);
+  const [row] = await db
+    .select({ count: counted(), amount: amount(sql`-${payments.amount}`) })
+    .from(payments)
+    .innerJoin(orders, eq(orders.id, payments.orderId))
+    .where(and(...conditions));
+  return row!;
 }

@@ -1,4 +1,4 @@
-import { type DailySummary, type DailySummaryQuery, PaymentMethodSchema } from '@gapal/shared';
+import { type DailySummary, type DailySummaryQuery, MoneyMethodSchema } from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { toIso } from '../../lib/dates.ts';
@@ -9,6 +9,7 @@ import {
   selectDayCollections,
   selectDayDeliveries,
   selectDayOrders,
+  selectDayRefunds,
 } from './daily-summary.repo.ts';
 import {
   CONTENT_TYPES,
@@ -42,7 +43,8 @@ export async function buildDailySummary(
   const products = await selectProductStockAt(db, siteId, date, ctx.timeZone);
   const lots = await selectLotStockAt(db, siteId, date, ctx.timeZone);
 
-  const byMethod = PaymentMethodSchema.options.map((method) => ({
+  const refunds = await selectDayRefunds(db, date, ctx.timeZone, siteId);
+  const byMethod = MoneyMethodSchema.options.map((method) => ({
     method,
     count: collected.get(method)?.count ?? 0,
     amount: collected.get(method)?.amount ?? 0,
@@ -70,6 +72,7 @@ export async function buildDailySummary(
         .filter((row) => MOBILE_MONEY.has(row.method))
         .reduce((sum, row) => sum + row.amount, 0),
       by_method: byMethod,
+      refunds,
     },
     stock_alerts: {
       out_of_stock: sellable

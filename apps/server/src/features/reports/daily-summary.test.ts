@@ -93,6 +93,29 @@ describe('daily summary', () => {
     expect(yesterday.collections.total).toBe(0);
   });
 
+  it('counts a refund apart from the money received', async () => {
+    const s = await reportSetup(t);
+    const order = await s.order([{ product_id: s.yaourt.id, quantity: 10 }]); // 5 000
+    await s.deliver(order.id);
+    await s.pay(order.id, 5000);
+    const { body } = await api(t, 'GET', `/api/orders/${order.id}/`, { token: s.manager.token });
+    const returned = await api(t, 'POST', `/api/orders/${order.id}/return/`, {
+      token: s.manager.token,
+      body: { reason: 'Pots abîmés', items: [{ item_id: body.items[0].id, quantity: 4 }] },
+    });
+    expect(returned.body.credit).toBe(2000);
+    const refund = await api(t, 'POST', `/api/orders/${order.id}/refund/`, {
+      token: s.manager.token,
+      body: { amount: 1500, method: 'orange_money', reference: 'OM-R1', version: returned.body.version },
+    });
+    expect(refund.status).toBe(200);
+    const day = (await download(t, `/api/reports/daily/json/`, s.manager.token)).json;
+    expect(day.collections).toMatchObject({ total: 5000, cash: 5000, mobile_money: 0 });
+    expect(day.collections.refunds).toEqual({ count: 1, amount: 1500 });
+    const pdf = await download(t, '/api/reports/daily/pdf/', s.manager.token);
+    expect((await pdfPages(pdf.buffer)).join('\n')).toMatch(/REMBOURSÉ[\s\S]*1 · 1 500 FCFA/);
+  });
+
   it('prints the day on one A4 page', async () => {
     const s = await seeded();
     const response = await download(t, '/api/reports/daily/pdf/', s.manager.token);

@@ -139,7 +139,9 @@ export function renderOrdersPdf(
   return pdf.output;
 }
 
-type ListRow = OrderReportRow | { total: true; totalAmount: number; paidAmount: number; count: number };
+type ListRow =
+  | OrderReportRow
+  | { total: true; totalAmount: number; returnedAmount: number; paidAmount: number; count: number };
 
 async function streamRows(
   pdf: ReportPdf,
@@ -148,12 +150,13 @@ async function streamRows(
   withTotal = false,
 ): Promise<boolean> {
   const table = pdf.beginTable(columns);
-  const sum = { total: true as const, totalAmount: 0, paidAmount: 0, count: 0 };
+  const sum = { total: true as const, totalAmount: 0, returnedAmount: 0, paidAmount: 0, count: 0 };
   for await (const rows of batches) {
     for (const row of rows) {
       table.row(row);
       sum.count += 1;
       sum.totalAmount += row.totalAmount;
+      sum.returnedAmount += row.returnedAmount;
       sum.paidAmount += row.paidAmount;
     }
     if (!(await waitForRoom(pdf.output))) return false;
@@ -192,7 +195,8 @@ function listColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
       header: `Reste (${ctx.currency})`,
       width: 7,
       align: 'right',
-      value: (row) => money(row.totalAmount - row.paidAmount),
+      // Net of returns; a credit (paid beyond what is due after a return) shows as a negative rest.
+      value: (row) => money(row.totalAmount - row.returnedAmount - row.paidAmount),
     },
   ];
   if (withSite)

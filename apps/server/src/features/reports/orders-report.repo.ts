@@ -173,7 +173,11 @@ export async function selectOrderBatch(
         deliveryStatus: orders.deliveryStatus,
         paymentStatus: orders.paymentStatus,
         totalAmount: orders.totalAmount,
+        returnedAmount: orders.returnedAmount,
         paidAmount: orders.paidAmount,
+        // Money given back (refunds, not credits moved to another order): `paid` is net of it.
+        refundedAmount: sql<number>`(SELECT coalesce(-sum(p.amount), 0)::int FROM payments p
+          WHERE p.order_id = ${orders.id} AND p.amount < 0 AND p.method <> 'avoir')`.mapWith(Number),
         deliveredAt: orders.deliveredAt,
         cancelledAt: orders.cancelledAt,
       })

@@ -1,4 +1,4 @@
-import type { OrdersReport } from '@gapal/shared';
+import { type OrdersReport, orderMoney } from '@gapal/shared';
 import type { OrderReportRow } from './orders-report.repo.ts';
 import type { CsvColumn } from './render/csv.ts';
 import {
@@ -13,6 +13,10 @@ import { periodLabel, type ReportContext, siteLabel } from './report-context.ts'
 
 type Ctx = Pick<ReportContext, 'timeZone' | 'currency' | 'businessName' | 'generatedAt'>;
 
+/** What the order still asks and what it holds beyond (orderMoney). */
+export const moneyOf = (row: Pick<OrderReportRow, 'totalAmount' | 'returnedAmount' | 'paidAmount'>) =>
+  orderMoney({ total: row.totalAmount, returned: row.returnedAmount, paid: row.paidAmount });
+
 /** The CSV of the orders report is the order list, one line per order. */
 export const ORDER_CSV_COLUMNS = (ctx: Ctx): CsvColumn<OrderReportRow>[] => [
   { header: 'N° commande', value: (row) => row.number },
@@ -25,8 +29,11 @@ export const ORDER_CSV_COLUMNS = (ctx: Ctx): CsvColumn<OrderReportRow>[] => [
   { header: 'Statut de livraison', value: (row) => DELIVERY_STATUS_LABELS[row.deliveryStatus] },
   { header: 'Statut de paiement', value: (row) => PAYMENT_STATUS_LABELS[row.paymentStatus] },
   { header: `Montant (${ctx.currency})`, value: (row) => row.totalAmount },
+  { header: `Retourné (${ctx.currency})`, value: (row) => row.returnedAmount },
   { header: `Payé (${ctx.currency})`, value: (row) => row.paidAmount },
-  { header: `Reste (${ctx.currency})`, value: (row) => row.totalAmount - row.paidAmount },
+  { header: `Remboursé (${ctx.currency})`, value: (row) => row.refundedAmount },
+  { header: `Reste (${ctx.currency})`, value: (row) => moneyOf(row).balance },
+  { header: `Avoir (${ctx.currency})`, value: (row) => moneyOf(row).credit },
   { header: 'Livrée le', value: (row) => csvDateTime(row.deliveredAt, ctx.timeZone) },
   { header: 'Annulée le', value: (row) => csvDateTime(row.cancelledAt, ctx.timeZone) },
 ];
@@ -47,13 +54,11 @@ const orderSheetColumns = (ctx: Ctx): XlsxColumn<OrderReportRow>[] => [
   { header: 'Statut de livraison', width: 16, value: (row) => DELIVERY_STATUS_LABELS[row.deliveryStatus] },
   { header: 'Statut de paiement', width: 16, value: (row) => PAYMENT_STATUS_LABELS[row.paymentStatus] },
   { header: `Montant (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.totalAmount },
+  { header: `Retourné (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.returnedAmount },
   { header: `Payé (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.paidAmount },
-  {
-    header: `Reste (${ctx.currency})`,
-    width: 14,
-    kind: 'amount',
-    value: (row) => row.totalAmount - row.paidAmount,
-  },
+  { header: `Remboursé (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => row.refundedAmount },
+  { header: `Reste (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => moneyOf(row).balance },
+  { header: `Avoir (${ctx.currency})`, width: 14, kind: 'amount', value: (row) => moneyOf(row).credit },
   {
     header: 'Livrée le',
     width: 17,

@@ -175,6 +175,29 @@ describe('orders report', () => {
     }
   });
 
+  it('shows what came back, what was refunded, what is still owed and the credit left', async () => {
+    const s = await seeded();
+    const { a } = s.orders;
+    const { body } = await api(t, 'GET', `/api/orders/${a.id}/`, { token: s.manager.token });
+    const returned = await api(t, 'POST', `/api/orders/${a.id}/return/`, {
+      token: s.manager.token,
+      body: { reason: 'Pots abîmés', items: [{ item_id: body.items[0].id, quantity: 5 }] },
+    });
+    expect(returned.body).toMatchObject({ returned_amount: 2500, credit: 2500 });
+    const refund = await api(t, 'POST', `/api/orders/${a.id}/refund/`, {
+      token: s.manager.token,
+      body: { amount: 1000, method: 'especes', reference: 'Reçu 7', version: returned.body.version },
+    });
+    expect(refund.status).toBe(200);
+    const csv = await download(t, '/api/reports/orders/csv/', s.manager.token);
+    const [header, ...lines] = parseCsv(csv.buffer.toString('utf8').slice(1), ',');
+    const column = (name: string) => header!.indexOf(`${name} (FCFA)`);
+    const line = lines.find((row) => row[0] === a.number)!;
+    expect(
+      ['Montant', 'Retourné', 'Payé', 'Remboursé', 'Reste', 'Avoir'].map((name) => line[column(name)]),
+    ).toEqual(['12500', '2500', '11500', '1000', '0', '1500']);
+  });
+
   it('exports XLSX (also as csv?format=xlsx) with numbers as numbers and dates as dates', async () => {
     const s = await seeded();
     for (const url of ['/api/reports/orders/xlsx/', '/api/reports/orders/csv/?format=xlsx']) {

@@ -45,6 +45,7 @@ export const receivableCsvColumns = (ctx: Ctx): CsvColumn<ReceivableLine>[] => [
   { header: 'N° commande', value: ({ item }) => item.number },
   { header: 'Livrée le', value: ({ item }) => csvDateTime(new Date(item.delivered_at), ctx.timeZone) },
   { header: `Montant (${ctx.currency})`, value: ({ item }) => item.total_amount },
+  { header: `Retourné (${ctx.currency})`, value: ({ item }) => item.returned_amount },
   { header: `Payé (${ctx.currency})`, value: ({ item }) => item.paid_amount },
   { header: `Reste (${ctx.currency})`, value: ({ item }) => item.balance },
   { header: 'Âge (jours)', value: ({ item }) => item.age_days },
@@ -63,6 +64,7 @@ export async function writeReceivablesWorkbook(
     { header: 'Téléphone', width: 16, value: (row) => row.client_phone },
     { header: 'Commandes', kind: 'int', value: (row) => row.orders },
     { header: `Montant (${ctx.currency})`, kind: 'amount', value: (row) => row.total_amount },
+    { header: `Retourné (${ctx.currency})`, kind: 'amount', value: (row) => row.returned_amount },
     { header: `Payé (${ctx.currency})`, kind: 'amount', value: (row) => row.paid_amount },
     { header: `Reste (${ctx.currency})`, kind: 'amount', value: (row) => row.balance },
     { header: '0 à 7 jours', kind: 'amount', value: (row) => row.ageing['0_7'] },
@@ -81,6 +83,7 @@ export async function writeReceivablesWorkbook(
       value: ({ item }) => wallClock(new Date(item.delivered_at), ctx.timeZone),
     },
     { header: `Montant (${ctx.currency})`, kind: 'amount', value: ({ item }) => item.total_amount },
+    { header: `Retourné (${ctx.currency})`, kind: 'amount', value: ({ item }) => item.returned_amount },
     { header: `Payé (${ctx.currency})`, kind: 'amount', value: ({ item }) => item.paid_amount },
     { header: `Reste (${ctx.currency})`, kind: 'amount', value: ({ item }) => item.balance },
     { header: 'Âge (jours)', kind: 'int', value: ({ item }) => item.age_days },
@@ -113,13 +116,16 @@ export function renderReceivablesPdf(report: ReceivablesReport, lines: Receivabl
     { label: '8 à 30 jours', value: money(t.ageing['8_30']) },
     { label: 'Plus de 30 jours', value: money(t.ageing.over_30) },
     { label: 'Montant facturé', value: money(t.total_amount) },
+    { label: 'Retourné', value: money(t.returned_amount) },
   ]);
 
   const total: Client = {
+    client_id: null,
     client_name: 'Total',
     client_phone: null,
     orders: t.orders,
     total_amount: t.total_amount,
+    returned_amount: t.returned_amount,
     paid_amount: t.paid_amount,
     balance: t.balance,
     ageing: t.ageing,
@@ -128,10 +134,11 @@ export function renderReceivablesPdf(report: ReceivablesReport, lines: Receivabl
   pdf.section('Soldes par client');
   pdf.table(
     [
-      { header: 'Client', width: 12, value: (row) => row.client_name },
-      { header: 'Téléphone', width: 8, value: (row) => row.client_phone ?? '' },
-      { header: 'Cmd', width: 4, align: 'right', value: (row) => formatNumber(row.orders) },
+      { header: 'Client', width: 10, value: (row) => row.client_name },
+      { header: 'Téléphone', width: 7, value: (row) => row.client_phone ?? '' },
+      { header: 'Cmd', width: 3, align: 'right', value: (row) => formatNumber(row.orders) },
       { header: 'Montant', width: 8, align: 'right', value: (row) => money(row.total_amount) },
+      { header: 'Retourné', width: 8, align: 'right', value: (row) => money(row.returned_amount) },
       { header: 'Payé', width: 8, align: 'right', value: (row) => money(row.paid_amount) },
       { header: 'Reste dû', width: 8, align: 'right', value: (row) => money(row.balance) },
       { header: '0 à 7 j', width: 7, align: 'right', value: (row) => formatNumber(row.ageing['0_7']) },

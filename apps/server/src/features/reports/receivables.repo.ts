@@ -1,10 +1,11 @@
 import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
-import { orders, payments, sites } from '../../db/schema.ts';
+import { clients, orders, payments, sites } from '../../db/schema.ts';
 
 /**
- * Delivered orders with money still owed: the client has the goods, the balance is a debt.
- * Orders not yet delivered are not receivables, even when unpaid.
+ * Delivered orders with money still owed (`total − returned − paid > 0`): the client has the
+ * goods, the balance is a debt. Orders not yet delivered are not receivables, even when unpaid.
+ * The client is the directory's when the order has one (its current name and phone).
  */
 export async function selectOpenBalances(
   db: Db,
@@ -14,7 +15,7 @@ export async function selectOpenBalances(
 ) {
   const conditions: SQL[] = [
     eq(orders.deliveryStatus, 'livree'),
-    sql`${orders.paidAmount} < ${orders.totalAmount}`,
+    sql`${orders.paidAmount} < ${orders.totalAmount} - ${orders.returnedAmount}`,
   ];
   if (filter.siteId) conditions.push(eq(orders.siteId, filter.siteId));
   if (filter.createdBy) conditions.push(eq(orders.createdBy, filter.createdBy));
@@ -24,15 +25,18 @@ export async function selectOpenBalances(
       id: orders.id,
       number: orders.number,
       siteName: sites.name,
-      clientName: orders.clientName,
-      clientPhone: orders.clientPhone,
+      clientId: orders.clientId,
+      clientName: sql<string>`coalesce(${clients.name}, ${orders.clientName})`,
+      clientPhone: sql<string | null>`coalesce(${clients.phone}, ${orders.clientPhone})`,
       totalAmount: orders.totalAmount,
+      returnedAmount: orders.returnedAmount,
       paidAmount: orders.paidAmount,
       deliveredAt: sql<Date>`coalesce(${orders.deliveredAt}, ${orders.createdAt})`.mapWith(orders.createdAt),
       ageDays: sql`(${today}::date - ${deliveredOn})::int`.mapWith(Number),
     })
     .from(orders)
     .innerJoin(sites, eq(sites.id, orders.siteId))
+    .leftJoin(clients, eq(clients.id, orders.clientId))
     .where(and(...conditions))
     .orderBy(asc(orders.createdAt), asc(orders.id));
 }

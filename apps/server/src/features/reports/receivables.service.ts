@@ -1,5 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { ReceivablesReport, ReceivablesReportQuery, ReportFormat } from '@gapal/shared';
+import {
+  paymentKindOf,
+  type ReceivablesReport,
+  type ReceivablesReportQuery,
+  type ReportFormat,
+} from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { toIso } from '../../lib/dates.ts';
@@ -22,8 +27,12 @@ import {
   reportSite,
 } from './report-context.ts';
 
-/** The same client written twice the same way: by phone digits when known, else by name. */
-function clientKey(name: string, phone: string | null): string {
+/**
+ * The directory's client when the order has one; for an order never attached, the same client
+ * written twice the same way: by phone digits when known, else by name.
+ */
+function clientKey(clientId: string | null, name: string, phone: string | null): string {
+  if (clientId) return `id:${clientId}`;
   const digits = phone?.replace(/\D/g, '') ?? '';
   return digits ? `tel:${digits.slice(-8)}` : `nom:${name.trim().toLowerCase()}`;
 }
@@ -52,7 +61,12 @@ export async function receivablesReport(
     open.map((row) => row.id),
   )) {
     const list = paymentsByOrder.get(line.orderId) ?? [];
-    list.push({ amount: line.amount, method: line.method, created_at: toIso(line.createdAt) });
+    list.push({
+      amount: line.amount,
+      method: line.method,
+      kind: paymentKindOf(line.amount, line.method),
+      created_at: toIso(line.createdAt),
+    });
     paymentsByOrder.set(line.orderId, list);
   }
 
@@ -62,19 +76,22 @@ export async function receivablesReport(
     clients: 0,
     orders: 0,
     total_amount: 0,
+    returned_amount: 0,
     paid_amount: 0,
     balance: 0,
     ageing: emptyAgeing(),
   };
   for (const row of open) {
-    const key = clientKey(row.clientName, row.clientPhone);
+    const key = clientKey(row.clientId, row.clientName, row.clientPhone);
     let client = clients.get(key);
     if (!client) {
       client = {
+        client_id: row.clientId,
         client_name: row.clientName,
         client_phone: row.clientPhone,
         orders: 0,
         total_amount: 0,
+        returned_amount: 0,
         paid_amount: 0,
         balance: 0,
         ageing: emptyAgeing(),
@@ -82,11 +99,12 @@ export async function receivablesReport(
       };
       clients.set(key, client);
     }
-    const balance = row.totalAmount - row.paidAmount;
+    const balance = row.totalAmount - row.returnedAmount - row.paidAmount;
     const bucket = ageingBucket(row.ageDays);
     for (const sum of [client, totals]) {
       sum.orders += 1;
       sum.total_amount += row.totalAmount;
+      sum.returned_amount += row.returnedAmount;
       sum.paid_amount += row.paidAmount;
       sum.balance += balance;
       sum.ageing[bucket] += balance;
@@ -96,6 +114,7 @@ export async function receivablesReport(
       number: row.number,
       delivered_at: toIso(row.deliveredAt),
       total_amount: row.totalAmount,
+      returned_amount: row.returnedAmount,
       paid_amount: row.paidAmount,
       balance,
       age_days: row.ageDays,

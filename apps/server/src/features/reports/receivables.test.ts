@@ -45,8 +45,10 @@ describe('receivables report', () => {
   async function openBalance(siteId: string) {
     const [row] = await selectRows<{ balance: number; orders: number }>(
       t.db,
-      sql`SELECT coalesce(sum(total_amount - paid_amount), 0)::int AS balance, count(*)::int AS orders
-          FROM orders WHERE site_id = ${siteId} AND delivery_status = 'livree' AND paid_amount < total_amount`,
+      sql`SELECT coalesce(sum(total_amount - returned_amount - paid_amount), 0)::int AS balance,
+            count(*)::int AS orders
+          FROM orders WHERE site_id = ${siteId} AND delivery_status = 'livree'
+            AND paid_amount < total_amount - returned_amount`,
     );
     return row!;
   }
@@ -99,8 +101,53 @@ describe('receivables report', () => {
       (await download(t, '/api/reports/receivables/xlsx/', s.manager.token)).buffer,
     );
     const clients = sheetRows(workbook, 'Par client');
-    expect(clients.map((row) => row[5])).toEqual([db.balance]);
+    expect(clients.map((row) => row[6])).toEqual([db.balance]);
     expect(sheetRows(workbook, 'Détail')[0]![2]).toBeInstanceOf(Date);
+  });
+
+  it('lowers a balance by what came back, drops an order returned into credit, groups by the directory’s client', async () => {
+    const s = await reportSetup(t);
+    const y = (quantity: number) => [{ product_id: s.yaourt.id, quantity }];
+    const returned = await s.order(y(10)); // 5 000
+    const credited = await s.order(y(4), { client: 'AWA OUEDRAOGO', phone: null }); // 2 000
+    for (const order of [returned, credited]) await s.deliver(order.id);
+    await s.pay(returned.id, 1000);
+    await s.pay(credited.id, 2000);
+    const [client] = await selectRows<{ id: string }>(
+      t.db,
+      sql`INSERT INTO clients (site_id, name, phone, created_by)
+          VALUES (${s.site.id}, 'Maquis Chez Awa', '+22670123456', ${s.manager.user.id}) RETURNING id`,
+    );
+    await t.db.execute(
+      sql`UPDATE orders SET client_id = ${client!.id} WHERE id IN (${returned.id}, ${credited.id})`,
+    );
+    const returnOf = async (id: string, quantity: number) => {
+      const { body: order } = await api(t, 'GET', `/api/orders/${id}/`, { token: s.manager.token });
+      const response = await api(t, 'POST', `/api/orders/${id}/return/`, {
+        token: s.manager.token,
+        body: { reason: 'Pots abîmés', items: [{ item_id: order.items[0].id, quantity }] },
+      });
+      expect(response.status).toBe(200);
+    };
+    await returnOf(returned.id, 2); // asks 4 000, 1 000 paid: 3 000 owed
+    await returnOf(credited.id, 1); // asks 1 500, 2 000 paid: a credit, owes nothing
+
+    const report = (await download(t, '/api/reports/receivables/json/', s.manager.token)).json;
+    expect(report.totals).toMatchObject({ clients: 1, orders: 1, returned_amount: 1000, balance: 3000 });
+    expect(report.clients[0]).toMatchObject({
+      client_id: client!.id,
+      client_name: 'Maquis Chez Awa',
+      client_phone: '+22670123456',
+      total_amount: 5000,
+      returned_amount: 1000,
+      paid_amount: 1000,
+      balance: 3000,
+    });
+    expect(report.clients[0].items.map((item: any) => item.number)).toEqual([returned.number]);
+    const csv = await download(t, '/api/reports/receivables/csv/', s.manager.token);
+    const [header, row] = parseCsv(csv.buffer.toString('utf8').slice(1), ',');
+    expect(row![header!.indexOf('Retourné (FCFA)')]).toBe('1000');
+    expect(row![header!.indexOf('Reste (FCFA)')]).toBe('3000');
   });
 
   it('is for order managers and the admin only', async () => {

@@ -1,4 +1,6 @@
 import {
+  type ApplyCreditInput,
+  ApplyCreditInputSchema,
   type ChangeStatusInput,
   ChangeStatusInputSchema,
   type CreateOrderInput,
@@ -6,6 +8,8 @@ import {
   OrderSchema,
   type PaymentInput,
   PaymentInputSchema,
+  type RefundInput,
+  RefundInputSchema,
   type ReturnInput,
   ReturnInputSchema,
   type UpdateOrderInput,
@@ -86,6 +90,34 @@ export function useReturnItems() {
       apiRequest(`/api/orders/${id}/return/`, {
         method: 'POST',
         body: validated(ReturnInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+/** Money given back from the order's credit (order managers). */
+export function useRefund() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: RefundInput }) =>
+      apiRequest(`/api/orders/${id}/refund/`, {
+        method: 'POST',
+        body: validated(RefundInputSchema, input),
+        schema: OrderSchema,
+      }),
+    onSuccess,
+  });
+}
+
+/** The order's credit moved to another open order of the same client. */
+export function useApplyCredit() {
+  const onSuccess = useOrderChanged();
+  return useMutation({
+    mutationFn: ({ id, input }: { id: string; input: ApplyCreditInput }) =>
+      apiRequest(`/api/orders/${id}/credit/`, {
+        method: 'POST',
+        body: validated(ApplyCreditInputSchema, input),
         schema: OrderSchema,
       }),
     onSuccess,

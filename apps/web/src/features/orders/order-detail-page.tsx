@@ -10,6 +10,7 @@ import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
 import { type Translate, useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useRealtimeInvalidation } from '../../lib/realtime.ts';
+import { ApplyCreditDialog, RefundDialog } from './money-dialogs.tsx';
 import { PaymentDialog, StatusQuickAction, useStatusMove } from './order-actions.tsx';
 import { PaymentBadge, PriorityBadge, StatusBadge } from './order-badges.tsx';
 import { orderHistoryQuery, orderKeys, orderQuery } from './queries.ts';
@@ -52,12 +53,52 @@ function describeEntry(entry: AuditEntry, t: Translate): string {
       return t('history.payment', { amount: formatAmount(after.payment?.amount ?? null) });
     case 'order.return':
       return t('history.return', { reason: after.reason ?? '' });
+    case 'order.refund':
+      return t('history.refund', { amount: formatAmount(-(after.payment?.amount ?? 0)) });
+    case 'order.credit_out':
+      return t('history.credit_out', { amount: formatAmount(-(after.payment?.amount ?? 0)) });
+    case 'order.credit_in':
+      return t('history.credit_in', { amount: formatAmount(after.payment?.amount ?? null) });
     case 'order.update':
       return t('history.update');
     case 'voice_note.create':
       return t('history.voice_note');
     default:
       return entry.action;
+  }
+}
+
+/** A payment row by its kind: a refund with its method, a credit moved with the other order's link. */
+function PaymentLabel({ payment }: { payment: Order['payments'][number] }) {
+  const { t } = useI18n();
+  const other = payment.linked_order_id ? (
+    <Link href={`/commandes/${payment.linked_order_id}`} className="text-emerald-700 hover:underline">
+      {payment.linked_order_number}
+    </Link>
+  ) : null;
+  switch (payment.kind) {
+    case 'remboursement':
+      return (
+        <>
+          {t('orders.payment_refund')} · {t(`method.${payment.method}`)}
+        </>
+      );
+    case 'avoir_sortant':
+      return (
+        <>
+          {other ? t('orders.payment_credit_out', { number: '' }) : t('method.avoir')}
+          {other}
+        </>
+      );
+    case 'avoir_entrant':
+      return (
+        <>
+          {other ? t('orders.payment_credit_in', { number: '' }) : t('method.avoir')}
+          {other}
+        </>
+      );
+    default:
+      return <>{t(`method.${payment.method}`)}</>;
   }
 }
 
@@ -89,7 +130,7 @@ export function OrderDetailPage({ id }: { id: string }) {
   const canManage = useCan('orders.manage');
   const canEdit = useCan('orders.create');
   const canReadAudit = useCan('audit.read');
-  const [dialog, setDialog] = useState<'pay' | 'return' | 'cancel' | null>(null);
+  const [dialog, setDialog] = useState<'pay' | 'return' | 'cancel' | 'refund' | 'credit' | null>(null);
   const { move, change } = useStatusMove();
   useRealtimeInvalidation(
     ['notification:commande_', 'notification:paiement_', 'reconnected'],
@@ -143,6 +184,12 @@ export function OrderDetailPage({ id }: { id: string }) {
                 {t('orders.record_payment')}
               </Button>
             ) : null}
+            {canManage && o.credit > 0 ? (
+              <>
+                <Button onClick={() => setDialog('refund')}>{t('orders.refund')}</Button>
+                <Button onClick={() => setDialog('credit')}>{t('orders.apply_credit')}</Button>
+              </>
+            ) : null}
             {canManage ? <StatusQuickAction order={o} size="md" /> : null}
           </div>
         </div>
@@ -191,6 +238,16 @@ export function OrderDetailPage({ id }: { id: string }) {
                     {formatAmount(o.total_amount)}
                   </td>
                 </tr>
+                {o.returned_amount > 0 ? (
+                  <tr>
+                    <td colSpan={3} className="pt-1 text-right text-slate-500">
+                      {t('orders.returned_amount')}
+                    </td>
+                    <td className="pt-1 text-right tabular-nums" data-testid="order-returned">
+                      − {formatAmount(o.returned_amount)}
+                    </td>
+                  </tr>
+                ) : null}
                 <tr>
                   <td colSpan={3} className="pt-1 text-right text-slate-500">
                     {t('orders.paid')}
@@ -210,6 +267,19 @@ export function OrderDetailPage({ id }: { id: string }) {
                     {formatAmount(o.balance)}
                   </td>
                 </tr>
+                {o.credit > 0 ? (
+                  <tr>
+                    <td colSpan={3} className="pt-1 text-right text-slate-500">
+                      {t('orders.credit')}
+                    </td>
+                    <td
+                      className="pt-1 text-right font-semibold text-emerald-700 tabular-nums"
+                      data-testid="order-credit"
+                    >
+                      {formatAmount(o.credit)}
+                    </td>
+                  </tr>
+                ) : null}
               </tfoot>
             </table>
           </Card>
@@ -226,7 +296,9 @@ export function OrderDetailPage({ id }: { id: string }) {
                     data-testid="order-payment"
                   >
                     <div>
-                      <p className="font-medium text-slate-900">{t(`method.${payment.method}`)}</p>
+                      <p className="font-medium text-slate-900">
+                        <PaymentLabel payment={payment} />
+                      </p>
                       <p className="text-xs text-slate-500">
                         {formatDateTime(payment.created_at)}
                         {payment.reference ? ` · ${payment.reference}` : ''}
@@ -316,6 +388,8 @@ export function OrderDetailPage({ id }: { id: string }) {
 
       {dialog === 'pay' ? <PaymentDialog order={o} onClose={() => setDialog(null)} /> : null}
       {dialog === 'return' ? <ReturnDialog order={o} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'refund' ? <RefundDialog order={o} onClose={() => setDialog(null)} /> : null}
+      {dialog === 'credit' ? <ApplyCreditDialog order={o} onClose={() => setDialog(null)} /> : null}
       {dialog === 'cancel' ? (
         <ConfirmDialog
           title={t('orders.cancel')}

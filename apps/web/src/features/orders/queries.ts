@@ -1,5 +1,6 @@
 import {
   AuditEntrySchema,
+  CreditTargetsSchema,
   OrderCountSchema,
   type OrderListFilter,
   OrderSchema,
@@ -29,6 +30,7 @@ export const orderKeys = {
   details: () => [...orderKeys.all, 'detail'] as const,
   detail: (id: string) => [...orderKeys.details(), id] as const,
   history: (id: string) => [...orderKeys.all, 'history', id] as const,
+  creditTargets: (id: string) => [...orderKeys.all, 'credit-targets', id] as const,
 };
 
 export const ordersQuery = (params: OrderListParams) =>
@@ -78,4 +80,12 @@ export const orderHistoryQuery = (id: string) =>
         schema: AuditPageSchema,
         signal,
       }),
+  });
+
+/** The client's other open orders that still owe: where this order's credit may go. */
+export const creditTargetsQuery = (id: string) =>
+  queryOptions({
+    queryKey: orderKeys.creditTargets(id),
+    queryFn: ({ signal }) =>
+      apiRequest(`/api/orders/${id}/credit-targets/`, { schema: CreditTargetsSchema, signal }),
   });
