@@ -50,15 +50,22 @@ export function OrdersScreen() {
     ]);
     // Rejected creations never reach the view: show them as their own rows.
     const known = new Set(orders.map((order) => order.local_id));
-    // Only the products these cards name: the catalog may be long.
+    // Only the products these cards name: the catalog may be long. Read with the cards' voice
+    // notes, together (each read is a round trip to the browser's IndexedDB process).
     const productIds = [...new Set(orders.flatMap((order) => order.items.map((item) => item.product_id)))];
-    const stored = (await db.products.bulkGet(productIds)).filter((product) => product !== undefined);
+    const [stored, voiceNotes] = await Promise.all([
+      db.products.bulkGet(productIds),
+      voiceNotesFor(
+        db,
+        orders.map((order) => order.local_id),
+      ),
+    ]);
     const products = new Map(
-      parseStoredRows(SyncProductSchema, stored, 'products').map((product) => [product.id, product]),
-    );
-    const voiceNotes = await voiceNotesFor(
-      db,
-      orders.map((order) => order.local_id),
+      parseStoredRows(
+        SyncProductSchema,
+        stored.filter((product) => product !== undefined),
+        'products',
+      ).map((product) => [product.id, product]),
     );
     const rows = orders
       .map(
