@@ -64,6 +64,7 @@ function Orders({ client }: { client: ClientDetail }) {
             <th className="px-2 pb-2 font-semibold">{t('orders.status')}</th>
             <th className="px-2 pb-2 font-semibold">{t('orders.payment')}</th>
             <th className="px-2 pb-2 text-right font-semibold">{t('orders.total')}</th>
+            <th className="px-2 pb-2 text-right font-semibold">{t('orders.returned_amount')}</th>
             <th className="px-2 pb-2 text-right font-semibold">{t('orders.balance')}</th>
           </tr>
         </thead>
@@ -86,10 +87,18 @@ function Orders({ client }: { client: ClientDetail }) {
                 <PaymentBadge status={order.payment_status} />
               </td>
               <td className="px-2 py-2 text-right tabular-nums">{formatAmount(order.total_amount)}</td>
+              <td className="px-2 py-2 text-right tabular-nums">
+                {order.returned_amount > 0 ? formatAmount(order.returned_amount) : t('common.none')}
+              </td>
               <td
                 className={`px-2 py-2 text-right tabular-nums ${order.balance > 0 && order.delivery_status !== 'annulee' ? 'font-medium text-red-700' : ''}`}
               >
                 {formatAmount(order.balance)}
+                {order.credit > 0 ? (
+                  <p className="text-xs font-medium text-emerald-700">
+                    {t('orders.credit')} {formatAmount(order.credit)}
+                  </p>
+                ) : null}
               </td>
             </tr>
           ))}
@@ -112,6 +121,7 @@ function Payments({ client }: { client: ClientDetail }) {
         >
           <div>
             <p className="font-medium text-slate-900">
+              {payment.amount < 0 && payment.method !== 'avoir' ? `${t('orders.payment_refund')} · ` : ''}
               {t(`method.${payment.method}`)} ·{' '}
               <Link href={`/commandes/${payment.order_id}`} className="text-emerald-800 hover:underline">
                 {payment.order_number}
