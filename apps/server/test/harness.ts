@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -31,16 +32,14 @@ export type TestAppOptions = {
   freshEmbedded?: boolean;
 };
 
-let databaseCounter = 0;
-
 /** A fresh database copied from the migrated template, and the app built on it. */
 export async function openTestDatabase(
   poolSize = 10,
 ): Promise<{ database: Database; drop(): Promise<void> }> {
   const pgTemplate = inject('pgTemplate');
   if (pgTemplate) {
-    databaseCounter += 1;
-    const name = `gapal_t_${pgTemplate.runId}_${process.pid}_${databaseCounter}`;
+    // Unique across the files a worker process runs one after the other.
+    const name = `gapal_t_${pgTemplate.runId}_${process.pid}_${randomBytes(4).toString('hex')}`;
     await withAdmin(pgTemplate.adminUrl, (client) =>
       client.query(`CREATE DATABASE ${name} TEMPLATE ${pgTemplate.template}`),
     );
@@ -59,11 +58,34 @@ export async function openTestDatabase(
   }
   const templateFile = inject('pgliteTemplate');
   if (!templateFile) throw new Error('global setup provided no database template');
-  const database = await openDatabase({
-    kind: 'pglite',
-    loadDataDir: new Blob([readFileSync(templateFile)]),
-  });
+  const database = await openDatabase({ kind: 'pglite', loadDataDir: templateBlob(templateFile) });
   return { database, drop: async () => {} };
+}
+
+/**
+ * The template's bytes, read once per worker process: a worker runs many files one after the
+ * other, each with its own modules (test/fresh-modules.ts), so the cache lives on globalThis.
+ */
+function templateBlob(file: string): Blob {
+  const cache = globalThis as { gapalTemplate?: { file: string; bytes: Uint8Array } };
+  if (cache.gapalTemplate?.file !== file) cache.gapalTemplate = { file, bytes: readFileSync(file) };
+  return new BytesBlob(cache.gapalTemplate.bytes);
+}
+
+/**
+ * A Blob over bytes already in memory. PGlite only calls `arrayBuffer()`, which Node's Blob
+ * answers by streaming its 40 MB in small chunks (a fifth of a file's database start-up); this
+ * hands over a copy at once (PGlite's copy, so the cached bytes stay intact).
+ */
+class BytesBlob extends Blob {
+  readonly #bytes: Uint8Array;
+  constructor(bytes: Uint8Array) {
+    super([]);
+    this.#bytes = bytes;
+  }
+  override arrayBuffer(): Promise<ArrayBuffer> {
+    return Promise.resolve(this.#bytes.slice().buffer);
+  }
 }
 
 async function openFreshEmbeddedDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
