@@ -8,7 +8,7 @@ import {
   QueryBooleanSchema,
   singleLineText,
 } from './common.ts';
-import { OrderSummarySchema, PaymentMethodSchema } from './orders.ts';
+import { OrderSummarySchema, PaymentKindSchema, PaymentMethodSchema } from './orders.ts';
 
 /**
  * The client directory (issue #27): a site's customers, referenced by orders (`client_id`), which
@@ -56,10 +56,10 @@ export type Client = z.infer<typeof ClientSchema>;
 /** One row of the directory's list. */
 export const ClientListItemSchema = ClientSchema.extend({
   /**
-   * What the client owes today: over their orders not cancelled, total − paid (payments beyond
-   * an order's total are impossible; returns and credit come with the money part of #27).
+   * What the client owes today, FCFA: over their orders not cancelled, Σ (total − returned −
+   * paid), i.e. Σ (balance − credit) of the orders. Negative: the client has that much credit.
    */
-  balance: AmountSchema,
+  balance: z.number().int(),
   /** When their latest order was taken; null without one. */
   last_order_at: z.string().nullable(),
   /** Orders not cancelled. */
@@ -124,8 +124,10 @@ export const ClientPaymentSchema = z.object({
   id: IdSchema,
   order_id: IdSchema,
   order_number: z.string(),
-  amount: AmountSchema,
+  /** Negative for a refund or a credit moved out to another order. */
+  amount: z.number().int(),
   method: PaymentMethodSchema,
+  kind: PaymentKindSchema,
   reference: z.string().nullable(),
   created_at: z.string(),
 });
@@ -133,9 +135,11 @@ export type ClientPayment = z.infer<typeof ClientPaymentSchema>;
 
 /** `GET /api/clients/{id}/`: the client, their figures, latest orders and payments. */
 export const ClientDetailSchema = ClientListItemSchema.extend({
-  /** Σ total and Σ paid of the orders not cancelled (balance = total_amount − paid_amount). */
+  /** Over the orders not cancelled: balance = total_amount − returned_amount − paid_amount. */
   total_amount: AmountSchema,
-  paid_amount: AmountSchema,
+  returned_amount: AmountSchema,
+  /** Net of refunds. */
+  paid_amount: z.number().int(),
   /** The newest 50 orders (cancelled ones included), newest first. */
   orders: z.array(OrderSummarySchema),
   /** The newest 50 payments, newest first. */
@@ -157,11 +161,14 @@ export const ClientStatementQuerySchema = z.strictObject({
 export type ClientStatementQuery = z.infer<typeof ClientStatementQuerySchema>;
 
 /**
- * One line of a statement: an order taken (debit, its total) or a payment received (credit).
- * `balance` is the running balance after the line.
+ * One line of a statement: an order taken (debit, its total), goods returned (credit, at the
+ * order's prices), or a payment row (`payment_kind`: money received is a credit, a refund a debit;
+ * a credit moved between two of the client's orders is a pair that cancels out). `balance` is the
+ * running balance after the line.
  */
 export const ClientStatementLineSchema = z.object({
-  kind: z.enum(['order', 'payment']),
+  kind: z.enum(['order', 'return', 'payment']),
+  payment_kind: PaymentKindSchema.nullable(),
   at: z.string(),
   order_id: IdSchema,
   order_number: z.string(),
@@ -180,7 +187,7 @@ export const ClientStatementSchema = z.object({
   from: IsoDateSchema,
   to: IsoDateSchema,
   generated_at: z.string(),
-  /** What was owed at the start of `from` (orders not cancelled, payments before it). */
+  /** What was owed at the start of `from` (negative: credit), from the lines before it. */
   opening_balance: z.number().int(),
   lines: z.array(ClientStatementLineSchema),
   total_debit: AmountSchema,
@@ -192,7 +199,8 @@ export type ClientStatement = z.infer<typeof ClientStatementSchema>;
 
 /** A client as the pull carries it (the site's active clients; removals when one is deactivated or merged). */
 export const SyncClientSchema = ClientSchema.omit({ created_by_name: true }).extend({
-  balance: AmountSchema,
+  /** As `ClientListItem.balance`: negative is credit. */
+  balance: z.number().int(),
   last_order_at: z.string().nullable(),
 });
 export type SyncClient = z.infer<typeof SyncClientSchema>;

@@ -110,8 +110,8 @@ CREATE OR REPLACE TRIGGER clients_sync_log_update AFTER UPDATE ON clients
   FOR EACH STATEMENT EXECUTE FUNCTION sync_log_clients();
 
 -- A client's balance and last order come down with it: a new order of the client, or one whose
--- amounts, cancellation or client changed, is a change of the client (both, when it moved). A
--- delivery or a preparation step changes none of it and logs nothing here.
+-- amounts (total, returned, paid), cancellation or client changed, is a change of the client
+-- (both, when it moved). A delivery or a preparation step changes none of it and logs nothing.
 CREATE OR REPLACE FUNCTION sync_log_order_clients() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF TG_OP = 'INSERT' THEN
@@ -123,8 +123,8 @@ BEGIN
     FROM new_rows n JOIN old_rows o ON o.id = n.id
     CROSS JOIN LATERAL (VALUES (n.client_id, n.site_id), (o.client_id, o.site_id)) AS changed(client_id, site_id)
     WHERE changed.client_id IS NOT NULL
-      AND (n.total_amount, n.paid_amount, n.delivery_status = 'annulee', n.client_id)
-        IS DISTINCT FROM (o.total_amount, o.paid_amount, o.delivery_status = 'annulee', o.client_id);
+      AND (n.total_amount, n.returned_amount, n.paid_amount, n.delivery_status = 'annulee', n.client_id)
+        IS DISTINCT FROM (o.total_amount, o.returned_amount, o.paid_amount, o.delivery_status = 'annulee', o.client_id);
   END IF;
   RETURN NULL;
 END $$;

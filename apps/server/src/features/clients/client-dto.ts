@@ -1,4 +1,4 @@
-import type { Client, ClientListItem } from '@gapal/shared';
+import type { Client, ClientListItem, SyncClient } from '@gapal/shared';
 import { toIso } from '../../lib/dates.ts';
 import type { ClientFigures, ClientRow } from './clients.repo.ts';
 
@@ -35,4 +35,10 @@ export function toClientListItem(
     last_order_at: toIso(figures.lastOrderAt),
     order_count: figures.orderCount,
   };
+}
+
+/** A client as the pull carries it (no creator's name: the phone does not show it). */
+export function toSyncClient(row: ClientRow, figures: ClientFigures): SyncClient {
+  const { created_by_name: _name, ...client } = toClientDto(row, null);
+  return { ...client, balance: figures.balance, last_order_at: toIso(figures.lastOrderAt) };
 }

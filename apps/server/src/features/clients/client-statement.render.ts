@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ClientStatement } from '@gapal/shared';
+import type { ClientStatement, ClientStatementLine, PaymentKind } from '@gapal/shared';
 import { formatNumber } from '../../lib/format-number.ts';
 import type { CsvColumn } from '../reports/render/csv.ts';
 import {
@@ -12,6 +12,16 @@ import { type PdfColumn, ReportPdf } from '../reports/render/pdf-document.ts';
 import { periodLabel, type ReportContext } from '../reports/report-context.ts';
 
 type Ctx = Pick<ReportContext, 'timeZone' | 'currency' | 'businessName' | 'generatedAt'>;
+
+const OPERATION_LABELS: Record<ClientStatementLine['kind'] | PaymentKind, string> = {
+  order: 'Commande',
+  return: 'Retour',
+  payment: 'Paiement',
+  paiement: 'Paiement',
+  remboursement: 'Remboursement',
+  avoir_sortant: 'Avoir vers une autre commande',
+  avoir_entrant: 'Avoir d’une autre commande',
+};
 
 /** A printed line: the opening balance, an order, a payment, the closing balance. */
 export type StatementRow = {
@@ -41,7 +51,7 @@ export function statementRows(statement: ClientStatement): StatementRow[] {
     edge('Solde d’ouverture', statement.opening_balance),
     ...statement.lines.map((line) => ({
       at: line.at,
-      operation: line.kind === 'order' ? 'Commande' : 'Paiement',
+      operation: OPERATION_LABELS[line.payment_kind ?? line.kind],
       orderNumber: line.order_number,
       method: line.method ? PAYMENT_METHOD_LABELS[line.method] : '',
       reference: line.reference ?? '',
@@ -64,12 +74,13 @@ export const statementCsvColumns = (ctx: Ctx): CsvColumn<StatementRow>[] => [
   { header: `Solde (${ctx.currency})`, value: (row) => row.balance },
 ];
 
-/** `Commande CMD-20261121-0042`, `Paiement Orange Money (réf. MP123) · CMD-…`. */
+/** `Commande CMD-…`, `Retour (abîmé) · CMD-…`, `Paiement Orange Money (réf. MP123) · CMD-…`. */
 function describe(row: StatementRow): string {
   if (!row.orderNumber) return row.operation;
   if (row.operation === 'Commande') return `Commande ${row.orderNumber}`;
-  const reference = row.reference ? ` (réf. ${row.reference})` : '';
-  return `Paiement ${row.method}${reference} · ${row.orderNumber}`;
+  const method = row.method && row.method !== 'Avoir' ? ` ${row.method}` : '';
+  const reference = row.reference ? ` (${row.operation === 'Retour' ? '' : 'réf. '}${row.reference})` : '';
+  return `${row.operation}${method}${reference} · ${row.orderNumber}`;
 }
 
 export function renderStatementPdf(statement: ClientStatement, ctx: Ctx): Readable {
@@ -120,7 +131,9 @@ export function renderStatementPdf(statement: ClientStatement, ctx: Ctx): Readab
     rows,
     { total: { ...closing, debit: statement.total_debit, credit: statement.total_credit } },
   );
-  pdf.note(`Montants en ${ctx.currency}. Débit : commandes prises ; crédit : paiements reçus.`);
+  pdf.note(
+    `Montants en ${ctx.currency}. Débit : commandes prises, remboursements ; crédit : retours, paiements reçus. Un solde négatif est un avoir du client.`,
+  );
   pdf.end();
   return pdf.output;
 }

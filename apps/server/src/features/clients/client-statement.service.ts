@@ -1,4 +1,9 @@
-import type { ClientStatement, ClientStatementLine, ClientStatementQuery } from '@gapal/shared';
+import {
+  type ClientStatement,
+  type ClientStatementLine,
+  type ClientStatementQuery,
+  paymentKindOf,
+} from '@gapal/shared';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { notFound } from '../../domain/errors.ts';
@@ -19,9 +24,10 @@ import { readClient, selectStatement } from './clients.repo.ts';
 
 /**
  * The relevé de compte of a period (inclusive days in the business time zone, default the last
- * 30): the balance owed at its start, each order taken (debit) and payment received (credit) with
- * the running balance, the balance at its end. Cancelled orders and their payments are left out,
- * as from the balance.
+ * 30): the balance owed at its start, each order taken (debit), return and payment received
+ * (credit), refund (debit) and credit moved between the client's orders (a pair that cancels out),
+ * with the running balance, and the balance at its end. Cancelled orders are left out with their
+ * payments, as from the balance.
  */
 export async function clientStatement(
   db: Db,
@@ -40,13 +46,15 @@ export async function clientStatement(
   let totalDebit = 0;
   let totalCredit = 0;
   const statementLines: ClientStatementLine[] = lines.map((line) => {
-    const debit = line.kind === 'order' ? line.amount : 0;
-    const credit = line.kind === 'payment' ? line.amount : 0;
-    balance += debit - credit;
+    // `amount` counts for the client: + owes more (an order, a refund), − owes less.
+    const debit = Math.max(0, line.amount);
+    const credit = Math.max(0, -line.amount);
+    balance += line.amount;
     totalDebit += debit;
     totalCredit += credit;
     return {
       kind: line.kind,
+      payment_kind: line.paymentAmount === null ? null : paymentKindOf(line.paymentAmount, line.method!),
       at: toIso(line.at),
       order_id: line.orderId,
       order_number: line.orderNumber,

@@ -103,7 +103,12 @@ describe('client statement (relevé de compte)', () => {
       ['payment', numbers.a, 3500],
       ['order', numbers.d, 4500],
     ]);
-    expect(statement.lines[1]).toMatchObject({ method: 'orange_money', reference: 'OM123', credit: 500 });
+    expect(statement.lines[1]).toMatchObject({
+      method: 'orange_money',
+      payment_kind: 'paiement',
+      reference: 'OM123',
+      credit: 500,
+    });
     const detail = await api(t, 'GET', `/api/clients/${client.id}/`, { token: manager });
     expect(statement.closing_balance).toBe(detail.body.balance);
   });

@@ -13,18 +13,25 @@ export type ClientWithCreator = ClientRow & { createdByName: string | null };
 
 /** What the client owes and when they last ordered (see `ClientListItemSchema`). */
 export type ClientFigures = {
+  /** Negative: credit. */
   balance: number;
   orderCount: number;
   totalAmount: number;
+  returnedAmount: number;
   paidAmount: number;
   lastOrderAt: Date | null;
 };
 
-/** Σ over the client's orders not cancelled; the latest order of any status. */
+/**
+ * Σ over the client's orders not cancelled of total − returned − paid (each order's balance less
+ * its credit, as `orderMoney` in the shared package); the latest order of any status.
+ */
 const FIGURES = `
-  SELECT coalesce(sum(o.total_amount - o.paid_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS balance,
+  SELECT coalesce(sum(o.total_amount - o.returned_amount - o.paid_amount)
+      FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS balance,
     count(*) FILTER (WHERE o.delivery_status <> 'annulee')::int AS order_count,
     coalesce(sum(o.total_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS total_amount,
+    coalesce(sum(o.returned_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS returned_amount,
     coalesce(sum(o.paid_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS paid_amount,
     max(o.created_at) AS last_order_at
   FROM orders o WHERE o.client_id = c.id`;
@@ -38,6 +45,7 @@ type RawFigures = {
   balance: number;
   order_count: number;
   total_amount: number;
+  returned_amount: number;
   paid_amount: number;
   last_order_at: Date | string | null;
 };
@@ -47,6 +55,7 @@ function figuresOf(row: RawFigures): ClientFigures {
     balance: Number(row.balance),
     orderCount: Number(row.order_count),
     totalAmount: Number(row.total_amount),
+    returnedAmount: Number(row.returned_amount),
     paidAmount: Number(row.paid_amount),
     lastOrderAt: row.last_order_at === null ? null : new Date(row.last_order_at),
   };
@@ -80,6 +89,15 @@ function clientOf(row: ClientWithCreator & Record<string, unknown>): ClientWithC
 export async function findClientRow(db: Db, id: string, forUpdate = false): Promise<ClientRow | undefined> {
   const query = db.select().from(clients).where(eq(clients.id, id));
   const [row] = forUpdate ? await query.for('update') : await query;
+  return row;
+}
+
+/**
+ * One client locked FOR SHARE: an order being written for it keeps a merge (FOR UPDATE) waiting
+ * until it commits, so the merge moves that order too.
+ */
+export async function lockClientShared(tx: Db, id: string): Promise<ClientRow | undefined> {
+  const [row] = await tx.select().from(clients).where(eq(clients.id, id)).for('share');
   return row;
 }
 
@@ -268,19 +286,22 @@ export async function selectClientPayments(
 }
 
 export type StatementRow = {
-  kind: 'order' | 'payment';
+  kind: 'order' | 'return' | 'payment';
   at: Date;
   orderId: string;
   orderNumber: string;
   method: PaymentMethod | null;
   reference: string | null;
+  /** Signed as it counts for the client: + an order or a refund, − a return or money received. */
   amount: number;
+  /** For a payment row: its own amount (negative for a refund or a credit moved out). */
+  paymentAmount: number | null;
 };
 
 /**
- * A statement's figures for a period: what was owed before its first day (orders not cancelled
- * taken before it, less the payments on them received before it) and the lines of the period
- * (orders taken, payments received), oldest first.
+ * A statement's figures for a period: what was owed before its first day and the lines of the
+ * period, oldest first: orders taken (not cancelled), their returns (at the order's prices), their
+ * payment rows (money in, refunds, credits moved between the client's orders).
  */
 export async function selectStatement(
   db: Db,
@@ -290,43 +311,43 @@ export async function selectStatement(
   // The period's inclusive calendar days in the business time zone, as instants.
   const start = sql`(${period.from}::date::timestamp AT TIME ZONE ${period.timeZone})`;
   const end = sql`((${period.to}::date + 1)::timestamp AT TIME ZONE ${period.timeZone})`;
+  const lines = sql`
+    SELECT 'order' AS kind, o.created_at AS at, o.id AS order_id, o.number AS order_number,
+      NULL::payment_method AS method, NULL AS reference, o.total_amount AS amount,
+      NULL::int AS payment_amount, o.id AS line_id
+    FROM orders o WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
+    UNION ALL
+    SELECT 'return', r.created_at, o.id, o.number, NULL, r.reason,
+      -(SELECT coalesce(sum((x->>'quantity')::int * i.unit_price), 0)
+        FROM jsonb_array_elements(r.items) x JOIN order_items i ON i.id = (x->>'item_id')::uuid)::int,
+      NULL, r.id
+    FROM order_returns r JOIN orders o ON o.id = r.order_id
+    WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
+    UNION ALL
+    SELECT 'payment', p.created_at, o.id, o.number, p.method, p.reference, -p.amount, p.amount, p.id
+    FROM payments p JOIN orders o ON o.id = p.order_id
+    WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'`;
   const [opening] = await selectRows<{ opening: number }>(
     db,
-    sql`SELECT (
-        coalesce((SELECT sum(o.total_amount) FROM orders o
-          WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
-            AND o.created_at < ${start}), 0)
-        - coalesce((SELECT sum(p.amount) FROM payments p JOIN orders o ON o.id = p.order_id
-          WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
-            AND p.created_at < ${start}), 0)
-      )::int AS opening`,
+    sql`SELECT coalesce(sum(l.amount), 0)::int AS opening FROM (${lines}) l WHERE l.at < ${start}`,
   );
-  const lines = await selectRows<{
-    kind: 'order' | 'payment';
+  const rows = await selectRows<{
+    kind: 'order' | 'return' | 'payment';
     at: Date | string;
     order_id: string;
     order_number: string;
     method: PaymentMethod | null;
     reference: string | null;
     amount: number;
+    payment_amount: number | null;
   }>(
     db,
-    sql`SELECT * FROM (
-        SELECT 'order' AS kind, o.created_at AS at, o.id AS order_id, o.number AS order_number,
-          NULL::payment_method AS method, NULL AS reference, o.total_amount AS amount, o.id AS line_id
-        FROM orders o
-        WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
-          AND o.created_at >= ${start} AND o.created_at < ${end}
-        UNION ALL
-        SELECT 'payment', p.created_at, o.id, o.number, p.method, p.reference, p.amount, p.id
-        FROM payments p JOIN orders o ON o.id = p.order_id
-        WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'
-          AND p.created_at >= ${start} AND p.created_at < ${end}
-      ) l ORDER BY l.at, l.kind, l.line_id`,
+    sql`SELECT l.* FROM (${lines}) l WHERE l.at >= ${start} AND l.at < ${end}
+        ORDER BY l.at, array_position(ARRAY['order', 'return', 'payment'], l.kind), l.line_id`,
   );
   return {
     opening: Number(opening?.opening ?? 0),
-    lines: lines.map((line) => ({
+    lines: rows.map((line) => ({
       kind: line.kind,
       at: new Date(line.at),
       orderId: line.order_id,
@@ -334,6 +355,33 @@ export async function selectStatement(
       method: line.method,
       reference: line.reference,
       amount: Number(line.amount),
+      paymentAmount: line.payment_amount === null ? null : Number(line.payment_amount),
     })),
   };
+}
+
+/**
+ * The site's clients as the sync pull carries them, with their figures: every active one for a
+ * first sync, or those of `ids` (of any state: the caller sends the others as removals).
+ */
+export async function selectSyncClients(
+  db: Db,
+  siteId: string,
+  ids?: string[],
+): Promise<Array<{ client: ClientWithCreator; figures: ClientFigures }>> {
+  const which = ids
+    ? sql`c.id IN (${sql.join(
+        ids.map((id) => sql`${id}::uuid`),
+        sql`, `,
+      )})`
+    : sql`c.is_active`;
+  const rows = await selectRows<ClientWithCreator & RawFigures>(
+    db,
+    sql`SELECT ${sql.raw(CLIENT_COLUMNS)}, f.*
+      FROM clients c LEFT JOIN users u ON u.id = c.created_by
+      CROSS JOIN LATERAL (${sql.raw(FIGURES)}) f
+      WHERE c.site_id = ${siteId} AND ${which}
+      ORDER BY c.name_key, c.id`,
+  );
+  return rows.map((row) => ({ client: clientOf(row), figures: figuresOf(row) }));
 }

@@ -6,6 +6,7 @@ import {
   type CreateClientInput,
   type DeactivateClientInput,
   foldClientName,
+  paymentKindOf,
   type UpdateClientInput,
 } from '@gapal/shared';
 import { z } from 'zod';
@@ -92,6 +93,7 @@ export async function getClient(db: Db, actor: Actor, id: string): Promise<Clien
   return {
     ...toClientListItem(found.client, found.client.createdByName, found.figures),
     total_amount: found.figures.totalAmount,
+    returned_amount: found.figures.returnedAmount,
     paid_amount: found.figures.paidAmount,
     orders: orders.map(({ order, createdByName }) => toOrderSummary(order, createdByName)),
     payments: payments.map((payment) => ({
@@ -100,6 +102,7 @@ export async function getClient(db: Db, actor: Actor, id: string): Promise<Clien
       order_number: payment.orderNumber,
       amount: payment.amount,
       method: payment.method,
+      kind: paymentKindOf(payment.amount, payment.method),
       reference: payment.reference,
       created_at: toIso(payment.createdAt),
     })),

@@ -221,7 +221,12 @@ describe('client directory (REST)', () => {
         first.id,
       ]);
       expect(detail.body.payments).toHaveLength(1);
-      expect(detail.body.payments[0]).toMatchObject({ order_id: first.id, amount: 1000, method: 'especes' });
+      expect(detail.body.payments[0]).toMatchObject({
+        order_id: first.id,
+        amount: 1000,
+        method: 'especes',
+        kind: 'paiement',
+      });
       expect(detail.body.last_order_at).toBe(detail.body.orders[0].created_at);
 
       const listed = await api(t, 'GET', `/api/clients/?search=${encodeURIComponent(client.name)}`, {
