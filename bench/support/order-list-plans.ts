@@ -9,7 +9,7 @@ import type pg from 'pg';
 export async function explainPlans(db: pg.Client, siteId: string, vendorId: string, adminId: string) {
   const { drizzle } = await import('drizzle-orm/node-postgres');
   const { orderListStatement, orderCountStatement } = await import(
-    '../../apps/server/src/features/orders/order-list.service.ts'
+    '../../apps/server/src/features/orders/order-list.repo.ts'
   );
   const { OrderListQuerySchema } = await import('@gapal/shared');
   const orm = drizzle(db) as never;

@@ -19,15 +19,7 @@ import { describe, expect, it } from 'vitest';
 const SRC = fileURLToPath(new URL('../src/', import.meta.url));
 
 /** Files that still run SQL outside a repository, each with the reason; empty is the goal. */
-const ALLOWED_EXCEPTIONS: Record<string, string> = {
-  // Being moved to repositories with the write pipeline's conversion of their slices (#25).
-  'features/audit/audit.service.ts': 'the audit insert (queryPrepared): to audit.repo.ts',
-  'features/notifications/notify.ts':
-    'the notification inserts (queryPrepared, keyIn): to notifications.repo.ts',
-  'features/orders/order-list.service.ts': 'a repository named service: becomes order-list.repo.ts',
-  'features/orders/order-status-change.ts':
-    'the status change statement (queryPrepared, keyIn): to orders.repo.ts',
-};
+const ALLOWED_EXCEPTIONS: Record<string, string> = {};
 
 const DRIZZLE = /^drizzle-orm(\/|$)/;
 const DRIVERS = new Set(['pg', '@electric-sql/pglite']);

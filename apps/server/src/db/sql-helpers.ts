@@ -50,7 +50,7 @@ export function containsPattern(text: string): string {
 /**
  * Conditions for a period given as calendar dates in the business time zone; both ends
  * are inclusive days. A start after the end is a 400. The ends and the zone may be placeholders
- * of a statement built once and run with values (order-list.service.ts), checked by the caller.
+ * of a statement built once and run with values (order-list.repo.ts), checked by the caller.
  */
 export function periodConditions(
   column: Column | SQL,

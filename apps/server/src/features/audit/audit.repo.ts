@@ -1,9 +1,10 @@
 import type { AuditEntry, AuditQuery } from '@gapal/shared';
 import { and, desc, eq, lt, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../../db/client.ts';
+import { type Db, queryPrepared } from '../../db/client.ts';
 import { auditLog, users } from '../../db/schema.ts';
 import { periodConditions } from '../../db/sql-helpers.ts';
+import type { WriteActor } from '../../domain/write-context.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
 
@@ -48,4 +49,54 @@ export async function listAudit(
     })),
     next_cursor: rows.length > query.limit && last ? encodeCursor({ id: last.entry.id }) : null,
   };
+}
+
+export type AuditRecord = {
+  action: string;
+  entity: string;
+  entityId?: string | null;
+  siteId?: string | null;
+  before?: unknown;
+  after?: unknown;
+};
+
+/** Who may act without a signed-in user (login, bootstrap): only the request is known. */
+export type AuditSource = WriteActor;
+
+export type AuditRow = { source: AuditSource; record: AuditRecord };
+
+/** Appends rows to the audit trail in one statement; call it inside the transaction of the change. */
+export async function insertAudits(tx: Db, entries: readonly AuditRow[]): Promise<void> {
+  if (entries.length === 0) return;
+  // Prepared: every change of every feature writes its rows here.
+  await queryPrepared(tx, 'audit_record', auditInsertSql('$1'), [auditValues(entries)]);
+}
+
+/**
+ * The insert of `recordAudits`, for a statement that writes the audit rows along with its own
+ * change (a data-modifying `WITH`, orders/order-status-change.ts): `param` holds `auditValues(entries)`.
+ * One JSON parameter for all rows, as notifications.repo.ts does; dates become ISO text.
+ */
+export function auditInsertSql(param: string): string {
+  return `INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip)
+     SELECT user_id, device_id, site_id, action, entity, entity_id, before, after, request_id, ip
+     FROM jsonb_to_recordset(${param}::jsonb) AS x(user_id uuid, device_id uuid, site_id uuid, action text,
+       entity text, entity_id text, before jsonb, after jsonb, request_id text, ip text)`;
+}
+
+export function auditValues(entries: readonly AuditRow[]): string {
+  return JSON.stringify(
+    entries.map(({ source, record }) => ({
+      user_id: source.userId ?? null,
+      device_id: source.deviceId ?? null,
+      site_id: record.siteId ?? null,
+      action: record.action,
+      entity: record.entity,
+      entity_id: record.entityId ?? null,
+      before: record.before ?? null,
+      after: record.after ?? null,
+      request_id: source.requestId,
+      ip: source.ip,
+    })),
+  );
 }

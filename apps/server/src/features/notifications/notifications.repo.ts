@@ -1,7 +1,7 @@
 import type { Notification, NotificationKind, NotificationParams } from '@gapal/shared';
 import { and, desc, eq, gt, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { type Db, queryPrepared, selectRows } from '../../db/client.ts';
+import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { lots, notificationReads, notifications, products } from '../../db/schema.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
 import { toIso } from '../../lib/dates.ts';
@@ -262,4 +262,17 @@ export async function knownDedupeKeys(db: Db, keys: string[]): Promise<Set<strin
     .from(notifications)
     .where(inArray(notifications.dedupeKey, keys));
   return new Set(rows.map((row) => row.key!));
+}
+
+/** The alert fields of the products a stock change names (notify.ts, when the ledger did not return them). */
+export async function alertProducts(
+  db: Db,
+  ids: string[],
+): Promise<{ id: string; name: string; unit: string; minStockLevel: number }[]> {
+  return queryPrepared(
+    db,
+    'notify_stock_products',
+    `SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE ${keyIn('id', '$1')}`,
+    [ids],
+  );
 }

@@ -10,10 +10,10 @@ import {
   PERMISSIONS,
   type Role,
 } from '@gapal/shared';
-import { keyIn, queryPrepared } from '../../db/client.ts';
 import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { type Audience, audienceChannels } from '../../realtime/channels.ts';
 import {
+  alertProducts,
   insertNotifications,
   type NewNotification,
   type NotificationRow,
@@ -177,12 +177,7 @@ async function notifyStockChanges(
   const byId = new Map<string, AlertProduct>();
   const unknown = falling.filter((change) => !change.product).map((change) => change.productId);
   if (unknown.length > 0) {
-    const found = await queryPrepared<AlertProduct & { id: string }>(
-      ctx.tx,
-      'notify_stock_products',
-      `SELECT id, name, unit, min_stock_level AS "minStockLevel" FROM products WHERE ${keyIn('id', '$1')}`,
-      [unknown],
-    );
+    const found = await alertProducts(ctx.tx, unknown);
     for (const { id, ...product } of found) byId.set(id, product);
   }
   const items: NewNotification[] = [];

@@ -6,7 +6,7 @@ import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
 import { orders } from '../../db/schema.ts';
-import { orderListStatement } from './order-list.service.ts';
+import { orderListStatement } from './order-list.repo.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
 
 type Summary = {

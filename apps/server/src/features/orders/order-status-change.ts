@@ -1,16 +1,10 @@
 import type { DeliveryStatus } from '@gapal/shared';
-import { keyIn, queryPrepared } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
-import { auditInsertSql, auditValues } from '../audit/audit.service.ts';
-import {
-  type InsertedNotification,
-  notificationsInsertSql,
-  notificationValues,
-  toStoredNotification,
-} from '../notifications/notifications.repo.ts';
+import { auditValues } from '../audit/audit.repo.ts';
+import { notificationValues, toStoredNotification } from '../notifications/notifications.repo.ts';
 import { orderStatusNotifications, queueStored } from '../notifications/notify.ts';
-import { ORDER_ROW_COLUMNS, type OrderRow } from './orders.repo.ts';
+import { type OrderRow, writeStatusRows } from './orders.repo.ts';
 
 /** One order's move to the new status: who asks, and its row as read under its lock. */
 export type StatusChange = {
@@ -51,30 +45,13 @@ export async function writeStatusChanges(
       after: { delivery_status: status, version: before.version + 1, ...auditAfter },
     },
   }));
-  const rows = await queryPrepared<OrderRow & { stored: InsertedNotification[] | null }>(
-    ctx.tx,
-    'order_write_status',
-    // Data-modifying WITH: each part runs once, whether the final SELECT reads it or not. The
-    // stored notifications come back once, on the first row.
-    `WITH changed AS (
-       UPDATE orders AS o SET delivery_status = $2::text::delivery_status, version = o.version + 1,
-         delivered_at = CASE WHEN $2::text = 'livree' THEN $3::timestamptz ELSE o.delivered_at END,
-         cancelled_at = CASE WHEN $2::text = 'annulee' THEN $3::timestamptz ELSE o.cancelled_at END,
-         updated_at = $3::timestamptz
-       WHERE ${keyIn('o.id', '$1')}
-       RETURNING ${ORDER_ROW_COLUMNS}
-     ), stored AS (${notificationsInsertSql('$4')}
-     ), audited AS (${auditInsertSql('$5')})
-     SELECT c.*, CASE WHEN row_number() OVER () = 1 THEN (SELECT json_agg(s) FROM stored s) END AS stored
-     FROM changed c`,
-    [
-      changes.map(({ before }) => before.id),
-      status,
-      ctx.clock.now.toISOString(),
-      notificationValues(notifications),
-      auditValues(audits),
-    ],
-  );
+  const rows = await writeStatusRows(ctx.tx, {
+    ids: changes.map(({ before }) => before.id),
+    status,
+    at: ctx.clock.now,
+    notifications: notificationValues(notifications),
+    audits: auditValues(audits),
+  });
   const after = new Map<string, OrderRow>();
   for (const { stored, ...row } of rows) {
     after.set(row.id, row);

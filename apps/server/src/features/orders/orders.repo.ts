@@ -4,6 +4,8 @@ import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import { orderItems, orderReturns, orders, payments, products, sites, users } from '../../db/schema.ts';
 import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
+import { auditInsertSql } from '../audit/audit.repo.ts';
+import { type InsertedNotification, notificationsInsertSql } from '../notifications/notifications.repo.ts';
 import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
@@ -378,4 +380,33 @@ export async function insertReturn(
   }
   const [record] = await tx.insert(orderReturns).values(values).returning();
   return record!;
+}
+
+/**
+ * Moves locked orders to `status` (stamping delivery or cancellation at `at`, bumping their
+ * versions) and stores their notifications and audit rows (`notificationValues`, `auditValues`)
+ * in the same statement (orders/order-status-change.ts). The stored notifications come back once,
+ * on the first row.
+ */
+export async function writeStatusRows(
+  tx: Db,
+  change: { ids: string[]; status: string; at: Date; notifications: string; audits: string },
+): Promise<(OrderRow & { stored: InsertedNotification[] | null })[]> {
+  return queryPrepared<OrderRow & { stored: InsertedNotification[] | null }>(
+    tx,
+    'order_write_status',
+    // Data-modifying WITH: each part runs once, whether the final SELECT reads it or not.
+    `WITH changed AS (
+       UPDATE orders AS o SET delivery_status = $2::text::delivery_status, version = o.version + 1,
+         delivered_at = CASE WHEN $2::text = 'livree' THEN $3::timestamptz ELSE o.delivered_at END,
+         cancelled_at = CASE WHEN $2::text = 'annulee' THEN $3::timestamptz ELSE o.cancelled_at END,
+         updated_at = $3::timestamptz
+       WHERE ${keyIn('o.id', '$1')}
+       RETURNING ${ORDER_ROW_COLUMNS}
+     ), stored AS (${notificationsInsertSql('$4')}
+     ), audited AS (${auditInsertSql('$5')})
+     SELECT c.*, CASE WHEN row_number() OVER () = 1 THEN (SELECT json_agg(s) FROM stored s) END AS stored
+     FROM changed c`,
+    [change.ids, change.status, change.at.toISOString(), change.notifications, change.audits],
+  );
 }

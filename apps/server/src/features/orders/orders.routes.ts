@@ -22,7 +22,7 @@ import { errorResponses } from '../../http/openapi.ts';
 import { actorOf } from '../auth/request-auth.ts';
 import { createDeliveryQueue } from './order-delivery-queue.ts';
 import { changeStatus, recordPayment, returnItems } from './order-lifecycle.service.ts';
-import { countOrders, listOrdersJson, listOrderVendors } from './order-list.service.ts';
+import { countOrders, listOrdersJson, listOrderVendors } from './order-list.repo.ts';
 import { createOrder, getOrder, updateOrderContent } from './orders.service.ts';
 
 export function ordersRoutes(deps: AppDeps): FastifyPluginAsyncZod {

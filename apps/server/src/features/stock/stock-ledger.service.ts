@@ -170,7 +170,7 @@ export async function takeStockForDocuments(
     throw takeStockError(error) ?? error;
   }
   await recordAudits(
-    ctx.tx,
+    ctx,
     documents.flatMap((document, index) => {
       const outcome = outcomes[index]!;
       return 'taken' in outcome ? expiredOverrideAudits(document, outcome.taken, options) : [];

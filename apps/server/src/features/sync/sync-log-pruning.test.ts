@@ -19,7 +19,7 @@ describe('sync log pruning', () => {
             VALUES ('product', ${entity}, now() - make_interval(days => ${days}))`,
       );
     }
-    const job = startSyncLogPruning({ db: t.db, config: { timeZone: 'Africa/Ouagadougou' }, log: silentLog });
+    const job = startSyncLogPruning({ ...t.app.writes, log: silentLog });
     await job.stop();
     const left = await selectRows<{ days: number }>(
       t.db,
