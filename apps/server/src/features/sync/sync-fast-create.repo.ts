@@ -25,7 +25,8 @@ export type FastOrder = {
  * exists) or a unique index refuses a row, nothing is written and this returns undefined; the
  * caller then takes the general path, one mutation per transaction, which tells why.
  *
- * The order numbers are taken first, as one block for the run, in their own short transaction:
+ * The order numbers are taken first (`takeOrderNumbers`), as one block for the run, in their own
+ * statement:
  * the site's counter row is the one row every vendor of the site writes, and holding it while
  * the orders are written would make them wait for each other. A run that is then refused leaves
  * a gap in the day's numbers (numbers are unique, not consecutive).
@@ -33,15 +34,17 @@ export type FastOrder = {
 export async function createOrdersFast(
   db: Db,
   actor: Actor,
-  input: { deviceId: string; siteId: string; day: string; now: Date; orders: FastOrder[] },
+  input: {
+    deviceId: string;
+    siteId: string;
+    day: string;
+    now: Date;
+    orders: FastOrder[];
+    /** The run's first order number (`takeOrderNumbers`). */
+    firstNumber: number;
+  },
 ): Promise<SyncMutationResult[] | undefined> {
-  const [counter] = await queryPrepared<{ last: number }>(db, 'sync_take_numbers', TAKE_NUMBERS_SQL, [
-    input.siteId,
-    input.day,
-    input.orders.length,
-  ]);
-  const firstNumber = counter!.last - input.orders.length + 1;
-  const { now } = input;
+  const { now, firstNumber } = input;
   const rows = input.orders.map((order, index) => orderRow(actor, input, order, now, firstNumber + index));
   const lines = input.orders.flatMap((order, index) =>
     order.lines.map((line) => ({ orderId: rows[index]!.row.id, ...line })),
@@ -150,6 +153,16 @@ function orderRow(
 }
 
 // $1 site, $2 business day, $3 how many numbers: returns the last one taken.
+/** Takes `count` consecutive numbers of the site's day (one autocommitted statement); returns the first. */
+export async function takeOrderNumbers(db: Db, siteId: string, day: string, count: number): Promise<number> {
+  const [counter] = await queryPrepared<{ last: number }>(db, 'sync_take_numbers', TAKE_NUMBERS_SQL, [
+    siteId,
+    day,
+    count,
+  ]);
+  return counter!.last - count + 1;
+}
+
 const TAKE_NUMBERS_SQL = `
 INSERT INTO order_counters (site_id, day, last) VALUES ($1, $2::date, $3)
 ON CONFLICT (site_id, day) DO UPDATE SET last = order_counters.last + $3

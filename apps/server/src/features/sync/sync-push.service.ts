@@ -17,7 +17,12 @@ import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { pushSummary } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
-import { createOrdersFast, type FastOrder, type PricedLine } from './sync-fast-create.repo.ts';
+import {
+  createOrdersFast,
+  type FastOrder,
+  type PricedLine,
+  takeOrderNumbers,
+} from './sync-fast-create.repo.ts';
 import { isStored, type PushScope, processMutation } from './sync-general-path.ts';
 import { isRetryableConflict } from './sync-mutation-faults.ts';
 import { parseArgs, SyncRejection } from './sync-mutations.ts';
@@ -151,7 +156,14 @@ async function createLeadingOrders(
       orders.push(order);
     }
     if (orders.length === 0) return [];
-    // One autocommitted statement (sync-fast-create.repo.ts): all of it committed or none.
+    // The numbers in a statement of their own (the site's counter row is not held while the
+    // orders are written), then the orders in one statement (sync-fast-create.repo.ts).
+    const firstNumber = await runWrite(
+      deps,
+      push.actor,
+      (ctx) => takeOrderNumbers(ctx.tx, push.deviceSiteId, ctx.clock.today, orders.length),
+      { name: 'sync.order_numbers', autocommit: true, attempts: 1, now: clock.now },
+    );
     const created = await runWrite(
       deps,
       push.actor,
@@ -162,8 +174,9 @@ async function createLeadingOrders(
           day: ctx.clock.today,
           now: ctx.clock.now,
           orders,
+          firstNumber,
         }),
-      { name: 'sync.fast_create', autocommit: true, attempts: 1, now: clock.now },
+      { name: 'sync.fast_create', attempts: 1, now: clock.now },
     );
     return created ?? [];
   } catch (error) {
