@@ -102,7 +102,9 @@ describe('backup and restore', () => {
   });
 
   it('refuses to back up the embedded database while a server holds it, leaving no file', async () => {
-    const dataDir = path.join(work, 'held');
+    // On PGlite, the source database on disk (a new embedded one would cost an initdb: seconds);
+    // on PostgreSQL, which has none, a new one.
+    const dataDir = pg ? path.join(work, 'held') : (await sourceEnv()).GAPAL_DATA_DIR!;
     mkdirSync(backupDir, { recursive: true });
     const before = readdirSync(backupDir);
     const running = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
