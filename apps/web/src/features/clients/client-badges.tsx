@@ -22,15 +22,24 @@ export function isOverCreditLimit(client: Pick<ClientListItem, 'balance' | 'cred
   return client.credit_limit !== null && client.balance > client.credit_limit;
 }
 
-/** The balance, in red when something is owed, with the credit limit warning beside it. */
+/** The balance, in red when something is owed, as a credit when negative, with the credit limit warning. */
 export function ClientBalance({ client }: { client: Pick<ClientListItem, 'balance' | 'credit_limit'> }) {
   const { t } = useI18n();
   const over = isOverCreditLimit(client);
   return (
     <span className="inline-flex items-center gap-1.5">
-      <span className={`font-medium tabular-nums ${client.balance > 0 ? 'text-red-700' : 'text-slate-900'}`}>
-        {formatAmount(client.balance)}
-      </span>
+      {client.balance < 0 ? (
+        // A negative balance is money the client has on account.
+        <span className="font-medium text-emerald-700 tabular-nums">
+          {t('orders.credit')} {formatAmount(-client.balance)}
+        </span>
+      ) : (
+        <span
+          className={`font-medium tabular-nums ${client.balance > 0 ? 'text-red-700' : 'text-slate-900'}`}
+        >
+          {formatAmount(client.balance)}
+        </span>
+      )}
       {over ? (
         <span
           role="img"

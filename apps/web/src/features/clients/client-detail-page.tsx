@@ -121,7 +121,7 @@ function Payments({ client }: { client: ClientDetail }) {
         >
           <div>
             <p className="font-medium text-slate-900">
-              {payment.amount < 0 && payment.method !== 'avoir' ? `${t('orders.payment_refund')} · ` : ''}
+              {payment.kind === 'remboursement' ? `${t('orders.payment_refund')} · ` : ''}
               {t(`method.${payment.method}`)} ·{' '}
               <Link href={`/commandes/${payment.order_id}`} className="text-emerald-800 hover:underline">
                 {payment.order_number}
@@ -276,7 +276,15 @@ export function ClientDetailPage({ id }: { id: string }) {
         <Figure label={t('clients.balance')} testId="client-balance">
           <ClientBalance client={c} />
         </Figure>
-        <Figure label={t('clients.total_ordered')} testId="client-total">
+        <Figure
+          label={t('clients.total_ordered')}
+          testId="client-total"
+          detail={
+            c.returned_amount > 0
+              ? `${t('orders.returned_amount')} : ${formatAmount(c.returned_amount)}`
+              : undefined
+          }
+        >
           {formatAmount(c.total_amount)}
         </Figure>
         <Figure label={t('clients.total_paid')} testId="client-paid">

@@ -8,10 +8,20 @@ import { Icon } from '../../components/icons.tsx';
 import { ErrorPanel } from '../../components/states.tsx';
 import { apiDownload } from '../../lib/api-client.ts';
 import { addDays, formatAmount, formatDateTime, todayIso } from '../../lib/format.ts';
-import { useI18n } from '../../lib/i18n.ts';
+import { type MessageKey, useI18n } from '../../lib/i18n.ts';
 import { clientStatementQuery, statementFilename } from './queries.ts';
 
 const CELL = 'px-2 py-1.5 whitespace-nowrap';
+
+/** What a line is, in words: an order, a return, money received or given back, a credit moved. */
+function lineLabel(line: ClientStatementLine): MessageKey {
+  if (line.kind === 'order') return 'clients.statement.order';
+  if (line.kind === 'return') return 'clients.statement.return';
+  if (line.payment_kind === 'remboursement') return 'clients.statement.refund';
+  if (line.payment_kind === 'avoir_sortant' || line.payment_kind === 'avoir_entrant')
+    return 'clients.statement.credit_moved';
+  return 'clients.statement.payment';
+}
 
 function StatementRow({ line }: { line: ClientStatementLine }) {
   const { t } = useI18n();
@@ -19,11 +29,11 @@ function StatementRow({ line }: { line: ClientStatementLine }) {
     <tr data-testid="statement-line">
       <td className={`${CELL} tabular-nums`}>{formatDateTime(line.at)}</td>
       <td className="px-2 py-1.5">
-        {line.kind === 'order' ? t('clients.statement.order') : t('clients.statement.payment')}{' '}
+        {t(lineLabel(line))}{' '}
         <Link href={`/commandes/${line.order_id}`} className="font-medium text-emerald-800 hover:underline">
           {line.order_number}
         </Link>
-        {line.method ? (
+        {line.method && line.method !== 'avoir' ? (
           <span className="text-xs text-slate-500">
             {' '}
             · {t(`method.${line.method}`)}
@@ -135,7 +145,10 @@ export function ClientStatement({ clientId, clientName }: { clientId: string; cl
                 </tr>
               ) : (
                 statement.data.lines.map((line) => (
-                  <StatementRow key={`${line.kind}-${line.order_id}-${line.at}`} line={line} />
+                  <StatementRow
+                    key={`${line.kind}-${line.payment_kind}-${line.order_id}-${line.at}`}
+                    line={line}
+                  />
                 ))
               )}
             </tbody>

@@ -501,5 +501,8 @@ export const en: Record<MessageKey, string> = {
   'clients.statement.opening': 'Balance at the start of the period',
   'clients.statement.closing': 'Totals and closing balance',
   'clients.statement.balance': 'Balance',
+  'clients.statement.return': 'Return',
+  'clients.statement.refund': 'Refund',
+  'clients.statement.credit_moved': 'Credit moved',
   'clients.statement.empty': 'No entries in the period.',
 };

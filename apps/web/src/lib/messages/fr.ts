@@ -503,6 +503,9 @@ export const fr = {
   'clients.statement.opening': 'Solde au début de la période',
   'clients.statement.closing': 'Totaux et solde final',
   'clients.statement.balance': 'Solde',
+  'clients.statement.return': 'Retour',
+  'clients.statement.refund': 'Remboursement',
+  'clients.statement.credit_moved': 'Avoir déplacé',
   'clients.statement.empty': 'Aucune opération sur la période.',
 } as const;
 
