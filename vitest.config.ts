@@ -1,5 +1,38 @@
 import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/** The longest files (20-60 s each), started first so that none runs alone at the end. */
+const LONG_FILES = [
+  'apps/server/test/fuzz.test.ts',
+  'apps/server/src/ops/backup.test.ts',
+  'apps/server/test/openapi-client.test.ts',
+  'apps/server/src/features/orders/order-concurrency.test.ts',
+];
+
+/**
+ * Vitest's order (by the durations it remembers, else larger files first), with LONG_FILES moved
+ * to the front of their project: a fresh clone has no durations to go by.
+ */
+class LongFilesFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification) => {
+      const index = LONG_FILES.findIndex((long) => file.moduleId.endsWith(`/${long}`));
+      return index === -1 ? LONG_FILES.length : index;
+    };
+    const projects = [...new Set(sorted.map((file) => file.project.name))];
+    return sorted
+      .map((file, position) => ({ file, position }))
+      .sort(
+        (a, b) =>
+          projects.indexOf(a.file.project.name) - projects.indexOf(b.file.project.name) ||
+          rank(a.file) - rank(b.file) ||
+          a.position - b.position,
+      )
+      .map(({ file }) => file);
+  }
+}
 
 /**
  * The server's files run in parallel, each on its own copy of the migrated template database,
@@ -9,18 +42,19 @@ import { defineConfig } from 'vitest/config';
  * two-core machine ran the files one at a time.
  */
 const serverFiles = {
-  environment: 'node',
+  environment: 'node' as const,
   globalSetup: ['apps/server/test/global-setup.ts'],
   setupFiles: ['apps/server/test/fresh-modules.ts'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
-  pool: 'forks',
+  pool: 'forks' as const,
   isolate: false,
-} as const;
+};
 
 export default defineConfig({
   test: {
     maxWorkers: Math.max(2, availableParallelism()),
+    sequence: { sequencer: LongFilesFirst },
     projects: [
       {
         test: {
