@@ -211,6 +211,9 @@ describe('order money: property-based', () => {
         for (const [client, id] of clientIds.entries()) {
           const row = sums.find((sum) => sum.clientId === id);
           expect(Number(row?.balance ?? 0)).toBe(byClient.get(client) ?? 0);
+          // And as the client directory shows it.
+          const { body: shown } = await api(t, 'GET', `/api/clients/${id}/`, { token });
+          expect(shown.balance).toBe(byClient.get(client) ?? 0);
         }
         // No money made or lost: what is held on the orders is what was received less what was
         // given back; credits moved between orders net to nothing.
