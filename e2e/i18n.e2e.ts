@@ -50,6 +50,23 @@ describe('the dashboard in English', () => {
     for (const status of ['en_preparation', 'en_cours']) {
       await e2e.api.call('PATCH', `/api/orders/${short.id}/status/`, { status });
     }
+    // Delivered, paid in full, one unit returned: the order holds a credit to refund or move.
+    const creditedProduct = await seedProduct(e2e.api, { name: unique('Yogurt Vanilla '), stock: 5 });
+    const credited = await seedOrder(e2e.api, [{ product_id: creditedProduct.id, quantity: 2 }], {
+      clientName: client,
+    });
+    for (const status of ['en_preparation', 'en_cours', 'livree']) {
+      await e2e.api.call('PATCH', `/api/orders/${credited.id}/status/`, { status });
+    }
+    await e2e.api.call('PATCH', `/api/orders/${credited.id}/payment/`, {
+      amount: credited.total_amount,
+      method: 'especes',
+    });
+    const creditedItems = (await e2e.api.call('GET', `/api/orders/${credited.id}/`)).items;
+    await e2e.api.call('POST', `/api/orders/${credited.id}/return/`, {
+      reason: 'Damaged',
+      items: [{ item_id: creditedItems[0].id, quantity: 1 }],
+    });
     // The same client in the directory, with a phone a second client is then refused.
     const directoryClient = await e2e.api.call('POST', '/api/clients/', {
       name: client,
@@ -93,6 +110,7 @@ describe('the dashboard in English', () => {
       ['home', '/'],
       ['orders list', '/commandes'],
       ['order detail', `/commandes/${delivered.id}`],
+      ['order with a credit', `/commandes/${credited.id}`],
       ['new order', '/commandes/nouvelle'],
       ['stock', '/stock'],
       ['products', '/produits'],
@@ -110,6 +128,24 @@ describe('the dashboard in English', () => {
       await settled(page);
       await read(screen);
     }
+
+    // The credit's dialogs: a refund above the credit refused on its field, the credit's targets.
+    await page.goto(`/commandes/${credited.id}`);
+    await page.getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('dialog').waitFor();
+    await settled(page);
+    await read('refund');
+    await page.getByRole('dialog').getByLabel('Amount (FCFA)').fill(String(credited.total_amount));
+    await page.getByRole('dialog').getByLabel('Reference (receipt or transaction)').fill('R-1');
+    await page.getByRole('dialog').getByRole('button', { name: 'Refund' }).click();
+    await page.getByRole('dialog').getByText('more than the credit available').waitFor();
+    await read('refund, refused');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Apply credit' }).click();
+    await page.getByRole('dialog').waitFor();
+    await settled(page);
+    await read('apply credit');
+    await page.keyboard.press('Escape');
 
     // Tabs and dialogs: movements, lots, categories, the notifications panel.
     await page.goto('/stock');
