@@ -2,7 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { OrderItem, OrderReturn, Payment, VoiceNote } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
-import { orderItems, orderReturns, orders, payments, products, sites, users } from '../../db/schema.ts';
+import {
+  orderCounters,
+  orderItems,
+  orderReturns,
+  orders,
+  payments,
+  products,
+  sites,
+  users,
+} from '../../db/schema.ts';
 import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
 import { auditInsertSql } from '../audit/audit.repo.ts';
 import { type InsertedNotification, notificationsInsertSql } from '../notifications/notifications.repo.ts';
@@ -107,6 +116,17 @@ export async function insertNumberedOrder(
   );
   const number = inserted[0]?.number;
   return number ? { ...row, number } : undefined;
+}
+
+/**
+ * Takes back the day's last number after `insertNumberedOrder` found its local_id taken: only in
+ * the write that took it, which holds the counter row's lock, so no later number exists.
+ */
+export async function giveNumberBack(tx: Db, siteId: string, day: string): Promise<void> {
+  await tx
+    .update(orderCounters)
+    .set({ last: sql`${orderCounters.last} - 1` })
+    .where(and(eq(orderCounters.siteId, siteId), eq(orderCounters.day, day)));
 }
 
 export async function insertItems(

@@ -13,6 +13,7 @@ import {
   findItems,
   findOrderIdByLocalId,
   findProducts,
+  giveNumberBack,
   insertItems,
   insertNumberedOrder,
   isSiteActive,
@@ -67,9 +68,10 @@ export async function createOrder(
     deliveredAt: isDirectSale ? ctx.clock.now : null,
   });
   if (!row) {
-    // Another request with the same local_id committed first (the insert waited for it): answer
-    // with its order. The day's number taken meanwhile stays a gap (numbers are unique, not
-    // consecutive, as with the sync fast path).
+    // Another request with the same local_id committed first (the insert waited for it): give
+    // back the number taken (the counter row is locked by this write since it took it, so it is
+    // still the last) and answer with the other request's order.
+    await giveNumberBack(tx, siteId, ctx.clock.today);
     const winnerId = await findOrderIdByLocalId(tx, input.local_id);
     if (!winnerId) throw new Error('createOrder: local_id taken by no visible order');
     return { order: await existingOrder(tx, actor, winnerId), created: false };
