@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { SyncClientRefSchema, SyncCreateClientArgsSchema } from './client-fields.ts';
+import { SyncClientSchema } from './clients.ts';
 import { IdSchema, IsoDateTimeSchema, singleLineText } from './common.ts';
 import {
   CreateOrderInputSchema,
@@ -21,6 +23,7 @@ export const SYNC_MAX_BATCH = 100;
 
 export const SYNC_MUTATION_NAMES = [
   'create_order',
+  'create_client',
   'update_order',
   'cancel_order',
   'record_payment',
@@ -31,6 +34,8 @@ export type SyncMutationName = (typeof SYNC_MUTATION_NAMES)[number];
 // Orders are named by their client UUID (`local_id`): a phone knows it before the server does.
 export const SyncMutationArgsSchemas = {
   create_order: CreateOrderInputSchema.omit({ site_id: true }),
+  /** A client the phone made offline, its UUID as `id` (see `SyncCreateClientArgsSchema`). */
+  create_client: SyncCreateClientArgsSchema,
   update_order: UpdateOrderInputSchema.omit({ version: true }).extend({ local_id: IdSchema }),
   cancel_order: z.strictObject({ local_id: IdSchema }),
   record_payment: PaymentInputSchema.omit({ version: true }).extend({ local_id: IdSchema }),
@@ -91,6 +96,8 @@ export const SyncMutationResultSchema = z.object({
   /** For `duplicate`: what the first delivery of this mutation got. */
   original_status: z.enum(['applied', 'rejected']).optional(),
   order: SyncOrderRefSchema.nullable().optional(),
+  /** For `create_client`: the id the phone must use from now on (another client's, when deduplicated). */
+  client: SyncClientRefSchema.optional(),
   reason: SyncRejectReasonSchema.optional(),
   /** For a rejection: the order as the server has it now (null when it does not exist or is not visible). */
   current: OrderSummarySchema.nullable().optional(),
@@ -178,6 +185,8 @@ export type SyncDeliveryIssue = z.infer<typeof SyncDeliveryIssueSchema>;
 export const SyncOrderSchema = OrderSummarySchema.omit({ created_by_name: true }).extend({
   /** Absent on orders a phone stored before the field existed: read it as false. */
   has_voice_note: z.boolean().optional(),
+  /** Absent on orders a phone stored before the client directory: read it as null. */
+  client_id: IdSchema.nullable().optional(),
   /** Absent on orders a phone stored before returns lowered the balance: read them as 0. */
   returned_amount: z.number().int().optional(),
   credit: z.number().int().optional(),
@@ -197,6 +206,14 @@ export const SyncPullResponseSchema = z.object({
   orders: z.array(SyncOrderSchema),
   /** Rows gone from this device's view (a soft-deleted product…): delete them locally. */
   deleted: z.array(z.object({ stream: SyncStreamSchema, id: IdSchema })),
+  /**
+   * The site's clients that are new or changed (all active ones on a reset), with their balance;
+   * absent from a server older than the client directory. Apart from `deleted`, whose streams an
+   * older phone checks.
+   */
+  clients: z.array(SyncClientSchema).optional(),
+  /** Clients gone from the site's directory (deactivated, merged): delete them locally. */
+  deleted_clients: z.array(IdSchema).optional(),
   cursor: z.string(),
   has_more: z.boolean(),
   /** The device's last sequence the server processed: a reinstalled phone restarts after it. */

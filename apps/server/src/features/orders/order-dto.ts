@@ -12,6 +12,7 @@ export function toOrderSummary(row: OrderRow, createdByName: string | null): Ord
     created_by: row.createdBy,
     created_by_name: createdByName,
     device_id: row.deviceId,
+    client_id: row.clientId,
     client_name: row.clientName,
     client_phone: row.clientPhone,
     delivery_address: row.deliveryAddress,

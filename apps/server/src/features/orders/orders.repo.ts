@@ -100,13 +100,13 @@ export async function insertNumberedOrder(
       ON CONFLICT (site_id, day) DO UPDATE SET last = order_counters.last + 1
       RETURNING last
     )
-    INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_name, client_phone,
+    INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_id, client_name, client_phone,
       delivery_address, delivery_date, priority, notes, delivery_status, payment_status,
       total_amount, paid_amount, version, delivered_at, created_at, updated_at)
     SELECT ${row.id}, ${row.localId},
       'CMD-' || to_char(${day}::date, 'YYYYMMDD') || '-'
         || lpad(counter.last::text, greatest(4, length(counter.last::text)), '0'),
-      ${row.siteId}, ${row.createdBy}, ${row.deviceId}, ${row.clientName}, ${row.clientPhone},
+      ${row.siteId}, ${row.createdBy}, ${row.deviceId}, ${row.clientId}, ${row.clientName}, ${row.clientPhone},
       ${row.deliveryAddress}, ${row.deliveryDate}, ${row.priority}, ${row.notes}, ${row.deliveryStatus},
       ${row.paymentStatus}, ${row.totalAmount}, 0, 1, ${row.deliveredAt?.toISOString() ?? null}::timestamptz,
       ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
@@ -278,6 +278,7 @@ const ORDER_SUMMARY_JSON = jsonObjectText({
   created_by: jsonText.token(orders.createdBy),
   created_by_name: jsonText.string(users.fullName),
   device_id: jsonText.token(orders.deviceId),
+  client_id: jsonText.token(orders.clientId),
   client_name: jsonText.string(orders.clientName),
   client_phone: jsonText.string(orders.clientPhone),
   delivery_address: jsonText.string(orders.deliveryAddress),

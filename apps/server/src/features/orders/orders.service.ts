@@ -5,6 +5,7 @@ import { AppError, notFound, type ServiceFieldIssue } from '../../domain/errors.
 import type { WriteContext } from '../../domain/write-context.ts';
 import { siteForWrite } from '../../lib/site-scope.ts';
 import { recordAudit } from '../audit/audit.service.ts';
+import { activeClientForOrder, createPhoneClient } from '../clients/client-resolution.service.ts';
 import { notifyOrderCreated, notifyStockMovements } from '../notifications/notify.ts';
 import { takeStock } from '../stock/stock-ledger.service.ts';
 import { auditView, toOrderDto } from './order-dto.ts';
@@ -47,6 +48,7 @@ export async function createOrder(
   const siteId = siteForWrite(actor, input.site_id);
   if (actor.role === 'admin' && input.site_id) await assertSiteActive(tx, input.site_id);
   assertDeliveryDate(input.delivery_date, ctx.clock.today);
+  const clientId = await orderClientId(ctx, siteId, input);
   const lines = await priceLines(tx, input.items, new Map());
   const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   const isDirectSale = input.direct_sale === true;
@@ -56,6 +58,7 @@ export async function createOrder(
     siteId,
     createdBy: actor.userId,
     deviceId: actor.deviceId,
+    clientId: clientId ?? null,
     clientName: input.client_name,
     clientPhone: input.client_phone ?? null,
     deliveryAddress: input.delivery_address ?? null,
@@ -120,6 +123,7 @@ export async function updateOrderContent(
   if (input.delivery_date) assertDeliveryDate(input.delivery_date, ctx.clock.today);
   const before = assertChangeable(actor, await readOrder(tx, id, { lock: true }), input.version).order;
   assertEditable(before.deliveryStatus);
+  const clientId = await orderClientId(ctx, before.siteId, input);
 
   let lines: Line[] | undefined;
   let totalAmount = before.totalAmount;
@@ -141,6 +145,7 @@ export async function updateOrderContent(
     tx,
     id,
     {
+      clientId: clientId === undefined ? before.clientId : clientId,
       clientName: input.client_name ?? before.clientName,
       clientPhone: input.client_phone === undefined ? before.clientPhone : input.client_phone,
       deliveryAddress: input.delivery_address === undefined ? before.deliveryAddress : input.delivery_address,
@@ -161,6 +166,32 @@ export async function updateOrderContent(
     after: auditView(after, lines),
   });
   return toOrderDto((await readOrder(tx, id))!);
+}
+
+/**
+ * The client an order names (`client_id`, or `new_client` made with it: clients/
+ * client-resolution.service.ts); undefined when it names none. Both at once is a 400.
+ */
+async function orderClientId(
+  ctx: WriteContext,
+  siteId: string,
+  input: Pick<CreateOrderInput, 'client_id' | 'new_client'>,
+): Promise<string | undefined> {
+  if (input.client_id && input.new_client) {
+    throw new AppError('validation_error', 'Un client existant ou un nouveau client, pas les deux', {
+      fields: [
+        {
+          field: 'client_id',
+          message: 'client_id ou new_client, pas les deux',
+          code: 'exactly_one_of',
+          params: { fields: 'client_id, new_client' },
+        },
+      ],
+    });
+  }
+  if (input.client_id) return (await activeClientForOrder(ctx, siteId, input.client_id)).id;
+  if (input.new_client) return (await createPhoneClient(ctx, siteId, input.new_client)).client.id;
+  return undefined;
 }
 
 /** Unknown, deleted or inactive products are a 400 naming the item; prices come from the catalog. */

@@ -94,8 +94,8 @@ async function applyInTransaction(
     result = rejected(mutation, fault);
   } else {
     try {
-      const order = await ctx.savepoint((inner) => applyMutation(inner, deviceSiteId, mutation));
-      result = { id, seq, status: 'applied', order };
+      const applied = await ctx.savepoint((inner) => applyMutation(inner, deviceSiteId, mutation));
+      result = { id, seq, status: 'applied', ...applied };
     } catch (error) {
       // The savepoint is rolled back: the transaction can still read and store the outcome.
       const reason = rejectionReason(error) ?? faultReason(error);

@@ -3,6 +3,7 @@ import {
   type Order,
   OrderSummarySchema,
   SYNC_REJECT_MESSAGES,
+  type SyncClientRef,
   type SyncMutation,
   SyncMutationArgsSchemas,
   type SyncMutationName,
@@ -16,6 +17,7 @@ import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, notFound } from '../../domain/errors.ts';
 import type { WriteContext } from '../../domain/write-context.ts';
+import { createPhoneClient } from '../clients/client-resolution.service.ts';
 import { changeStatus, recordPayment } from '../orders/order-lifecycle.service.ts';
 import { createOrder, getOrder, updateOrderContent } from '../orders/orders.service.ts';
 import { findOrderIdByLocalId } from './sync.repo.ts';
@@ -59,8 +61,11 @@ export function parseArgs(name: string, args: unknown): unknown {
   return parsed.data;
 }
 
+/** What an applied mutation answers: the order it is about, or for `create_client` the client. */
+export type Applied = { order: SyncOrderRef } | { client: SyncClientRef };
+
 /**
- * Applies one mutation through the orders services, inside the push's write (in its savepoint,
+ * Applies one mutation through the orders services (a client through the clients' one), inside the push's write (in its savepoint,
  * sync-general-path.ts), as the push's actor with the device's id. Every rule of the REST API
  * holds (status machine, versions, roles, site): a refusal is an AppError here.
  */
@@ -68,7 +73,7 @@ export async function applyMutation(
   ctx: WriteContext,
   deviceSiteId: string,
   mutation: SyncMutation,
-): Promise<SyncOrderRef> {
+): Promise<Applied> {
   const { tx, actor } = ctx;
   const version = mutation.base_version;
   switch (mutation.name) {
@@ -76,27 +81,31 @@ export async function applyMutation(
       const args = parseArgs('create_order', mutation.args);
       const site = actor.role === 'admin' ? { site_id: deviceSiteId } : {};
       const { order } = await createOrder(ctx, { ...args, ...site });
-      return orderRef(order);
+      return { order: orderRef(order) };
+    }
+    case 'create_client': {
+      const args = parseArgs('create_client', mutation.args);
+      return { client: (await createPhoneClient(ctx, deviceSiteId, args)).ref };
     }
     case 'update_order': {
       const { local_id, ...changes } = parseArgs('update_order', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await updateOrderContent(ctx, id, { ...changes, version }));
+      return { order: orderRef(await updateOrderContent(ctx, id, { ...changes, version })) };
     }
     case 'cancel_order': {
       const { local_id } = parseArgs('cancel_order', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(ctx, id, { status: 'annulee', version }));
+      return { order: orderRef(await changeStatus(ctx, id, { status: 'annulee', version })) };
     }
     case 'record_payment': {
       const { local_id, ...payment } = parseArgs('record_payment', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await recordPayment(ctx, id, { ...payment, version }));
+      return { order: orderRef(await recordPayment(ctx, id, { ...payment, version })) };
     }
     case 'set_status': {
       const { local_id, ...change } = parseArgs('set_status', mutation.args);
       const id = await orderIdOf(tx, local_id);
-      return orderRef(await changeStatus(ctx, id, { ...change, version }));
+      return { order: orderRef(await changeStatus(ctx, id, { ...change, version })) };
     }
     default:
       parseArgs(mutation.name, mutation.args);

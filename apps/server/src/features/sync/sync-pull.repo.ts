@@ -25,7 +25,10 @@ export type PullScope = { siteId: string; ownerId: string | null };
 /** A position in the change log; rows at or after it are still to be read. */
 export type LogPosition = { txid: number; id: number };
 
-export type ChangeRef = { txid: number; id: number; stream: SyncStream; entityId: string };
+/** The log's streams: the phone's (`SyncStream`) and the clients', sent apart (`clients`, `deleted_clients`). */
+export type LogStream = SyncStream | 'client';
+
+export type ChangeRef = { txid: number; id: number; stream: LogStream; entityId: string };
 
 /**
  * The changes visible to the scope from `from`, in log order, never past the oldest transaction
@@ -42,7 +45,7 @@ export async function selectChanges(
     xmin: string | number;
     txid: string | number | null;
     id: string | number | null;
-    stream: SyncStream | null;
+    stream: LogStream | null;
     entity_id: string | null;
   }>(
     db,
@@ -54,7 +57,8 @@ export async function selectChanges(
             AND (c.stream = 'category'
               OR (c.stream = 'product' AND (c.site_id IS NULL OR c.site_id = ${scope.siteId}::uuid))
               OR (c.stream = 'order' AND c.site_id = ${scope.siteId}::uuid
-                  AND (${scope.ownerId}::uuid IS NULL OR c.user_id = ${scope.ownerId}::uuid)))
+                  AND (${scope.ownerId}::uuid IS NULL OR c.user_id = ${scope.ownerId}::uuid))
+              OR (c.stream = 'client' AND c.site_id = ${scope.siteId}::uuid))
           ORDER BY c.txid, c.id
           LIMIT ${limit}
         ) c ON true`,

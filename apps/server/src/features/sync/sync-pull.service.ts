@@ -8,10 +8,13 @@ import { z } from 'zod';
 import type { Db } from '../../db/client.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { decodeCursor, encodeCursor } from '../../lib/cursor.ts';
+import { toSyncClient } from '../clients/client-dto.ts';
+import { selectSyncClients } from '../clients/clients.repo.ts';
 import { syncDevice } from './sync-device.ts';
 import {
   currentXmin,
   type LogPosition,
+  type LogStream,
   type PullScope,
   selectCategories,
   selectChanges,
@@ -74,10 +77,11 @@ async function snapshot(db: Db, scope: PullScope, now: number): Promise<Omit<Syn
   return db.transaction(
     async (tx) => {
       const xmin = await currentXmin(tx);
-      const [categories, products, orders] = [
+      const [categories, products, orders, clients] = [
         await selectCategories(tx),
         await selectProducts(tx, scope.siteId),
         await selectOrders(tx, scope, { recentDays: SNAPSHOT_ORDER_DAYS }),
+        await selectSyncClients(tx, scope.siteId),
       ];
       return {
         reset: true,
@@ -85,6 +89,8 @@ async function snapshot(db: Db, scope: PullScope, now: number): Promise<Omit<Syn
         products: products.map(({ deleted: _deleted, ...product }) => product),
         orders,
         deleted: [],
+        clients: clients.map(({ client, figures }) => toSyncClient(client, figures)),
+        deleted_clients: [],
         cursor: cursorAt({ txid: xmin, id: 0 }, now),
         has_more: false,
       };
@@ -108,7 +114,12 @@ async function changesSince(
   let next: LogPosition = last ? { txid: last.txid, id: last.id + 1 } : from;
   if (!hasMore && xmin > next.txid) next = { txid: xmin, id: 0 };
 
-  const ids: Record<SyncStream, Set<string>> = { category: new Set(), product: new Set(), order: new Set() };
+  const ids: Record<LogStream, Set<string>> = {
+    category: new Set(),
+    product: new Set(),
+    order: new Set(),
+    client: new Set(),
+  };
   for (const change of page) ids[change.stream].add(change.entityId);
   const categoryIds = [...ids.category];
   const productIds = [...ids.product];
@@ -116,6 +127,10 @@ async function changesSince(
   const categories = categoryIds.length > 0 ? await selectCategories(db, categoryIds) : [];
   const products = productIds.length > 0 ? await selectProducts(db, scope.siteId, productIds) : [];
   const orders = orderIds.length > 0 ? await selectOrders(db, scope, { ids: orderIds }) : [];
+  // A client deactivated or merged meanwhile leaves the phone's directory.
+  const clients = ids.client.size > 0 ? await selectSyncClients(db, scope.siteId, [...ids.client]) : [];
+  const liveClients = clients.filter(({ client }) => client.isActive);
+  const liveClientIds = new Set(liveClients.map(({ client }) => client.id));
 
   const deleted: SyncPullResponse['deleted'] = [];
   const found = (stream: SyncStream, present: Iterable<string>) => {
@@ -142,6 +157,8 @@ async function changesSince(
       .map(({ deleted: _deleted, ...product }) => product),
     orders,
     deleted,
+    clients: liveClients.map(({ client, figures }) => toSyncClient(client, figures)),
+    deleted_clients: [...ids.client].filter((id) => !liveClientIds.has(id)),
     cursor: cursorAt(next, now),
     has_more: hasMore,
   };

@@ -186,7 +186,10 @@ async function createLeadingOrders(
   }
 }
 
-/** A creation the fast path can take as it is: valid, priced, for today or later, not a direct sale. */
+/**
+ * A creation the fast path can take as it is: valid, priced, for today or later, not a direct
+ * sale, naming no client from the directory.
+ */
 function plainCreation(
   mutation: SyncMutation,
   prices: Map<string, ProductRef>,
@@ -201,6 +204,8 @@ function plainCreation(
     throw error;
   }
   if (args.direct_sale || (args.delivery_date && args.delivery_date < day)) return undefined;
+  // An order naming a client takes the general path, which checks and locks that client.
+  if (args.client_id || args.new_client) return undefined;
   const lines: PricedLine[] = [];
   for (const item of args.items) {
     const product = prices.get(item.product_id);

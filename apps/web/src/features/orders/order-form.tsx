@@ -22,7 +22,9 @@ export type OrderLine = { product: Product; quantity: string };
 type ClientFields = { name: string; phone: string; address: string; date: string; notes: string };
 
 /** What the form sends: the order's own fields, all given (a new order adds its id and site). */
-export type OrderFormValues = Required<Omit<CreateOrderInput, 'local_id' | 'site_id' | 'direct_sale'>>;
+export type OrderFormValues = Required<
+  Omit<CreateOrderInput, 'local_id' | 'site_id' | 'direct_sale' | 'client_id' | 'new_client'>
+>;
 
 /** The form's starting point for an existing order, its lines given with their products. */
 export function orderFormStart(order: Order, lines: OrderLine[]) {
