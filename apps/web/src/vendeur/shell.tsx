@@ -1,14 +1,20 @@
-import { useEffect } from 'react';
+import { memo, useEffect } from 'react';
 import { Link, Redirect, Route, Switch, useLocation } from 'wouter';
 import { Icon, type IconName } from '../components/icons.tsx';
 import { CatalogScreen as Catalog } from './catalog.tsx';
 import { OrderWizard } from './order-wizard.tsx';
-import { OrdersScreen as Orders } from './orders.tsx';
+import { OrdersScreen } from './orders.tsx';
 import { askPersistentStorage } from './pwa.ts';
 import { afterFirstScreen } from './start-up.ts';
 import { StatusBar } from './status-bar.tsx';
 import { useStorageNearlyFull } from './storage-space.ts';
 import { syncEngine } from './sync.ts';
+
+/**
+ * The orders list renders for its own reads and the orders just saved, not again for each route
+ * change of the shell around it (a save changes the route): it has no props.
+ */
+const Orders = memo(OrdersScreen);
 
 /** The signed-in app: status bar, screens and navigation; the sync engine runs while it is shown. */
 export function Shell() {
