@@ -1,6 +1,7 @@
 import { IdSchema, type SyncCategory, type SyncOrder, type SyncProduct } from '@gapal/shared';
 import { Dexie, type EntityTable } from 'dexie';
 import { z } from 'zod';
+import type { StoredClient } from './clients.ts';
 import { type OutboxEntry, parseStored } from './outbox.ts';
 import type { StoredVoiceNote } from './voice-notes.ts';
 
@@ -34,6 +35,8 @@ export type SyncDatabase = Dexie & {
   meta: EntityTable<MetaRow, 'key'>;
   /** Voice notes recorded on the phone, until uploaded (voice-notes.ts). */
   voiceNotes: EntityTable<StoredVoiceNote, 'id'>;
+  /** The site's client directory from the pull, with search keys (clients.ts). */
+  clients: EntityTable<StoredClient, 'id'>;
 };
 
 export type DexieDependencies = { indexedDB: IDBFactory; IDBKeyRange: typeof IDBKeyRange };
@@ -56,6 +59,8 @@ export function openSyncDatabase(name = 'gapal-sync', dependencies?: DexieDepend
   });
   // A new table only: a phone on version 2 upgrades keeping all its data.
   db.version(3).stores({ voiceNotes: 'id, local_id, state' });
+  // The client directory (#27), a new table only: filled by the next pull.
+  db.version(4).stores({ clients: 'id, name_folded, phone_digits, updated_at' });
   return db;
 }
 

@@ -5,10 +5,17 @@ import {
   SyncOrderSchema,
   type SyncPullResponse,
 } from '@gapal/shared';
+import { storeClientPage } from './clients.ts';
 import { type OutboxEntry, readMeta, type SyncDatabase } from './database.ts';
 import { pruneHistory } from './history-pruning.ts';
 import { runExclusive } from './lock.ts';
-import { OutboxEntrySchema, parseStored, parseStoredRows } from './outbox.ts';
+import {
+  isOrderEntry,
+  type OrderOutboxEntry,
+  OutboxEntrySchema,
+  parseStored,
+  parseStoredRows,
+} from './outbox.ts';
 import {
   MalformedAnswerError,
   SyncRequestError,
@@ -123,7 +130,11 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
           if (!entry) continue;
           const outcome = result.status === 'duplicate' ? result.original_status : result.status;
           if (outcome === 'applied') {
-            await db.outbox.update(entry.seq, { status: 'acked', result: result.order ?? null });
+            await db.outbox.update(entry.seq, {
+              status: 'acked',
+              result: result.order ?? null,
+              ...(result.client ? { client: result.client } : {}),
+            });
           } else if (outcome === 'rejected') {
             await db.outbox.update(entry.seq, {
               status: 'rejected',
@@ -337,10 +348,12 @@ async function renumber(db: SyncDatabase, expected: number): Promise<void> {
 
 /** One page and its cursor in one transaction: a crash never leaves data without its cursor. */
 async function savePage(db: SyncDatabase, page: SyncPullResponse): Promise<void> {
-  await db.transaction('rw', [db.categories, db.products, db.orders, db.outbox, db.meta], async () => {
+  const tables = [db.categories, db.products, db.orders, db.clients, db.outbox, db.meta];
+  await db.transaction('rw', tables, async () => {
     if (page.reset) {
-      await Promise.all([db.categories.clear(), db.products.clear(), db.orders.clear()]);
+      await Promise.all([db.categories.clear(), db.products.clear(), db.orders.clear(), db.clients.clear()]);
     }
+    await storeClientPage(db, page);
     await db.categories.bulkPut(page.categories);
     await db.products.bulkPut(page.products);
     await db.orders.bulkPut(page.orders);
@@ -368,13 +381,20 @@ async function dropSettledEntries(db: SyncDatabase): Promise<void> {
   const rows = await db.outbox.where('status').equals('acked').toArray();
   if (rows.length === 0) return;
   const done: number[] = [];
-  const acked: OutboxEntry[] = [];
+  const acked: OrderOutboxEntry[] = [];
+  const clients: Extract<OutboxEntry, { name: 'create_client' }>[] = [];
   for (const row of rows) {
     const entry = parseStored(OutboxEntrySchema, row, 'outbox');
     // Already applied by the server: an unreadable overlay entry has nothing left to show.
-    if (entry) acked.push(entry);
-    else done.push(row.seq);
+    if (!entry) done.push(row.seq);
+    else if (isOrderEntry(entry)) acked.push(entry);
+    else clients.push(entry);
   }
+  // A new client stays in the overlay until a pull brings the client the server kept.
+  const kept = await db.clients.bulkGet(clients.map((entry) => entry.client?.id ?? entry.args.id));
+  clients.forEach((entry, index) => {
+    if (!entry.client || kept[index] !== undefined) done.push(entry.seq);
+  });
   const orders = await db.orders.bulkGet(acked.map((entry) => entry.args.local_id));
   acked.forEach((entry, index) => {
     const stored = orders[index];

@@ -43,8 +43,8 @@ export async function pruneHistory(
     }
     if (candidates.length === 0) return 0;
     const named = new Set(
-      (await db.outbox.where('args.local_id').anyOf(candidates).toArray()).map(
-        (entry) => entry.args.local_id,
+      (await db.outbox.where('args.local_id').anyOf(candidates).toArray()).flatMap((entry) =>
+        'local_id' in entry.args ? [entry.args.local_id] : [],
       ),
     );
     // A voice note still to upload keeps its order; a settled one goes with it.

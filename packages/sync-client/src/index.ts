@@ -1,4 +1,13 @@
 export {
+  clientOrders,
+  type DirectoryClient,
+  directoryClient,
+  overCreditLimit,
+  recordNewClient,
+  type StoredClient,
+  searchClients,
+} from './clients.ts';
+export {
   type DexieDependencies,
   type OutboxEntry,
   openSyncDatabase,
@@ -10,7 +19,14 @@ export { HISTORY_DAYS, pruneHistory } from './history-pruning.ts';
 export { applyOutbox, dismissRejected, ordersView, readOutbox, recordMutation } from './local-writes.ts';
 export { runExclusive } from './lock.ts';
 export { type OrderWindow, orderView, recentOrdersWindow } from './order-window.ts';
-export { OutboxEntrySchema, type OutboxStatus, parseOutboxEntry, parseStoredRows } from './outbox.ts';
+export {
+  isOrderEntry,
+  type OrderOutboxEntry,
+  OutboxEntrySchema,
+  type OutboxStatus,
+  parseOutboxEntry,
+  parseStoredRows,
+} from './outbox.ts';
 export { claimForUser, UnsentOrdersError } from './owner.ts';
 export {
   createHttpTransport,

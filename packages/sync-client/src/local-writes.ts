@@ -7,7 +7,7 @@ import {
 } from '@gapal/shared';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { readMeta } from './database.ts';
-import { OutboxEntrySchema, parseStoredRows } from './outbox.ts';
+import { isOrderEntry, type OrderOutboxEntry, OutboxEntrySchema, parseStoredRows } from './outbox.ts';
 import { compareTimestamps } from './timestamps.ts';
 
 /**
@@ -63,7 +63,7 @@ export function applyOutbox(
 ): SyncOrder[] {
   const orders = new Map(server.map((order) => [order.local_id, { ...order }]));
   for (const entry of outbox) {
-    if (entry.status === 'rejected') continue;
+    if (entry.status === 'rejected' || !isOrderEntry(entry)) continue;
     const localId = entry.args.local_id;
     const current = orders.get(localId);
     if (entry.status === 'acked' && current && entry.result && current.version >= entry.result.version)
@@ -76,7 +76,7 @@ export function applyOutbox(
 
 function applyOne(
   order: SyncOrder | undefined,
-  entry: OutboxEntry,
+  entry: OrderOutboxEntry,
   prices: Map<string, number>,
 ): SyncOrder | undefined {
   if (entry.name === 'create_order') {
@@ -91,6 +91,7 @@ function applyOne(
       site_id: '',
       created_by: '',
       device_id: null,
+      client_id: args.client_id ?? args.new_client?.id ?? null,
       client_name: args.client_name,
       client_phone: args.client_phone ?? null,
       delivery_address: args.delivery_address ?? null,

@@ -1,11 +1,11 @@
 import { type SyncOrder, SyncOrderSchema, SyncProductSchema } from '@gapal/shared';
 import { Dexie } from 'dexie';
-import type { OutboxEntry, SyncDatabase } from './database.ts';
+import type { SyncDatabase } from './database.ts';
 import { applyOutbox } from './local-writes.ts';
-import { OutboxEntrySchema, parseStoredRows } from './outbox.ts';
+import { isOrderEntry, type OrderOutboxEntry, OutboxEntrySchema, parseStoredRows } from './outbox.ts';
 
 /** The newest orders of the view and the outbox entries that name them. */
-export type OrderWindow = { orders: SyncOrder[]; entries: OutboxEntry[] };
+export type OrderWindow = { orders: SyncOrder[]; entries: OrderOutboxEntry[] };
 
 /**
  * The newest `limit` orders of the view (server rows with the phone's changes on top, newest
@@ -67,14 +67,16 @@ export async function orderView(db: SyncDatabase, localId: string): Promise<Sync
 }
 
 /** The outbox entries naming these orders, in sequence order. */
-async function entriesOf(db: SyncDatabase, localIds: string[]): Promise<OutboxEntry[]> {
+async function entriesOf(db: SyncDatabase, localIds: string[]): Promise<OrderOutboxEntry[]> {
   if (localIds.length === 0) return [];
   const rows = await db.outbox.where('args.local_id').anyOf(localIds).toArray();
-  return parseStoredRows(OutboxEntrySchema, rows, 'outbox').sort((a, b) => a.seq - b.seq);
+  return parseStoredRows(OutboxEntrySchema, rows, 'outbox')
+    .filter(isOrderEntry)
+    .sort((a, b) => a.seq - b.seq);
 }
 
 /** Catalog prices of the products these entries order (what `applyOutbox` prices them at). */
-async function pricesFor(db: SyncDatabase, entries: OutboxEntry[]): Promise<Map<string, number>> {
+async function pricesFor(db: SyncDatabase, entries: OrderOutboxEntry[]): Promise<Map<string, number>> {
   const ids = new Set<string>();
   for (const entry of entries) {
     const items =

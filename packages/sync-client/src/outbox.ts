@@ -1,6 +1,7 @@
 import {
   IdSchema,
   OrderSummarySchema,
+  SyncClientRefSchema,
   SyncMutationArgsSchemas,
   type SyncMutationName,
   SyncOrderRefSchema,
@@ -26,6 +27,8 @@ const entryFields = {
   reason: SyncRejectReasonSchema.optional(),
   /** For `rejected`: the order as the server has it now. */
   current: OrderSummarySchema.nullable().optional(),
+  /** For an acked `create_client`: the id the server kept (another client's when deduplicated). */
+  client: SyncClientRefSchema.optional(),
 };
 
 function entryFor<N extends SyncMutationName>(name: N) {
@@ -38,6 +41,7 @@ function entryFor<N extends SyncMutationName>(name: N) {
  */
 export const OutboxEntrySchema = z.discriminatedUnion('name', [
   entryFor('create_order'),
+  entryFor('create_client'),
   entryFor('update_order'),
   entryFor('cancel_order'),
   entryFor('record_payment'),
@@ -46,14 +50,16 @@ export const OutboxEntrySchema = z.discriminatedUnion('name', [
 export type OutboxEntry = z.infer<typeof OutboxEntrySchema>;
 export type OutboxStatus = OutboxEntry['status'];
 
-/**
- * A mutation name added to the contract without its outbox member fails to compile here.
- * `create_client` (#27) waits for the phone's client step, which queues it.
- */
-const everyNameCovered: Exclude<SyncMutationName, OutboxEntry['name'] | 'create_client'> extends never
-  ? true
-  : false = true;
+/** A mutation name added to the contract without its outbox member fails to compile here. */
+const everyNameCovered: Exclude<SyncMutationName, OutboxEntry['name']> extends never ? true : false = true;
 void everyNameCovered;
+
+/** The entries that name an order (all but `create_client`, which names a client). */
+export type OrderOutboxEntry = Exclude<OutboxEntry, { name: 'create_client' }>;
+
+export function isOrderEntry(entry: OutboxEntry): entry is OrderOutboxEntry {
+  return entry.name !== 'create_client';
+}
 
 /**
  * An outbox row as read back from IndexedDB, checked before use: a row the contract no longer

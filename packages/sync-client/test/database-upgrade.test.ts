@@ -42,12 +42,12 @@ describe('the phone database upgrades in place', () => {
 
     const db = openSyncDatabase(name, { indexedDB, IDBKeyRange });
     const outbox = await readOutbox(db);
-    expect(outbox.map((entry) => entry.args.local_id)).toEqual([localId]);
+    expect(outbox.map((entry) => ('local_id' in entry.args ? entry.args.local_id : null))).toEqual([localId]);
     expect(await db.meta.get('next_seq')).toEqual({ key: 'next_seq', value: 2 });
     expect(await db.orders.toArray()).toEqual([
       expect.objectContaining({ client_name: 'Boutique Yennenga' }),
     ]);
-    expect(db.verno).toBe(3);
+    expect(db.verno).toBe(4);
     await putOrderVoiceNote(db, localId, {
       audio: new ArrayBuffer(128),
       contentType: 'audio/webm;codecs=opus',

@@ -1,7 +1,8 @@
 import { type SyncOrder, type SyncProduct, SyncProductSchema } from '@gapal/shared';
 import {
   dismissRejected,
-  type OutboxEntry,
+  isOrderEntry,
+  type OrderOutboxEntry,
   OutboxEntrySchema,
   parseStoredRows,
   recentOrdersWindow,
@@ -32,7 +33,7 @@ const PAYMENT_LABELS: Record<SyncOrder['payment_status'], string> = {
   partielle: 'Payée en partie',
   payee: 'Payée',
 };
-type Row = { order: SyncOrder; pending: boolean; rejected: OutboxEntry[]; voiceNote?: StoredVoiceNote };
+type Row = { order: SyncOrder; pending: boolean; rejected: OrderOutboxEntry[]; voiceNote?: StoredVoiceNote };
 
 /** Cards shown at first and added by « Voir plus »: the screen's cost stays the same whatever the history. */
 const PAGE_SIZE = 12;
@@ -46,7 +47,7 @@ export function OrdersScreen() {
         .where('status')
         .equals('rejected')
         .toArray()
-        .then((stored) => parseStoredRows(OutboxEntrySchema, stored, 'outbox')),
+        .then((stored) => parseStoredRows(OutboxEntrySchema, stored, 'outbox').filter(isOrderEntry)),
     ]);
     // Rejected creations never reach the view: show them as their own rows.
     const known = new Set(orders.map((order) => order.local_id));
@@ -231,7 +232,7 @@ function VoiceNoteState({ note, onServer }: { note: StoredVoiceNote | undefined;
   );
 }
 
-function rejectedCreation(entry: OutboxEntry): SyncOrder {
+function rejectedCreation(entry: OrderOutboxEntry): SyncOrder {
   return {
     id: 'rejected',
     local_id: entry.args.local_id,
