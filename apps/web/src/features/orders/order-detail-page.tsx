@@ -130,6 +130,7 @@ export function OrderDetailPage({ id }: { id: string }) {
   const canManage = useCan('orders.manage');
   const canEdit = useCan('orders.create');
   const canReadAudit = useCan('audit.read');
+  const canReadClients = useCan('clients.read');
   const [dialog, setDialog] = useState<'pay' | 'return' | 'cancel' | 'refund' | 'credit' | null>(null);
   const { move, change } = useStatusMove();
   useRealtimeInvalidation(
@@ -350,7 +351,15 @@ export function OrderDetailPage({ id }: { id: string }) {
             <dl className="space-y-2.5 text-sm">
               <div>
                 <dt className="text-xs text-slate-500">{t('orders.client')}</dt>
-                <dd className="font-medium text-slate-900">{o.client_name}</dd>
+                <dd className="font-medium text-slate-900">
+                  {o.client_id && canReadClients ? (
+                    <Link href={`/clients/${o.client_id}`} className="text-emerald-800 hover:underline">
+                      {o.client_name}
+                    </Link>
+                  ) : (
+                    o.client_name
+                  )}
+                </dd>
               </div>
               <div>
                 <dt className="text-xs text-slate-500">{t('orders.phone')}</dt>
