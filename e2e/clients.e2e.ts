@@ -1,8 +1,14 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ClientDetailPage, ClientForm, ClientsListPage } from './pages/clients-pages.ts';
-import { type SeedApi, unique } from './support/api.ts';
+import { type SeedApi, type SeededProduct, seedProduct, unique } from './support/api.ts';
 import { screenshot, seriousA11yViolations } from './support/browser.ts';
 import { useE2e } from './support/fixtures.ts';
+import { ADMIN } from './support/gapal-server.ts';
+
+const run = promisify(execFile);
 
 const text = (value: string | null) => (value ?? '').replace(/\s+/g, ' ').trim();
 
@@ -22,6 +28,23 @@ async function seedClient(
   token?: string,
 ): Promise<SeededClient> {
   return api.call('POST', '/api/clients/', fields, token);
+}
+
+/** An order taken for a directory client (its name and phone are the order's snapshot). */
+async function seedClientOrder(
+  api: SeedApi,
+  client: SeededClient,
+  product: SeededProduct,
+  quantity: number,
+): Promise<{ id: string; number: string; total_amount: number }> {
+  return api.call('POST', '/api/orders/', {
+    local_id: crypto.randomUUID(),
+    client_id: client.id,
+    client_name: client.name,
+    client_phone: client.phone,
+    priority: 'moyenne',
+    items: [{ product_id: product.id, quantity }],
+  });
 }
 
 describe('clients', () => {
@@ -136,5 +159,101 @@ describe('clients', () => {
     await detail.action('Réactiver');
     await e2e.page.getByRole('button', { name: 'Désactiver', exact: true }).waitFor();
     expect((await e2e.api.call('GET', `/api/clients/${client.id}/`)).is_active).toBe(true);
+  });
+
+  it('merges two spellings of one client (admin): the orders move, and the statement reads back as PDF and CSV', async () => {
+    const product = await seedProduct(e2e.api, { name: `Yaourt ${unique('')}`, price: 500, stock: 100 });
+    const kept = await seedClient(e2e.api, {
+      name: `Maquis Le Baobab ${unique('')}`,
+      phone: uniquePhone(),
+      credit_limit: 1000,
+    });
+    const merged = await seedClient(e2e.api, { name: `maquis le baobab (Secteur 4) ${unique('')}` });
+    const first = await seedClientOrder(e2e.api, kept, product, 3);
+    const second = await seedClientOrder(e2e.api, merged, product, 2);
+    await e2e.api.call('PATCH', `/api/orders/${first.id}/payment/`, {
+      amount: 1000,
+      method: 'orange_money',
+      reference: 'OM-4471',
+    });
+
+    await e2e.signIn(ADMIN);
+    const detail = new ClientDetailPage(e2e.page);
+    await e2e.page.goto(`/clients/${merged.id}`);
+    await detail.heading().filter({ hasText: merged.name }).waitFor();
+    await detail.card('client-orders').getByTestId(`client-order-${second.number}`).waitFor();
+    await detail.action('Fusionner…');
+    const dialog = e2e.page.getByRole('dialog');
+    await dialog.getByRole('searchbox', { name: 'Client à conserver' }).fill(kept.name.toUpperCase());
+    await dialog.getByTestId('merge-candidate').filter({ hasText: kept.name }).click();
+    expect(text(await dialog.getByTestId('merge-confirm').textContent())).toContain(
+      `Les commandes de « ${merged.name} » (1 non annulée(s), et les annulées) et leurs paiements passeront à « ${kept.name} »`,
+    );
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+    await screenshot(e2e.page, 'client-merge-confirm');
+    await dialog.getByRole('button', { name: 'Fusionner', exact: true }).click();
+    const result = e2e.page.getByTestId('merge-result');
+    await result.getByText(`« ${kept.name} » a maintenant 2 commande(s)`).waitFor();
+    await result.getByRole('link', { name: `Ouvrir la fiche de ${kept.name}` }).click();
+
+    // The kept client has both orders, and owes 2 500 − 1 000: over their limit, so warned.
+    await detail.heading().filter({ hasText: kept.name }).waitFor();
+    const orders = detail.card('client-orders');
+    await orders.getByTestId(`client-order-${first.number}`).waitFor();
+    await orders.getByTestId(`client-order-${second.number}`).waitFor();
+    expect(text(await e2e.page.getByTestId('client-balance').textContent())).toBe('1 500 FCFA');
+    await e2e.page.getByTestId('client-over-limit').waitFor();
+    await detail.card('client-payments').getByText('OM-4471').waitFor();
+    const order = await e2e.api.call('GET', `/api/orders/${second.id}/`);
+    expect(order.client_id).toBe(kept.id);
+
+    // The statement of the last 30 days: two orders (debits), one payment (credit), balance 1 500.
+    const statement = detail.card('client-statement');
+    await expect.poll(() => statement.getByTestId('statement-line').count()).toBe(3);
+    expect(text(await statement.getByTestId('statement-closing').textContent())).toBe('1 500 FCFA');
+    expect(await seriousA11yViolations(e2e.page)).toEqual([]);
+    await screenshot(e2e.page, 'client-detail');
+
+    const [pdf] = await Promise.all([
+      e2e.page.waitForEvent('download'),
+      statement.getByTestId('statement-pdf').click(),
+    ]);
+    expect(pdf.suggestedFilename()).toMatch(
+      /^releve-maquis-le-baobab-.*-\d{4}-\d\d-\d\d-\d{4}-\d\d-\d\d\.pdf$/,
+    );
+    const pdfPath = (await pdf.path())!;
+    expect(readFileSync(pdfPath).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    const pdfText = text((await run('pdftotext', ['-enc', 'UTF-8', pdfPath, '-'])).stdout);
+    expect(pdfText).toContain(kept.name);
+    expect(pdfText).toContain(first.number);
+    expect(pdfText).toContain(second.number);
+    expect(pdfText).toContain('OM-4471');
+    expect(pdfText).toMatch(/1[\s\u202f\u00a0]500/);
+
+    const [csv] = await Promise.all([
+      e2e.page.waitForEvent('download'),
+      statement.getByTestId('statement-csv').click(),
+    ]);
+    expect(csv.suggestedFilename()).toMatch(/\.csv$/);
+    const lines = readFileSync((await csv.path())!, 'utf8')
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split(/\r?\n/);
+    const orderLines = lines.filter((line) => line.includes(first.number) || line.includes(second.number));
+    expect(orderLines).toHaveLength(3);
+    expect(lines.filter((line) => line.includes('OM-4471'))).toHaveLength(1);
+
+    // The moved order's page links its client's name to the client kept.
+    await e2e.page.goto(`/commandes/${second.id}`);
+    await e2e.page.getByRole('link', { name: merged.name }).click();
+    await detail.heading().filter({ hasText: kept.name }).waitFor();
+
+    // The merged client's page says where its orders went, and links there.
+    await e2e.page.goto(`/clients/${merged.id}`);
+    await e2e.page
+      .getByTestId('client-merged-into')
+      .getByRole('link', { name: 'Ouvrir le client conservé' })
+      .click();
+    await detail.heading().filter({ hasText: kept.name }).waitFor();
   });
 });

@@ -116,7 +116,7 @@ function Payments({ client }: { client: ClientDetail }) {
       {client.payments.map((payment) => (
         <li
           key={payment.id}
-          className="flex items-center justify-between py-2 text-sm"
+          className="flex items-center justify-between gap-3 py-2 text-sm"
           data-testid="client-payment"
         >
           <div>
