@@ -66,6 +66,20 @@ describe('order draft', () => {
     expect(loadDraft(storage)).toBeNull();
   });
 
+  it('keeps the directory client and a new client across a reload, and names the client in the order', () => {
+    const storage = memoryStorage();
+    const id = randomUUID();
+    const draft: Draft = {
+      ...filled(),
+      client_id: id,
+      new_client: { id, name: 'Maquis Kaboré', phone: '+22670112233', kind: 'maquis', area: 'Dassasgho' },
+    };
+    storeDraft(draft, storage);
+    expect(loadDraft(storage)).toEqual(draft);
+    expect(validateDraft(draft, 750)).toEqual({});
+    expect(validateDraft({ ...draft, client_id: 'pas-un-id' }, 750)).toHaveProperty('client_id');
+  });
+
   it('keeps typing going when a full phone refuses to keep the draft', () => {
     const full = {
       setItem: () => {

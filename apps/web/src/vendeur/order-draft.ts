@@ -3,6 +3,7 @@ import {
   MoneyMethodSchema,
   type Priority,
   PrioritySchema,
+  SyncCreateClientArgsSchema,
   type SyncMutationArgs,
   SyncMutationArgsSchemas,
   type SyncOrder,
@@ -12,15 +13,17 @@ import {
   type OutboxEntry,
   putOrderVoiceNote,
   type RecordedVoiceNote,
-  recentOrdersWindow,
   recordMutation,
 } from '@gapal/sync-client';
 import { z } from 'zod';
 import { type DoorPayment, doorPaymentErrors, paymentArgs } from './door-payment.ts';
-import { getVendorSession } from './session.ts';
 import { db, syncEngine } from './sync.ts';
 
 export type Draft = {
+  /** The directory's client ('' for a name typed freely). */
+  client_id: string;
+  /** A client made in this draft, queued (`create_client`) with the order; its id is `client_id`. */
+  new_client: SyncMutationArgs['create_client'] | null;
   client_name: string;
   client_phone: string;
   items: Record<string, number>;
@@ -38,6 +41,8 @@ export type Draft = {
 };
 
 export const emptyDraft = (): Draft => ({
+  client_id: '',
+  new_client: null,
   client_name: '',
   client_phone: '',
   items: {},
@@ -55,6 +60,7 @@ export const emptyDraft = (): Draft => ({
 export function draftFromOrder(order: SyncOrder): Draft {
   return {
     ...emptyDraft(),
+    client_id: order.client_id ?? '',
     client_name: order.client_name,
     client_phone: order.client_phone ?? '',
     items: Object.fromEntries(order.items.map((item) => [item.product_id, item.quantity])),
@@ -69,6 +75,7 @@ export function draftFromOrder(order: SyncOrder): Draft {
 function fields(draft: Draft) {
   const notes = draft.notes.trim();
   return {
+    ...(draft.client_id ? { client_id: draft.client_id } : {}),
     client_name: draft.client_name.trim(),
     client_phone: draft.client_phone.trim() || null,
     delivery_address: draft.delivery_address.trim() || null,
@@ -137,6 +144,7 @@ export async function saveDraft(
   const localId = editing?.local_id ?? crypto.randomUUID();
   const entries = await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
     const written: OutboxEntry[] = [];
+    if (draft.new_client) written.push(await recordMutation(db, 'create_client', draft.new_client));
     if (editing) {
       const args: SyncMutationArgs['update_order'] = { local_id: localId, ...data };
       written.push(
@@ -156,7 +164,6 @@ export async function saveDraft(
     return written;
   });
   syncEngine()?.notifyWrite();
-  rememberClient({ name: data.client_name, phone: data.client_phone ?? null });
   return entries;
 }
 
@@ -180,52 +187,14 @@ export async function cancelOrder(order: SyncOrder): Promise<void> {
   syncEngine()?.notifyWrite();
 }
 
-export type ClientSuggestion = { name: string; phone: string | null };
-
-/**
- * Read once per vendor and per sync (the form opens many times a day, the list changes only with
- * a pull or a save): a save puts its client first in what was read.
- */
-let knownClients: { key: string; clients: Promise<ClientSuggestion[]> } | undefined;
-
-/** The vendor's past clients, most recent first, one per name. */
-export function pastClients(): Promise<ClientSuggestion[]> {
-  const key = `${getVendorSession()?.user.id ?? ''} ${syncEngine()?.getState().lastSyncAt ?? ''}`;
-  if (knownClients?.key !== key) {
-    const clients = readPastClients().catch((error: unknown) => {
-      knownClients = undefined;
-      throw error;
-    });
-    knownClients = { key, clients };
-  }
-  return knownClients.clients;
-}
-
-function rememberClient(client: ClientSuggestion): void {
-  if (!knownClients) return;
-  const name = client.name.toLowerCase();
-  knownClients.clients = knownClients.clients.then((clients) => [
-    client,
-    ...clients.filter((known) => known.name.toLowerCase() !== name),
-  ]);
-}
-
-async function readPastClients(): Promise<ClientSuggestion[]> {
-  const seen = new Map<string, ClientSuggestion>();
-  // The newest orders only: opening the form costs the same whatever the history on the phone.
-  for (const order of (await recentOrdersWindow(db, 200)).orders) {
-    const key = order.client_name.toLowerCase();
-    if (!seen.has(key)) seen.set(key, { name: order.client_name, phone: order.client_phone });
-  }
-  return [...seen.values()];
-}
-
 const DRAFT_KEY = 'gapal-vendeur-draft';
 
 /** A stored field that does not read as its type (another app version wrote it) is left out. */
 const kept = <T extends z.ZodType>(schema: T) => schema.optional().catch(undefined);
 
 const StoredDraftSchema = z.object({
+  client_id: kept(z.string()),
+  new_client: kept(SyncCreateClientArgsSchema.nullable()),
   client_name: kept(z.string()),
   client_phone: kept(z.string()),
   items: kept(z.record(z.string(), z.number().int().nonnegative())),

@@ -1,9 +1,9 @@
 import type { Priority, SyncProduct } from '@gapal/shared';
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import { Icon } from '../components/icons.tsx';
 import { todayIso } from '../lib/format.ts';
 import { ProductPicker } from './catalog.tsx';
-import { type ClientSuggestion, type Draft, type DraftErrors, pastClients } from './order-draft.ts';
+import type { Draft, DraftErrors } from './order-draft.ts';
 import { exceedsKnownStock, STOCK_WARNING } from './stock-warning.ts';
 import { Field, inputClass } from './ui.tsx';
 
@@ -11,61 +11,6 @@ export type StepProps = { draft: Draft; change(patch: Partial<Draft>): void; err
 
 function ErrorText({ message }: { message?: string | undefined }) {
   return message ? <p className="mt-1 text-base font-bold text-red-800">{message}</p> : null;
-}
-
-export function ClientStep({ draft, change, errors }: StepProps) {
-  const [clients, setClients] = useState<ClientSuggestion[]>([]);
-  useEffect(() => {
-    void pastClients().then(setClients);
-  }, []);
-  const typed = draft.client_name.trim().toLowerCase();
-  const suggestions = clients
-    .filter((client) => client.name.toLowerCase().includes(typed) && client.name.toLowerCase() !== typed)
-    .slice(0, 4);
-  return (
-    <div className="space-y-4">
-      <Field label="Nom du client">
-        <input
-          className={inputClass}
-          value={draft.client_name}
-          autoComplete="off"
-          onChange={(event) => change({ client_name: event.target.value })}
-        />
-        <ErrorText message={errors.client_name} />
-      </Field>
-      {suggestions.length > 0 ? (
-        <div>
-          <p className="mb-1 text-sm font-bold">Clients déjà servis</p>
-          <div className="flex flex-wrap gap-2">
-            {suggestions.map((client) => (
-              <button
-                key={client.name}
-                type="button"
-                className="min-h-12 rounded-xl border-2 border-emerald-900 bg-emerald-50 px-3 text-left text-base font-bold"
-                onClick={() =>
-                  change({ client_name: client.name, client_phone: client.phone ?? draft.client_phone })
-                }
-              >
-                {client.name}
-                {client.phone ? <span className="block text-sm font-normal">{client.phone}</span> : null}
-              </button>
-            ))}
-          </div>
-        </div>
-      ) : null}
-      <Field label="Téléphone (facultatif)">
-        <input
-          className={inputClass}
-          type="tel"
-          inputMode="tel"
-          placeholder="+226 70 12 34 56"
-          value={draft.client_phone}
-          onChange={(event) => change({ client_phone: event.target.value })}
-        />
-        <ErrorText message={errors.client_phone} />
-      </Field>
-    </div>
-  );
 }
 
 export function ProductsStep({ draft, change, errors }: StepProps) {

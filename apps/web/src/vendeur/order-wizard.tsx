@@ -4,6 +4,7 @@ import { useEffect, useState } from 'react';
 import { useLocation } from 'wouter';
 import { formatDate } from '../lib/format.ts';
 import { useCatalog } from './catalog-data.ts';
+import { ClientStep } from './client-step.tsx';
 import { METHOD_LABELS } from './door-payment.ts';
 import {
   type Draft,
@@ -15,7 +16,7 @@ import {
   storeDraft,
   validateDraft,
 } from './order-draft.ts';
-import { ClientStep, DeliveryStep, NotesStep, ProductsStep, type StepProps } from './order-steps.tsx';
+import { DeliveryStep, NotesStep, ProductsStep, type StepProps } from './order-steps.tsx';
 import { PaymentStep } from './payment-step.tsx';
 import { announceSavedOrder } from './saved-orders.ts';
 import { describeShortfall, STOCK_WARNING, stockShortfalls } from './stock-warning.ts';
