@@ -39,16 +39,18 @@ export function paymentKindOf(amount: number, method: PaymentMethod): PaymentKin
 }
 
 /**
- * An order's money. It keeps its total; a return lowers what it asks (`due = total − returned`);
- * `balance − credit = total − returned − paid`, one of the two is 0. A client's balance is the sum
- * over their orders of `balance − credit`.
+ * An order's money. It keeps its total; a return lowers what it asks (`due = total − returned`), a
+ * cancelled order asks nothing (`due = 0`: all it was paid is credit, to refund or move);
+ * `balance − credit = due − paid`, one of the two is 0. A client's balance is the sum over all
+ * their orders, cancelled ones included, of `balance − credit`. The server's SQL copies of `due`
+ * are `orderDueSql` / `ORDER_DUE_SQL` (apps/server orders/order-money.repo.ts).
  */
-export function orderMoney(order: { total: number; returned: number; paid: number }): {
+export function orderMoney(order: { total: number; returned: number; paid: number; cancelled: boolean }): {
   due: number;
   balance: number;
   credit: number;
 } {
-  const due = order.total - order.returned;
+  const due = order.cancelled ? 0 : order.total - order.returned;
   return { due, balance: Math.max(0, due - order.paid), credit: Math.max(0, order.paid - due) };
 }
 

@@ -69,10 +69,15 @@ export const OrdersReportSchema = z.object({
   generated_at: z.string(),
   totals: z.object({
     orders: z.number().int(),
-    /** Sum of the orders that are not cancelled. */
+    /**
+     * The per-order figures summed (orderMoney): revenue what the orders ask net of returns (a
+     * cancelled order nothing), paid what they hold net of refunds, balance what is left to
+     * collect, credit what is owed back; revenue − paid = balance − credit.
+     */
     revenue: AmountSchema,
     paid: AmountSchema,
     balance: AmountSchema,
+    credit: AmountSchema,
     delivered_orders: z.number().int(),
     delivered_amount: AmountSchema,
     cancelled_orders: z.number().int(),

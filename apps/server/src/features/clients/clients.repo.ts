@@ -3,6 +3,7 @@ import { and, desc, eq, inArray, isNull, ne, sql } from 'drizzle-orm';
 import { type Db, selectRows } from '../../db/client.ts';
 import { clients, orders, payments, users } from '../../db/schema.ts';
 import { containsPattern } from '../../db/sql-helpers.ts';
+import { ORDER_DUE_SQL } from '../orders/order-money.repo.ts';
 import type { OrderRow } from '../orders/orders.repo.ts';
 
 export type ClientRow = typeof clients.$inferSelect;
@@ -23,16 +24,17 @@ export type ClientFigures = {
 };
 
 /**
- * Σ over the client's orders not cancelled of total − returned − paid (each order's balance less
- * its credit, as `orderMoney` in the shared package); the latest order of any status.
+ * Σ over all the client's orders of due − paid (each order's balance less its credit, as
+ * `orderMoney` in the shared package: a cancelled order is due nothing, what it was paid is credit);
+ * the count, total and returned over orders not cancelled, paid over all (so balance = total −
+ * returned − paid still holds); the latest order of any status.
  */
 const FIGURES = `
-  SELECT coalesce(sum(o.total_amount - o.returned_amount - o.paid_amount)
-      FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS balance,
+  SELECT coalesce(sum(${ORDER_DUE_SQL} - o.paid_amount), 0)::int AS balance,
     count(*) FILTER (WHERE o.delivery_status <> 'annulee')::int AS order_count,
     coalesce(sum(o.total_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS total_amount,
     coalesce(sum(o.returned_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS returned_amount,
-    coalesce(sum(o.paid_amount) FILTER (WHERE o.delivery_status <> 'annulee'), 0)::int AS paid_amount,
+    coalesce(sum(o.paid_amount), 0)::int AS paid_amount,
     max(o.created_at) AS last_order_at
   FROM orders o WHERE o.client_id = c.id`;
 
@@ -300,8 +302,9 @@ export type StatementRow = {
 
 /**
  * A statement's figures for a period: what was owed before its first day and the lines of the
- * period, oldest first: orders taken (not cancelled), their returns (at the order's prices), their
- * payment rows (money in, refunds, credits moved between the client's orders).
+ * period, oldest first: orders taken (not cancelled: they are due nothing), their returns (at the
+ * order's prices), the payment rows of all the client's orders, cancelled ones too (money in,
+ * refunds, credits moved between the client's orders): the closing balance is the client's.
  */
 export async function selectStatement(
   db: Db,
@@ -326,7 +329,7 @@ export async function selectStatement(
     UNION ALL
     SELECT 'payment', p.created_at, o.id, o.number, p.method, p.reference, -p.amount, p.amount, p.id
     FROM payments p JOIN orders o ON o.id = p.order_id
-    WHERE o.client_id = ${clientId} AND o.delivery_status <> 'annulee'`;
+    WHERE o.client_id = ${clientId}`;
   const [opening] = await selectRows<{ opening: number }>(
     db,
     sql`SELECT coalesce(sum(l.amount), 0)::int AS opening FROM (${lines}) l WHERE l.at < ${start}`,

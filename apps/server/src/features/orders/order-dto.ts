@@ -3,7 +3,12 @@ import { toIso } from '../../lib/dates.ts';
 import type { OrderAggregate, OrderRow } from './orders.repo.ts';
 
 export function toOrderSummary(row: OrderRow, createdByName: string | null): OrderSummary {
-  const money = orderMoney({ total: row.totalAmount, returned: row.returnedAmount, paid: row.paidAmount });
+  const money = orderMoney({
+    total: row.totalAmount,
+    returned: row.returnedAmount,
+    paid: row.paidAmount,
+    cancelled: row.deliveryStatus === 'annulee',
+  });
   return {
     id: row.id,
     local_id: row.localId,

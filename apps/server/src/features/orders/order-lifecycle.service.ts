@@ -82,10 +82,11 @@ export async function recordPayment(ctx: WriteContext, id: string, input: Paymen
   if (before.deliveryStatus === 'annulee') {
     throw new AppError('conflict', 'Une commande annulée ne reçoit pas de paiement');
   }
-  const { balance } = orderMoney({
+  const { balance, due } = orderMoney({
     total: before.totalAmount,
     returned: before.returnedAmount,
     paid: before.paidAmount,
+    cancelled: false,
   });
   if (input.amount > balance) {
     throw new AppError('validation_error', `Le montant dépasse le solde restant (${formatNumber(balance)})`, {
@@ -105,7 +106,7 @@ export async function recordPayment(ctx: WriteContext, id: string, input: Paymen
   const after = await updateOrder(
     tx,
     id,
-    { paidAmount, paymentStatus: paymentStatusOf(paidAmount, before.totalAmount - before.returnedAmount) },
+    { paidAmount, paymentStatus: paymentStatusOf(paidAmount, due) },
     before.version,
   );
   await notifyPaymentRecorded(ctx, after, {

@@ -1,15 +1,17 @@
-import { orderMoney, paymentStatusFor } from '@gapal/shared';
+import { orderMoney, type PaymentStatus, paymentStatusFor } from '@gapal/shared';
 import { eq, inArray, sql } from 'drizzle-orm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser, unique } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { clients, orders, payments } from '../../db/schema.ts';
+import { orderDueSql } from './order-money.repo.ts';
 import { createProduct, orderBody, receiveStock } from './test-helpers.ts';
 
 type Command =
   | { kind: 'create'; client: number; quantity: number; direct: boolean }
   | { kind: 'deliver'; order: number }
+  | { kind: 'cancel'; order: number }
   | { kind: 'pay'; order: number; amount: number }
   | { kind: 'return'; order: number; quantity: number }
   | { kind: 'refund'; order: number; amount: number }
@@ -19,6 +21,8 @@ type ModelOrder = {
   id: string;
   client: number;
   delivered: boolean;
+  /** Cancelled, with the payment status it had then (a cancelled order's status stays). */
+  cancelled: PaymentStatus | null;
   quantity: number;
   returnedQuantity: number;
   total: number;
@@ -42,18 +46,21 @@ const commandArb: fc.Arbitrary<Command> = fc.oneof(
     direct: fc.boolean(),
   }),
   fc.record({ kind: fc.constant('deliver' as const), order }),
+  fc.record({ kind: fc.constant('cancel' as const), order }),
   fc.record({ kind: fc.constant('pay' as const), order, amount }),
   fc.record({ kind: fc.constant('return' as const), order, quantity: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ kind: fc.constant('refund' as const), order, amount }),
   fc.record({ kind: fc.constant('credit' as const), order, target: fc.nat(), amount }),
 );
 
-const moneyOf = (o: ModelOrder) => orderMoney({ total: o.total, returned: o.returned, paid: o.paid });
+const moneyOf = (o: ModelOrder) =>
+  orderMoney({ total: o.total, returned: o.returned, paid: o.paid, cancelled: o.cancelled !== null });
+const statusOf = (o: ModelOrder) => o.cancelled ?? paymentStatusFor(o.paid, moneyOf(o).due);
 
 describe('order money: property-based', () => {
   const t = useTestApp();
 
-  it('random orders, deliveries, payments, returns, refunds and credits: each client’s balance is the sum of its orders’, no money made or lost', async () => {
+  it('random orders, deliveries, cancellations, payments, returns, refunds and credits: each client’s balance is the sum of its orders’, no money made or lost', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(commandArb, { minLength: 1, maxLength: 18 }), async (commands) => {
         const site = await createSite(t);
@@ -93,6 +100,7 @@ describe('order money: property-based', () => {
               id: response.body.id,
               client: command.client,
               delivered: command.direct,
+              cancelled: null,
               quantity: command.quantity,
               returnedQuantity: 0,
               total: command.quantity * PRICE,
@@ -107,8 +115,17 @@ describe('order money: property-based', () => {
           const o = model[command.order % model.length]!;
           const url = `/api/orders/${o.id}`;
 
-          if (command.kind === 'deliver') {
-            if (o.delivered) continue;
+          if (command.kind === 'cancel') {
+            const response = await api(t, 'PATCH', `${url}/status/`, { token, body: { status: 'annulee' } });
+            if (o.delivered || o.cancelled) expect(response.status).toBe(409);
+            else {
+              // Paid or not: from now on it asks nothing, what it holds is credit.
+              expect(response.status).toBe(200);
+              o.cancelled = statusOf(o);
+              o.version = response.body.version;
+            }
+          } else if (command.kind === 'deliver') {
+            if (o.delivered || o.cancelled) continue;
             for (const status of ['en_preparation', 'en_cours', 'livree']) {
               const response = await api(t, 'PATCH', `${url}/status/`, { token, body: { status } });
               expect(response.status).toBe(200);
@@ -121,7 +138,8 @@ describe('order money: property-based', () => {
               token,
               body: { amount: value, method: 'especes' },
             });
-            if (value > moneyOf(o).balance) expect(response.status).toBe(400);
+            if (o.cancelled) expect(response.status).toBe(409);
+            else if (value > moneyOf(o).balance) expect(response.status).toBe(400);
             else {
               expect(response.status).toBe(200);
               o.paid += value;
@@ -163,7 +181,7 @@ describe('order money: property-based', () => {
               token,
               body: { target_order_id: target.id, amount: value, version: o.version },
             });
-            if (target === o || target.client !== o.client) {
+            if (target === o || target.client !== o.client || target.cancelled) {
               expect(response.status).toBe(409);
               expect(response.body.error.code).toBe('credit_target_invalid');
             } else if (value > moneyOf(o).credit || value > moneyOf(target).balance) {
@@ -189,7 +207,7 @@ describe('order money: property-based', () => {
             paid_amount: o.paid,
             balance: money.balance,
             credit: money.credit,
-            payment_status: paymentStatusFor(o.paid, money.due),
+            payment_status: statusOf(o),
           });
           expect(body.paid_amount).toBeGreaterThanOrEqual(0);
           expect(body.paid_amount).toBeLessThanOrEqual(body.total_amount);
@@ -199,11 +217,19 @@ describe('order money: property-based', () => {
           );
           byClient.set(o.client, (byClient.get(o.client) ?? 0) + body.balance - body.credit);
         }
-        // Each client's balance, as the database sums it, is the sum of its orders' balances.
+        // The order list (its summaries built in SQL) shows the same balance and credit.
+        const listed = await api(t, 'GET', '/api/orders/?limit=200', { token });
+        expect(listed.status).toBe(200);
+        for (const o of model) {
+          const item = listed.body.items.find((row: { id: string }) => row.id === o.id);
+          expect(item).toMatchObject({ balance: moneyOf(o).balance, credit: moneyOf(o).credit });
+        }
+        // Each client's balance, as the database sums it (the SQL copy of `due`), is the sum of
+        // its orders' balances.
         const sums = await t.db
           .select({
             clientId: orders.clientId,
-            balance: sql<number>`sum(${orders.totalAmount} - ${orders.returnedAmount} - ${orders.paidAmount})::int`,
+            balance: sql<number>`sum(${orderDueSql} - ${orders.paidAmount})::int`,
           })
           .from(orders)
           .where(inArray(orders.clientId, clientIds))
@@ -252,6 +278,23 @@ describe('order money: property-based', () => {
               { kind: 'return', order: 1, quantity: 1 },
               { kind: 'refund', order: 1, amount: 0 },
               { kind: 'refund', order: 0, amount: 0 },
+            ],
+          ],
+          // A paid order cancelled: its credit moved in part, refunded for the rest; an unpaid one
+          // cancelled, then refused a payment; a credit refused to a cancelled order.
+          [
+            [
+              { kind: 'create', client: 0, quantity: 2, direct: false },
+              { kind: 'pay', order: 0, amount: 0 },
+              { kind: 'create', client: 0, quantity: 1, direct: false },
+              { kind: 'cancel', order: 0 },
+              { kind: 'credit', order: 0, target: 1, amount: 0 },
+              { kind: 'refund', order: 0, amount: 0 },
+              { kind: 'create', client: 1, quantity: 1, direct: false },
+              { kind: 'cancel', order: 2 },
+              { kind: 'pay', order: 2, amount: 0 },
+              { kind: 'credit', order: 1, target: 0, amount: 0 },
+              { kind: 'cancel', order: 2 },
             ],
           ],
         ],

@@ -6,6 +6,15 @@ import { orders, payments } from '../../db/schema.ts';
 
 type Recorder = { recordedBy: string; deviceId: string | null };
 
+/**
+ * What an order asks, as SQL: `orderMoney`'s `due` (shared package), 0 once cancelled, else the
+ * total less what came back. `ORDER_DUE_SQL` is the same text for raw statements on `o`; both are
+ * checked against `orderMoney` by order-money.property.test.ts.
+ */
+export const ORDER_DUE_SQL =
+  "(CASE WHEN o.delivery_status = 'annulee' THEN 0 ELSE o.total_amount - o.returned_amount END)";
+export const orderDueSql = sql`(CASE WHEN ${orders.deliveryStatus} = 'annulee' THEN 0 ELSE ${orders.totalAmount} - ${orders.returnedAmount} END)`;
+
 /** A refund: a negative payment of the order, with its method and reference. */
 export async function insertRefund(
   tx: Db,
@@ -69,7 +78,7 @@ export async function selectCreditTargets(
         eq(orders.siteId, order.siteId),
         ne(orders.id, order.id),
         ne(orders.deliveryStatus, 'annulee'),
-        sql`${orders.paidAmount} < ${orders.totalAmount} - ${orders.returnedAmount}`,
+        sql`${orders.paidAmount} < ${orderDueSql}`,
       ),
     )
     .orderBy(desc(orders.createdAt), desc(orders.id))

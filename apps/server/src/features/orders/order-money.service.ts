@@ -1,6 +1,6 @@
 /**
  * The money rule after a delivery (issue #27). An order keeps its total; a return lowers what it
- * asks (`due = total − returned`); `balance − credit = total − returned − paid` (orderMoney in the
+ * asks (`due = total − returned`), a cancellation makes it ask nothing (`due = 0`); `balance − credit = total − returned − paid` (orderMoney in the
  * shared package). What was paid beyond what is due is a credit: refunded (a negative payment) or
  * moved to another open order of the same client (two linked `avoir` rows). Payments never exceed
  * the balance, refunds and moves never the credit, so `0 ≤ paid ≤ total` always holds (the
@@ -26,11 +26,21 @@ import { assertChangeable, assertManager, assertOrderVisible } from './order-rul
 import { type OrderRow, readOrder, readOrders, updateOrder } from './orders.repo.ts';
 
 const moneyOf = (row: OrderRow) =>
-  orderMoney({ total: row.totalAmount, returned: row.returnedAmount, paid: row.paidAmount });
+  orderMoney({
+    total: row.totalAmount,
+    returned: row.returnedAmount,
+    paid: row.paidAmount,
+    cancelled: row.deliveryStatus === 'annulee',
+  });
 
-/** The order's new paid amount and the payment status that follows from it. */
+/**
+ * The order's new paid amount and the payment status that follows from it. A cancelled order's
+ * status stays what it was when cancelled (how far the client had paid); its credit says the rest.
+ */
 function paidChange(row: OrderRow, paidAmount: number) {
-  return { paidAmount, paymentStatus: paymentStatusFor(paidAmount, moneyOf(row).due) };
+  const paymentStatus =
+    row.deliveryStatus === 'annulee' ? row.paymentStatus : paymentStatusFor(paidAmount, moneyOf(row).due);
+  return { paidAmount, paymentStatus };
 }
 
 function exceeds(code: 'exceeds_credit' | 'exceeds_balance', limit: number): AppError {

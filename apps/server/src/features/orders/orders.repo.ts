@@ -16,6 +16,7 @@ import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
 import { auditInsertSql } from '../audit/audit.repo.ts';
 import { type InsertedNotification, notificationsInsertSql } from '../notifications/notifications.repo.ts';
 import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';
+import { orderDueSql } from './order-money.repo.ts';
 
 export type OrderRow = typeof orders.$inferSelect;
 export type OrderItemRow = typeof orderItems.$inferSelect;
@@ -290,12 +291,8 @@ const ORDER_SUMMARY_JSON = jsonObjectText({
   total_amount: jsonText.number(orders.totalAmount),
   paid_amount: jsonText.number(orders.paidAmount),
   returned_amount: jsonText.number(orders.returnedAmount),
-  balance: jsonText.number(
-    sql`greatest(0, ${orders.totalAmount} - ${orders.returnedAmount} - ${orders.paidAmount})`,
-  ),
-  credit: jsonText.number(
-    sql`greatest(0, ${orders.paidAmount} - (${orders.totalAmount} - ${orders.returnedAmount}))`,
-  ),
+  balance: jsonText.number(sql`greatest(0, ${orderDueSql} - ${orders.paidAmount})`),
+  credit: jsonText.number(sql`greatest(0, ${orders.paidAmount} - ${orderDueSql})`),
   version: jsonText.number(orders.version),
   delivered_at: jsonText.time(orders.deliveredAt),
   cancelled_at: jsonText.time(orders.cancelledAt),

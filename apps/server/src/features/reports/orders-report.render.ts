@@ -2,6 +2,7 @@ import type { Readable } from 'node:stream';
 import type { OrdersReport } from '@gapal/shared';
 import { formatNumber } from '../../lib/format-number.ts';
 import type { OrderReportRow } from './orders-report.repo.ts';
+import { moneyOf } from './orders-report.sheets.ts';
 import { waitForRoom } from './render/backpressure.ts';
 import {
   DELIVERY_STATUS_LABELS,
@@ -46,6 +47,7 @@ export function renderOrdersPdf(
     { label: "Chiffre d'affaires", value: money(t.revenue) },
     { label: 'Encaissé', value: money(t.paid) },
     { label: 'Reste à encaisser', value: money(t.balance) },
+    { label: 'Avoirs', value: money(t.credit) },
     { label: 'Livrées', value: `${formatNumber(t.delivered_orders)} · ${money(t.delivered_amount)}` },
     { label: 'Annulées', value: `${formatNumber(t.cancelled_orders)} · ${money(t.cancelled_amount)}` },
     { label: 'Retours', value: money(t.returned_amount) },
@@ -141,7 +143,13 @@ export function renderOrdersPdf(
 
 type ListRow =
   | OrderReportRow
-  | { total: true; totalAmount: number; returnedAmount: number; paidAmount: number; count: number };
+  | { total: true; totalAmount: number; paidAmount: number; rest: number; count: number };
+
+/** What the order still asks, negative for what it holds beyond (a credit). */
+const restOf = (row: OrderReportRow) => {
+  const { balance, credit } = moneyOf(row);
+  return balance - credit;
+};
 
 async function streamRows(
   pdf: ReportPdf,
@@ -150,14 +158,14 @@ async function streamRows(
   withTotal = false,
 ): Promise<boolean> {
   const table = pdf.beginTable(columns);
-  const sum = { total: true as const, totalAmount: 0, returnedAmount: 0, paidAmount: 0, count: 0 };
+  const sum = { total: true as const, totalAmount: 0, paidAmount: 0, rest: 0, count: 0 };
   for await (const rows of batches) {
     for (const row of rows) {
       table.row(row);
       sum.count += 1;
       sum.totalAmount += row.totalAmount;
-      sum.returnedAmount += row.returnedAmount;
       sum.paidAmount += row.paidAmount;
+      sum.rest += restOf(row);
     }
     if (!(await waitForRoom(pdf.output))) return false;
   }
@@ -195,8 +203,8 @@ function listColumns(ctx: Ctx, withSite: boolean): PdfColumn<ListRow>[] {
       header: `Reste (${ctx.currency})`,
       width: 7,
       align: 'right',
-      // Net of returns; a credit (paid beyond what is due after a return) shows as a negative rest.
-      value: (row) => money(row.totalAmount - row.returnedAmount - row.paidAmount),
+      // Net of returns, nothing for a cancelled order; a credit shows as a negative rest.
+      value: (row) => money('total' in row ? row.rest : restOf(row)),
     },
   ];
   if (withSite)

@@ -3,6 +3,7 @@ import { and, eq, gte, ilike, lte, or, type SQL, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client.ts';
 import { orderItems, orders, products, sites, users } from '../../db/schema.ts';
 import { containsPattern, periodConditions } from '../../db/sql-helpers.ts';
+import { orderDueSql } from '../orders/order-money.repo.ts';
 
 /** The order-list filters as SQL, on a period already checked and a site already scoped. */
 export function orderReportConditions(
@@ -50,8 +51,13 @@ export async function selectOrderTotals(db: Db, where: SQL[]) {
   const [row] = await db
     .select({
       orders: countAll(),
-      revenue: totalIf(sql`${orders.totalAmount}`, isLive),
-      paid: totalIf(sql`${orders.paidAmount}`, isLive),
+      // The per-order columns summed (orderMoney): what the orders ask net of returns (a cancelled
+      // one nothing), what they hold net of refunds and credits moved, what is left to collect and
+      // what is owed back; revenue − paid = balance − credit.
+      revenue: total(orderDueSql),
+      paid: total(sql`${orders.paidAmount}`),
+      balance: total(sql`greatest(0, ${orderDueSql} - ${orders.paidAmount})`),
+      credit: total(sql`greatest(0, ${orders.paidAmount} - ${orderDueSql})`),
       deliveredOrders: countIf(sql`${orders.deliveryStatus} = 'livree'`),
       deliveredAmount: totalIf(sql`${orders.totalAmount}`, sql`${orders.deliveryStatus} = 'livree'`),
       cancelledOrders: countIf(isCancelled),
@@ -74,7 +80,7 @@ export async function selectOrdersByDay(db: Db, where: SQL[], timeZone: string) 
       day,
       orders: countAll(),
       amount: total(sql`${orders.totalAmount}`),
-      revenue: totalIf(sql`${orders.totalAmount}`, isLive),
+      revenue: total(orderDueSql),
       cancelledOrders: countIf(isCancelled),
     })
     .from(orders)
@@ -115,8 +121,8 @@ export async function selectOrdersByVendor(db: Db, where: SQL[]) {
       name: sql<string>`min(${users.fullName})`,
       orders: countAll(),
       amount: total(sql`${orders.totalAmount}`),
-      revenue: totalIf(sql`${orders.totalAmount}`, isLive),
-      paid: totalIf(sql`${orders.paidAmount}`, isLive),
+      revenue: total(orderDueSql),
+      paid: total(sql`${orders.paidAmount}`),
       cancelledOrders: countIf(isCancelled),
     })
     .from(orders)

@@ -14,8 +14,15 @@ import { periodLabel, type ReportContext, siteLabel } from './report-context.ts'
 type Ctx = Pick<ReportContext, 'timeZone' | 'currency' | 'businessName' | 'generatedAt'>;
 
 /** What the order still asks and what it holds beyond (orderMoney). */
-export const moneyOf = (row: Pick<OrderReportRow, 'totalAmount' | 'returnedAmount' | 'paidAmount'>) =>
-  orderMoney({ total: row.totalAmount, returned: row.returnedAmount, paid: row.paidAmount });
+export const moneyOf = (
+  row: Pick<OrderReportRow, 'totalAmount' | 'returnedAmount' | 'paidAmount' | 'deliveryStatus'>,
+) =>
+  orderMoney({
+    total: row.totalAmount,
+    returned: row.returnedAmount,
+    paid: row.paidAmount,
+    cancelled: row.deliveryStatus === 'annulee',
+  });
 
 /** The CSV of the orders report is the order list, one line per order. */
 export const ORDER_CSV_COLUMNS = (ctx: Ctx): CsvColumn<OrderReportRow>[] => [
@@ -94,6 +101,7 @@ export async function writeOrdersWorkbook(
     [`Chiffre d'affaires (${ctx.currency})`, t.revenue],
     [`Encaissé (${ctx.currency})`, t.paid],
     [`Reste à encaisser (${ctx.currency})`, t.balance],
+    [`Avoirs (${ctx.currency})`, t.credit],
     ['Commandes livrées', t.delivered_orders],
     [`Montant livré (${ctx.currency})`, t.delivered_amount],
     ['Commandes annulées', t.cancelled_orders],

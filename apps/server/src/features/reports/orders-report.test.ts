@@ -175,8 +175,8 @@ describe('orders report', () => {
     }
   });
 
-  it('shows what came back, what was refunded, what is still owed and the credit left', async () => {
-    const s = await seeded();
+  /** Order a (12 500, paid in full): 5 pots come back (2 500 of credit), 1 000 of it refunded. */
+  async function returnAndRefund(s: Awaited<ReturnType<typeof seeded>>) {
     const { a } = s.orders;
     const { body } = await api(t, 'GET', `/api/orders/${a.id}/`, { token: s.manager.token });
     const returned = await api(t, 'POST', `/api/orders/${a.id}/return/`, {
@@ -189,6 +189,12 @@ describe('orders report', () => {
       body: { amount: 1000, method: 'especes', reference: 'Reçu 7', version: returned.body.version },
     });
     expect(refund.status).toBe(200);
+  }
+
+  it('shows what came back, what was refunded, what is still owed and the credit left', async () => {
+    const s = await seeded();
+    const { a } = s.orders;
+    await returnAndRefund(s);
     const csv = await download(t, '/api/reports/orders/csv/', s.manager.token);
     const [header, ...lines] = parseCsv(csv.buffer.toString('utf8').slice(1), ',');
     const column = (name: string) => header!.indexOf(`${name} (FCFA)`);
@@ -196,6 +202,39 @@ describe('orders report', () => {
     expect(
       ['Montant', 'Retourné', 'Payé', 'Remboursé', 'Reste', 'Avoir'].map((name) => line[column(name)]),
     ).toEqual(['12500', '2500', '11500', '1000', '0', '1500']);
+  });
+
+  it('headline figures are the per-order columns summed: net of returns and refunds, a paid then cancelled order all credit', async () => {
+    const s = await seeded();
+    await returnAndRefund(s);
+    // Paid 300 of 500, then cancelled: it asks nothing and holds 300 of credit.
+    const e = await s.order([{ product_id: s.yaourt.id, quantity: 1 }]);
+    await s.pay(e.id, 300);
+    await s.cancel(e.id);
+
+    const { totals } = (await download(t, '/api/reports/orders/json/', s.manager.token)).json;
+    const csv = await download(t, '/api/reports/orders/csv/', s.manager.token);
+    const [header, ...lines] = parseCsv(csv.buffer.toString('utf8').slice(1), ',');
+    const cell = (row: string[], name: string) => Number(row[header!.indexOf(`${name} (FCFA)`)]);
+    const sum = (name: string, rows = lines) => rows.reduce((total, row) => total + cell(row, name), 0);
+    const live = lines.filter((row) => row[header!.indexOf('Statut de livraison')] !== 'Annulée');
+    expect(lines).toHaveLength(5);
+    expect(totals).toMatchObject({
+      revenue: sum('Montant', live) - sum('Retourné', live),
+      paid: sum('Payé'),
+      balance: sum('Reste'),
+      credit: sum('Avoir'),
+    });
+    expect(totals.revenue - totals.paid).toBe(totals.balance - totals.credit);
+    // a 12 500 − 2 500 returned, b 14 500, d 500; c and e cancelled ask nothing.
+    expect(totals).toMatchObject({
+      revenue: 25_000,
+      paid: 11_500 + 4000 + 300,
+      balance: 10_500 + 500,
+      credit: 1800,
+    });
+    const eLine = lines.find((row) => row[0] === e.number)!;
+    expect([cell(eLine, 'Payé'), cell(eLine, 'Reste'), cell(eLine, 'Avoir')]).toEqual([300, 0, 300]);
   });
 
   it('exports XLSX (also as csv?format=xlsx) with numbers as numbers and dates as dates', async () => {

@@ -15,7 +15,11 @@ const amountOf = (text: string) => {
   return Number.isFinite(value) ? value : Number.NaN;
 };
 
-/** What the order asks after its returns, what was paid, and the credit: the two dialogs' header. */
+/**
+ * What the order asks after its returns (nothing once cancelled), what was paid, and the credit:
+ * the two dialogs' header. What it asks is the server's figures put back together (`balance −
+ * credit = due − paid`), so the rule lives in one place (orderMoney).
+ */
 function CreditFigures({ order }: { order: Order }) {
   const { t } = useI18n();
   return (
@@ -23,7 +27,7 @@ function CreditFigures({ order }: { order: Order }) {
       <div>
         <dt className="text-xs text-slate-500">{t('orders.due')}</dt>
         <dd className="font-medium tabular-nums">
-          {formatAmount(order.total_amount - order.returned_amount)}
+          {formatAmount(order.paid_amount + order.balance - order.credit)}
         </dd>
       </div>
       <div>
