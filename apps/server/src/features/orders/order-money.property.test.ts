@@ -6,7 +6,7 @@ import { createSite, signedInUser, unique } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { clients, orders, payments } from '../../db/schema.ts';
 import { orderDueSql } from './order-money.repo.ts';
-import { createProduct, orderBody, receiveStock } from './test-helpers.ts';
+import { createProduct, isoDay, orderBody, receiveStock } from './test-helpers.ts';
 
 type Command =
   | { kind: 'create'; client: number; quantity: number; direct: boolean }
@@ -240,6 +240,15 @@ describe('order money: property-based', () => {
           // And as the client directory shows it.
           const { body: shown } = await api(t, 'GET', `/api/clients/${id}/`, { token });
           expect(shown.balance).toBe(byClient.get(client) ?? 0);
+          // And as its statement closes (a cancelled order's payments listed, the order not).
+          const statement = await api(
+            t,
+            'GET',
+            `/api/clients/${id}/statement/?from=${isoDay(-1)}&to=${isoDay(0)}&format=json`,
+            { token },
+          );
+          expect(statement.status).toBe(200);
+          expect(statement.body.closing_balance).toBe(byClient.get(client) ?? 0);
         }
         // No money made or lost: what is held on the orders is what was received less what was
         // given back; credits moved between orders net to nothing.
