@@ -135,7 +135,10 @@ export type ClientPayment = z.infer<typeof ClientPaymentSchema>;
 
 /** `GET /api/clients/{id}/`: the client, their figures, latest orders and payments. */
 export const ClientDetailSchema = ClientListItemSchema.extend({
-  /** Over the orders not cancelled: balance = total_amount − returned_amount − paid_amount. */
+  /**
+   * Total and returned over the orders not cancelled, paid over all (a cancelled order asks
+   * nothing, what it holds is credit): balance = total_amount − returned_amount − paid_amount.
+   */
   total_amount: AmountSchema,
   returned_amount: AmountSchema,
   /** Net of refunds. */
