@@ -164,6 +164,33 @@ describe('order money: returns lower the balance, refunds, credit moved', () => 
     expect((await auditFor(t, order.id)).filter((row) => row.action === 'order.refund')).toHaveLength(2);
   });
 
+  it('a paid order then cancelled asks nothing: all it was paid is credit, counted in the client’s balance, refunded by an order manager only', async () => {
+    const s = await setup();
+    const order = await orderFor(s, 3, 1200, { direct: false }); // 3 000, 1 200 paid
+    const cancelled = await api(t, 'PATCH', `/api/orders/${order.id}/status/`, {
+      token: s.manager.token,
+      body: { status: 'annulee' },
+    });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.body).toMatchObject({
+      paid_amount: 1200,
+      balance: 0,
+      credit: 1200,
+      payment_status: 'partielle',
+    });
+    const client = await api(t, 'GET', `/api/clients/${s.client.id}/`, { token: s.manager.token });
+    expect(client.body).toMatchObject({ balance: -1200, total_amount: 0, paid_amount: 1200 });
+
+    const body = { amount: 1200, method: 'especes', reference: 'Reçu 9', version: cancelled.body.version };
+    const byVendor = await api(t, 'POST', `/api/orders/${order.id}/refund/`, { token: s.vendor.token, body });
+    expect(byVendor.status).toBe(403);
+    const refund = await api(t, 'POST', `/api/orders/${order.id}/refund/`, { token: s.manager.token, body });
+    expect(refund.status).toBe(200);
+    expect(refund.body).toMatchObject({ paid_amount: 0, balance: 0, credit: 0 });
+    const after = await api(t, 'GET', `/api/clients/${s.client.id}/`, { token: s.manager.token });
+    expect(after.body).toMatchObject({ balance: 0, paid_amount: 0 });
+  });
+
   it('refuses a refund above the credit, repeated, without reference, by a vendor or another site, writing nothing', async () => {
     const s = await setup();
     const order = await orderFor(s, 4, 4000);
