@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { AmountSchema, IdSchema, IsoDateSchema, multiLineText, pageLimit, singleLineText } from './common.ts';
 import { SyncCreateClientArgsSchema } from './client-fields.ts';
+import { AmountSchema, IdSchema, IsoDateSchema, multiLineText, pageLimit, singleLineText } from './common.ts';
 import { VoiceNoteSchema } from './voice-notes.ts';
 
 export const DELIVERY_STATUSES = ['nouvelle', 'en_preparation', 'en_cours', 'livree', 'annulee'] as const;
