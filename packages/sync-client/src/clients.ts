@@ -98,21 +98,77 @@ function matches(client: { name_folded: string; phone_digits: string }, name: st
 }
 
 /**
- * Clients whose name (accents, case and spacing ignored) or phone digits contain what was typed;
- * the most recently changed first when nothing is typed. The phone's own new clients come first.
+ * The search list: each pulled client's id and search keys only, read from the table's two
+ * indexes (no row deserialised) the first time the client step searches, then kept in memory and
+ * rebuilt only after the `clients` table changed. A keystroke then scans strings in memory and
+ * reads by id only the rows it shows, whatever the directory's size.
+ */
+type SearchEntry = { id: string; name_folded: string; phone_digits: string };
+type SearchList = { version: number; entries: SearchEntry[] };
+
+const searchLists = new WeakMap<SyncDatabase, SearchList>();
+/** Bumped, per database name, by every committed write to its `clients` table (any tab). */
+const clientVersions = new Map<string, number>();
+let watching = false;
+
+function watchClientWrites(): void {
+  if (watching) return;
+  watching = true;
+  Dexie.on('storagemutated', (parts) => {
+    for (const part of Object.keys(parts)) {
+      const match = /^idb:\/\/(.+)\/clients\//.exec(part);
+      if (match) clientVersions.set(match[1]!, (clientVersions.get(match[1]!) ?? 0) + 1);
+    }
+  });
+}
+
+/** Inside the search's read transaction: the kept list, or a new one if the table changed since. */
+async function searchList(db: SyncDatabase): Promise<SearchEntry[]> {
+  watchClientWrites();
+  const version = clientVersions.get(db.name) ?? 0;
+  const kept = searchLists.get(db);
+  if (kept?.version === version) return kept.entries;
+  const [names, nameIds, phones, phoneIds] = await Promise.all([
+    db.clients.orderBy('name_folded').keys(),
+    db.clients.orderBy('name_folded').primaryKeys(),
+    db.clients.orderBy('phone_digits').keys(),
+    db.clients.orderBy('phone_digits').primaryKeys(),
+  ]);
+  const phoneOf = new Map(phoneIds.map((id, i) => [id, String(phones[i])]));
+  const entries = nameIds.map((id, i) => ({
+    id,
+    name_folded: String(names[i]),
+    phone_digits: phoneOf.get(id) ?? '',
+  }));
+  // The version read before the table: a write committed meanwhile makes the next search rebuild.
+  searchLists.set(db, { version, entries });
+  return entries;
+}
+
+async function matchingStored(db: SyncDatabase, name: string, digits: string, limit: number) {
+  if (name === '' && digits === '') return db.clients.orderBy('updated_at').reverse().limit(limit).toArray();
+  // Read so that a live query showing the results runs again when the directory changes.
+  await db.clients.count();
+  const ids: string[] = [];
+  for (const entry of await searchList(db)) {
+    if (!matches(entry, name, digits)) continue;
+    ids.push(entry.id);
+    if (ids.length === limit) break;
+  }
+  return (await db.clients.bulkGet(ids)).filter((row) => row !== undefined);
+}
+
+/**
+ * Clients whose name (accents, case and spacing ignored) or phone digits contain what was typed,
+ * by folded name; the most recently changed first when nothing is typed. The phone's own new
+ * clients come first.
  */
 export async function searchClients(db: SyncDatabase, query: string, limit = 20): Promise<DirectoryClient[]> {
   const name = foldClientName(query);
   const digits = phoneDigits(query);
   return db.transaction('r', db.clients, db.outbox, async () => {
     const mine = await localClients(db);
-    const stored =
-      name === '' && digits === ''
-        ? await db.clients.orderBy('updated_at').reverse().limit(limit).toArray()
-        : await db.clients
-            .filter((client) => matches(client, name, digits))
-            .limit(limit)
-            .toArray();
+    const stored = await matchingStored(db, name, digits, limit);
     const pulled = parseStoredRows(StoredClientSchema, stored, 'clients').map(fromStored);
     const known = new Set(pulled.map((client) => client.id));
     const shown = mine.filter(
