@@ -11,9 +11,13 @@
  * 3. reopen offline in a new tab: orders screen with its cards;
  * 4. save an order (tap « Enregistrer » → its card on the list), 5 times, median;
  * 5. reopen offline after a full browser restart (same profile);
+ * 5b. 5 000 clients put straight into the phone's directory (not through the 2G pull), then the
+ *    new order's client step: from typing a term (a common prefix, a rare name, phone digits) to
+ *    its results shown, in the page; the first search on opening (it builds the search list)
+ *    apart from the following ones (median);
  * 6. back online: the waiting orders reach the server over 2G; exactly that many, once each;
  *    then the 20 voice notes waiting with them (about 30 KB each), all after the last order push.
- * `BENCH_VENDOR_STEPS=reopen` runs steps 1–3 and 5 only (no saves, no sync: a quicker loop while
+ * `BENCH_VENDOR_STEPS=reopen` runs steps 1–3, 5 and 5b only (no saves, no sync: a quicker loop while
  * working on the start-up).
  * `BENCH_RUNS` (3 by default) runs; min/median/max and PASS/FAIL on the median against its budget
  * (`BENCH_STRICT=1`: exit 1 when one fails). `BENCH_WEB_DIST` points at another build (default
@@ -27,6 +31,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { withBenchDatabase, withBenchServer } from './support/bench-server.ts';
+import { CLIENT_SEARCH_TERMS, seedClients, timeClientSearch } from './support/client-seed.ts';
 import { offlineReady, outboxState, seedHistory, seedOutbox } from './support/phone-seed.ts';
 import { loadAverage } from './support/stats.ts';
 import { duplicateDownloads, startThrottleProxy, TWO_G } from './support/throttle-proxy.ts';
@@ -40,6 +45,9 @@ const WAITING = Number(process.env.BENCH_VENDOR_ORDERS ?? 200);
 const HISTORY = 1_000;
 const SAVES = 5;
 const CPU_SLOWDOWN = 4;
+const CLIENTS = 5_000;
+/** Searches timed after the first one, cycling through the terms. */
+const CLIENT_SEARCHES = 6;
 /** A folder: the reopens and saves of run 1 are recorded there as CPU profiles (`*.cpuprofile`). */
 const PROFILE_DIR = process.env.BENCH_PROFILE;
 /**
@@ -62,6 +70,10 @@ type Figures = {
   reopenTabPolled: number;
   reopenRestartPolled: number;
   save: number;
+  /** Median of the searches after the first. */
+  clientSearch: number;
+  /** The first search on opening the client step, which builds the search list (no budget). */
+  clientSearchFirst: number;
   syncAll: number;
   /** From back online until every voice note is uploaded (no budget: they come after the orders). */
   voiceNotes: number;
@@ -91,6 +103,12 @@ const BUDGETS: { key: keyof Figures; label: string; unit: 'ms' | 'KB' | 'files';
   },
   { key: 'reopenRestart', label: 'reopen offline, browser restarted', unit: 'ms', budget: 1_000 },
   { key: 'save', label: `save an order, tap → card listed (median of ${SAVES})`, unit: 'ms', budget: 50 },
+  {
+    key: 'clientSearch',
+    label: `client search, 5 000 clients (median of ${CLIENT_SEARCHES})`,
+    unit: 'ms',
+    budget: 50,
+  },
   {
     key: 'syncAll',
     label: `${WAITING} waiting orders (+${SAVES} saved, ${VOICE_NOTES} notes waiting) to the server on 2G`,
@@ -276,6 +294,24 @@ async function timeSave(tab: Page, productId: string, clientName: string): Promi
   );
 }
 
+/**
+ * Puts the directory on the phone, opens a new order's client step (a fresh draft) and types the
+ * terms: the first search, then the following ones (each term differs from the one before, so
+ * its results are new on screen).
+ */
+async function clientSearches(tab: Page): Promise<{ first: number; following: number[] }> {
+  await seedClients(tab, { count: CLIENTS });
+  await tab.evaluate(() => localStorage.removeItem('gapal-vendeur-draft'));
+  await tab.getByRole('link', { name: 'Nouvelle', exact: true }).click();
+  await tab.getByPlaceholder('Rechercher un client').waitFor();
+  const first = await timeClientSearch(tab, CLIENT_SEARCH_TERMS[0]!);
+  const following: number[] = [];
+  for (let i = 1; i <= CLIENT_SEARCHES; i += 1) {
+    following.push(await timeClientSearch(tab, CLIENT_SEARCH_TERMS[i % CLIENT_SEARCH_TERMS.length]!));
+  }
+  return { first, following };
+}
+
 async function runOnce(run: number): Promise<Figures> {
   loads.push(loadavg()[0]!);
   const figures = await withServer((server) => measure(run, server));
@@ -376,6 +412,10 @@ async function measure(run: number, server: { url: string }): Promise<Figures> {
       run,
       () => traced(page, 'reopen-restart', run, () => openOrders(page)),
     );
+
+    // 5b. The client search with a big directory, offline.
+    const { first: clientSearchFirst, following: searches } = await clientSearches(page);
+    const clientSearch = median(searches);
     if (REOPEN_ONLY) {
       const figures = {
         loginUsable,
@@ -387,6 +427,8 @@ async function measure(run: number, server: { url: string }): Promise<Figures> {
         reopenTabPolled,
         reopenRestartPolled,
         save: Number.NaN,
+        clientSearch,
+        clientSearchFirst,
         syncAll: Number.NaN,
         voiceNotes: Number.NaN,
       };
@@ -429,11 +471,13 @@ async function measure(run: number, server: { url: string }): Promise<Figures> {
       reopenTabPolled,
       reopenRestartPolled,
       save: median(saves),
+      clientSearch,
+      clientSearchFirst,
       syncAll,
       voiceNotes,
     };
     console.log(
-      `  run ${run} (load ${loadAverage()}): ${summary(figures)}; saves ${saves.map(format).join('/')} ms; ${expected} sent (${syncTraffic}), ${onServer.count} on the server; ${VOICE_NOTES} voice notes uploaded after them at ${format(voiceNotes)} ms`,
+      `  run ${run} (load ${loadAverage()}): ${summary(figures)}; saves ${saves.map(format).join('/')} ms; client searches ${format(clientSearchFirst)} then ${searches.map(format).join('/')} ms; ${expected} sent (${syncTraffic}), ${onServer.count} on the server; ${VOICE_NOTES} voice notes uploaded after them at ${format(voiceNotes)} ms`,
     );
     return figures;
   } finally {
@@ -489,6 +533,7 @@ async function main() {
   for (const [key, label] of [
     ['reopenTabPolled', 'reopen, new tab, as the locators polled it (ms)'],
     ['reopenRestartPolled', 'reopen, browser restarted, as polled (ms)'],
+    ['clientSearchFirst', 'client search, 5 000 clients, first on opening (ms)'],
   ] as const) {
     const values = runs.map((figures) => figures[key]).sort((a, b) => a - b);
     console.log(
