@@ -432,7 +432,9 @@ async function measure(run: number, server: { url: string }): Promise<Figures> {
         syncAll: Number.NaN,
         voiceNotes: Number.NaN,
       };
-      console.log(`  run ${run} (load ${loadAverage()}): ${summary(figures)}`);
+      console.log(
+        `  run ${run} (load ${loadAverage()}): ${summary(figures)}; client searches ${format(clientSearchFirst)} then ${searches.map(format).join('/')} ms`,
+      );
       return figures;
     }
 
