@@ -122,6 +122,28 @@ describe('the client directory on the phone against the real server', () => {
     expect(onServer.body).toMatchObject({ client_id: existing.id });
   });
 
+  it('finds a client the next pull brings after a first search, and the same client once renamed', async () => {
+    const tag = randomUUID().slice(0, 6);
+    await serverClient(`Maquis Premier ${tag}`);
+    const { db, engine } = await phone();
+    await engine.syncNow();
+    expect((await searchClients(db, tag)).map((found) => found.name)).toEqual([`Maquis Premier ${tag}`]);
+
+    const later = await serverClient(`Boutique Suivante ${tag}`);
+    expect(await searchClients(db, `suivante ${tag}`)).toEqual([]);
+    await engine.syncNow();
+    expect((await searchClients(db, `SUIVANTE ${tag}`)).map((found) => found.id)).toEqual([later.id]);
+
+    const renamed = await api(t, 'PUT', `/api/clients/${later.id}/`, {
+      token: manager,
+      body: { name: `Boutique Renommée ${tag}` },
+    });
+    expect(renamed.status).toBe(200);
+    await engine.syncNow();
+    expect(await searchClients(db, `suivante ${tag}`)).toEqual([]);
+    expect((await searchClients(db, `renommee ${tag}`)).map((found) => found.id)).toEqual([later.id]);
+  });
+
   it('drops a client the site deactivated at the next pull', async () => {
     const client = await serverClient(`Revendeur Koudougou ${randomUUID().slice(0, 4)}`);
     const { db, engine } = await phone();
