@@ -142,15 +142,16 @@ async function searchList(db: SyncDatabase): Promise<SearchEntry[]> {
 
 async function matchingStored(db: SyncDatabase, name: string, digits: string, limit: number) {
   if (name === '' && digits === '') return db.clients.orderBy('updated_at').reverse().limit(limit).toArray();
-  // Read so that a live query showing the results runs again when the directory changes.
-  await db.clients.count();
   const ids: string[] = [];
   for (const entry of await searchList(db)) {
     if (!matches(entry, name, digits)) continue;
     ids.push(entry.id);
     if (ids.length === limit) break;
   }
-  return (await db.clients.bulkGet(ids)).filter((row) => row !== undefined);
+  // The count is read so that a live query showing the results runs again when the directory
+  // changes (the rows read by id alone would only watch those ids).
+  const [rows] = await Promise.all([db.clients.bulkGet(ids), db.clients.count()]);
+  return rows.filter((row) => row !== undefined);
 }
 
 /**
@@ -162,8 +163,7 @@ export async function searchClients(db: SyncDatabase, query: string, limit = 20)
   const name = foldClientName(query);
   const digits = phoneDigits(query);
   return db.transaction('r', db.clients, db.outbox, async () => {
-    const mine = await localClients(db);
-    const stored = await matchingStored(db, name, digits, limit);
+    const [mine, stored] = await Promise.all([localClients(db), matchingStored(db, name, digits, limit)]);
     const pulled = parseStoredRows(StoredClientSchema, stored, 'clients').map(fromStored);
     const known = new Set(pulled.map((client) => client.id));
     const shown = mine.filter(

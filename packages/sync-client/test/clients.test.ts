@@ -123,7 +123,10 @@ describe('the client directory on the phone against the real server', () => {
   });
 
   it('finds a client the next pull brings after a first search, and the same client once renamed', async () => {
-    const tag = randomUUID().slice(0, 6);
+    // Letters only: digits typed would also match other clients' phones.
+    const tag = Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) =>
+      String.fromCharCode(97 + Number.parseInt(hex, 16)),
+    ).join('');
     await serverClient(`Maquis Premier ${tag}`);
     const { db, engine } = await phone();
     await engine.syncNow();
