@@ -13,6 +13,16 @@ import {
 } from '../src/index.ts';
 import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
 
+/**
+ * A name tag of letters only: a search for a name with digits in it also matches the phones of
+ * the other test clients, whose digits are random.
+ */
+function letterTag(): string {
+  return Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) =>
+    String.fromCharCode(97 + Number.parseInt(hex, 16)),
+  ).join('');
+}
+
 describe('the client directory on the phone against the real server', () => {
   let t: TestApp;
   let baseUrl: string;
@@ -45,7 +55,7 @@ describe('the client directory on the phone against the real server', () => {
   }
 
   it('finds pulled clients offline by name whatever the accents and case, or by phone digits, with their balance', async () => {
-    const client = await serverClient(`Maquis Chez Adèle ${randomUUID().slice(0, 4)}`, { credit_limit: 500 });
+    const client = await serverClient(`Maquis Chez Adèle ${letterTag()}`, { credit_limit: 500 });
     const product = await catalogProduct(t, { unitPrice: 400 });
     const { db, engine } = await phone();
     await recordMutation(db, 'create_order', {
@@ -71,7 +81,7 @@ describe('the client directory on the phone against the real server', () => {
     const product = await catalogProduct(t, { unitPrice: 300 });
     const { db, engine, token } = await phone();
     const id = randomUUID();
-    const name = `Boutique Wendé ${randomUUID().slice(0, 4)}`;
+    const name = `Boutique Wendé ${letterTag()}`;
     await recordNewClient(db, { id, name, kind: 'boutique', area: 'Gounghin' });
     await recordMutation(db, 'create_order', {
       local_id: randomUUID(),
@@ -96,7 +106,7 @@ describe('the client directory on the phone against the real server', () => {
   });
 
   it('attaches a new client whose phone the site already has, and its order, to the existing client', async () => {
-    const existing = await serverClient(`Maquis Le Baobab ${randomUUID().slice(0, 4)}`);
+    const existing = await serverClient(`Maquis Le Baobab ${letterTag()}`);
     const product = await catalogProduct(t, { unitPrice: 250 });
     const { db, engine } = await phone();
     const mine = randomUUID();
@@ -123,10 +133,7 @@ describe('the client directory on the phone against the real server', () => {
   });
 
   it('finds a client the next pull brings after a first search, and the same client once renamed', async () => {
-    // Letters only: digits typed would also match other clients' phones.
-    const tag = Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) =>
-      String.fromCharCode(97 + Number.parseInt(hex, 16)),
-    ).join('');
+    const tag = letterTag();
     await serverClient(`Maquis Premier ${tag}`);
     const { db, engine } = await phone();
     await engine.syncNow();
@@ -148,7 +155,7 @@ describe('the client directory on the phone against the real server', () => {
   });
 
   it('drops a client the site deactivated at the next pull', async () => {
-    const client = await serverClient(`Revendeur Koudougou ${randomUUID().slice(0, 4)}`);
+    const client = await serverClient(`Revendeur Koudougou ${letterTag()}`);
     const { db, engine } = await phone();
     await engine.syncNow();
     expect((await searchClients(db, client.name)).map((found) => found.id)).toEqual([client.id]);
