@@ -31,39 +31,39 @@ export type StoredMutation = {
 };
 
 /**
- * Locks the device row (so one device's mutations apply one at a time, whatever the retries)
- * and reads its sequence and any mutation already stored under this id, in one round trip.
+ * Locks the device row (so one device's mutations apply one at a time, whatever the retries),
+ * then reads its sequence and any mutation already stored under this id. Two statements on
+ * purpose: a statement that waited for the lock re-reads the locked row but sees the rest of the
+ * database as it was when it started, so a joined read would miss the mutation that the push
+ * holding the lock (the same push sent again from a phone whose answer was lost) had just
+ * stored, and answer `seq_out_of_order` for a mutation that was applied. The second statement
+ * runs after the lock is ours and sees everything committed before it.
  */
 export async function lockDeviceForMutation(
   tx: Db,
   deviceId: string,
   mutationId: string,
 ): Promise<{ lastSeq: number; revoked: boolean; existing: StoredMutation | undefined } | undefined> {
-  const [row] = await selectRows<{
-    last_seq: number;
-    revoked: boolean;
-    m_device_id: string | null;
-    m_seq: number | null;
-    m_status: 'applied' | 'rejected' | null;
-    m_result: SyncMutationResult | string | null;
-  }>(
+  const [device] = await selectRows<{ last_seq: number; revoked: boolean }>(
     tx,
-    sql`SELECT d.last_seq, d.revoked_at IS NOT NULL AS revoked,
-          m.device_id AS m_device_id, m.seq AS m_seq, m.status AS m_status, m.result AS m_result
-        FROM devices d LEFT JOIN sync_mutations m ON m.id = ${mutationId}
-        WHERE d.id = ${deviceId}
-        FOR UPDATE OF d`,
+    sql`SELECT last_seq, revoked_at IS NOT NULL AS revoked FROM devices WHERE id = ${deviceId} FOR UPDATE`,
   );
-  if (!row) return undefined;
+  if (!device) return undefined;
+  const [stored] = await selectRows<{
+    device_id: string;
+    seq: number;
+    status: 'applied' | 'rejected';
+    result: SyncMutationResult | string;
+  }>(tx, sql`SELECT device_id, seq, status, result FROM sync_mutations WHERE id = ${mutationId}`);
   return {
-    lastSeq: Number(row.last_seq),
-    revoked: row.revoked,
-    existing: row.m_device_id
+    lastSeq: Number(device.last_seq),
+    revoked: device.revoked,
+    existing: stored
       ? {
-          deviceId: row.m_device_id,
-          seq: Number(row.m_seq),
-          status: row.m_status!,
-          result: typeof row.m_result === 'string' ? JSON.parse(row.m_result) : row.m_result!,
+          deviceId: stored.device_id,
+          seq: Number(stored.seq),
+          status: stored.status,
+          result: typeof stored.result === 'string' ? JSON.parse(stored.result) : stored.result,
         }
       : undefined,
   };
