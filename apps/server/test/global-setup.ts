@@ -45,9 +45,17 @@ export default async function setup(project: TestProject) {
 
   const dir = mkdtempSync(path.join(tmpdir(), 'gapal-test-'));
   const file = path.join(dir, 'template.tar');
-  const template = await openDatabase({ kind: 'pglite' });
+  const template = await openDatabase({ kind: 'pglite', ...TEST_PGLITE });
   await template.migrate();
   const client = (template.db as unknown as { $client: PGlite }).$client;
+  // Each test file unpacks this dump into memory and starts PostgreSQL on it: the less it holds,
+  // the faster (a file's start went from about 0.65 to 0.2 s of CPU). The tests use only the
+  // `postgres` database, so the two template databases go.
+  await client.exec(
+    "UPDATE pg_database SET datistemplate = false WHERE datname IN ('template0', 'template1')",
+  );
+  await client.exec('DROP DATABASE template0');
+  await client.exec('DROP DATABASE template1');
   // Flushed to the data files: each copy then starts without replaying the migrations' WAL.
   await client.exec('CHECKPOINT');
   const dump = await client.dumpDataDir('none');
@@ -57,6 +65,16 @@ export default async function setup(project: TestProject) {
   project.provide('pgTemplate', null);
   return () => rmSync(dir, { recursive: true, force: true });
 }
+
+/**
+ * PGlite as the tests run it: 1 MB WAL segments instead of 16 (the dump carries one) and 8 MB of
+ * shared buffers instead of 128 (PostgreSQL sets them up at every start). Production keeps the
+ * defaults.
+ */
+export const TEST_PGLITE = {
+  initdbArgs: ['--wal-segsize=1'],
+  settings: { shared_buffers: '8MB' },
+} as const;
 
 export async function withAdmin<T>(adminUrl: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: adminUrl });

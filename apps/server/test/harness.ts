@@ -8,7 +8,7 @@ import { buildApp } from '../src/app.ts';
 import { bootstrap } from '../src/bootstrap/bootstrap.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type Database, type Db, openDatabase } from '../src/db/client.ts';
-import { withAdmin, withDatabase } from './global-setup.ts';
+import { TEST_PGLITE, withAdmin, withDatabase } from './global-setup.ts';
 
 export type TestApp = {
   app: FastifyInstance;
@@ -58,7 +58,11 @@ export async function openTestDatabase(
   }
   const templateFile = inject('pgliteTemplate');
   if (!templateFile) throw new Error('global setup provided no database template');
-  const database = await openDatabase({ kind: 'pglite', loadDataDir: templateBlob(templateFile) });
+  const database = await openDatabase({
+    kind: 'pglite',
+    loadDataDir: templateBlob(templateFile),
+    settings: TEST_PGLITE.settings,
+  });
   return { database, drop: async () => {} };
 }
 
@@ -89,7 +93,7 @@ class BytesBlob extends Blob {
 }
 
 async function openFreshEmbeddedDatabase(): Promise<{ database: Database; drop(): Promise<void> }> {
-  const database = await openDatabase({ kind: 'pglite' });
+  const database = await openDatabase({ kind: 'pglite', ...TEST_PGLITE });
   await database.migrate();
   return { database, drop: async () => {} };
 }

@@ -19,7 +19,16 @@ export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelati
 
 export type DatabaseOptions =
   | { kind: 'postgres'; url: string; poolSize: number }
-  | { kind: 'pglite'; dataDir?: string; loadDataDir?: Blob };
+  | ({ kind: 'pglite' } & PgliteOptions);
+
+export type PgliteOptions = {
+  dataDir?: string;
+  loadDataDir?: Blob;
+  /** PostgreSQL settings given at start (`-c name=value`), after PGlite's own. */
+  settings?: Record<string, string>;
+  /** Extra `initdb` arguments, used when the data directory is created. */
+  initdbArgs?: readonly string[];
+};
 
 export type Database = {
   kind: 'postgres' | 'pglite';
@@ -193,9 +202,18 @@ function pipelinedTransactions(url: string): {
   };
 }
 
-async function openPglite(options: { dataDir?: string; loadDataDir?: Blob }): Promise<Database> {
+async function openPglite(options: PgliteOptions): Promise<Database> {
   const unlock = options.dataDir ? lockDataDir(options.dataDir) : () => {};
-  const client = new PGlite({ dataDir: options.dataDir, loadDataDir: options.loadDataDir });
+  const settings = Object.entries(options.settings ?? {}).flatMap(([name, value]) => [
+    '-c',
+    `${name}=${value}`,
+  ]);
+  const client = new PGlite({
+    dataDir: options.dataDir,
+    loadDataDir: options.loadDataDir,
+    startParams: [...PGlite.defaultStartParams, ...settings],
+    initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
+  });
   try {
     await client.waitReady;
   } catch (error) {

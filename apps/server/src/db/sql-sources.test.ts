@@ -8,7 +8,7 @@ import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator';
 import type { Pool } from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { withAdmin, withDatabase } from '../../test/global-setup.ts';
+import { TEST_PGLITE, withAdmin, withDatabase } from '../../test/global-setup.ts';
 import { openTestDatabase } from '../../test/harness.ts';
 import { type Database, MIGRATIONS_FOLDER, openDatabase } from './client.ts';
 import { DataDirInUseError, lockDataDir } from './data-dir-lock.ts';
@@ -37,7 +37,7 @@ afterAll(async () => {
 
 /** A database with nothing in it, of the run's kind. */
 async function openEmptyDatabase(poolSize = 3): Promise<Database> {
-  if (!pgTemplate) return openDatabase({ kind: 'pglite' });
+  if (!pgTemplate) return openDatabase({ kind: 'pglite', ...TEST_PGLITE });
   const name = `gapal_src_${pgTemplate.runId}_${process.pid}_${created.length}`;
   created.push(name);
   await withAdmin(pgTemplate.adminUrl, (client) => client.query(`CREATE DATABASE ${name}`));

@@ -1,10 +1,12 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
+export type ScryptParams = { N: number; r: number; p: number; maxmem: number };
+
 // scrypt N=2^15, r=8, p=1: about 50 ms on a small server, 32 MiB of memory per hash.
-const PARAMS = { N: 32_768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const PARAMS: ScryptParams = { N: 32_768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
 const KEY_LENGTH = 32;
 
-function derive(password: string, salt: Buffer, params: typeof PARAMS): Promise<Buffer> {
+function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, KEY_LENGTH, params, (error, key) =>
       error ? reject(error) : resolve(key),
@@ -12,11 +14,14 @@ function derive(password: string, salt: Buffer, params: typeof PARAMS): Promise<
   });
 }
 
-/** Returns `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later. */
-export async function hashPassword(password: string): Promise<string> {
+/**
+ * Returns `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later (and so a
+ * check reads them from the hash: the tests' users carry a cheaper hash, see test/factories.ts).
+ */
+export async function hashPassword(password: string, params: ScryptParams = PARAMS): Promise<string> {
   const salt = randomBytes(16);
-  const key = await derive(password, salt, PARAMS);
-  return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), key.toString('base64url')].join(
+  const key = await derive(password, salt, params);
+  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join(
     '$',
   );
 }

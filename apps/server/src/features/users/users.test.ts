@@ -28,6 +28,9 @@ describe('users admin', () => {
       is_active: true,
     });
     expect(created.body).not.toHaveProperty('password_hash');
+    // The server's own scrypt cost (the test factories' users carry a cheaper one).
+    const [stored] = await t.db.select().from(users).where(eq(users.id, created.body.id));
+    expect(stored!.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
 
     const session = await api(t, 'POST', '/api/auth/login/', { body: { username, password: 'secret-123' } });
     expect(session.status).toBe(200);
