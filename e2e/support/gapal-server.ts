@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildApp } from '../../apps/server/src/app.ts';
 import { bootstrap } from '../../apps/server/src/bootstrap/bootstrap.ts';
 import { loadConfig } from '../../apps/server/src/config.ts';
-import { openDatabase } from '../../apps/server/src/db/client.ts';
+import { openTestDatabase } from '../../apps/server/test/harness.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-e2e-password' };
 
@@ -14,8 +14,10 @@ export const WEB_DIST = fileURLToPath(new URL('../../apps/web/dist', import.meta
 export type GapalServer = { url: string; close(): Promise<void> };
 
 /**
- * A real Gapal: the built dashboard and the API on a fresh PGlite in a temp data dir, on a
- * random loopback port. Only the first admin exists; each test seeds what it needs through the API.
+ * A real Gapal: the built dashboard and the API on a fresh database (a copy of the run's migrated
+ * template, as in the server tests: test/global-setup.ts), its files (voice notes) in a temp data
+ * dir, on a random loopback port. Only the first admin exists; each test seeds what it needs
+ * through the API.
  */
 export async function startGapal(): Promise<GapalServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-e2e-'));
@@ -30,8 +32,7 @@ export async function startGapal(): Promise<GapalServer> {
     LOGIN_IP_MAX_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES: '1000',
   });
-  const database = await openDatabase({ kind: 'pglite', dataDir: path.join(dataDir, 'pglite') });
-  await database.migrate();
+  const { database, drop } = await openTestDatabase();
   const app = await buildApp(config, database, { logger: false });
   await bootstrap(app.writes, config);
   await app.listen({ port: 0, host: '127.0.0.1' });
@@ -42,6 +43,7 @@ export async function startGapal(): Promise<GapalServer> {
     async close() {
       await app.close();
       await database.close();
+      await drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
