@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm';
+import { type SQLWrapper, sql } from 'drizzle-orm';
 import {
   type AnyPgColumn,
   bigint,
@@ -340,6 +340,15 @@ export const clients = pgTable(
   ],
 );
 
+/**
+ * What the order list's search reads (order-list.repo.ts): client name, phone and order number
+ * in one text, so one trigram index (`orders_search_trgm_idx`, pg_trgm) answers `ILIKE '%…%'`
+ * on the three. The list repeats the ILIKE on each column, so a match across two fields stays out.
+ */
+export function orderSearchKey(t: { clientName: SQLWrapper; clientPhone: SQLWrapper; number: SQLWrapper }) {
+  return sql`(${t.clientName} || ' ' || coalesce(${t.clientPhone}, '') || ' ' || ${t.number})`;
+}
+
 export const orders = pgTable(
   'orders',
   {
@@ -408,6 +417,8 @@ export const orders = pgTable(
     ),
     index('orders_creator_created_idx').on(t.createdBy, t.createdAt.desc(), t.id.desc()),
     index('orders_created_idx').on(t.createdAt.desc(), t.id.desc()),
+    // The list's search (pg_trgm, extension created by migration 0017).
+    index('orders_search_trgm_idx').using('gin', sql`${orderSearchKey(t)} gin_trgm_ops`),
     // A client's orders, newest first: their balance, last order and page.
     index('orders_client_created_idx').on(t.clientId, t.createdAt.desc(), t.id.desc()),
     // The delivery date's sort and range filter (an order without a date comes last).
