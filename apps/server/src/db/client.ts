@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { type ExtractTablesWithRelations, type SQL, sql } from 'drizzle-orm';
 import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -213,6 +214,8 @@ async function openPglite(options: PgliteOptions): Promise<Database> {
     loadDataDir: options.loadDataDir,
     startParams: [...PGlite.defaultStartParams, ...settings],
     initDbStartParams: options.initdbArgs ? [...options.initdbArgs] : undefined,
+    // The order list's search index (migration 0017).
+    extensions: { pg_trgm },
   });
   try {
     await client.waitReady;
