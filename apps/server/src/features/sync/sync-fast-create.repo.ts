@@ -1,8 +1,8 @@
-import { randomUUID } from 'node:crypto';
 import type { SyncMutationArgs, SyncMutationResult } from '@gapal/shared';
 import { type Db, queryPrepared } from '../../db/client.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
+import { uuidv7 } from '../../lib/uuid-v7.ts';
 import { paymentStatusOf } from '../orders/order-rules.ts';
 
 export type PricedLine = { productId: string; quantity: number; unitPrice: number };
@@ -47,7 +47,7 @@ export async function createOrdersFast(
   const { now, firstNumber } = input;
   const rows = input.orders.map((order, index) => orderRow(actor, input, order, now, firstNumber + index));
   const lines = input.orders.flatMap((order, index) =>
-    order.lines.map((line) => ({ orderId: rows[index]!.row.id, ...line })),
+    order.lines.map((line) => ({ id: uuidv7(now.getTime()), orderId: rows[index]!.row.id, ...line })),
   );
   let created: { id: string; number: string }[];
   try {
@@ -80,6 +80,7 @@ export async function createOrdersFast(
       lines.map((line) => line.productId),
       lines.map((line) => line.quantity),
       lines.map((line) => line.unitPrice),
+      lines.map((line) => line.id),
     ]);
   } catch (error) {
     if (postgresErrorCode(error) === '23505') return undefined;
@@ -106,7 +107,7 @@ function orderRow(
 ) {
   const totalAmount = lines.reduce((sum, line) => sum + line.quantity * line.unitPrice, 0);
   const row = {
-    id: randomUUID(),
+    id: uuidv7(now.getTime()),
     localId: args.local_id,
     siteId: input.siteId,
     createdBy: actor.userId,
@@ -170,7 +171,8 @@ RETURNING last`;
 
 // Planned once per connection (a named prepared statement). $1 device, $2 site, $3 user, $4 now,
 // $5 business day, $6..$7 first and last sequence of the run, $8 request id, $9 ip; then one
-// array per order column ($10..$24, in the order of the run) and per item column ($25..$28).
+// array per order column ($10..$24, in the order of the run) and per item column ($25..$29).
+// The server's own keys (order and item ids) are time-ordered (lib/uuid-v7.ts).
 // Enum columns travel as text[]: PGlite serializes an array parameter only for the array types
 // it knew when it opened, and a database migrated by this very process is not one of them.
 const CREATE_ORDERS_SQL = `
@@ -197,10 +199,10 @@ WITH run AS (
   ORDER BY run.position
   RETURNING id, number
 ), items AS (
-  INSERT INTO order_items (order_id, product_id, quantity, unit_price, subtotal)
-  SELECT line.order_id, line.product_id, line.quantity, line.unit_price, line.quantity * line.unit_price
-  FROM unnest($25::uuid[], $26::uuid[], $27::int[], $28::int[]) WITH ORDINALITY
-    AS line(order_id, product_id, quantity, unit_price, position)
+  INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, subtotal)
+  SELECT line.id, line.order_id, line.product_id, line.quantity, line.unit_price, line.quantity * line.unit_price
+  FROM unnest($25::uuid[], $26::uuid[], $27::int[], $28::int[], $29::uuid[]) WITH ORDINALITY
+    AS line(order_id, product_id, quantity, unit_price, id, position)
   WHERE EXISTS (SELECT 1 FROM claim)
   ORDER BY line.position
 ), audit AS (
