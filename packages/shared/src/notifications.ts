@@ -4,6 +4,8 @@ import { IdSchema, pageLimit, pageOf, QueryBooleanSchema, singleLineText } from 
 /** What a notification is about; the web app picks an icon and a link from it. */
 export const NOTIFICATION_KINDS = [
   'commande_nouvelle',
+  /** Several orders a phone's push created together: one notification for the batch. */
+  'commandes_nouvelles',
   'commande_statut',
   'paiement_enregistre',
   'commande_note_vocale',
@@ -27,7 +29,7 @@ export const NotificationIdParamsSchema = z.strictObject({ id: NotificationIdSch
  * The values a notification's text is made of, by code: `order_number`, `client_name`,
  * `total_amount`, `from`/`to` (delivery statuses), `amount`, `method`, `payment_status`,
  * `paid_amount`, `product_name`, `unit`, `quantity`, `min_stock_level`, `lot_code`,
- * `expiry_date`, `days_left`, `count`. A client writes `title` and `body` from the code and
+ * `expiry_date`, `days_left`, `count`, `first_number`/`last_number` (a batch of new orders). A client writes `title` and `body` from the code and
  * these in its reader's language; the French `title`/`body` are the fallback.
  */
 export const NotificationParamsSchema = z.record(z.string(), z.union([z.string(), z.number()]));

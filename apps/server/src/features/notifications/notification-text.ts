@@ -33,6 +33,11 @@ export function notificationText(
         title: `Nouvelle commande ${text('order_number')}`,
         body: `${text('client_name')} · ${number('total_amount')}`,
       };
+    case 'commandes_nouvelles':
+      return {
+        title: `${text('count')} nouvelles commandes`,
+        body: `${text('first_number')} … ${text('last_number')} · ${number('total_amount')}`,
+      };
     case 'commande_statut':
       return {
         title: `Commande ${text('order_number')} : ${label(DELIVERY_LABELS, 'to')}`,

@@ -75,6 +75,31 @@ export async function notifyOrdersCreated(ctx: Write, orders: OrderRef[]): Promi
   );
 }
 
+/**
+ * The orders one phone push created together (consecutive numbers): one "N nouvelles commandes"
+ * to the order managers of the site and the admins, or the order's own notification when alone.
+ * A push of 20 orders stores and pushes live one row instead of 20.
+ */
+export async function notifyOrdersBatchCreated(ctx: Write, orders: OrderRef[]): Promise<void> {
+  if (orders.length <= 1) return notifyOrdersCreated(ctx, orders);
+  const first = orders[0]!;
+  const last = orders.at(-1)!;
+  const totalAmount = orders.reduce((sum, order) => sum + order.totalAmount, 0);
+  await notify(ctx, [
+    {
+      kind: 'commandes_nouvelles',
+      audience: { siteId: first.siteId, roles: ORDER_MANAGERS, userId: null },
+      data: { count: orders.length, created_by: first.createdBy, total_amount: totalAmount },
+      params: {
+        count: orders.length,
+        first_number: first.number,
+        last_number: last.number,
+        total_amount: totalAmount,
+      },
+    },
+  ]);
+}
+
 export type OrderStatusChange = { order: OrderRef; from: DeliveryStatus; to: DeliveryStatus };
 
 /**

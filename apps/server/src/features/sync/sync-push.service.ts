@@ -13,7 +13,7 @@ import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import { type BusinessClock, businessClock, runWrite, type WriteDeps } from '../../domain/write-context.ts';
 import { recordSyncMutation } from '../../metrics/metrics.ts';
-import { notifyOrdersCreated, notifySyncRejected } from '../notifications/notify.ts';
+import { notifyOrdersBatchCreated, notifySyncRejected } from '../notifications/notify.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { pushSummary } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
@@ -216,8 +216,8 @@ function plainCreation(
 }
 
 /**
- * The one-statement creations can't call the notifier inside their statement: their "new order"
- * notifications are stored by one statement after the batch (and pushed live after it).
+ * The one-statement creations can't call the notifier inside their statement: their "new orders"
+ * notification is stored after the batch (and pushed live after it), one for the whole run.
  * A crash in between loses those notifications, never an order.
  */
 async function notifyFastCreations(
@@ -244,8 +244,8 @@ async function notifyFastCreations(
     ];
   });
   if (created.length === 0) return;
-  // One insert: autocommitted, no transaction around it.
-  await runWrite(deps, push.actor, (ctx) => notifyOrdersCreated(ctx, created), {
+  // One row for the batch ("N nouvelles commandes"), autocommitted, no transaction around it.
+  await runWrite(deps, push.actor, (ctx) => notifyOrdersBatchCreated(ctx, created), {
     name: 'sync.notify_created',
     autocommit: true,
     now: clock.now,
