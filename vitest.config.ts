@@ -96,7 +96,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
+          // Files run side by side (as many as the server's): each has its own server, database and
+          // browser, and a browser test waits on its page more than it computes.
         },
       },
     ],
