@@ -327,7 +327,18 @@ export const OrderListQuerySchema = OrderListFilterSchema.extend({
 });
 export type OrderListQuery = z.infer<typeof OrderListQuerySchema>;
 
-export const OrderCountSchema = z.object({ count: z.number().int() });
+/** The list's count stops at this many orders (`OrderCountSchema.capped`). */
+export const ORDER_COUNT_CAP = 10_000;
+
+/**
+ * How many orders match the list's filters: exact up to `ORDER_COUNT_CAP`; beyond, `count` is the
+ * cap and `capped` is true ("plus de 10 000").
+ */
+export const OrderCountSchema = z.object({
+  count: z.number().int().min(0).max(ORDER_COUNT_CAP),
+  capped: z.boolean(),
+});
+export type OrderCount = z.infer<typeof OrderCountSchema>;
 
 /** A vendor whose orders the caller may filter the list by (`GET /api/orders/vendors/`). */
 export const OrderVendorSchema = z.object({

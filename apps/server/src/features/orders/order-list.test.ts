@@ -6,7 +6,7 @@ import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
 import { orders } from '../../db/schema.ts';
-import { orderListStatement } from './order-list.repo.ts';
+import { orderCountStatement, orderListStatement } from './order-list.repo.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
 
 type Summary = {
@@ -234,7 +234,7 @@ describe('order list', () => {
       const list = await allPages(token, query, 200);
       const count = await api(t, 'GET', `/api/orders/count/?${query}`, { token });
       expect(list.length, query).toBe(expected);
-      expect(count.body.count, query).toBe(expected);
+      expect(count.body, query).toEqual({ count: expected, capped: false });
       return list;
     };
     await check('delivery_status=en_preparation', 3);
@@ -244,6 +244,10 @@ describe('order list', () => {
     await check(`created_by=${ctx.vendorB.user.id}`, 5);
     const named = await check('search=zongo', 1);
     expect(named[0]!.client_name).toBe('Mariam Zongo');
+    await check('search=ZONGO', 1);
+    await check('search=ou%C3%A9draogo', 1);
+    // The search index reads name, phone and number as one text; text spanning two is no match.
+    await check('search=zongo%2070', 0);
     await check('search=99%2088', 1);
     const byNumber = await allPages(token, 'sort=created_at', 200);
     await check(`search=${byNumber[0]!.number}`, 1);
@@ -264,6 +268,41 @@ describe('order list', () => {
     await check('from=2030-01-01&to=2030-01-01', 5);
     await check('from=2031-01-01', 0);
     await check('search=%25', 0);
+  });
+
+  it('counts up to 10 000 orders, then says there are more', async () => {
+    const site = await createSite(t);
+    const manager = await signedInUser(t, 'gestionnaire_commandes', { siteId: site.id });
+    const seed = (from: number, to: number) =>
+      t.db.execute(sql`
+        INSERT INTO orders (local_id, number, site_id, created_by, client_name, total_amount)
+        SELECT gen_random_uuid(), 'CAP-' || g, ${site.id}, ${manager.user.id},
+               CASE WHEN g % 1000 = 0 THEN 'Rare ' || g ELSE 'Client ' || g END, 100
+        FROM generate_series(${from}::int, ${to}::int) AS g`);
+    const count = async (query: string) =>
+      (await api(t, 'GET', `/api/orders/count/?${query}`, { token: manager.token })).body;
+    await seed(1, 10_000);
+    expect(await count('')).toEqual({ count: 10_000, capped: false });
+    await seed(10_001, 10_001);
+    expect(await count('')).toEqual({ count: 10_000, capped: true });
+    expect(await count('delivery_status=nouvelle')).toEqual({ count: 10_000, capped: true });
+    // Under the cap, exact: a search, another status.
+    expect(await count('search=rare')).toEqual({ count: 10, capped: false });
+    expect(await count('delivery_status=livree')).toEqual({ count: 0, capped: false });
+    const page = await api(t, 'GET', '/api/orders/?search=rare&limit=200', { token: manager.token });
+    expect(page.body.items.map((o: Summary) => o.client_name).sort()).toEqual(
+      Array.from({ length: 10 }, (_, i) => `Rare ${(i + 1) * 1000}`).sort(),
+    );
+  });
+
+  it('plans a search for its own text on each run', () => {
+    const actor = actorOf(ctx.manager.user);
+    const tz = 'Africa/Ouagadougou';
+    const search = orderListStatement(t.db, actor, OrderListQuerySchema.parse({ search: 'zongo' }), tz);
+    const searchCount = orderCountStatement(t.db, actor, { search: 'zongo' }, tz);
+    // An empty name: PostgreSQL plans the unnamed statement for its values on every run.
+    expect([search.name, searchCount.name]).toEqual(['', '']);
+    expect(orderListStatement(t.db, actor, OrderListQuerySchema.parse({}), tz).name).not.toBe('');
   });
 
   it('refuses bad filters with a 400', async () => {
