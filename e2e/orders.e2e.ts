@@ -289,6 +289,20 @@ describe('orders', () => {
     await form.lines().getByText('Disponible : 7').waitFor();
   });
 
+  it('says "plus de 10 000 commandes" when the count stops at its cap', async () => {
+    const manager = await e2e.api.createUser('gestionnaire_commandes');
+    await e2e.signIn(manager);
+    // The server stops counting at 10 000 (tested on both databases in order-list.test.ts);
+    // here its capped answer, without seeding 10 001 orders through the API.
+    await e2e.page.route('**/api/orders/count/**', (route) =>
+      route.fulfill({ json: { count: 10_000, capped: true } }),
+    );
+    await new OrdersListPage(e2e.page).open();
+    await expect
+      .poll(async () => text(await e2e.page.getByTestId('order-count').textContent()))
+      .toBe('plus de 10 000 commandes');
+  });
+
   it('shows an order created by another client in an open table, without a reload', async () => {
     const manager = await e2e.api.createUser('gestionnaire_commandes');
     const vendor = await e2e.api.createUser('vendeur', { fullName: 'Boukary Sawadogo' });

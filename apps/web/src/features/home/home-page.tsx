@@ -58,6 +58,10 @@ export function HomePage() {
   const expiring = useQuery({ ...expiringLotsQuery(3), enabled: canReadStock });
   useRealtimeInvalidation(['notification:', 'reconnected'], [homeKeys.all]);
   const todayTotal = today.data?.reduce((sum, entry) => sum + entry.count, 0);
+  // The list's count stops at 10 000 orders (`capped`): "plus de 10 000".
+  const counted = (count: number, capped: boolean) =>
+    capped ? t('home.more_than', { count: formatNumber(count) }) : formatNumber(count);
+  const todayCapped = today.data?.some((entry) => entry.capped) ?? false;
 
   return (
     <>
@@ -69,7 +73,7 @@ export function HomePage() {
         {canReadOrders ? (
           <Stat
             label={t('home.today_orders')}
-            value={todayTotal === undefined ? '…' : formatNumber(todayTotal)}
+            value={todayTotal === undefined ? '…' : counted(todayTotal, todayCapped)}
             icon="orders"
             tone="bg-blue-50 text-blue-700"
             href="/commandes"
@@ -136,7 +140,9 @@ export function HomePage() {
                 {(today.data ?? []).map((entry) => (
                   <li key={entry.status} className="flex items-center justify-between text-sm">
                     <StatusBadge status={entry.status} />
-                    <span className="font-semibold tabular-nums text-slate-900">{entry.count}</span>
+                    <span className="font-semibold tabular-nums text-slate-900">
+                      {counted(entry.count, entry.capped)}
+                    </span>
                   </li>
                 ))}
                 {today.isPending ? <li className="h-40 animate-pulse rounded bg-slate-100" /> : null}

@@ -24,7 +24,11 @@ export const todayByStatusQuery = () => {
           }),
         ),
       );
-      return DELIVERY_STATUSES.map((status, index) => ({ status, count: counts[index]?.count ?? 0 }));
+      return DELIVERY_STATUSES.map((status, index) => ({
+        status,
+        count: counts[index]?.count ?? 0,
+        capped: counts[index]?.capped ?? false,
+      }));
     },
     refetchInterval: 60_000,
   });

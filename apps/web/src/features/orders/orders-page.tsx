@@ -8,7 +8,7 @@ import { Icon } from '../../components/icons.tsx';
 import { PageHeader } from '../../components/page.tsx';
 import { EmptyRow, ErrorRow, LoadingRows } from '../../components/states.tsx';
 import { ACTIONS_TD, ACTIONS_TH, TableCard, TBODY, TD, Th } from '../../components/table.tsx';
-import { formatAmount, formatDate, formatDateTime } from '../../lib/format.ts';
+import { formatAmount, formatDate, formatDateTime, formatNumber } from '../../lib/format.ts';
 import { useI18n } from '../../lib/i18n.ts';
 import { useCan } from '../../lib/permissions.ts';
 import { useRealtimeInvalidation } from '../../lib/realtime.ts';
@@ -112,7 +112,11 @@ export function OrdersPage() {
         footer={
           <div className="flex items-center justify-between text-sm text-slate-600">
             <span data-testid="order-count">
-              {count.data ? t('orders.count', { count: count.data.count }) : '\u00a0'}
+              {count.data
+                ? t(count.data.capped ? 'orders.count_capped' : 'orders.count', {
+                    count: formatNumber(count.data.count),
+                  })
+                : '\u00a0'}
             </span>
             <div className="flex gap-2">
               <Button
