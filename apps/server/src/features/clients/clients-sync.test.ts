@@ -269,6 +269,85 @@ describe('clients on the phones and on orders', () => {
       expect(moved.body).toMatchObject({ client_id: b.id, client_name: b.name });
     });
 
+    it('sync: orders naming directory clients go in one statement, each naming its client (a merged one’s survivor), which comes down again with its balance', async () => {
+      const direct = await createClient(manager, { name: unique('Direct '), phone: freshPhone() });
+      const kept = await createClient(manager, { name: unique('Gardé ') });
+      const alias = await createClient(manager, { name: unique('Alias ') });
+      const merged = await api(t, 'POST', '/api/clients/merge/', {
+        token: admin,
+        body: { kept_id: kept.id, merged_id: alias.id },
+      });
+      expect(merged.status).toBe(200);
+      const start = await pullAll(t, vendor);
+
+      const run = [
+        createArgs([productId], { client_id: direct.id }),
+        createArgs([productId], { client_id: alias.id }),
+        createArgs([productId]),
+      ];
+      const response = await push(
+        t,
+        vendor,
+        run.map((args) => mutation(vendor, 'create_order', args)),
+      );
+      expect(response.body.results.map((result) => result.status)).toEqual(['applied', 'applied', 'applied']);
+      const named = async (localId: string) =>
+        (await t.db.select().from(orders).where(eq(orders.localId, localId)))[0]!.clientId;
+      expect(await named(run[0]!.local_id)).toBe(direct.id);
+      expect(await named(run[1]!.local_id)).toBe(kept.id);
+      expect(await named(run[2]!.local_id)).toBeNull();
+
+      // The one-statement path: the run's orders notified together (the general path notifies each).
+      const notices = await api(t, 'GET', '/api/notifications/?limit=100', { token: manager });
+      expect(
+        notices.body.items.filter(
+          (item: { kind: string; params: { first_number?: string } }) =>
+            item.kind === 'commandes_nouvelles' &&
+            item.params.first_number === response.body.results[0]!.order!.number,
+        ),
+      ).toHaveLength(1);
+      // Its audit row names the survivor, as the REST creation's does.
+      const audit = await api(
+        t,
+        'GET',
+        `/api/audit/?entity=order&entity_id=${response.body.results[1]!.order!.id}`,
+        {
+          token: admin,
+        },
+      );
+      expect(audit.body.items[0]?.after).toMatchObject({ clientId: kept.id });
+
+      const next = await pullAll(t, vendor, start.cursor);
+      const balances = new Map(
+        next.pages.flatMap((page) => page.clients ?? []).map((c) => [c.id, c.balance]),
+      );
+      expect(balances.get(direct.id)).toBe(response.body.results[0]!.order!.total_amount);
+      expect(balances.get(kept.id)).toBe(response.body.results[1]!.order!.total_amount);
+    });
+
+    it('sync: a run naming another site’s client goes one order at a time, and only that order is rejected', async () => {
+      const direct = await createClient(manager, { name: unique('Direct '), phone: freshPhone() });
+      const theirs = await createClient(admin, { name: unique('Ailleurs '), site_id: otherSite.id });
+      const run = [
+        createArgs([productId], { client_id: direct.id }),
+        createArgs([productId], { client_id: theirs.id }),
+        createArgs([productId], { client_id: direct.id }),
+      ];
+      const response = await push(
+        t,
+        vendor,
+        run.map((args) => mutation(vendor, 'create_order', args)),
+      );
+      expect(response.body.results.map((result) => result.status)).toEqual([
+        'applied',
+        'rejected',
+        'applied',
+      ]);
+      expect(response.body.results[1]!.reason).toMatchObject({ code: 'validation_error' });
+      const [row] = await t.db.select().from(orders).where(eq(orders.localId, run[2]!.local_id));
+      expect(row!.clientId).toBe(direct.id);
+    });
+
     it('sync: an order naming a deactivated client is rejected alone; one with a new client inline is applied', async () => {
       const off = await createClient(manager, { name: unique('Inactif ') });
       await api(t, 'POST', `/api/clients/${off.id}/deactivate/`, { token: manager, body: {} });

@@ -22,8 +22,13 @@ export type FastOrder = {
  * both give the same order.
  *
  * All or nothing: when the claim does not match (a retry raced this one, a local_id already
- * exists) or a unique index refuses a row, nothing is written and this returns undefined; the
- * caller then takes the general path, one mutation per transaction, which tells why.
+ * exists, a named client is not a live client of the site) or a unique index refuses a row,
+ * nothing is written and this returns undefined; the caller then takes the general path, one
+ * mutation per transaction, which tells why.
+ *
+ * A client an order names is taken as `activeClientForOrder` (clients/client-resolution.service.ts)
+ * takes it: locked shared with the client it was merged into, if any, which must be a live client
+ * of the site; the order names the survivor.
  *
  * The order numbers are taken first (`takeOrderNumbers`), as one block for the run, in their own
  * statement:
@@ -81,6 +86,7 @@ export async function createOrdersFast(
       lines.map((line) => line.quantity),
       lines.map((line) => line.unitPrice),
       lines.map((line) => line.id),
+      rows.map(({ row }) => row.clientId),
     ]);
   } catch (error) {
     if (postgresErrorCode(error) === '23505') return undefined;
@@ -112,6 +118,8 @@ function orderRow(
     siteId: input.siteId,
     createdBy: actor.userId,
     deviceId: input.deviceId,
+    /** As the phone named it: the statement stores the client it is (a merged one's survivor). */
+    clientId: args.client_id ?? null,
     clientName: args.client_name,
     clientPhone: args.client_phone ?? null,
     deliveryAddress: args.delivery_address ?? null,
@@ -171,7 +179,8 @@ RETURNING last`;
 
 // Planned once per connection (a named prepared statement). $1 device, $2 site, $3 user, $4 now,
 // $5 business day, $6..$7 first and last sequence of the run, $8 request id, $9 ip; then one
-// array per order column ($10..$24, in the order of the run) and per item column ($25..$29).
+// array per order column ($10..$24, in the order of the run), per item column ($25..$29), and the
+// client each order names ($30, nulls for none).
 // The server's own keys (order and item ids) are time-ordered (lib/uuid-v7.ts).
 // Enum columns travel as text[]: PGlite serializes an array parameter only for the array types
 // it knew when it opened, and a database migrated by this very process is not one of them.
@@ -179,25 +188,34 @@ const CREATE_ORDERS_SQL = `
 WITH run AS (
   SELECT * FROM unnest($10::uuid[], $11::uuid[], $12::int[], $13::text[], $14::text[], $15::text[],
     $16::date[], $17::text[], $18::text[], $19::text[], $20::int[], $21::jsonb[],
-    $22::uuid[], $23::int[], $24::jsonb[]) WITH ORDINALITY
+    $22::uuid[], $23::int[], $24::jsonb[], $30::uuid[]) WITH ORDINALITY
     AS o(id, local_id, n, client_name, client_phone, delivery_address, delivery_date, priority, notes,
-      payment_status, total_amount, audit, mutation_id, seq, result, position)
+      payment_status, total_amount, audit, mutation_id, seq, result, client_id, position)
+), named AS (
+  SELECT id, merged_into_id FROM clients WHERE id = ANY($30::uuid[]) FOR SHARE
+), client AS (
+  SELECT named.id AS requested_id, live.id
+  FROM named JOIN clients live ON live.id = coalesce(named.merged_into_id, named.id)
+  WHERE live.site_id = $2 AND live.is_active AND live.merged_into_id IS NULL
+  FOR SHARE OF live
 ), claim AS (
   UPDATE devices SET last_seq = $7, last_seen_at = $4::timestamptz
   WHERE id = $1 AND last_seq = $6 - 1 AND revoked_at IS NULL
     AND NOT EXISTS (SELECT 1 FROM orders WHERE local_id = ANY($11::uuid[]))
+    AND NOT EXISTS (SELECT 1 FROM unnest($30::uuid[]) AS wanted(id)
+      WHERE wanted.id IS NOT NULL AND wanted.id NOT IN (SELECT requested_id FROM client))
   RETURNING id
 ), created AS (
-  INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_name, client_phone,
+  INSERT INTO orders (id, local_id, number, site_id, created_by, device_id, client_id, client_name, client_phone,
     delivery_address, delivery_date, priority, notes, delivery_status, payment_status,
     total_amount, paid_amount, version, created_at, updated_at)
   SELECT run.id, run.local_id,
     'CMD-' || to_char($5::date, 'YYYYMMDD') || '-' || lpad(run.n::text, greatest(4, length(run.n::text)), '0'),
-    $2, $3, $1, run.client_name, run.client_phone, run.delivery_address, run.delivery_date, run.priority::priority,
+    $2, $3, $1, (SELECT client.id FROM client WHERE client.requested_id = run.client_id), run.client_name, run.client_phone, run.delivery_address, run.delivery_date, run.priority::priority,
     run.notes, 'nouvelle', run.payment_status::payment_status, run.total_amount, 0, 1, $4::timestamptz, $4::timestamptz
   FROM run, claim
   ORDER BY run.position
-  RETURNING id, number
+  RETURNING id, number, client_id
 ), items AS (
   INSERT INTO order_items (id, order_id, product_id, quantity, unit_price, subtotal)
   SELECT line.id, line.order_id, line.product_id, line.quantity, line.unit_price, line.quantity * line.unit_price
@@ -208,7 +226,7 @@ WITH run AS (
 ), audit AS (
   INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, after, request_id, ip)
   SELECT $3, $1, $2, 'order.create', 'order', created.id::text,
-    run.audit || jsonb_build_object('number', created.number), $8, $9
+    run.audit || jsonb_build_object('number', created.number, 'clientId', created.client_id), $8, $9
   FROM created JOIN run ON run.id = created.id
   ORDER BY run.position
 ), stored AS (

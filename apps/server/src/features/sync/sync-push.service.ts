@@ -188,7 +188,7 @@ async function createLeadingOrders(
 
 /**
  * A creation the fast path can take as it is: valid, priced, for today or later, not a direct
- * sale, naming no client from the directory.
+ * sale, not making a new client.
  */
 function plainCreation(
   mutation: SyncMutation,
@@ -204,8 +204,9 @@ function plainCreation(
     throw error;
   }
   if (args.direct_sale || (args.delivery_date && args.delivery_date < day)) return undefined;
-  // An order naming a client takes the general path, which checks and locks that client.
-  if (args.client_id || args.new_client) return undefined;
+  // An order naming a client of the directory is taken here (the statement checks and locks that
+  // client); one with a new client made on the phone takes the general path, which makes it.
+  if (args.new_client) return undefined;
   const lines: PricedLine[] = [];
   for (const item of args.items) {
     const product = prices.get(item.product_id);
