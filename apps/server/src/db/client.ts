@@ -77,6 +77,17 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../../drizzle', import.m
 // Any constant will do: it only has to be the same in every Gapal process.
 const MIGRATION_LOCK_KEY = 4_242_017;
 
+/**
+ * Settings of every connection the server opens (the pool and the delivery connections). JIT off:
+ * the server's statements are short, and JIT is decided on the planner's cost estimate. On a table
+ * just bulk-loaded and not yet analyzed, the order read's generic plan (readOrders) was estimated
+ * at 7 788 items and 1 839 payments per order (the default selectivity without statistics), over
+ * jit_above_cost, so every delivery compiled about 95 functions with LLVM, 100 ms, for a statement
+ * that runs in under a millisecond: 4× fewer deliveries per second until an ANALYZE (issue #23,
+ * `npm run bench unanalyzed`). With JIT off, no estimate, however wrong, buys a compilation.
+ */
+export const SESSION_OPTIONS = '-c jit=off';
+
 // Dates and counts come back as JS values; bigint ids are small enough for numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
@@ -86,7 +97,12 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPostgres(url: string, poolSize: number): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, application_name: 'gapal' });
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    application_name: 'gapal',
+    options: SESSION_OPTIONS,
+  });
   pool.on('error', () => {
     // An idle client lost its connection (server restart): the pool replaces it on next use.
   });
@@ -144,6 +160,7 @@ function pipelinedTransactions(url: string): {
       connectionString: url,
       application_name: 'gapal-deliveries',
       pipeline: true,
+      options: SESSION_OPTIONS,
     });
     const opening = client
       .connect()
