@@ -663,6 +663,8 @@ export const syncChanges = pgTable(
     txid: bigint('txid', { mode: 'number' }).notNull().default(sql`(pg_current_xact_id()::text::bigint)`),
     stream: text('stream').notNull(),
     entityId: uuid('entity_id').notNull(),
+    /** More entities of the stream changed by the same statement (a push's orders): one row for all. */
+    entityIds: uuid('entity_ids').array(),
     /** Null for rows every site sees (a product's catalog fields, a category). */
     siteId: uuid('site_id'),
     /** The order's creator, so a vendor pulls only their own orders. */

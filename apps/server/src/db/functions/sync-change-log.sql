@@ -3,6 +3,9 @@
 -- (src/features/sync/sync-pull.repo.ts) reads the current rows of the entities named, below the
 -- oldest transaction still running, so rows committed out of order are never skipped.
 --
+-- A row names one entity (`entity_id`), and more with `entity_ids` (orders written by one
+-- statement); the pull reads them all.
+--
 -- Streams: 'order' (for the order's site and its vendor), 'client' (for the client's site),
 -- 'product' and 'category' (for every site; a product's stock and nearest expiry for its site
 -- only).
@@ -12,11 +15,16 @@
 -- statement each, and their change-log rows are then one insert (bench/RESULTS.md). A trigger
 -- with transition tables has one event, so inserts and updates get one trigger each.
 
--- Orders: a new or changed order, for its site and the vendor who created it.
+-- Orders: a new or changed order, for its site and the vendor who created it. One row per
+-- statement for each (site, vendor): `entity_id` is its first order, `entity_ids` the others
+-- (null when alone). A phone's push of 20 orders is one statement, so one row, not 20: about
+-- 330 bytes of WAL per order less (the row and its three index entries), bench/RESULTS.md.
 CREATE OR REPLACE FUNCTION sync_log_orders() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO sync_changes (stream, entity_id, site_id, user_id)
-  SELECT 'order', n.id, n.site_id, n.created_by FROM new_rows n;
+  INSERT INTO sync_changes (stream, entity_id, entity_ids, site_id, user_id)
+  SELECT 'order', ids[1], CASE WHEN cardinality(ids) > 1 THEN ids[2:] END, site_id, created_by
+  FROM (SELECT array_agg(n.id) AS ids, n.site_id, n.created_by FROM new_rows n
+    GROUP BY n.site_id, n.created_by) g;
   RETURN NULL;
 END $$;
 

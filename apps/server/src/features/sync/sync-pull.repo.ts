@@ -28,12 +28,13 @@ export type LogPosition = { txid: number; id: number };
 /** The log's streams: the phone's (`SyncStream`) and the clients', sent apart (`clients`, `deleted_clients`). */
 export type LogStream = SyncStream | 'client';
 
-export type ChangeRef = { txid: number; id: number; stream: LogStream; entityId: string };
+export type ChangeRef = { txid: number; id: number; stream: LogStream; entityIds: string[] };
 
 /**
  * The changes visible to the scope from `from`, in log order, never past the oldest transaction
  * still running: its rows (and those of anything that commits after it) come at or after `xmin`,
- * so a cursor handed out from this page can't be overtaken by a late commit.
+ * so a cursor handed out from this page can't be overtaken by a late commit. `limit` counts log
+ * rows; a row names one entity or, written by one statement, several (`entity_ids`).
  */
 export async function selectChanges(
   db: Db,
@@ -50,9 +51,9 @@ export async function selectChanges(
   }>(
     db,
     sql`WITH snap AS (SELECT ${SYNC_HORIZON} AS xmin)
-        SELECT snap.xmin, c.txid, c.id, c.stream, c.entity_id
+        SELECT snap.xmin, c.txid, c.id, c.stream, e.entity_id
         FROM snap LEFT JOIN LATERAL (
-          SELECT c.txid, c.id, c.stream, c.entity_id FROM sync_changes c
+          SELECT c.txid, c.id, c.stream, c.entity_id, c.entity_ids FROM sync_changes c
           WHERE (c.txid, c.id) >= (${from.txid}::bigint, ${from.id}::bigint) AND c.txid < snap.xmin
             AND (c.stream = 'category'
               OR (c.stream = 'product' AND (c.site_id IS NULL OR c.site_id = ${scope.siteId}::uuid))
@@ -61,19 +62,21 @@ export async function selectChanges(
               OR (c.stream = 'client' AND c.site_id = ${scope.siteId}::uuid))
           ORDER BY c.txid, c.id
           LIMIT ${limit}
-        ) c ON true`,
+        ) c ON true
+        LEFT JOIN LATERAL unnest(array_prepend(c.entity_id, coalesce(c.entity_ids, '{}'::uuid[])))
+          WITH ORDINALITY AS e(entity_id, n) ON true
+        ORDER BY c.txid, c.id, e.n`,
   );
-  return {
-    xmin: Number(rows[0]!.xmin),
-    changes: rows
-      .filter((row) => row.id !== null)
-      .map((row) => ({
-        txid: Number(row.txid),
-        id: Number(row.id),
-        stream: row.stream!,
-        entityId: row.entity_id!,
-      })),
-  };
+  const changes: ChangeRef[] = [];
+  for (const row of rows) {
+    if (row.id === null || row.entity_id === null) continue;
+    const last = changes.at(-1);
+    const txid = Number(row.txid);
+    const id = Number(row.id);
+    if (last && last.txid === txid && last.id === id) last.entityIds.push(row.entity_id);
+    else changes.push({ txid, id, stream: row.stream!, entityIds: [row.entity_id] });
+  }
+  return { xmin: Number(rows[0]!.xmin), changes };
 }
 
 /** The oldest running transaction now: the log position a snapshot read now is complete up to. */

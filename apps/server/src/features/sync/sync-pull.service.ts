@@ -120,7 +120,7 @@ async function changesSince(
     order: new Set(),
     client: new Set(),
   };
-  for (const change of page) ids[change.stream].add(change.entityId);
+  for (const change of page) for (const id of change.entityIds) ids[change.stream].add(id);
   const categoryIds = [...ids.category];
   const productIds = [...ids.product];
   const orderIds = [...ids.order];

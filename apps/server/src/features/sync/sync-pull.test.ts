@@ -6,6 +6,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
+import { selectRows } from '../../db/client.ts';
 import { categories, products } from '../../db/schema.ts';
 import { encodeCursor } from '../../lib/cursor.ts';
 import { catalogProduct, createArgs, mutation, pull, pullAll, push, syncClient } from './test-helpers.ts';
@@ -24,6 +25,50 @@ describe('sync pull', () => {
     });
     expect(response.status, JSON.stringify(response.body)).toBe(201);
   };
+
+  it('a push’s orders are one change-log row, and a pull brings every one of them, a page of one row included', async () => {
+    const site = await createSite(t);
+    const vendor = await syncClient(t, 'vendeur', site.id);
+    const otherPhone = await syncClient(t, 'vendeur', site.id);
+    const manager = await syncClient(t, 'gestionnaire_commandes', site.id);
+    const milk = await catalogProduct(t);
+    const start = await pullAll(t, vendor);
+    const managerStart = await pullAll(t, manager);
+    const colleagueStart = await pullAll(t, otherPhone);
+
+    const batch = [1, 2, 3, 4].map(() => createArgs([milk.id]));
+    const pushed = await push(
+      t,
+      vendor,
+      batch.map((args) => mutation(vendor, 'create_order', args)),
+    );
+    expect(pushed.body.results.map((result) => result.status)).toEqual([
+      'applied',
+      'applied',
+      'applied',
+      'applied',
+    ]);
+    const orderIds = pushed.body.results.map((result) => result.order!.id);
+    const logged = await selectRows<{ entity_id: string; entity_ids: string[] | string | null }>(
+      t.db,
+      sql`SELECT entity_id, entity_ids FROM sync_changes
+          WHERE stream = 'order' AND (entity_id = ANY(${`{${orderIds.join(',')}}`}::uuid[])
+            OR entity_ids && ${`{${orderIds.join(',')}}`}::uuid[])`,
+    );
+    expect(logged).toHaveLength(1);
+
+    // Pages of one log row: the row's four orders come in one page, none skipped.
+    const mine = await pullAll(t, vendor, start.cursor, 1);
+    const pulled = mine.pages.flatMap((page) => page.orders.map((order) => order.local_id));
+    expect(pulled.sort()).toEqual(batch.map((args) => args.local_id).sort());
+    const managers = await pullAll(t, manager, managerStart.cursor, 1);
+    expect(managers.pages.flatMap((page) => page.orders.map((order) => order.id)).sort()).toEqual(
+      [...orderIds].sort(),
+    );
+    // Another vendor of the site does not get them.
+    const colleague = await pullAll(t, otherPhone, colleagueStart.cursor);
+    expect(colleague.pages.flatMap((page) => page.orders)).toEqual([]);
+  });
 
   it('starts with a full snapshot of the site’s catalog and stock and the vendor’s own orders', async () => {
     const site = await createSite(t);
