@@ -4,8 +4,11 @@ import { IdSchema, pageLimit, pageOf, QueryBooleanSchema, singleLineText } from 
 /** What a notification is about; the web app picks an icon and a link from it. */
 export const NOTIFICATION_KINDS = [
   'commande_nouvelle',
-  /** Several orders a phone's push created together: one notification for the batch. */
-  'commandes_nouvelles',
+  /**
+   * Several orders a phone's push created together: one notification for the batch (named
+   * `commande_…` so the screens refreshed by `notification:commande_` events refresh on it too).
+   */
+  'commande_lot',
   'commande_statut',
   'paiement_enregistre',
   'commande_note_vocale',

@@ -302,7 +302,7 @@ describe('clients on the phones and on orders', () => {
       expect(
         notices.body.items.filter(
           (item: { kind: string; params: { first_number?: string } }) =>
-            item.kind === 'commandes_nouvelles' &&
+            item.kind === 'commande_lot' &&
             item.params.first_number === response.body.results[0]!.order!.number,
         ),
       ).toHaveLength(1);

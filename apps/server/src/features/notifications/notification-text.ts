@@ -33,7 +33,7 @@ export function notificationText(
         title: `Nouvelle commande ${text('order_number')}`,
         body: `${text('client_name')} · ${number('total_amount')}`,
       };
-    case 'commandes_nouvelles':
+    case 'commande_lot':
       return {
         title: `${text('count')} nouvelles commandes`,
         body: `${text('first_number')} … ${text('last_number')} · ${number('total_amount')}`,

@@ -87,7 +87,7 @@ export async function notifyOrdersBatchCreated(ctx: Write, orders: OrderRef[]): 
   const totalAmount = orders.reduce((sum, order) => sum + order.totalAmount, 0);
   await notify(ctx, [
     {
-      kind: 'commandes_nouvelles',
+      kind: 'commande_lot',
       audience: { siteId: first.siteId, roles: ORDER_MANAGERS, userId: null },
       data: { count: orders.length, created_by: first.createdBy, total_amount: totalAmount },
       params: {

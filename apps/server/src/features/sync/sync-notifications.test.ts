@@ -45,7 +45,7 @@ describe('sync push notifies the site', () => {
 
     const response = await api(t, 'GET', '/api/notifications/', { token: manager.token });
     const items = response.body.items as { kind: string; title: string; body: string; params: object }[];
-    const batches = items.filter((item) => item.kind === 'commandes_nouvelles');
+    const batches = items.filter((item) => item.kind === 'commande_lot');
     expect(batches).toHaveLength(1);
     expect(batches[0]).toMatchObject({
       params: { count: 3, first_number: numbers[0], last_number: numbers[2], total_amount: totals },
@@ -60,8 +60,6 @@ describe('sync push notifies the site', () => {
     // A re-sent copy of the push notifies nothing more.
     await push(t, vendor, batch);
     const again = await api(t, 'GET', '/api/notifications/', { token: manager.token });
-    expect(
-      again.body.items.filter((item: { kind: string }) => item.kind === 'commandes_nouvelles'),
-    ).toHaveLength(1);
+    expect(again.body.items.filter((item: { kind: string }) => item.kind === 'commande_lot')).toHaveLength(1);
   });
 });

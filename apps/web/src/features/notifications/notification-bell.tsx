@@ -13,7 +13,7 @@ import { notificationKeys, notificationsQuery } from './queries.ts';
 
 const KIND_DOT: Record<NotificationKind, string> = {
   commande_nouvelle: 'bg-blue-500',
-  commandes_nouvelles: 'bg-blue-500',
+  commande_lot: 'bg-blue-500',
   commande_statut: 'bg-sky-500',
   paiement_enregistre: 'bg-emerald-500',
   commande_note_vocale: 'bg-indigo-500',
@@ -27,7 +27,7 @@ const KIND_DOT: Record<NotificationKind, string> = {
 /** Events worth interrupting someone for; the rest only move the badge. */
 const TOAST_KINDS = new Set<NotificationKind>([
   'commande_nouvelle',
-  'commandes_nouvelles',
+  'commande_lot',
   'rupture_stock',
   'stock_bas',
   'lot_expire',
@@ -36,7 +36,7 @@ const TOAST_KINDS = new Set<NotificationKind>([
 function linkFor(notification: Notification): string | null {
   const data = notification.data as { order_id?: string; product_id?: string };
   if (data.order_id) return `/commandes/${data.order_id}`;
-  if (notification.kind === 'commandes_nouvelles') return '/commandes';
+  if (notification.kind === 'commande_lot') return '/commandes';
   if (data.product_id) return '/stock';
   return null;
 }
@@ -59,7 +59,7 @@ export function NotificationBell() {
           const text = notificationText(notification);
           toast(
             `${text.title} — ${text.body}`,
-            notification.kind === 'commande_nouvelle' || notification.kind === 'commandes_nouvelles'
+            notification.kind === 'commande_nouvelle' || notification.kind === 'commande_lot'
               ? 'info'
               : 'warning',
           );

@@ -99,8 +99,8 @@ export const serverEn: Record<ServerMessageKey, string> = {
 
   'notification.commande_nouvelle.title': 'New order {order_number}',
   'notification.commande_nouvelle.body': '{client_name} · {total_amount}',
-  'notification.commandes_nouvelles.title': '{count} new orders',
-  'notification.commandes_nouvelles.body': '{first_number} … {last_number} · {total_amount}',
+  'notification.commande_lot.title': '{count} new orders',
+  'notification.commande_lot.body': '{first_number} … {last_number} · {total_amount}',
   'notification.commande_statut.title': 'Order {order_number}: {to}',
   'notification.commande_statut.body': '{client_name} · {from} → {to}',
   'notification.paiement_enregistre.title': 'Payment of {amount} on {order_number}',

@@ -102,8 +102,8 @@ export const serverFr = {
 
   'notification.commande_nouvelle.title': 'Nouvelle commande {order_number}',
   'notification.commande_nouvelle.body': '{client_name} · {total_amount}',
-  'notification.commandes_nouvelles.title': '{count} nouvelles commandes',
-  'notification.commandes_nouvelles.body': '{first_number} … {last_number} · {total_amount}',
+  'notification.commande_lot.title': '{count} nouvelles commandes',
+  'notification.commande_lot.body': '{first_number} … {last_number} · {total_amount}',
   'notification.commande_statut.title': 'Commande {order_number} : {to}',
   'notification.commande_statut.body': '{client_name} · {from} → {to}',
   'notification.paiement_enregistre.title': 'Paiement de {amount} sur {order_number}',
