@@ -18,4 +18,5 @@ export * from './stock.ts';
 export * from './sync.ts';
 export * from './sync-rejections.ts';
 export * from './users.ts';
+export * from './uuid-v7.ts';
 export * from './voice-notes.ts';

@@ -4,6 +4,7 @@ import {
   SyncMutationSchema,
   SyncOrderSchema,
   type SyncPullResponse,
+  uuidv7,
 } from '@gapal/shared';
 import { storeClientPage } from './clients.ts';
 import { type OutboxEntry, readMeta, type SyncDatabase } from './database.ts';
@@ -339,7 +340,7 @@ async function renumber(db: SyncDatabase, expected: number): Promise<void> {
   for (const entry of pending) {
     while (used.has(seq)) seq += 1;
     // A new sequence is a new mutation for the server: a new id, so no stored result is reused.
-    moved.push({ ...entry, seq, id: crypto.randomUUID() });
+    moved.push({ ...entry, seq, id: uuidv7() });
     seq += 1;
   }
   await db.outbox.bulkPut(moved);

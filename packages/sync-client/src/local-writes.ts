@@ -4,6 +4,7 @@ import {
   type SyncOrder,
   SyncOrderSchema,
   SyncProductSchema,
+  uuidv7,
 } from '@gapal/shared';
 import type { OutboxEntry, SyncDatabase } from './database.ts';
 import { readMeta } from './database.ts';
@@ -26,7 +27,8 @@ export async function recordMutation<N extends SyncMutationName>(
     const seq = (await readMeta(db, 'next_seq')) ?? 1;
     const entry = OutboxEntrySchema.parse({
       seq,
-      id: crypto.randomUUID(),
+      // Time-ordered: the server's index of stored mutations grows at its end, not at random.
+      id: uuidv7(),
       name,
       args,
       ...(options.baseVersion === undefined ? {} : { base_version: options.baseVersion }),

@@ -8,6 +8,7 @@ import {
   SyncMutationArgsSchemas,
   type SyncOrder,
   type SyncProduct,
+  uuidv7,
 } from '@gapal/shared';
 import {
   type OutboxEntry,
@@ -141,7 +142,8 @@ export async function saveDraft(
   voice?: RecordedVoiceNote | null,
 ): Promise<OutboxEntry[]> {
   const data = fields(draft);
-  const localId = editing?.local_id ?? crypto.randomUUID();
+  // A new order's id is time-ordered (the server's unique index on it grows at its end).
+  const localId = editing?.local_id ?? uuidv7();
   const entries = await db.transaction('rw', [db.outbox, db.meta, db.voiceNotes], async () => {
     const written: OutboxEntry[] = [];
     if (draft.new_client) written.push(await recordMutation(db, 'create_client', draft.new_client));

@@ -1,4 +1,5 @@
 import type { OrderItem, OrderReturn, Payment, VoiceNote } from '@gapal/shared';
+import { uuidv7 } from '@gapal/shared';
 import { and, eq, inArray, type SQL, sql } from 'drizzle-orm';
 import { type Db, keyIn, queryPrepared, selectRows } from '../../db/client.ts';
 import {
@@ -12,7 +13,6 @@ import {
   users,
 } from '../../db/schema.ts';
 import { isoTextRaw, jsonObjectText, jsonText } from '../../db/sql-helpers.ts';
-import { uuidv7 } from '../../lib/uuid-v7.ts';
 import { auditInsertSql } from '../audit/audit.repo.ts';
 import { type InsertedNotification, notificationsInsertSql } from '../notifications/notifications.repo.ts';
 import { VOICE_NOTE_JSON } from '../voice-notes/voice-notes.repo.ts';

@@ -1,8 +1,8 @@
 import type { SyncMutationArgs, SyncMutationResult } from '@gapal/shared';
+import { uuidv7 } from '@gapal/shared';
 import { type Db, queryPrepared } from '../../db/client.ts';
 import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
-import { uuidv7 } from '../../lib/uuid-v7.ts';
 import { paymentStatusOf } from '../orders/order-rules.ts';
 
 export type PricedLine = { productId: string; quantity: number; unitPrice: number };
@@ -181,7 +181,7 @@ RETURNING last`;
 // $5 business day, $6..$7 first and last sequence of the run, $8 request id, $9 ip; then one
 // array per order column ($10..$24, in the order of the run), per item column ($25..$29), and the
 // client each order names ($30, nulls for none).
-// The server's own keys (order and item ids) are time-ordered (lib/uuid-v7.ts).
+// The server's own keys (order and item ids) are time-ordered (uuidv7, packages/shared).
 // Enum columns travel as text[]: PGlite serializes an array parameter only for the array types
 // it knew when it opened, and a database migrated by this very process is not one of them.
 const CREATE_ORDERS_SQL = `
