@@ -17,6 +17,7 @@ import { AppError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { assertPeriod } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
+import { searchIndexWord } from './order-search.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**
@@ -57,7 +58,12 @@ const tiesByCreation = (sort: OrderListQuery['sort']) => sort !== 'created_at';
 type ListValues = Record<string, unknown>;
 
 /** Vendors see their own orders, other roles their site's, the admin every site (or the one asked). */
-function filterValues(actor: Actor, filter: OrderListFilter, timeZone: string): ListValues {
+function filterValues(
+  actor: Actor,
+  filter: OrderListFilter,
+  timeZone: string,
+  searchWord: string | undefined,
+): ListValues {
   const values: ListValues = {};
   const siteId = scopeSite(actor, filter.site_id);
   if (siteId) values.siteId = siteId;
@@ -74,6 +80,7 @@ function filterValues(actor: Actor, filter: OrderListFilter, timeZone: string): 
   if (filter.to) values.to = filter.to;
   if (filter.from || filter.to) values.timeZone = timeZone;
   if (filter.search) values.search = containsPattern(filter.search);
+  if (filter.search && searchWord) values.searchWord = containsPattern(searchWord);
   return values;
 }
 
@@ -114,10 +121,11 @@ function filterConditions(values: ListValues): SQL[] {
     ),
   );
   if (has('search')) {
-    // The three fields in one text read the trigram index (`orderSearchKey`); each field again,
-    // so that text spanning two of them is no match.
+    // The three fields in one text read the trigram index (`orderSearchKey`), for the whole
+    // search or its rarest word (order-search.ts); each field again, so that text spanning two
+    // of them is no match.
     conditions.push(
-      ilike(orderSearchKey(orders), value('search')),
+      ilike(orderSearchKey(orders), value(has('searchWord') ? 'searchWord' : 'search')),
       or(
         ilike(orders.clientName, value('search')),
         ilike(orders.clientPhone, value('search')),
@@ -165,8 +173,14 @@ const shapeOf = (values: ListValues) => Object.keys(values).sort().join(',');
  * EXPLAIN). Its plans on 1 M orders are in bench/RESULTS.md: every common filter is an index
  * scan under 1 ms.
  */
-export function orderListStatement(db: Db, actor: Actor, query: OrderListQuery, timeZone: string): Statement {
-  const values = filterValues(actor, query, timeZone);
+export function orderListStatement(
+  db: Db,
+  actor: Actor,
+  query: OrderListQuery,
+  timeZone: string,
+  searchWord?: string,
+): Statement {
+  const values = filterValues(actor, query, timeZone, searchWord);
   if (query.cursor) {
     const cursor = decodeCursor(query.cursor, CursorSchema);
     if (
@@ -244,7 +258,7 @@ export async function listOrdersJson(
   query: OrderListQuery,
   timeZone: string,
 ): Promise<string> {
-  const statement = orderListStatement(db, actor, query, timeZone);
+  const statement = orderListStatement(db, actor, query, timeZone, await searchIndexWord(db, query.search));
   const rows = await withCursorKey(
     query.cursor,
     queryPrepared<{ id: string; summaryJson: string; sortKey: string; createdAtKey?: string }>(
@@ -275,8 +289,9 @@ export function orderCountStatement(
   actor: Actor,
   filter: OrderListFilter,
   timeZone: string,
+  searchWord?: string,
 ): Statement {
-  const values = filterValues(actor, filter, timeZone);
+  const values = filterValues(actor, filter, timeZone, searchWord);
   return statementFor(`count:${shapeOf(values)}`, values, () =>
     countOrdersQuery(db, and(...filterConditions(values)), ORDER_COUNT_CAP + 1).toSQL(),
   );
@@ -292,7 +307,13 @@ export async function countOrders(
   filter: OrderListFilter,
   timeZone: string,
 ): Promise<OrderCount> {
-  const statement = orderCountStatement(db, actor, filter, timeZone);
+  const statement = orderCountStatement(
+    db,
+    actor,
+    filter,
+    timeZone,
+    await searchIndexWord(db, filter.search),
+  );
   const [row] = await queryPrepared<{ count: number }>(db, statement.name, statement.sql, statement.params);
   const counted = Number(row?.count ?? 0);
   return { count: Math.min(counted, ORDER_COUNT_CAP), capped: counted > ORDER_COUNT_CAP };

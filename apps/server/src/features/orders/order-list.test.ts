@@ -7,6 +7,7 @@ import { api, useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
 import { orders } from '../../db/schema.ts';
 import { orderCountStatement, orderListStatement } from './order-list.repo.ts';
+import { searchIndexWord, searchWords } from './order-search.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
 
 type Summary = {
@@ -293,6 +294,20 @@ describe('order list', () => {
     expect(page.body.items.map((o: Summary) => o.client_name).sort()).toEqual(
       Array.from({ length: 10 }, (_, i) => `Rare ${(i + 1) * 1000}`).sort(),
     );
+    // Several words: the index reads the one the statistics expect in the fewest orders (every
+    // order holds `client`), and the orders found are checked against the whole text.
+    await t.db.execute(sql`ANALYZE orders`);
+    expect(await searchIndexWord(t.db, 'Client 1234')).toBe('1234');
+    const named = await api(t, 'GET', '/api/orders/?search=client%201234', { token: manager.token });
+    expect(named.body.items.map((o: Summary) => o.client_name)).toEqual(['Client 1234']);
+    expect(await count('search=client%201234')).toEqual({ count: 1, capped: false });
+    expect(await count('search=1234%20client')).toEqual({ count: 0, capped: false });
+  });
+
+  it('gives the search index the words of three characters or more', () => {
+    expect(searchWords('Client  1234 client')).toEqual(['client', '1234']);
+    expect(searchWords('70 12 34')).toEqual([]);
+    expect(searchWords('Zongo')).toEqual(['zongo']);
   });
 
   it('plans a search for its own text on each run', () => {
