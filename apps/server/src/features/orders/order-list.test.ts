@@ -308,6 +308,7 @@ describe('order list', () => {
     expect(searchWords('Client  1234 client')).toEqual(['client', '1234']);
     expect(searchWords('70 12 34')).toEqual([]);
     expect(searchWords('Zongo')).toEqual(['zongo']);
+    expect(searchWords('aaa bbbb ccc ddddd eee ffffff ggg')).toEqual(['ffffff', 'ddddd', 'bbbb', 'aaa']);
   });
 
   it('plans a search for its own text on each run', () => {

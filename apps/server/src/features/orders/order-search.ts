@@ -13,9 +13,18 @@ import { containsPattern } from '../../db/sql-helpers.ts';
  * orders, and the list checks the whole text on each field of the orders it finds.
  */
 
-/** The search's words that give the index something to read: three characters or more. */
+/** Each word's estimate is a round trip: the longest few are weighed, the others not. */
+const MAX_WORDS = 4;
+
+/**
+ * The search's words that give the index something to read (three characters or more), longest
+ * first, at most `MAX_WORDS`.
+ */
 export function searchWords(search: string): string[] {
-  return [...new Set(search.toLowerCase().split(/\s+/))].filter((word) => word.length >= 3);
+  return [...new Set(search.toLowerCase().split(/\s+/))]
+    .filter((word) => word.length >= 3)
+    .sort((a, b) => b.length - a.length)
+    .slice(0, MAX_WORDS);
 }
 
 let estimateText: string | undefined;
