@@ -16,8 +16,8 @@
  * pool, 16), `BENCH_NO_ANALYZE=1`, `BENCH_SERVER=compiled`.
  */
 
-import { randomUUID } from 'node:crypto';
 import os from 'node:os';
+import { uuidv7 } from '../packages/shared/src/uuid-v7.ts';
 import { benchSigner, benchSize } from './support/bench-server.ts';
 import { seedHistory, withBulkLoad } from './support/history-seed.ts';
 import { httpCall } from './support/http-client.ts';
@@ -110,13 +110,14 @@ async function measureAll({ server, db }: LargeBench, { devices, products }: Pre
     const mutations = Array.from({ length: BATCH }, (_, k) => {
       const seq = device.nextSeq;
       device.nextSeq += 1;
+      // Ids made as the phones make them (packages/sync-client): time-ordered UUIDs.
       return {
-        id: randomUUID(),
+        id: uuidv7(),
         seq,
         name: 'create_order',
         client_time: new Date().toISOString(),
         args: {
-          local_id: randomUUID(),
+          local_id: uuidv7(),
           client_name: `Client ${seq}`,
           client_phone: '+226 70 12 34 56',
           items: Array.from({ length: ITEMS_PER_ORDER }, (_, j) => ({
