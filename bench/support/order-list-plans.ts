@@ -11,6 +11,7 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
   const { orderListStatement, orderCountStatement } = await import(
     '../../apps/server/src/features/orders/order-list.repo.ts'
   );
+  const { searchIndexWord } = await import('../../apps/server/src/features/orders/order-search.ts');
   const { OrderListQuerySchema } = await import('@gapal/shared');
   const orm = drizzle(db) as never;
   const actor = (role: string, userId: string, site: string | null) => ({
@@ -44,7 +45,10 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
   ];
   const plans: { label: string; plan: string }[] = [];
   for (const [label, who, query] of cases) {
-    const statement = orderListStatement(orm, who, OrderListQuerySchema.parse(query), 'Africa/Ouagadougou');
+    // A search of several words reads the index for its rarest word, as the service runs it.
+    const parsed = OrderListQuerySchema.parse(query);
+    const word = await searchIndexWord(orm, parsed.search);
+    const statement = orderListStatement(orm, who, parsed, 'Africa/Ouagadougou', word);
     plans.push({ label, plan: await explain(db, statement.sql, statement.params) });
   }
   // Page 2 of the default view: the keyset condition must stay an index condition.
