@@ -69,7 +69,9 @@ export DATABASE_URL="$db_url" REDIS_URL="$redis_url" HOST=127.0.0.1 TRUST_PROXY=
   GAPAL_ADMIN_USERNAME=admin GAPAL_ADMIN_PASSWORD="ci-admin-$$-password" LOG_LEVEL=info NODE_ENV=production
 # Both start at once, as systemd starts them at boot: migrations and first-start setup must cope.
 for port in "$port_a" "$port_b"; do
-  (cd "$repo/apps/server" && PORT="$port" exec node --conditions=gapal-compiled dist/server.js) >"$work/gapal-$port.log" 2>&1 &
+  # Memory settings as in apps/server's npm start, the Docker image and the systemd unit.
+  (cd "$repo/apps/server" && PORT="$port" MALLOC_ARENA_MAX=2 exec node --max-semi-space-size=8 --max-old-space-size=128 --conditions=gapal-compiled \
+    dist/server.js) >"$work/gapal-$port.log" 2>&1 &
   pids+=("$!")
 done
 wait_ready() {
