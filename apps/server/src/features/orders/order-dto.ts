@@ -67,3 +67,17 @@ export function auditView(
       }
     : row;
 }
+
+/**
+ * What an order's creation keeps in the audit trail: the row as created and its items, leaner
+ * (issue #23: the audit row was a push's largest row): without what the audit row's own columns
+ * say (the order's id is its `entity_id`, its site its `site_id`), without `updatedAt` (the
+ * creation time, as `createdAt`) and without empty fields (absent is null).
+ */
+export function creationAuditView(
+  row: OrderRow,
+  items: { productId: string; quantity: number; unitPrice: number }[],
+) {
+  const { id: _id, siteId: _siteId, updatedAt: _updatedAt, ...rest } = auditView(row, items);
+  return Object.fromEntries(Object.entries(rest).filter(([, value]) => value !== null));
+}

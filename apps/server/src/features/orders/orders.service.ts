@@ -8,7 +8,7 @@ import { recordAudit } from '../audit/audit.service.ts';
 import { activeClientForOrder, createPhoneClient } from '../clients/client-resolution.service.ts';
 import { notifyOrderCreated, notifyStockMovements } from '../notifications/notify.ts';
 import { takeStock } from '../stock/stock-ledger.service.ts';
-import { auditView, toOrderDto } from './order-dto.ts';
+import { auditView, creationAuditView, toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertEditable, assertOrderVisible, paymentStatusOf } from './order-rules.ts';
 import {
   findItems,
@@ -94,7 +94,7 @@ export async function createOrder(
     entity: 'order',
     entityId: row.id,
     siteId,
-    after: auditView(row, lines),
+    after: creationAuditView(row, lines),
   });
   return { order: await getOrder(tx, actor, row.id), created: true };
 }

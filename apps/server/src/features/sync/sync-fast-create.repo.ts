@@ -136,9 +136,11 @@ function orderRow(
     createdAt: now,
     updatedAt: now,
   };
-  // What `auditView(row, lines)` records for a REST creation; the number is added in SQL.
+  // What `creationAuditView(row, lines)` records for a REST creation (no id, site, updatedAt or
+  // empty field); the number and the client (the survivor of a merge) are added in SQL.
+  const { id: _id, siteId: _siteId, updatedAt: _updatedAt, clientId: _clientId, ...audited } = row;
   const audit = {
-    ...row,
+    ...Object.fromEntries(Object.entries(audited).filter(([, value]) => value !== null)),
     items: lines.map((line) => ({
       product_id: line.productId,
       quantity: line.quantity,
@@ -226,7 +228,7 @@ WITH run AS (
 ), audit AS (
   INSERT INTO audit_log (user_id, device_id, site_id, action, entity, entity_id, after, request_id, ip)
   SELECT $3, $1, $2, 'order.create', 'order', created.id::text,
-    run.audit || jsonb_build_object('number', created.number, 'clientId', created.client_id), $8, $9
+    run.audit || jsonb_strip_nulls(jsonb_build_object('number', created.number, 'clientId', created.client_id)), $8, $9
   FROM created JOIN run ON run.id = created.id
   ORDER BY run.position
 ), stored AS (

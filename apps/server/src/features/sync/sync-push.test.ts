@@ -161,6 +161,17 @@ describe('sync push', () => {
     });
     expect((audits[0]!.after as { number: string; items: unknown[] }).number).toBe(synced.body.number);
     expect((audits[0]!.after as { items: unknown[] }).items).toHaveLength(2);
+    // Lean on both paths: not what the audit row's columns say (id, site), not updatedAt, no nulls.
+    const [restAudit] = await t.db.select().from(auditLog).where(eq(auditLog.entityId, viaRest.body.id));
+    for (const after of [audits[0]!.after, restAudit!.after] as Record<string, unknown>[]) {
+      expect(after).toMatchObject({
+        clientName: body.client_name,
+        notes: 'Sonner deux fois',
+        priority: 'haute',
+      });
+      for (const key of ['id', 'siteId', 'updatedAt', 'cancelledAt']) expect(after).not.toHaveProperty(key);
+      expect(Object.values(after)).not.toContain(null);
+    }
     const logged = await selectRows<{ n: number }>(
       t.db,
       sql`SELECT count(*)::int AS n FROM sync_changes WHERE stream = 'order' AND entity_id = ${synced.body.id}`,
