@@ -248,3 +248,48 @@ BEGIN
   GROUP BY s.grp
   ORDER BY s.grp;
 END $$;
+
+-- ledger_take_stock for an exit whose caller has nothing more to write about the stock: it
+-- serves every group whole, without an expired lot, and takes no product across its alert
+-- threshold (stockAlertLevel in notifications/notify.ts: out at 0 or less, low under
+-- min_stock_level). Anything else raises GP010 instead, and the caller rolls back and takes the
+-- stock again with ledger_take_stock, which reports what it needs: the shortages, the expired
+-- lots to audit, the alerts to send. Returns the number of movements written. A batch of
+-- deliveries sends it with its status write and COMMIT, so the products' stock locks are held
+-- for no round trip (orders/order-delivery.service.ts).
+CREATE OR REPLACE FUNCTION ledger_take_stock_plain(
+  p_site uuid, p_type movement_type, p_reason text, p_write_off boolean, p_today date,
+  p_references text[], p_orders uuid[], p_users uuid[], p_devices uuid[], p_allow_expired boolean[],
+  p_groups int[], p_products uuid[], p_quantities int[], p_lots uuid[]
+) RETURNS int
+LANGUAGE plpgsql AS $$
+DECLARE
+  written int;
+  attention boolean;
+BEGIN
+  WITH taken AS (
+    SELECT * FROM ledger_take_stock(p_site, p_type, p_reason, p_write_off, p_today, p_references, p_orders,
+      p_users, p_devices, p_allow_expired, p_groups, p_products, p_quantities, p_lots)
+  ), product_change AS (
+    -- Per product, its stock before the first movement and after the last (ids are chain order).
+    SELECT t.min_stock_level AS min_level,
+      (array_agg(t.stock_before ORDER BY t.id))[1] AS before,
+      (array_agg(t.stock_after ORDER BY t.id DESC))[1] AS after
+    FROM taken t WHERE t.shortages IS NULL
+    GROUP BY t.product_id, t.min_stock_level
+  ), alert AS (
+    SELECT c.before, c.after,
+      CASE WHEN c.before <= 0 THEN 1 WHEN c.before < c.min_level THEN 2 END AS level_before,
+      CASE WHEN c.after <= 0 THEN 1 WHEN c.after < c.min_level THEN 2 END AS level_after
+    FROM product_change c
+  )
+  SELECT (SELECT count(*)::int FROM taken t WHERE t.shortages IS NULL),
+    EXISTS (SELECT 1 FROM taken t WHERE t.shortages IS NOT NULL OR t.expired_override)
+      OR EXISTS (SELECT 1 FROM alert a WHERE a.after < a.before AND a.level_after IS NOT NULL
+        AND a.level_after IS DISTINCT FROM a.level_before)
+  INTO written, attention;
+  IF attention THEN
+    RAISE EXCEPTION 'ledger_take_stock_plain: the exit needs ledger_take_stock' USING ERRCODE = 'GP010';
+  END IF;
+  RETURN written;
+END $$;
