@@ -14,7 +14,6 @@ import {
   lockStockLevels,
   productNames,
   type Shortage,
-  type StockExitGroup,
   type StockExitResult,
   type TakenRow,
   takeStockPlainRows,
@@ -146,7 +145,28 @@ export async function takeStockForDocuments(
   }
   let outcomes: StockExitResult;
   try {
-    outcomes = await takeStockRows(ctx.tx, exitCommon(ctx, options), documents.map(exitGroup));
+    outcomes = await takeStockRows(
+      ctx.tx,
+      {
+        siteId: options.siteId,
+        type: options.type,
+        reason: options.reason ?? null,
+        writeOff: options.type === 'perte',
+        today: ctx.clock.today,
+      },
+      documents.map((document) => ({
+        reference: document.reference ?? null,
+        orderId: document.orderId ?? null,
+        userId: document.actor.userId,
+        deviceId: document.actor.deviceId,
+        allowExpired: document.allowExpired === true,
+        lines: document.lines.map((line) => ({
+          productId: line.productId,
+          quantity: line.quantity,
+          lotId: line.lotId ?? null,
+        })),
+      })),
+    );
   } catch (error) {
     throw takeStockError(error) ?? error;
   }
@@ -179,37 +199,28 @@ export function takeStockPlain(
     assertPositiveQuantities(document.lines);
     if (document.allowExpired) throw new Error('takeStockPlain: a document may take expired lots');
   }
-  return takeStockPlainRows(ctx.tx, exitCommon(ctx, options), documents.map(exitGroup));
-}
-
-/** What the documents of one exit share, for `ledger_take_stock` (stock-ledger.repo.ts). */
-function exitCommon(
-  ctx: WriteContext<WriteActor>,
-  options: Omit<StockOutOptions, 'reference' | 'orderId' | 'allowExpired'>,
-) {
-  return {
-    siteId: options.siteId,
-    type: options.type,
-    reason: options.reason ?? null,
-    writeOff: options.type === 'perte',
-    today: ctx.clock.today,
-  };
-}
-
-/** One document of an exit as its group of lines, with its reference, order, user and device. */
-function exitGroup(document: StockExitDocument): StockExitGroup {
-  return {
-    reference: document.reference ?? null,
-    orderId: document.orderId ?? null,
-    userId: document.actor.userId,
-    deviceId: document.actor.deviceId,
-    allowExpired: document.allowExpired === true,
-    lines: document.lines.map((line) => ({
-      productId: line.productId,
-      quantity: line.quantity,
-      lotId: line.lotId ?? null,
+  return takeStockPlainRows(
+    ctx.tx,
+    {
+      siteId: options.siteId,
+      type: options.type,
+      reason: options.reason ?? null,
+      writeOff: options.type === 'perte',
+      today: ctx.clock.today,
+    },
+    documents.map((document) => ({
+      reference: document.reference ?? null,
+      orderId: document.orderId ?? null,
+      userId: document.actor.userId,
+      deviceId: document.actor.deviceId,
+      allowExpired: false,
+      lines: document.lines.map((line) => ({
+        productId: line.productId,
+        quantity: line.quantity,
+        lotId: line.lotId ?? null,
+      })),
     })),
-  };
+  );
 }
 
 /** The AppError for what `ledger_take_stock` refused (see its comment in migration 0007). */
