@@ -13,8 +13,6 @@ const EnvSchema = z.object({
   DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }).optional(),
   GAPAL_DATA_DIR: z.string().min(1).default('./data'),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  /** Pipelined connections for the delivery batches (db/client.ts DELIVERY_LANES when unset). */
-  DATABASE_DELIVERY_LANES: z.coerce.number().int().min(1).max(8).optional(),
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
   REDIS_KEY_PREFIX: z
     .string()
@@ -72,9 +70,7 @@ function isValidTimeZone(zone: string): boolean {
 export type Config = {
   port: number;
   host: string;
-  database:
-    | { kind: 'postgres'; url: string; poolSize: number; deliveryLanes?: number }
-    | { kind: 'pglite'; dataDir: string };
+  database: { kind: 'postgres'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   dataDir: string;
   redisUrl: string | undefined;
   /** Prefix of the keys the server writes in Redis (login and rate-limit counters). */
@@ -144,12 +140,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? {
-          kind: 'postgres',
-          url: e.DATABASE_URL,
-          poolSize: e.DATABASE_POOL_SIZE,
-          deliveryLanes: e.DATABASE_DELIVERY_LANES,
-        }
+      ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
       : { kind: 'pglite', dataDir: path.join(dataDir, 'pglite') },
     dataDir,
     redisUrl: e.REDIS_URL,

@@ -19,7 +19,7 @@ export type Db = PgDatabase<PgQueryResultHKT, Schema, ExtractTablesWithRelations
 export type Tx = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
 
 export type DatabaseOptions =
-  | { kind: 'postgres'; url: string; poolSize: number; deliveryLanes?: number }
+  | { kind: 'postgres'; url: string; poolSize: number }
   | ({ kind: 'pglite' } & PgliteOptions);
 
 export type PgliteOptions = {
@@ -55,13 +55,10 @@ export type Database = {
    * it needs as in any transaction, and sends nothing after `finish`; without `finish` the
    * transaction commits when `run` returns. The transactions share one connection: the next one
    * starts as soon as this one has sent its COMMIT, so its first statements travel with it
-   * (orders/order-delivery-queue.ts starts the next batch from `finish`). `lane` (0 to
-   * `pipelinedLanes - 1`, default 0) picks the connection: transactions on different lanes run
-   * at the same time, each lane's in turn. On PGlite it is an ordinary transaction.
+   * (orders/order-delivery-queue.ts starts the next batch from `finish`). On PGlite it is an
+   * ordinary transaction.
    */
-  pipelinedTransaction<T>(run: (tx: Db, finish: FinishTransaction) => Promise<T>, lane?: number): Promise<T>;
-  /** How many pipelined connections (lanes) `pipelinedTransaction` has: 1 on PGlite. */
-  pipelinedLanes: number;
+  pipelinedTransaction<T>(run: (tx: Db, finish: FinishTransaction) => Promise<T>): Promise<T>;
   /** Connection pool usage for the metrics; null on PGlite, which has no pool. */
   poolStats(): { total: number; idle: number; waiting: number } | null;
   close(): Promise<void>;
@@ -95,21 +92,11 @@ export const SESSION_OPTIONS = '-c jit=off';
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10));
 
 export async function openDatabase(options: DatabaseOptions): Promise<Database> {
-  if (options.kind === 'postgres') {
-    return openPostgres(options.url, options.poolSize, options.deliveryLanes ?? DELIVERY_LANES);
-  }
+  if (options.kind === 'postgres') return openPostgres(options.url, options.poolSize);
   return openPglite(options);
 }
 
-/**
- * Pipelined connections (lanes) for the delivery batches, unless `DATABASE_DELIVERY_LANES` says
- * otherwise. With two, two batches run at once, the stock rows they share serialised by
- * PostgreSQL's lock order; on this 2-core machine two lanes delivered no more over 200 products
- * and less over 5 hot ones than one (issue #23, bench/RESULTS.md), so one stays the default.
- */
-export const DELIVERY_LANES = 1;
-
-async function openPostgres(url: string, poolSize: number, lanes: number): Promise<Database> {
+async function openPostgres(url: string, poolSize: number): Promise<Database> {
   const pool = new pg.Pool({
     connectionString: url,
     max: poolSize,
@@ -120,7 +107,7 @@ async function openPostgres(url: string, poolSize: number, lanes: number): Promi
     // An idle client lost its connection (server restart): the pool replaces it on next use.
   });
   const db = drizzlePg(pool, { schema }) as unknown as Db;
-  const pipelined = Array.from({ length: lanes }, (_, lane) => pipelinedTransactions(url, lane));
+  const pipelined = pipelinedTransactions(url);
   // Several processes may start together: the advisory lock lets one at a time through.
   async function exclusive<T>(task: () => Promise<T>): Promise<T> {
     const lockClient = await pool.connect();
@@ -143,28 +130,24 @@ async function openPostgres(url: string, poolSize: number, lanes: number): Promi
     },
     exclusive,
     migrationState: () => readMigrationState(db),
-    pipelinedTransaction: (run, lane = 0) => pipelined[lane % lanes]!.run(run),
-    pipelinedLanes: lanes,
+    pipelinedTransaction: pipelined.run,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async close() {
-      await Promise.all([pool.end(), ...pipelined.map((lane) => lane.close())]);
+      await Promise.all([pool.end(), pipelined.close()]);
     },
   };
 }
 
 /**
- * One lane of `Database.pipelinedTransaction` on PostgreSQL: one pipelined connection, opened on first use
+ * `Database.pipelinedTransaction` on PostgreSQL: one pipelined connection, opened on first use
  * and again after it is lost. The transactions take turns to send: one starts as soon as the one
  * before has sent its COMMIT, so its first statements travel with that COMMIT and PostgreSQL runs
  * them right after it. Once its COMMIT is sent a transaction sends nothing more, not even a
  * ROLLBACK, which would land in the next one: a failed statement makes PostgreSQL answer the
  * COMMIT with a rollback.
  */
-function pipelinedTransactions(
-  url: string,
-  lane: number,
-): {
-  run: <T>(run: (tx: Db, finish: FinishTransaction) => Promise<T>) => Promise<T>;
+function pipelinedTransactions(url: string): {
+  run: Database['pipelinedTransaction'];
   close(): Promise<void>;
 } {
   let open: Promise<{ client: pg.Client; tx: Db }> | null = null;
@@ -175,7 +158,7 @@ function pipelinedTransactions(
     if (open) return open;
     const client = new pg.Client({
       connectionString: url,
-      application_name: lane === 0 ? 'gapal-deliveries' : `gapal-deliveries-${lane}`,
+      application_name: 'gapal-deliveries',
       pipeline: true,
       options: SESSION_OPTIONS,
     });
@@ -268,7 +251,6 @@ async function openPglite(options: PgliteOptions): Promise<Database> {
     migrationState: () => readMigrationState(db),
     // One connection, in-process: nothing to pipeline.
     pipelinedTransaction: (run) => db.transaction((tx) => run(tx, finishOnReturn)),
-    pipelinedLanes: 1,
     // One process per data dir (see data-dir-lock.ts): nothing to wait for.
     exclusive: (task) => task(),
     poolStats: () => null,

@@ -133,23 +133,16 @@ export function runWrite<T, A extends WriteActor = Actor>(
 }
 
 /**
- * `runWrite` in a pipelined transaction (`Database.pipelinedTransaction`, on `options.lane`):
- * `work` calls `finish(last)` to send COMMIT right behind its last statement. For the delivery
- * batches.
+ * `runWrite` in a pipelined transaction (`Database.pipelinedTransaction`): `work` calls
+ * `finish(last)` to send COMMIT right behind its last statement. For the delivery batches.
  */
 export function runPipelinedWrite<T, A extends WriteActor = Actor>(
   deps: WriteDeps & { database: Pick<Database, 'pipelinedTransaction'> },
   actor: A,
   work: (ctx: WriteContext<A>, finish: FinishTransaction) => Promise<T>,
-  options: WriteOptions & { lane?: number } = {},
+  options: WriteOptions = {},
 ): Promise<T> {
-  return execute(
-    deps,
-    actor,
-    options,
-    (body) => deps.database.pipelinedTransaction(body, options.lane),
-    work,
-  );
+  return execute(deps, actor, options, (body) => deps.database.pipelinedTransaction(body), work);
 }
 
 type Open = <R>(body: (tx: Db, finish: FinishTransaction) => Promise<R>) => Promise<R>;

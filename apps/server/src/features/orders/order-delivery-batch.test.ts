@@ -1,11 +1,9 @@
 import type { Order } from '@gapal/shared';
-import { and, eq, inArray, sql } from 'drizzle-orm';
-import { describe, expect, inject, it } from 'vitest';
+import { and, eq, inArray } from 'drizzle-orm';
+import { describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
-import { withDatabase } from '../../../test/global-setup.ts';
 import { api, type TestApp, useTestApp } from '../../../test/harness.ts';
-import { type Database, openDatabase, selectRows } from '../../db/client.ts';
-import { auditLog, notifications, orders, products, stockMovements } from '../../db/schema.ts';
+import { auditLog, notifications, orders, stockMovements } from '../../db/schema.ts';
 import { AppError } from '../../domain/errors.ts';
 import { runWrite, systemActor } from '../../domain/write-context.ts';
 import { takeStockForDocuments } from '../stock/stock-ledger.service.ts';
@@ -28,25 +26,6 @@ async function orderOnTheWay(t: TestApp, token: string, items: { product_id: str
     if (moved.status !== 200) throw new Error(`move failed: ${JSON.stringify(moved.body)}`);
   }
   return order as Order;
-}
-
-/**
- * The test's database with two delivery lanes: on PostgreSQL a second handle on it with two
- * pipelined connections (batches really at once); on PGlite, one connection, the queue's lanes only.
- */
-async function withTwoLanes(t: TestApp): Promise<{ database: Database; close(): Promise<void> }> {
-  const pgTemplate = inject('pgTemplate');
-  if (!pgTemplate) {
-    return { database: { ...t.app.writes.database, pipelinedLanes: 2 }, close: async () => {} };
-  }
-  const [current] = await selectRows<{ name: string }>(t.db, sql`SELECT current_database() AS name`);
-  const database = await openDatabase({
-    kind: 'postgres',
-    url: withDatabase(pgTemplate.adminUrl, current!.name),
-    poolSize: 2,
-    deliveryLanes: 2,
-  });
-  return { database, close: () => database.close() };
 }
 
 function errorCode(result: Order | AppError | undefined): string | undefined {
@@ -290,108 +269,5 @@ describe('deliveries taken together', () => {
     expect(sales).toHaveLength(4);
     // Live: one status notification per order delivered, from a batch or from the one-by-one retry.
     expect(announced.sort()).toEqual(list.map((order) => order.id).sort());
-  });
-
-  it('batches on two lanes over the same products, plain or careful, lose no update, never deadlock, alert once and deliver each order once as its own actor', async () => {
-    const stocker = await signedInUser(t, 'gestionnaire_stocks');
-    const managers = [
-      await signedInUser(t, 'gestionnaire_commandes'),
-      await signedInUser(t, 'gestionnaire_commandes'),
-    ];
-    const shared = [await createProduct(t), await createProduct(t), await createProduct(t)];
-    // The orders ask about 40 of each: the first two products run short at the end, and the
-    // third one's alert threshold is crossed half-way (those batches go the careful way).
-    await t.db.update(products).set({ minStockLevel: 60 }).where(eq(products.id, shared[2]!.id));
-    const received = [30, 30, 80];
-    await receiveStock(
-      t,
-      stocker.token,
-      shared.map((product, k) => ({ product_id: product.id, quantity: received[k]! })),
-    );
-    const list: Order[] = [];
-    for (let i = 0; i < 24; i += 1) {
-      // Every order takes two of the three products, in turn: any two batches share products.
-      const items = [0, 1, 2]
-        .filter((k) => k !== i % 3)
-        .map((k) => ({ product_id: shared[k]!.id, quantity: 1 + ((i + k) % 4) }));
-      list.push(await orderOnTheWay(t, managers[i % 2]!.token, items));
-    }
-    // Two lanes, batches of at most 3: up to two batches at once, over the same stock rows.
-    const lanes = await withTwoLanes(t);
-    const queue = createDeliveryQueue({ ...t.app.writes, database: lanes.database }, { maxBatch: 3 });
-    const answers = await Promise.all(
-      list.map((order, i) =>
-        queue.deliver({ actor: actorOf(managers[i % 2]!.user), id: order.id, input: {} }).then(
-          (delivered) => delivered.delivery_status as string,
-          (error: unknown) => (error instanceof AppError ? error.code : String(error)),
-        ),
-      ),
-    );
-    await queue.idle();
-    await lanes.close();
-
-    // Every answer is a delivery or a shortage, never a deadlock or another failure.
-    expect(new Set(answers)).toEqual(new Set(['livree', 'insufficient_stock']));
-    const delivered = list.filter((_, i) => answers[i] === 'livree');
-    const sales = await t.db
-      .select()
-      .from(stockMovements)
-      .where(
-        inArray(
-          stockMovements.orderId,
-          list.map((order) => order.id),
-        ),
-      );
-    // Each delivered order took its lines once, as the manager who asked; a refused one nothing.
-    for (const [i, order] of list.entries()) {
-      const own = sales.filter((row) => row.orderId === order.id);
-      if (answers[i] !== 'livree') expect(own).toEqual([]);
-      else {
-        expect(own.map((row) => [row.productId, -row.quantity]).sort()).toEqual(
-          order.items.map((item) => [item.product_id, item.quantity]).sort(),
-        );
-        expect(new Set(own.map((row) => row.userId))).toEqual(new Set([managers[i % 2]!.user.id]));
-      }
-    }
-    for (const [k, product] of shared.entries()) {
-      const taken = delivered
-        .flatMap((order) => order.items)
-        .filter((item) => item.product_id === product.id)
-        .reduce((sum, item) => sum + item.quantity, 0);
-      expect(await stockLevelOf(t, t.defaultSiteId, product.id)).toBe(received[k]! - taken);
-    }
-    expect(
-      await ledgerProblems(
-        t,
-        t.defaultSiteId,
-        shared.map((product) => product.id),
-      ),
-    ).toEqual([]);
-    // Each delivered order's status changed once, its audit row by its own manager.
-    const audits = await t.db
-      .select()
-      .from(auditLog)
-      .where(
-        and(
-          eq(auditLog.action, 'order.status'),
-          inArray(
-            auditLog.entityId,
-            delivered.map((order) => order.id),
-          ),
-        ),
-      );
-    const toDelivered = audits.filter(
-      (row) => (row.after as { delivery_status?: string }).delivery_status === 'livree',
-    );
-    expect(toDelivered.map((row) => row.entityId).sort()).toEqual(delivered.map((order) => order.id).sort());
-    for (const row of toDelivered) {
-      const i = list.findIndex((order) => order.id === row.entityId);
-      expect(row.userId).toBe(managers[i % 2]!.user.id);
-    }
-    // The third product crossed its threshold once: one low-stock alert, sent the careful way.
-    const alerts = await t.db.select().from(notifications).where(eq(notifications.kind, 'stock_bas'));
-    expect(
-      alerts.filter((row) => (row.data as { product_id?: string }).product_id === shared[2]!.id),
-    ).toHaveLength(1);
   });
 });

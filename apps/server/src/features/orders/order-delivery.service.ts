@@ -1,21 +1,14 @@
 import type { ChangeStatusInput, Order } from '@gapal/shared';
 import { type FinishTransaction, finishOnReturn } from '../../db/client.ts';
-import { postgresErrorCode } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError, forbidden } from '../../domain/errors.ts';
 import type { WriteActor, WriteContext } from '../../domain/write-context.ts';
 import { notifyStockMovements } from '../notifications/notify.ts';
-import { TAKE_STOCK_NEEDS_ATTENTION } from '../stock/stock-ledger.repo.ts';
-import {
-  insufficientStock,
-  type StockExitDocument,
-  takeStockForDocuments,
-  takeStockPlain,
-} from '../stock/stock-ledger.service.ts';
+import { insufficientStock, takeStockForDocuments } from '../stock/stock-ledger.service.ts';
 import { type DeliveryIssue, recordDeliveryIssues } from './order-delivery-issues.repo.ts';
 import { toOrderDto } from './order-dto.ts';
 import { assertChangeable, assertTransition, isOrderManager } from './order-rules.ts';
-import { type StatusChange, writeStatusChanges } from './order-status-change.ts';
+import { writeStatusChanges } from './order-status-change.ts';
 import { type OrderAggregate, readOrders } from './orders.repo.ts';
 
 /** `PATCH /api/orders/{id}/status/` with `livree`, as one of a batch. */
@@ -38,21 +31,12 @@ export type DeliveryRequest = {
  * others. The orders' locks and the status re-checked under them make a second delivery of an
  * order (a retry, another manager) a 409 that takes nothing. One request per order: the caller
  * (order-delivery-queue.ts) never puts an order twice in one call.
- *
- * `plain` (the delivery queue's first try): when the accepted orders are at one site and none
- * may take expired lots, their stock statement (takeStockPlain), their status write and the
- * COMMIT go out together, so the products' stock locks are held for no round trip and two
- * batches over the same products wait on each other only while PostgreSQL runs them. The stock
- * statement raises instead when anything needs more (a shortage, an alert threshold crossed):
- * the call throws an error for which `deliveryNeedsCare` is true, the write rolls back, and the
- * caller makes it again without `plain`.
  */
 export async function deliverOrders(
   ctx: WriteContext<WriteActor>,
   requests: readonly DeliveryRequest[],
   /** The transaction's end, sent behind the status write when pipelined (order-delivery-queue.ts). */
   finish: FinishTransaction = finishOnReturn,
-  options: { plain?: boolean } = {},
 ): Promise<Array<Order | AppError>> {
   const { tx } = ctx;
   const ids = requests.map((request) => request.id);
@@ -72,20 +56,21 @@ export async function deliverOrders(
 
   // The stock, one statement per site, sites in id order (every batch takes their locks alike).
   const sites = [...new Set(accepted.map((item) => item.before.order.siteId))].sort();
-  if (options.plain && sites.length === 1 && accepted.every(({ request }) => !request.input.allow_expired)) {
-    const stock = takeStockPlain(ctx, accepted.map(stockExit), { siteId: sites[0]!, type: 'vente' });
-    const status = writeStatusChanges(ctx, 'livree', accepted.map(statusChange));
-    const [, after] = await finish(Promise.all([stock, status]));
-    for (const [k, { index, before }] of accepted.entries()) {
-      results[index] = toOrderDto({ ...before, order: after[k]! });
-    }
-    return results.map((result) => result!);
-  }
   const served: typeof accepted = [];
   const refused: DeliveryIssue[] = [];
   for (const siteId of sites) {
     const atSite = accepted.filter((item) => item.before.order.siteId === siteId);
-    const outcomes = await takeStockForDocuments(ctx, atSite.map(stockExit), { siteId, type: 'vente' });
+    const outcomes = await takeStockForDocuments(
+      ctx,
+      atSite.map(({ request, before }) => ({
+        actor: request.actor,
+        lines: before.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
+        reference: before.order.number,
+        orderId: before.order.id,
+        allowExpired: request.input.allow_expired === true,
+      })),
+      { siteId, type: 'vente' },
+    );
     for (const [k, item] of atSite.entries()) {
       const outcome = outcomes[k]!;
       if ('shortages' in outcome) {
@@ -105,39 +90,22 @@ export async function deliverOrders(
   await recordDeliveryIssues(tx, refused);
   if (served.length === 0) return results.map((result) => result!);
 
-  const after = await finish(writeStatusChanges(ctx, 'livree', served.map(statusChange)));
+  const after = await finish(
+    writeStatusChanges(
+      ctx,
+      'livree',
+      served.map(({ request, before }) => ({
+        actor: request.actor,
+        before: before.order,
+        auditAfter: request.input.allow_expired ? { allow_expired: true } : undefined,
+      })),
+    ),
+  );
   for (const [k, { index, before }] of served.entries()) {
     // Only the row changed: the items, payments and returns read under the lock still hold.
     results[index] = toOrderDto({ ...before, order: after[k]! });
   }
   return results.map((result) => result!);
-}
-
-/** Whether a `plain` delivery threw because its batch needs the careful way (see deliverOrders). */
-export function deliveryNeedsCare(error: unknown): boolean {
-  return postgresErrorCode(error) === TAKE_STOCK_NEEDS_ATTENTION;
-}
-
-type Accepted = { request: DeliveryRequest; before: OrderAggregate };
-
-/** An accepted delivery's stock exit: its lines, as its own actor, under the order's number. */
-function stockExit({ request, before }: Accepted): StockExitDocument {
-  return {
-    actor: request.actor,
-    lines: before.items.map((item) => ({ productId: item.product_id, quantity: item.quantity })),
-    reference: before.order.number,
-    orderId: before.order.id,
-    allowExpired: request.input.allow_expired === true,
-  };
-}
-
-/** An accepted delivery's status change, as its own actor (the override, if any, in its audit row). */
-function statusChange({ request, before }: Accepted): StatusChange {
-  return {
-    actor: request.actor,
-    before: before.order,
-    auditAfter: request.input.allow_expired ? { allow_expired: true } : undefined,
-  };
 }
 
 /** The checks of a status change to `livree`, in the order every status change makes them. */

@@ -192,9 +192,10 @@ export type StockExitResult = Array<{ taken: TakenRow[] } | { shortages: Shortag
  */
 export async function takeStockRows(
   tx: Db,
-  common: TakeStockCommon,
+  common: { siteId: string; type: MovementType; reason: string | null; writeOff: boolean; today: string },
   groups: StockExitGroup[],
 ): Promise<StockExitResult> {
+  const lines = groups.flatMap((group, index) => group.lines.map((line) => ({ ...line, group: index + 1 })));
   const rows = await queryPrepared<
     LedgerRow & {
       lotCode: string;
@@ -210,8 +211,24 @@ export async function takeStockRows(
     'ledger_take_stock',
     `SELECT ${LEDGER_ROW_COLUMNS}, lot_code AS "lotCode", lot_expiry AS "lotExpiry", product_name AS name,
        product_unit AS unit, min_stock_level AS "minStockLevel", grp, shortages
-     FROM ledger_take_stock(${TAKE_STOCK_ARGUMENTS})`,
-    takeStockValues(common, groups),
+     FROM ledger_take_stock($1, $2::text::movement_type, $3, $4, $5::date, $6::text[], $7::uuid[], $8::uuid[],
+       $9::uuid[], $10::bool[], $11::int[], $12::uuid[], $13::int[], $14::uuid[])`,
+    [
+      common.siteId,
+      common.type,
+      common.reason,
+      common.writeOff,
+      common.today,
+      groups.map((group) => group.reference),
+      groups.map((group) => group.orderId),
+      groups.map((group) => group.userId),
+      groups.map((group) => group.deviceId),
+      groups.map((group) => group.allowExpired),
+      lines.map((line) => line.group),
+      lines.map((line) => line.productId),
+      lines.map((line) => line.quantity),
+      lines.map((line) => line.lotId),
+    ],
   );
   const taken: TakenRow[][] = groups.map(() => []);
   const shortagesOf = new Map<number, Shortage[]>();
@@ -232,60 +249,4 @@ export async function takeStockRows(
     return shortages ? { shortages } : { taken: rowsOfGroup };
   });
   return result;
-}
-
-type TakeStockCommon = {
-  siteId: string;
-  type: MovementType;
-  reason: string | null;
-  writeOff: boolean;
-  today: string;
-};
-
-const TAKE_STOCK_ARGUMENTS = `$1, $2::text::movement_type, $3, $4, $5::date, $6::text[], $7::uuid[], $8::uuid[],
-       $9::uuid[], $10::bool[], $11::int[], $12::uuid[], $13::int[], $14::uuid[]`;
-
-/** The arguments of `ledger_take_stock` and `ledger_take_stock_plain`, in their order. */
-function takeStockValues(common: TakeStockCommon, groups: readonly StockExitGroup[]): unknown[] {
-  const lines = groups.flatMap((group, index) => group.lines.map((line) => ({ ...line, group: index + 1 })));
-  return [
-    common.siteId,
-    common.type,
-    common.reason,
-    common.writeOff,
-    common.today,
-    groups.map((group) => group.reference),
-    groups.map((group) => group.orderId),
-    groups.map((group) => group.userId),
-    groups.map((group) => group.deviceId),
-    groups.map((group) => group.allowExpired),
-    lines.map((line) => line.group),
-    lines.map((line) => line.productId),
-    lines.map((line) => line.quantity),
-    lines.map((line) => line.lotId),
-  ];
-}
-
-/** What `ledger_take_stock_plain` raises when the exit needs `takeStockRows` instead. */
-export const TAKE_STOCK_NEEDS_ATTENTION = 'GP010';
-
-/**
- * Takes stock out like `takeStockRows`, for groups that are all served whole without an
- * expired lot and take no product across its alert threshold: the statement raises
- * TAKE_STOCK_NEEDS_ATTENTION otherwise (`ledger_take_stock_plain`, db/functions/stock-ledger.sql),
- * and the caller's transaction is then to be rolled back. Nothing comes back but the number of
- * movements, so the statement can be sent behind others without waiting for it.
- */
-export async function takeStockPlainRows(
-  tx: Db,
-  common: TakeStockCommon,
-  groups: readonly StockExitGroup[],
-): Promise<number> {
-  const rows = await queryPrepared<{ written: number }>(
-    tx,
-    'ledger_take_stock_plain',
-    `SELECT ledger_take_stock_plain(${TAKE_STOCK_ARGUMENTS}) AS written`,
-    takeStockValues(common, groups),
-  );
-  return Number(rows[0]!.written);
 }

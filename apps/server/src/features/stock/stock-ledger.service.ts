@@ -16,7 +16,6 @@ import {
   type Shortage,
   type StockExitResult,
   type TakenRow,
-  takeStockPlainRows,
   takeStockRows,
   writeLedger,
 } from './stock-ledger.repo.ts';
@@ -178,49 +177,6 @@ export async function takeStockForDocuments(
     }),
   );
   return outcomes;
-}
-
-/**
- * `takeStockForDocuments` for documents that don't take expired lots, when the caller has nothing
- * to write about their stock afterwards: it is sent without waiting for its answer, behind
- * which the caller sends the rest of its write and its COMMIT (a batch of deliveries,
- * orders/order-delivery.service.ts). The statement serves every document whole and crosses no
- * product's alert threshold, or raises TAKE_STOCK_NEEDS_ATTENTION (`postgresErrorCode`) and the
- * write is to be rolled back and made again with `takeStockForDocuments`, which reports the
- * shortages and sends the alerts. Checks the lines before anything is sent: a bad one throws
- * here, synchronously, so that nothing is sent behind it either.
- */
-export function takeStockPlain(
-  ctx: WriteContext<WriteActor>,
-  documents: readonly StockExitDocument[],
-  options: Omit<StockOutOptions, 'reference' | 'orderId' | 'allowExpired'>,
-): Promise<number> {
-  for (const document of documents) {
-    assertPositiveQuantities(document.lines);
-    if (document.allowExpired) throw new Error('takeStockPlain: a document may take expired lots');
-  }
-  return takeStockPlainRows(
-    ctx.tx,
-    {
-      siteId: options.siteId,
-      type: options.type,
-      reason: options.reason ?? null,
-      writeOff: options.type === 'perte',
-      today: ctx.clock.today,
-    },
-    documents.map((document) => ({
-      reference: document.reference ?? null,
-      orderId: document.orderId ?? null,
-      userId: document.actor.userId,
-      deviceId: document.actor.deviceId,
-      allowExpired: false,
-      lines: document.lines.map((line) => ({
-        productId: line.productId,
-        quantity: line.quantity,
-        lotId: line.lotId ?? null,
-      })),
-    })),
-  );
 }
 
 /** The AppError for what `ledger_take_stock` refused (see its comment in migration 0007). */
