@@ -15,6 +15,7 @@ import {
   residentBytes,
   sampleResident,
   serverBuild,
+  serverEnv,
   serverExecArgv,
   serverModule,
 } from './server-process.ts';
@@ -89,8 +90,9 @@ export type BenchServer = {
 /**
  * Forks bench/support/serve.ts on `databaseUrl`: it migrates and bootstraps the database and
  * listens on a loopback port. `env` is added to (or overrides) the bench configuration.
- * `BENCH_SERVER=compiled` forks it as compiled JavaScript on the server's build (see
- * server-process.ts). Prints the process's resident memory when it listens and its peak when it stops.
+ * `BENCH_SERVER=compiled` forks it as production runs it: the compiled JavaScript of the server's
+ * build (`npm run build -w @gapal/server` first) with the Node flags and environment of
+ * apps/server's `npm start` (see server-process.ts). Prints the process's resident memory when it listens and its peak when it stops.
  */
 export async function startBenchServer({
   databaseUrl,
@@ -116,6 +118,7 @@ export async function startBenchServer({
   };
   const build = serverBuild();
   const child: ChildProcess = fork(serverModule('serve', build), [JSON.stringify(options)], {
+    env: { ...process.env, ...serverEnv(build) },
     execArgv: [
       ...serverExecArgv(build),
       ...(exposeGc ? ['--expose-gc'] : []),

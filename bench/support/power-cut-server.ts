@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { type ServerBuild, serverBuild, serverExecArgv } from './server-process.ts';
+import { type ServerBuild, serverBuild, serverEnv, serverExecArgv } from './server-process.ts';
 
 // Answers are read field by field by the checks.
 export type Json = any;
@@ -68,6 +68,7 @@ export async function startServer(
     stdio: ['ignore', 'ignore', 'inherit'],
     env: {
       ...process.env,
+      ...serverEnv(build),
       DATABASE_URL: url,
       PORT: String(port),
       HOST: '127.0.0.1',

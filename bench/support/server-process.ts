@@ -19,9 +19,38 @@ export function serverBuild(): ServerBuild {
   return value;
 }
 
-/** Node's arguments for a server process of this build. */
+/**
+ * Node's arguments for a server process of this build: compiled, those of apps/server's
+ * `npm start` (its memory flags included), so a bench measures the server production runs.
+ */
 export function serverExecArgv(build: ServerBuild): string[] {
-  return build === 'compiled' ? ['--conditions=gapal-compiled'] : ['--import', 'tsx'];
+  return build === 'compiled' ? productionStart().nodeFlags : ['--import', 'tsx'];
+}
+
+/** The environment a server process of this build adds: compiled, that of `npm start`. */
+export function serverEnv(build: ServerBuild): Record<string, string> {
+  return build === 'compiled' ? productionStart().env : {};
+}
+
+/**
+ * What apps/server's `npm start` puts around its entry point, read from its package.json
+ * (`VAR=value … node --flag … dist/server.js`): the variables and Node's flags.
+ */
+export function productionStart(): { env: Record<string, string>; nodeFlags: string[] } {
+  const manifest = JSON.parse(readFileSync(`${REPO}apps/server/package.json`, 'utf8')) as {
+    scripts: { start: string };
+  };
+  const words = manifest.scripts.start.split(/\s+/).filter(Boolean);
+  const env = Object.fromEntries(
+    words.filter((word) => /^[A-Z_]+=/.test(word)).map((word) => word.split('=', 2) as [string, string]),
+  );
+  const nodeFlags = words.filter((word) => word.startsWith('--'));
+  if (!nodeFlags.includes('--conditions=gapal-compiled')) {
+    throw new Error(
+      `apps/server's start script no longer runs the compiled server: ${manifest.scripts.start}`,
+    );
+  }
+  return { env, nodeFlags };
 }
 
 /** Builds the server to apps/server/dist (and @gapal/shared to its dist). */
