@@ -11,7 +11,7 @@ export async function explainPlans(db: pg.Client, siteId: string, vendorId: stri
   const { orderListStatement, orderCountStatement } = await import(
     '../../apps/server/src/features/orders/order-list.repo.ts'
   );
-  const { searchIndexWord } = await import('../../apps/server/src/features/orders/order-search.ts');
+  const { searchIndexWord } = await import('../../apps/server/src/features/orders/order-search.repo.ts');
   const { OrderListQuerySchema } = await import('@gapal/shared');
   const orm = drizzle(db) as never;
   const actor = (role: string, userId: string, site: string | null) => ({

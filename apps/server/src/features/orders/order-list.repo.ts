@@ -17,7 +17,7 @@ import { AppError } from '../../domain/errors.ts';
 import { decodeCursor, encodeCursor, withCursorKey } from '../../lib/cursor.ts';
 import { assertPeriod } from '../../lib/period.ts';
 import { scopeSite } from '../../lib/site-scope.ts';
-import { searchIndexWord } from './order-search.ts';
+import { searchIndexWord } from './order-search.repo.ts';
 import { countOrdersQuery, selectOrderPage } from './orders.repo.ts';
 
 /**
@@ -122,7 +122,7 @@ function filterConditions(values: ListValues): SQL[] {
   );
   if (has('search')) {
     // The three fields in one text read the trigram index (`orderSearchKey`), for the whole
-    // search or its rarest word (order-search.ts); each field again, so that text spanning two
+    // search or its rarest word (order-search.repo.ts); each field again, so that text spanning two
     // of them is no match.
     conditions.push(
       ilike(orderSearchKey(orders), value(has('searchWord') ? 'searchWord' : 'search')),

@@ -7,7 +7,7 @@ import { api, useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
 import { orders } from '../../db/schema.ts';
 import { orderCountStatement, orderListStatement } from './order-list.repo.ts';
-import { searchIndexWord, searchWords } from './order-search.ts';
+import { searchIndexWord, searchWords } from './order-search.repo.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
 
 type Summary = {
