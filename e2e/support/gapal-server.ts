@@ -31,6 +31,7 @@ export async function startGapal(): Promise<GapalServer> {
     LOG_LEVEL: 'silent',
     LOGIN_IP_MAX_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES: '1000',
+    PASSWORD_SCRYPT_N: '1024',
   });
   const { database, drop } = await openTestDatabase();
   const app = await buildApp(config, database, { logger: false });

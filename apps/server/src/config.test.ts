@@ -14,6 +14,8 @@ describe('config', () => {
       expect(config.timeZone).toBe('Africa/Ouagadougou');
       expect(config.demoData).toBe(true);
       expect(config.port).toBe(3000);
+      // New passwords hashed with scrypt N=2^15, r=8, p=1.
+      expect(config.passwordHashing).toMatchObject({ N: 32_768, r: 8, p: 1 });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -47,6 +49,7 @@ describe('config', () => {
         GAPAL_TIMEZONE: 'Mars/Olympus',
         JWT_SECRET: 'short',
         GAPAL_DEMO_DATA: 'maybe',
+        PASSWORD_SCRYPT_N: '3000',
       });
     } catch (caught) {
       error = caught;
@@ -60,6 +63,7 @@ describe('config', () => {
       'GAPAL_TIMEZONE',
       'JWT_SECRET',
       'GAPAL_DEMO_DATA',
+      'PASSWORD_SCRYPT_N',
     ]) {
       expect(problems).toContain(name);
     }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { type ScryptParams, scryptParams } from './features/auth/passwords.ts';
 
 const booleanText = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -40,6 +41,14 @@ const EnvSchema = z.object({
   LOGIN_MAX_FAILURES: z.coerce.number().int().min(1).max(1000).default(5),
   LOGIN_WINDOW_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
   LOGIN_IP_MAX_PER_MINUTE: z.coerce.number().int().min(1).max(100_000).default(30),
+  // scrypt's cost N for new password hashes (2^15, about 50 ms); lower only for tests.
+  PASSWORD_SCRYPT_N: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1_048_576)
+    .refine((n) => (n & (n - 1)) === 0, 'must be a power of two')
+    .default(32_768),
   WS_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(600).default(30),
   WS_AUTH_TIMEOUT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   WS_MAX_BUFFERED_BYTES: z.coerce.number().int().min(1024).max(100_000_000).default(1_000_000),
@@ -92,6 +101,8 @@ export type Config = {
   logLevel: string;
   bodyLimitBytes: number;
   login: { maxFailures: number; windowSeconds: number; ipMaxPerMinute: number };
+  /** scrypt's parameters for new password hashes (a stored hash names its own). */
+  passwordHashing: ScryptParams;
   realtime: {
     heartbeatSeconds: number;
     authTimeoutSeconds: number;
@@ -160,6 +171,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     webDist: e.GAPAL_WEB_DIST,
     logLevel: e.LOG_LEVEL,
     bodyLimitBytes: e.BODY_LIMIT_BYTES,
+    passwordHashing: scryptParams(e.PASSWORD_SCRYPT_N),
     login: {
       maxFailures: e.LOGIN_MAX_FAILURES,
       windowSeconds: e.LOGIN_WINDOW_SECONDS,

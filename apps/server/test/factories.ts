@@ -31,9 +31,7 @@ export async function createUser(
   role: Role,
   options: { siteId?: string | null; isActive?: boolean } = {},
 ): Promise<TestUser> {
-  // A cheaper scrypt (N=2^10, not 2^15) than the server's: every login of a test user checks it.
-  // Hashing at the server's cost is tested where users are created through the API.
-  passwordHash ??= hashPassword(TEST_PASSWORD, { N: 1024, r: 8, p: 1, maxmem: 64 * 1024 * 1024 });
+  passwordHash ??= hashPassword(TEST_PASSWORD, t.config.passwordHashing);
   const siteId = options.siteId === undefined ? t.defaultSiteId : options.siteId;
   const username = unique(role.slice(0, 4));
   const [row] = await t.db

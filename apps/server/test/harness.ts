@@ -106,6 +106,9 @@ export function testConfig(env: Record<string, string> = {}, dataDir?: string): 
     LOG_LEVEL: 'silent',
     LOGIN_IP_MAX_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES: '1000',
+    // scrypt at 2^10 instead of the server's 2^15: the suites hash and check passwords hundreds
+    // of times (config.test.ts checks the default).
+    PASSWORD_SCRYPT_N: '1024',
     ...env,
   });
 }

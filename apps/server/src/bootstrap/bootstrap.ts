@@ -41,7 +41,7 @@ async function firstStart(ctx: WriteContext<WriteActor>, config: Config): Promis
         fullName: 'Administrateur',
         role: 'admin',
         siteId: defaultSite,
-        passwordHash: await hashPassword(password),
+        passwordHash: await hashPassword(password, config.passwordHashing),
       },
     ]);
     await recordAudit(ctx, {
@@ -53,6 +53,9 @@ async function firstStart(ctx: WriteContext<WriteActor>, config: Config): Promis
     report.createdAdmin = username;
   }
   if (config.demoData)
-    report.demoLogins = await seedDemoData(ctx, defaultSite, { skipAdmin: Boolean(config.firstAdmin) });
+    report.demoLogins = await seedDemoData(ctx, defaultSite, {
+      skipAdmin: Boolean(config.firstAdmin),
+      hashing: config.passwordHashing,
+    });
   return report;
 }

@@ -1,7 +1,7 @@
 import type { Role } from '@gapal/shared';
 import type { Db } from '../db/client.ts';
 import type { WriteActor, WriteContext } from '../domain/write-context.ts';
-import { hashPassword } from '../features/auth/passwords.ts';
+import { hashPassword, type ScryptParams } from '../features/auth/passwords.ts';
 import { existingUsernames, insertCategoryWithProducts, insertUsers } from './bootstrap.repo.ts';
 import { seedDemoStock } from './demo-stock.ts';
 
@@ -76,11 +76,11 @@ const DEMO_CATALOG = [
 export async function seedDemoData(
   ctx: WriteContext<WriteActor>,
   siteId: string,
-  options: { skipAdmin: boolean },
+  options: { skipAdmin: boolean; hashing: ScryptParams },
 ): Promise<DemoLogin[]> {
   const { tx } = ctx;
   const logins = DEMO_LOGINS.filter((login) => !(options.skipAdmin && login.role === 'admin'));
-  const hashes = await Promise.all(logins.map((login) => hashPassword(login.password)));
+  const hashes = await Promise.all(logins.map((login) => hashPassword(login.password, options.hashing)));
   await insertUsers(
     tx,
     logins.map((login, i) => ({

@@ -39,7 +39,7 @@ export async function login(
   const user = await findUserByUsername(deps.db, key);
   const isValid = user
     ? await verifyPassword(input.password, user.passwordHash)
-    : await verifyAgainstDummy(input.password);
+    : await verifyAgainstDummy(input.password, deps.config.passwordHashing);
   if (!user || !isValid) {
     await limiter.recordFailure(key);
     // Same answer for an unknown user and a wrong password.

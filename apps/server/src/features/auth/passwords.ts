@@ -2,8 +2,12 @@ import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 
 export type ScryptParams = { N: number; r: number; p: number; maxmem: number };
 
-// scrypt N=2^15, r=8, p=1: about 50 ms on a small server, 32 MiB of memory per hash.
-const PARAMS: ScryptParams = { N: 32_768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 };
+const MAX_MEMORY = 64 * 1024 * 1024;
+
+/** scrypt with cost `n`, r=8, p=1: at N=2^15 (the server's default) about 50 ms and 32 MiB per hash. */
+export function scryptParams(n: number): ScryptParams {
+  return { N: n, r: 8, p: 1, maxmem: MAX_MEMORY };
+}
 const KEY_LENGTH = 32;
 
 function derive(password: string, salt: Buffer, params: ScryptParams): Promise<Buffer> {
@@ -15,10 +19,10 @@ function derive(password: string, salt: Buffer, params: ScryptParams): Promise<B
 }
 
 /**
- * Returns `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later (and so a
- * check reads them from the hash: the tests' users carry a cheaper hash, see test/factories.ts).
+ * Returns `scrypt$N$r$p$salt$hash`, all parameters kept so they can be raised later (a check reads
+ * them from the hash). `params`: the server's `config.passwordHashing`.
  */
-export async function hashPassword(password: string, params: ScryptParams = PARAMS): Promise<string> {
+export async function hashPassword(password: string, params: ScryptParams): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, params);
   return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join(
@@ -34,16 +38,24 @@ export async function verifyPassword(password: string, stored: string): Promise<
     N: Number(n),
     r: Number(r),
     p: Number(p),
-    maxmem: PARAMS.maxmem,
+    maxmem: MAX_MEMORY,
   });
   return key.length === expected.length && timingSafeEqual(key, expected);
 }
 
-let dummyHash: Promise<string> | undefined;
+/** A hash of no one's password per cost, for `verifyAgainstDummy`. */
+const dummyHashes = new Map<number, Promise<string>>();
 
-/** Spends the same time as a real check, so an unknown user can't be told from a wrong password. */
-export async function verifyAgainstDummy(password: string): Promise<false> {
-  dummyHash ??= hashPassword('gapal-dummy-password');
-  await verifyPassword(password, await dummyHash);
+/**
+ * Spends the same time as a real check at the server's cost, so an unknown user can't be told
+ * from a wrong password.
+ */
+export async function verifyAgainstDummy(password: string, params: ScryptParams): Promise<false> {
+  let dummy = dummyHashes.get(params.N);
+  if (!dummy) {
+    dummy = hashPassword('gapal-dummy-password', params);
+    dummyHashes.set(params.N, dummy);
+  }
+  await verifyPassword(password, await dummy);
   return false;
 }

@@ -47,7 +47,7 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const prepared = await usersService.prepareUser(deps.db, request.body);
+        const prepared = await usersService.prepareUser(deps.db, request.body, deps.config.passwordHashing);
         const user = await runWrite(
           deps,
           actorOf(request),
@@ -128,7 +128,10 @@ export function usersRoutes(deps: AppDeps): FastifyPluginAsyncZod {
         },
       },
       async (request, reply) => {
-        const prepared = await usersService.preparePassword(request.body.password);
+        const prepared = await usersService.preparePassword(
+          request.body.password,
+          deps.config.passwordHashing,
+        );
         await runWrite(
           deps,
           actorOf(request),

@@ -4,7 +4,7 @@ import { AppError, notFound } from '../../domain/errors.ts';
 import type { WriteContext } from '../../domain/write-context.ts';
 import { toIso } from '../../lib/dates.ts';
 import { recordAudit } from '../audit/audit.service.ts';
-import { hashPassword } from '../auth/passwords.ts';
+import { hashPassword, type ScryptParams } from '../auth/passwords.ts';
 import { revokeSessions } from '../auth/sessions.repo.ts';
 import { findSiteRow } from '../sites/sites.repo.ts';
 import {
@@ -93,10 +93,14 @@ async function assertUsernameFree(db: Db, username: string): Promise<void> {
  * What a new user needs before the write: the checks a client can fail, and the password hash
  * (scrypt takes tens of milliseconds; computed outside the transaction so it holds no connection).
  */
-export async function prepareUser(db: Db, input: CreateUserInput): Promise<{ passwordHash: string }> {
+export async function prepareUser(
+  db: Db,
+  input: CreateUserInput,
+  hashing: ScryptParams,
+): Promise<{ passwordHash: string }> {
   await assertSiteForRole(db, input.role, input.site_id);
   await assertUsernameFree(db, input.username);
-  return { passwordHash: await hashPassword(input.password) };
+  return { passwordHash: await hashPassword(input.password, hashing) };
 }
 
 export async function createUser(
@@ -161,8 +165,11 @@ export async function updateUser(ctx: WriteContext, id: string, input: UpdateUse
 }
 
 /** Hashed before the write, as for a new user (see `prepareUser`). */
-export async function preparePassword(password: string): Promise<{ passwordHash: string }> {
-  return { passwordHash: await hashPassword(password) };
+export async function preparePassword(
+  password: string,
+  hashing: ScryptParams,
+): Promise<{ passwordHash: string }> {
+  return { passwordHash: await hashPassword(password, hashing) };
 }
 
 /** A new password ends every session of the user: their sockets close (`token_invalid`) and they sign in again. */

@@ -28,9 +28,10 @@ describe('users admin', () => {
       is_active: true,
     });
     expect(created.body).not.toHaveProperty('password_hash');
-    // The server's own scrypt cost (the test factories' users carry a cheaper one).
+    // Hashed at the configured cost (PASSWORD_SCRYPT_N: the tests' 2^10; the default is in config.test.ts).
     const [stored] = await t.db.select().from(users).where(eq(users.id, created.body.id));
-    expect(stored!.passwordHash).toMatch(/^scrypt\$32768\$8\$1\$/);
+    expect(stored!.passwordHash).toMatch(new RegExp(`^scrypt\\$${t.config.passwordHashing.N}\\$8\\$1\\$`));
+    expect(t.config.passwordHashing.N).toBe(1024);
 
     const session = await api(t, 'POST', '/api/auth/login/', { body: { username, password: 'secret-123' } });
     expect(session.status).toBe(200);
