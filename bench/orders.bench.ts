@@ -20,7 +20,7 @@
 
 import { availableParallelism } from 'node:os';
 import type pg from 'pg';
-import { benchSigner, benchSize } from './support/bench-server.ts';
+import { type BenchUser, benchSize, insertBenchUser } from './support/bench-server.ts';
 import { checkLedger, seedDeliverable, seedHistory, withBulkLoad } from './support/history-seed.ts';
 import { httpCall } from './support/http-client.ts';
 import { type LargeBench, NO_ANALYZE, printIndexUse, withLargeBench } from './support/large-bench.ts';
@@ -48,7 +48,7 @@ const DELIVERABLE = Math.ceil(RUNS * (SECONDS + WARM_UP_SECONDS) * DELIVERY_RATE
 const START_LOAD = loadAverage();
 const started = performance.now();
 
-type User = { id: string; token: string };
+type User = BenchUser;
 type Prepared = {
   vendors: User[];
   manager: User;
@@ -73,21 +73,8 @@ await withLargeBench(
 console.log(`whole bench ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
 async function prepare({ db, siteId }: LargeBench): Promise<Prepared> {
-  const signer = benchSigner();
-  // Users straight in the table (the password is never used: tokens are signed here).
-  const makeUser = async (role: string, username: string): Promise<User> => {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO users (username, full_name, role, site_id, password_hash)
-       VALUES ($1, $1, $2, $3, 'x') RETURNING id`,
-      [username, role, siteId],
-    );
-    const id = rows[0]!.id;
-    return {
-      id,
-      token: await signer.signAccess({ userId: id, role: role as never, siteId, deviceId: null }),
-    };
-  };
-  // One after the other: a pg.Client runs one query at a time.
+  const makeUser = (role: Parameters<typeof insertBenchUser>[2], username: string) =>
+    insertBenchUser(db, siteId, role, username);
   const vendors: User[] = [];
   for (let i = 0; i < CLIENTS; i += 1) vendors.push(await makeUser('vendeur', `bench-v${i}`));
   const manager = await makeUser('gestionnaire_commandes', 'bench-manager');

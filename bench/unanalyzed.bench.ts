@@ -12,9 +12,9 @@
  */
 import type pg from 'pg';
 import {
-  benchSigner,
   benchSize,
   firstSiteId,
+  insertBenchUser,
   withBenchDatabase,
   withBenchServer,
   withClient,
@@ -33,22 +33,11 @@ const PHASES = ['unanalyzed', 'analyzed'] as const;
 
 console.log(`load average at start ${loadAverage()}`);
 await withBenchDatabase('gapal_bench_unanalyzed', async ({ url }) => {
-  const signer = benchSigner();
   const setUp = await withBenchServer({ databaseUrl: url }, (server) =>
     withClient(url, async (db) => {
       const siteId = await firstSiteId(db);
-      const makeUser = async (role: string, username: string) => {
-        const { rows } = await db.query<{ id: string }>(
-          `INSERT INTO users (username, full_name, role, site_id, password_hash)
-           VALUES ($1, $1, $2, $3, 'x') RETURNING id`,
-          [username, role, siteId],
-        );
-        const id = rows[0]!.id;
-        return {
-          id,
-          token: await signer.signAccess({ userId: id, role: role as never, siteId, deviceId: null }),
-        };
-      };
+      const makeUser = (role: Parameters<typeof insertBenchUser>[2], username: string) =>
+        insertBenchUser(db, siteId, role, username);
       const vendorIds: string[] = [];
       for (let i = 0; i < CLIENTS; i += 1) vendorIds.push((await makeUser('vendeur', `bench-v${i}`)).id);
       const manager = await makeUser('gestionnaire_commandes', 'bench-manager');

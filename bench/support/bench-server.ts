@@ -35,6 +35,27 @@ export function benchSigner() {
   return createTokenSigner(BENCH_JWT_SECRET, 3600);
 }
 
+export type BenchUser = { id: string; token: string };
+
+/**
+ * A user inserted straight into the table, with an access token the bench signs (its password is
+ * never used). `db` runs one query at a time: create users one after the other.
+ */
+export async function insertBenchUser(
+  db: pg.Client,
+  siteId: string,
+  role: 'vendeur' | 'gestionnaire_commandes' | 'gestionnaire_stocks' | 'admin',
+  username: string,
+): Promise<BenchUser> {
+  const { rows } = await db.query<{ id: string }>(
+    `INSERT INTO users (username, full_name, role, site_id, password_hash)
+     VALUES ($1, $1, $2, $3, 'x') RETURNING id`,
+    [username, role, siteId],
+  );
+  const id = rows[0]!.id;
+  return { id, token: await benchSigner().signAccess({ userId: id, role, siteId, deviceId: null }) };
+}
+
 export type BenchDatabase = { name: string; url: string };
 
 /**

@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BENCH_JWT_SECRET, benchSigner, benchSize, firstSiteId, withClient } from './bench-server.ts';
+import { BENCH_JWT_SECRET, benchSize, firstSiteId, insertBenchUser, withClient } from './bench-server.ts';
 import { httpCall } from './http-client.ts';
 import { pickProducts } from './order-seed.ts';
 import { freePort, killServer, startServer } from './power-cut-server.ts';
@@ -87,15 +87,9 @@ export async function measureUnderLoad(setting: MemorySetting, url: string): Pro
 }
 
 async function load(base: string, db: import('pg').Client): Promise<number> {
-  const signer = benchSigner();
   const siteId = await firstSiteId(db);
-  const user = async (role: string, username: string) => {
-    const { rows } = await db.query<{ id: string }>(
-      `INSERT INTO users (username, full_name, role, site_id, password_hash) VALUES ($1, $1, $2, $3, 'x') RETURNING id`,
-      [username, role, siteId],
-    );
-    return signer.signAccess({ userId: rows[0]!.id, role: role as never, siteId, deviceId: null });
-  };
+  const user = async (role: Parameters<typeof insertBenchUser>[2], username: string) =>
+    (await insertBenchUser(db, siteId, role, username)).token;
   const vendors: string[] = [];
   for (let i = 0; i < CLIENTS; i += 1) vendors.push(await user('vendeur', `memory-v${i}`));
   const manager = await user('gestionnaire_commandes', 'memory-manager');
