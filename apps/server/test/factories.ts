@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Role } from '@gapal/shared';
 import { devices, sites, users } from '../src/db/schema.ts';
 import { hashPassword } from '../src/features/auth/passwords.ts';
@@ -12,6 +13,16 @@ let sequence = 0;
 export function unique(prefix: string): string {
   sequence += 1;
   return `${prefix}${process.pid.toString(36)}${sequence}${Math.random().toString(36).slice(2, 6)}`;
+}
+
+/**
+ * A unique tag of letters only, for names a test then searches: the client search also matches
+ * phone numbers on the digits it is given, and test phones' digits are random.
+ */
+export function letterTag(): string {
+  return Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) =>
+    String.fromCharCode(97 + Number.parseInt(hex, 16)),
+  ).join('');
 }
 
 export type TestSite = { id: string; name: string; code: string };

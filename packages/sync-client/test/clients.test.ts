@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { signedInUser } from '../../../apps/server/test/factories.ts';
+import { letterTag, signedInUser } from '../../../apps/server/test/factories.ts';
 import { api, type TestApp } from '../../../apps/server/test/harness.ts';
 import {
   clientOrders,
@@ -12,16 +12,6 @@ import {
   searchClients,
 } from '../src/index.ts';
 import { catalogProduct, listeningTestApp, phoneDatabase, phoneEngine, vendorWithDevice } from './support.ts';
-
-/**
- * A name tag of letters only: a search for a name with digits in it also matches the phones of
- * the other test clients, whose digits are random.
- */
-function letterTag(): string {
-  return Array.from(randomUUID().replace(/-/g, '').slice(0, 10), (hex) =>
-    String.fromCharCode(97 + Number.parseInt(hex, 16)),
-  ).join('');
-}
 
 describe('the client directory on the phone against the real server', () => {
   let t: TestApp;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createSite, signedInUser, unique } from '../../../test/factories.ts';
+import { createSite, letterTag, signedInUser, unique } from '../../../test/factories.ts';
 import { type ApiResponse, api, useTestApp } from '../../../test/harness.ts';
 import { auditLog, clients, orders } from '../../db/schema.ts';
 import { createOrderAs, createProduct } from '../orders/test-helpers.ts';
@@ -148,7 +148,7 @@ describe('client directory (REST)', () => {
 
   describe('list and detail', () => {
     it('searches names and phones with accents and case ignored', async () => {
-      const tag = unique('zq');
+      const tag = letterTag();
       const adele = await create(manager, { name: `Maquis Chez Adèle ${tag}`, phone: freshPhone() });
       await create(manager, { name: `Boutique Ouédraogo ${tag}` });
       const byName = await api(t, 'GET', `/api/clients/?search=${encodeURIComponent(`chez ADELE ${tag}`)}`, {
@@ -168,7 +168,7 @@ describe('client directory (REST)', () => {
     });
 
     it('pages by name without losing or repeating anyone, filtered by kind', async () => {
-      const tag = unique('pg');
+      const tag = letterTag();
       const names = ['Céline', 'alice', 'Bintou', 'Éric', 'david'].map((name) => `${tag} ${name}`);
       for (const name of names) await create(manager, { name, kind: 'particulier' });
       await create(manager, { name: `${tag} Zongo`, kind: 'boutique' });
@@ -198,7 +198,7 @@ describe('client directory (REST)', () => {
     });
 
     it('shows the balance over orders not cancelled, the last order, the orders and payments', async () => {
-      const client = (await create(manager, { name: unique('Solde '), phone: freshPhone() })).body;
+      const client = (await create(manager, { name: `Solde ${letterTag()}`, phone: freshPhone() })).body;
       const first = await orderFor(client.id, vendor, 3, 1000); // 3 000, 1 000 paid
       const second = await orderFor(client.id, vendor, 2); // 2 000
       const cancelled = await orderFor(client.id, vendor, 7); // 7 000, cancelled
@@ -241,7 +241,7 @@ describe('client directory (REST)', () => {
     });
 
     it('sorts by last order, newest first, never-ordered last', async () => {
-      const tag = unique('lo');
+      const tag = letterTag();
       const never = (await create(manager, { name: `${tag} jamais` })).body;
       const old = (await create(manager, { name: `${tag} ancien` })).body;
       const recent = (await create(manager, { name: `${tag} récent` })).body;
@@ -260,7 +260,7 @@ describe('client directory (REST)', () => {
     });
 
     it('another site’s client is 404 for its managers and vendors, visible to the admin', async () => {
-      const theirs = (await create(otherManager, { name: unique('Ailleurs ') })).body;
+      const theirs = (await create(otherManager, { name: `Ailleurs ${letterTag()}` })).body;
       expect((await api(t, 'GET', `/api/clients/${theirs.id}/`, { token: manager })).status).toBe(404);
       expect((await api(t, 'GET', `/api/clients/${theirs.id}/`, { token: vendor })).status).toBe(404);
       expect((await api(t, 'GET', `/api/clients/${theirs.id}/`, { token: admin })).status).toBe(200);
@@ -319,7 +319,7 @@ describe('client directory (REST)', () => {
     });
 
     it('a deactivated client leaves the list, is listed with is_active=false, and can come back', async () => {
-      const client = (await create(manager, { name: unique('Parti ') })).body;
+      const client = (await create(manager, { name: `Parti ${letterTag()}` })).body;
       const off = await api(t, 'POST', `/api/clients/${client.id}/deactivate/`, { token: manager, body: {} });
       expect(off.status).toBe(200);
       expect(off.body).toMatchObject({ is_active: false, version: 2 });
