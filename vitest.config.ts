@@ -96,8 +96,9 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // Files run side by side (as many as the server's): each has its own server, database and
-          // browser, and a browser test waits on its page more than it computes.
+          // One file at a time: vendor.e2e.ts rewrites the built service worker to announce a new
+          // version, which the other vendor files would load if they ran beside it.
+          fileParallelism: false,
         },
       },
     ],
