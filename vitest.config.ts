@@ -96,9 +96,8 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          // One file at a time: vendor.e2e.ts rewrites the built service worker to announce a new
-          // version, which the other vendor files would load if they ran beside it.
-          fileParallelism: false,
+          // Files run in parallel, each with its own server and browser profiles; a test that deploys a
+          // "new version" of the app does it on its own copy of the build (vendor.e2e.ts).
         },
       },
     ],

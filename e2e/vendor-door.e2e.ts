@@ -140,7 +140,7 @@ describe('vendor app at the customer’s door', () => {
     expect(pending.map((entry) => entry.name)).toEqual(['create_order', 'record_payment']);
     expect(pending[1]!.seq).toBe(pending[0]!.seq + 1);
     expect(pending[1]!.args.amount).toBe(600);
-    expect(await app.pending().textContent()).toBe("2 en attente d'envoi");
+    await app.pending().filter({ hasText: "2 en attente d'envoi" }).waitFor();
 
     await context.setOffline(false);
     await app.synchronise();

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VendorApp } from './pages/vendor-app.ts';
@@ -96,7 +97,7 @@ describe('vendor app (/vendeur/)', () => {
     expect(violations).toEqual([]);
     await app.createOrder({ client: clients[1]!, product: product.name, quantity: 1 });
     await app.createOrder({ client: clients[2]!, product: product.name, quantity: 2 });
-    expect(await app.pending().textContent()).toBe("3 en attente d'envoi");
+    await app.pending().filter({ hasText: "3 en attente d'envoi" }).waitFor();
     // No other vendor takes the phone while these are unsent: they would leave under their name.
     await page.getByRole('button', { name: 'Verrouiller' }).click();
     await page.getByRole('button', { name: "Changer d'utilisateur" }).click();
@@ -122,7 +123,7 @@ describe('vendor app (/vendeur/)', () => {
     await app.open();
     await app.network().filter({ hasText: 'Hors ligne' }).waitFor();
     for (const client of clients) await app.card(client).waitFor();
-    expect(await app.pending().textContent()).toBe("3 en attente d'envoi");
+    await app.pending().filter({ hasText: "3 en attente d'envoi" }).waitFor();
     expect(await serverOrders(batch)).toEqual([]);
 
     await context.setOffline(false);
@@ -211,20 +212,27 @@ describe('vendor app (/vendeur/)', () => {
     await context.close();
   });
   it('announces a new version and applies it only when the outbox is empty or the vendor agrees', async () => {
-    const { context, page, app } = await signedInPhone(vendor);
-
-    // One order stays on the phone: the server is unreachable for pushes.
-    await page.route('**/api/sync/push/**', (route) => route.abort('connectionrefused'));
-    const client = unique('Kiosque ');
-    await app.createOrder({ client, product: product.name, quantity: 1 });
-    await app.pending().filter({ hasText: "1 en attente d'envoi" }).waitFor();
-
-    // A new build is deployed: another service worker script (the precompressed copies put aside).
-    const sw = path.join(WEB_DIST, 'vendeur', 'sw.js');
-    const original = readFileSync(sw, 'utf8');
-    for (const ext of ['.br', '.gz']) renameSync(`${sw}${ext}`, `${sw}${ext}.bak`);
+    // A new build gets deployed: this test serves its own copy of the built app from its own
+    // server, so that no browser file running beside it ever loads that version.
+    const dist = mkdtempSync(path.join(tmpdir(), 'gapal-dist-'));
+    cpSync(WEB_DIST, dist, { recursive: true });
+    const deployed = await startGapal({ webDist: dist });
     try {
-      writeFileSync(sw, `${original}\n// new version ${Date.now()}\n`);
+      const deployedApi = new SeedApi(deployed.url);
+      const seller = await deployedApi.createUser('vendeur');
+      const yoghurt = await seedProduct(deployedApi, { name: `Yaourt ${unique('')}`, price: 250, stock: 50 });
+      const { context, page, app } = await signedInVendorPhone(profiles.make(), deployed.url, seller);
+
+      // One order stays on the phone: the server is unreachable for pushes.
+      await page.route('**/api/sync/push/**', (route) => route.abort('connectionrefused'));
+      const client = unique('Kiosque ');
+      await app.createOrder({ client, product: yoghurt.name, quantity: 1 });
+      await app.pending().filter({ hasText: "1 en attente d'envoi" }).waitFor();
+
+      // Another service worker script (the precompressed copies removed, as a new build's are new).
+      const sw = path.join(dist, 'vendeur', 'sw.js');
+      for (const ext of ['.br', '.gz']) rmSync(`${sw}${ext}`, { force: true });
+      writeFileSync(sw, `${readFileSync(sw, 'utf8')}\n// new version ${Date.now()}\n`);
       await page.evaluate(async () => {
         (window as unknown as { marker: number }).marker = 42;
         await (await navigator.serviceWorker.getRegistration('/vendeur/'))?.update();
@@ -237,11 +245,12 @@ describe('vendor app (/vendeur/)', () => {
       await page.getByRole('button', { name: 'Mettre à jour' }).click();
       await page.waitForFunction(() => (window as unknown as { marker?: number }).marker === undefined);
       await app.card(client).waitFor();
-      expect(await app.pending().textContent()).toBe("1 en attente d'envoi");
+      // The reopened app counts its outbox once the list shows: the order is still there, unsent.
+      await app.pending().filter({ hasText: "1 en attente d'envoi" }).waitFor();
+      await context.close();
     } finally {
-      writeFileSync(sw, original);
-      for (const ext of ['.br', '.gz']) renameSync(`${sw}${ext}.bak`, `${sw}${ext}`);
+      await deployed.close();
+      rmSync(dist, { recursive: true, force: true });
     }
-    await context.close();
   });
 });

@@ -17,9 +17,10 @@ export type GapalServer = { url: string; close(): Promise<void> };
  * A real Gapal: the built dashboard and the API on a fresh database (a copy of the run's migrated
  * template, as in the server tests: test/global-setup.ts), its files (voice notes) in a temp data
  * dir, on a random loopback port. Only the first admin exists; each test seeds what it needs
- * through the API.
+ * through the API. `webDist` serves another copy of the built app (a test that deploys a "new
+ * version" edits its own copy, never the one other files' servers serve).
  */
-export async function startGapal(): Promise<GapalServer> {
+export async function startGapal(options: { webDist?: string } = {}): Promise<GapalServer> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'gapal-e2e-'));
   const config = loadConfig({
     GAPAL_DATA_DIR: dataDir,
@@ -27,7 +28,7 @@ export async function startGapal(): Promise<GapalServer> {
     GAPAL_DEMO_DATA: 'false',
     GAPAL_ADMIN_USERNAME: ADMIN.username,
     GAPAL_ADMIN_PASSWORD: ADMIN.password,
-    GAPAL_WEB_DIST: WEB_DIST,
+    GAPAL_WEB_DIST: options.webDist ?? WEB_DIST,
     LOG_LEVEL: 'silent',
     LOGIN_IP_MAX_PER_MINUTE: '100000',
     LOGIN_MAX_FAILURES: '1000',

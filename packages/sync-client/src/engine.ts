@@ -26,8 +26,11 @@ import {
 import { uploadVoiceNotes } from './voice-note-uploads.ts';
 
 export type SyncState = {
-  /** Changes not yet acknowledged by the server. */
-  pending: number;
+  /**
+   * Changes not yet acknowledged by the server; `null` until the outbox was first counted (an
+   * engine not yet started knows nothing, and must never be read as "all sent").
+   */
+  pending: number | null;
   /** When a whole cycle (push then pull) last succeeded. */
   lastSyncAt: string | null;
   syncing: boolean;
@@ -81,7 +84,7 @@ export function createSyncEngine(options: SyncEngineOptions): SyncEngine {
   const events = options.events ?? (typeof window === 'undefined' ? undefined : window);
 
   let state: SyncState = {
-    pending: 0,
+    pending: null,
     lastSyncAt: null,
     syncing: false,
     error: null,

@@ -14,7 +14,8 @@ export function StatusBar() {
   const [location] = useLocation();
   const formOpen = location.startsWith('/nouvelle') || location.endsWith('/modifier');
 
-  // A new version goes in by itself only when nothing can be lost: empty outbox, no form open.
+  // A new version goes in by itself only when nothing can be lost: an outbox counted and empty, no
+  // form open.
   useEffect(() => {
     if (update && state.pending === 0 && !formOpen) applyUpdate();
   }, [update, state.pending, formOpen]);
@@ -32,7 +33,7 @@ export function StatusBar() {
         </span>
         <div className="min-w-0 flex-1 text-sm leading-tight">
           <p className="font-bold" data-testid="pending-count">
-            {state.pending === 0 ? 'Tout est envoyé' : `${state.pending} en attente d'envoi`}
+            {pendingLabel(state.pending)}
           </p>
           <p className="truncate text-slate-800">
             {state.syncing && online
@@ -67,7 +68,7 @@ export function StatusBar() {
           </p>
         ) : null}
       </div>
-      {update && (state.pending > 0 || formOpen) ? (
+      {update && (state.pending !== 0 || formOpen) ? (
         <div role="status" className="flex items-center gap-2 bg-sky-800 px-3 py-2 text-white">
           <p className="flex-1 text-sm font-bold">
             Nouvelle version prête. Elle s'installera quand tout sera envoyé.
@@ -86,4 +87,10 @@ export function StatusBar() {
       ) : null}
     </header>
   );
+}
+
+/** What the phone still has to send; nothing is claimed before the outbox was counted. */
+function pendingLabel(pending: number | null): string {
+  if (pending === null) return 'Envois : lecture…';
+  return pending === 0 ? 'Tout est envoyé' : `${pending} en attente d'envoi`;
 }

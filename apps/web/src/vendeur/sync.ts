@@ -46,7 +46,7 @@ export function syncEngine(): SyncEngine | null {
 }
 
 const idle: SyncState = {
-  pending: 0,
+  pending: null,
   lastSyncAt: null,
   syncing: false,
   error: null,
