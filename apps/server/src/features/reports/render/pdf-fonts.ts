@@ -31,6 +31,12 @@ export function pdfFonts(): PdfFonts {
   const open = (style: PdfFontStyle): Font => {
     const font = openSync(require.resolve(FILES[style]));
     if (!('layout' in font)) throw new Error(`${FILES[style]} is a font collection`);
+    // fontkit keeps the first glyph object it makes for an id, with the characters it was asked
+    // for; pdfkit's subsetting asks for the parts of composed glyphs (the dots of "…", the "e" of
+    // "é") by id alone, which kept them without characters, and every later PDF of the process
+    // lost those letters from its text (copy, search, pdftotext). Each glyph is made first from
+    // its character (about 15 ms a face).
+    for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
     return withFastLayout(font);
   };
   loaded = { regular: open('regular'), bold: open('bold'), italic: open('italic') };

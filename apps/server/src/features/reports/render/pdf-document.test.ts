@@ -1,0 +1,31 @@
+import { buffer } from 'node:stream/consumers';
+import { describe, expect, it } from 'vitest';
+import { pdfPages } from '../test-helpers.ts';
+import { ReportPdf } from './pdf-document.ts';
+
+/** A one-note report, its bytes once pdfkit has written them. */
+async function reportWith(text: string): Promise<Buffer> {
+  const pdf = new ReportPdf({
+    businessName: 'Gapal du Faso',
+    title: 'Essai',
+    meta: [],
+    generatedAt: '07/12/2026 09:00',
+    bufferPages: false,
+  });
+  const bytes = buffer(pdf.output);
+  pdf.note(text);
+  pdf.end();
+  return bytes;
+}
+
+describe('report PDF documents', () => {
+  it('keep every character in their text after other documents of the same process', async () => {
+    // The first document draws glyphs made of other glyphs ("…" of three dots, accented letters),
+    // which pdfkit's subsetting reads part by part.
+    const first = (await pdfPages(await reportWith('Lait caillé… Façade, élève, Ŋɔgo'))).join('');
+    expect(first).toContain('Lait caillé… Façade, élève, Ŋɔgo');
+    // The same parts drawn alone in a later document keep their characters (copy, search).
+    const later = (await pdfPages(await reportWith('Paiement (réf. OM123) e c g'))).join('');
+    expect(later).toContain('Paiement (réf. OM123) e c g');
+  });
+});
