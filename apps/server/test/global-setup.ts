@@ -9,15 +9,46 @@ import { openDatabase } from '../src/db/client.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgliteTemplate: string | null;
-    pgTemplate: { adminUrl: string; template: string; runId: string } | null;
+    pgTemplate: ProvidedPgTemplate | null;
   }
 }
+
+type Templates = { pgliteTemplate: string | null; pgTemplate: ProvidedPgTemplate | null };
+type ProvidedPgTemplate = { adminUrl: string; template: string; runId: string };
+
+/**
+ * The run's template, made by the first project that asks (server, sync-client and e2e share this
+ * setup; each project calls it) and kept in this process's environment for the next ones: one
+ * migration per run instead of one per project (about 3 s each). The maker's teardown removes it,
+ * after every project has finished.
+ */
+const SHARED_TEMPLATES = 'GAPAL_TEST_TEMPLATES';
 
 /**
  * Migrates one template database per run; each test file then starts from a copy of it:
  * a PGlite data-dir dump, or a PostgreSQL `CREATE DATABASE … TEMPLATE` when DATABASE_URL is set.
  */
 export default async function setup(project: TestProject) {
+  const shared = process.env[SHARED_TEMPLATES];
+  if (shared) {
+    provideTemplates(project, JSON.parse(shared) as Templates);
+    return undefined;
+  }
+  const { templates, teardown } = await makeTemplates();
+  process.env[SHARED_TEMPLATES] = JSON.stringify(templates);
+  provideTemplates(project, templates);
+  return async () => {
+    delete process.env[SHARED_TEMPLATES];
+    await teardown();
+  };
+}
+
+function provideTemplates(project: TestProject, templates: Templates): void {
+  project.provide('pgTemplate', templates.pgTemplate);
+  project.provide('pgliteTemplate', templates.pgliteTemplate);
+}
+
+async function makeTemplates(): Promise<{ templates: Templates; teardown: () => Promise<void> }> {
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) {
     const runId = `${Date.now().toString(36)}${process.pid}`;
@@ -30,16 +61,17 @@ export default async function setup(project: TestProject) {
     });
     await database.migrate();
     await database.close();
-    project.provide('pgTemplate', { adminUrl, template, runId });
-    project.provide('pgliteTemplate', null);
-    return async () => {
-      await withAdmin(adminUrl, async (client) => {
-        const { rows } = await client.query<{ datname: string }>(
-          'SELECT datname FROM pg_database WHERE datname LIKE $1',
-          [`gapal_%_${runId}%`],
-        );
-        for (const { datname } of rows) await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
-      });
+    return {
+      templates: { pgTemplate: { adminUrl, template, runId }, pgliteTemplate: null },
+      teardown: () =>
+        withAdmin(adminUrl, async (client) => {
+          const { rows } = await client.query<{ datname: string }>(
+            'SELECT datname FROM pg_database WHERE datname LIKE $1',
+            [`gapal_%_${runId}%`],
+          );
+          for (const { datname } of rows)
+            await client.query(`DROP DATABASE IF EXISTS ${datname} WITH (FORCE)`);
+        }),
     };
   }
 
@@ -61,9 +93,10 @@ export default async function setup(project: TestProject) {
   const dump = await client.dumpDataDir('none');
   writeFileSync(file, Buffer.from(await dump.arrayBuffer()));
   await template.close();
-  project.provide('pgliteTemplate', file);
-  project.provide('pgTemplate', null);
-  return () => rmSync(dir, { recursive: true, force: true });
+  return {
+    templates: { pgliteTemplate: file, pgTemplate: null },
+    teardown: async () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**
