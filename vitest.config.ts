@@ -36,15 +36,16 @@ class LongFilesFirst extends BaseSequencer {
 
 /**
  * The server's files run in parallel, each on its own copy of the migrated template database,
- * in worker processes that run file after file (`isolate: false`: Fastify, the drivers and
- * PGlite's compiled WebAssembly stay loaded; our modules start afresh per file through
- * fresh-modules.ts). At least two workers: Vitest's default leaves one core idle, which on a
- * two-core machine ran the files one at a time.
+ * in worker processes that run file after file (`isolate: false`): every module, ours included,
+ * is loaded once per worker. Each file builds its own app on its own database, and the app keeps
+ * its state in what `buildApp` makes (deps, metrics, caches), never in a module, so nothing
+ * carries over from one file to the next (loading our modules again for each file cost about a
+ * quarter of the suite's CPU). At least two workers: Vitest's default leaves one core idle, which
+ * on a two-core machine ran the files one at a time.
  */
 const serverFiles = {
   environment: 'node' as const,
   globalSetup: ['apps/server/test/global-setup.ts'],
-  setupFiles: ['apps/server/test/fresh-modules.ts'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
   pool: 'forks' as const,

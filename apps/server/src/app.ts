@@ -37,6 +37,7 @@ import { transformOpenApiObject } from './http/openapi.ts';
 import { registerSecurity, relaxDocsCsp } from './http/security.ts';
 import { openCountersRedis } from './lib/redis.ts';
 import { registerMetrics } from './metrics/metrics.routes.ts';
+import { createMetrics } from './metrics/metrics.ts';
 import { createEventBus } from './realtime/bus.ts';
 import { realtimeRoutes } from './realtime/realtime.routes.ts';
 
@@ -84,6 +85,7 @@ export async function buildApp(
     bus: await createEventBus(config.redisUrl, app.log),
     redis: config.redisUrl ? await openCountersRedis(config.redisUrl, app.log) : null,
     writeHooks: new Set(),
+    metrics: createMetrics(),
   };
   app.decorate('bus', deps.bus);
   app.decorate('writes', deps);
@@ -108,7 +110,7 @@ export async function buildApp(
   registerErrorHandling(app, { spaFallback: hasWebApp });
   registerAuth(app, deps);
 
-  await registerMetrics(app, { database, token: config.security.metricsToken });
+  await registerMetrics(app, { metrics: deps.metrics, database, token: config.security.metricsToken });
   // With Redis, every process counts in the same place: two processes don't double a limit.
   // A Redis error lets the request through rather than refusing everyone (`skipOnError`).
   await app.register(rateLimit, {

@@ -4,6 +4,7 @@ import type { Database, Db } from './db/client.ts';
 import type { WriteHook } from './domain/write-context.ts';
 import type { Identities } from './features/auth/request-auth.ts';
 import type { TokenSigner } from './features/auth/tokens.ts';
+import type { Metrics } from './metrics/metrics.ts';
 import type { EventBus } from './realtime/bus.ts';
 
 /** What features need from the outside world; built once in `buildApp`, no container. */
@@ -20,4 +21,6 @@ export type AppDeps = {
   writeHooks: Set<WriteHook>;
   /** Counters shared by every process (login failures, rate limits) when `REDIS_URL` is set. */
   redis: Redis | null;
+  /** This app's Prometheus metrics (requests, sync mutations, sockets, pool), served at /metrics. */
+  metrics: Metrics;
 };

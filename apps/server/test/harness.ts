@@ -68,7 +68,7 @@ export async function openTestDatabase(
 
 /**
  * The template's bytes, read once per worker process: a worker runs many files one after the
- * other, each with its own modules (test/fresh-modules.ts), so the cache lives on globalThis.
+ * other; the cache lives on globalThis, outside any module a test might load afresh.
  */
 function templateBlob(file: string): Blob {
   const cache = globalThis as { gapalTemplate?: { file: string; bytes: Uint8Array } };

@@ -1,5 +1,5 @@
 import { ClientMessageSchema, SyncMutationArgsSchemas } from '@gapal/shared';
-import { describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { useTestApp } from './harness.ts';
 import { checkTextFields } from './schema-text-fields.ts';
@@ -12,7 +12,15 @@ import { checkTextFields } from './schema-text-fields.ts';
  */
 
 type CompiledPart = { method: string; url: string; httpPart: string; schema: unknown };
-const compiled = vi.hoisted(() => [] as CompiledPart[]);
+// The worker's files share their modules (vitest.config.ts): the app's modules load again for
+// this file, so that they import the recording compiler below, and again after it for the next.
+const compiled = vi.hoisted(() => {
+  vi.resetModules();
+  return [] as CompiledPart[];
+});
+afterAll(() => {
+  vi.resetModules();
+});
 
 // Records what the app hands to the zod validator compiler; the compiler itself runs unchanged.
 vi.mock('fastify-type-provider-zod', async (importOriginal) => {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from '../db/client.ts';
 import { AppError } from '../domain/errors.ts';
-import { httpDuration, httpRequests, registry, trackDatabasePool } from './metrics.ts';
+import type { Metrics } from './metrics.ts';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 const PROXY_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
@@ -15,9 +15,10 @@ const PROXY_HEADERS = ['x-forwarded-for', 'x-real-ip', 'forwarded'];
  */
 export async function registerMetrics(
   app: FastifyInstance,
-  options: { database: Database; token: string | undefined },
+  options: { metrics: Metrics; database: Database; token: string | undefined },
 ): Promise<void> {
-  const untrackPool = trackDatabasePool(() => options.database.poolStats());
+  const { metrics } = options;
+  const untrackPool = metrics.trackDatabasePool(() => options.database.poolStats());
   app.addHook('onClose', async () => {
     untrackPool();
   });
@@ -29,17 +30,16 @@ export async function registerMetrics(
       route: request.routeOptions.url ?? 'unmatched',
       status_code: String(reply.statusCode),
     };
-    httpRequests.inc(labels);
-    httpDuration.observe(labels, reply.elapsedTime / 1000);
+    metrics.recordRequest(labels, reply.elapsedTime / 1000);
   });
 
   app.get('/metrics', { config: { access: 'public' }, schema: { hide: true } }, async (request, reply) => {
     if (!isAllowed(request, options.token)) {
       throw new AppError('not_found', `Aucune route ${request.method} /metrics`);
     }
-    reply.header('content-type', registry.contentType);
+    reply.header('content-type', metrics.contentType);
     reply.header('cache-control', 'no-store');
-    return registry.metrics();
+    return metrics.scrape();
   });
 }
 

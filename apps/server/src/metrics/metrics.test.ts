@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { api, useTestApp } from '../../test/harness.ts';
-import { recordSyncMutation } from './metrics.ts';
 
 const TOKEN = 'metrics-token-0123456789';
 
@@ -29,12 +28,13 @@ describe('metrics', () => {
     expect(text).toContain('gapal_process_resident_memory_bytes');
   });
 
-  it('counts sync mutations by name and result through the exported hook, with bounded labels', async () => {
-    recordSyncMutation('create_order', 'applied');
-    recordSyncMutation('create_order', 'applied');
-    recordSyncMutation('cancel_order', 'rejected');
-    recordSyncMutation('drop_tables', 'rejected');
-    recordSyncMutation('create_order', 'skipped');
+  it('counts sync mutations by name and result, with bounded labels', async () => {
+    const { metrics } = t.app.writes;
+    metrics.recordSyncMutation('create_order', 'applied');
+    metrics.recordSyncMutation('create_order', 'applied');
+    metrics.recordSyncMutation('cancel_order', 'rejected');
+    metrics.recordSyncMutation('drop_tables', 'rejected');
+    metrics.recordSyncMutation('create_order', 'skipped');
     const text = (await t.app.inject({ method: 'GET', url: '/metrics' })).body;
     expect(text).toContain('gapal_sync_mutations_total{name="create_order",result="applied"} 2');
     expect(text).toContain('gapal_sync_mutations_total{name="cancel_order",result="rejected"} 1');

@@ -2,7 +2,6 @@ import websocket from '@fastify/websocket';
 import { WS_CLOSE_CODES } from '@gapal/shared';
 import type { FastifyPluginAsync } from 'fastify';
 import type { AppDeps } from '../deps.ts';
-import { trackWebSockets } from '../metrics/metrics.ts';
 import { RealtimeConnection } from './connection.ts';
 import { Hub } from './hub.ts';
 
@@ -17,7 +16,7 @@ const MAX_CLIENT_MESSAGE_BYTES = 16 * 1024;
 export function realtimeRoutes(deps: AppDeps): FastifyPluginAsync {
   return async (app) => {
     const hub = new Hub();
-    const untrackSockets = trackWebSockets(() => hub.size);
+    const untrackSockets = deps.metrics.trackWebSockets(() => hub.size);
     await app.register(websocket, {
       options: { maxPayload: MAX_CLIENT_MESSAGE_BYTES },
       // Tell every client to reconnect (to another process); don't wait for slow handshakes.

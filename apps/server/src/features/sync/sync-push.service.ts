@@ -12,7 +12,6 @@ import { isDatabaseUnavailable } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import { type BusinessClock, businessClock, runWrite, type WriteDeps } from '../../domain/write-context.ts';
-import { recordSyncMutation } from '../../metrics/metrics.ts';
 import { notifyOrdersBatchCreated, notifySyncRejected } from '../notifications/notify.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { pushSummary } from './sync.repo.ts';
@@ -94,8 +93,6 @@ export async function pushMutations(
     results.push(outcome);
   }
 
-  for (const [index, result] of results.entries())
-    recordSyncMutation(input.mutations[index]!.name, result.status);
   await notifyFastCreations(deps, push, input.mutations, results, fastCreated, clock);
   await notifyRejections(deps, push, input.mutations, results, clock);
   const { lastSeq, ...counts } = await pushSummary(deps.db, device.id, device.siteId);

@@ -50,9 +50,12 @@ export function syncRoutes(deps: AppDeps): FastifyPluginAsyncZod {
     };
     for (const url of ['/sync/push/', '/orders/sync/'] as const) {
       const pushOptions = { ...pushRoute, schema: { ...pushRoute.schema, ...pushOperations[url] } };
-      app.post(url, pushOptions, async (request) =>
-        pushMutations(deps, actorOf(request), request.body, request.log),
-      );
+      app.post(url, pushOptions, async (request) => {
+        const response = await pushMutations(deps, actorOf(request), request.body, request.log);
+        for (const [index, result] of response.results.entries())
+          deps.metrics.recordSyncMutation(request.body.mutations[index]!.name, result.status);
+        return response;
+      });
     }
 
     app.get(
