@@ -98,7 +98,10 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           // Files run in parallel, each with its own server and browser profiles; a test that deploys a
-          // "new version" of the app does it on its own copy of the build (vendor.e2e.ts).
+          // "new version" of the app does it on its own copy of the build (vendor.e2e.ts). As for
+          // the server's files, a worker loads the server and Playwright once for all its files.
+          pool: 'forks',
+          isolate: false,
         },
       },
     ],
