@@ -164,6 +164,49 @@ function importCycles(graph: Map<string, string[]>): string[][] {
   return cycles;
 }
 
+/**
+ * Module state the server may keep: each entry derives only from code, fonts or the clock, never
+ * from a database, a request or a user, so two apps in one process (tests, a restore) can't see
+ * each other through it. Anything else lives in what `buildApp` makes (its deps).
+ */
+const ALLOWED_MODULE_STATE = new Set([
+  'db/data-dir-lock.ts held', // the data directories this process holds, a process fact
+  'features/auth/passwords.ts dummyHashes', // a throwaway hash per scrypt cost
+  'features/orders/order-list.repo.ts statements', // statement texts by list shape
+  'features/orders/order-search.repo.ts estimateText', // a statement text
+  'features/orders/order-search.repo.ts chosen', // which search word the index reads (speed only)
+  'features/reports/render/format.ts partFormats', // Intl formatters by time zone
+  'features/reports/render/format.ts offsets', // time zone offsets by hour
+  'features/reports/render/pdf-fonts.ts loaded', // the parsed fonts
+  'features/reports/render/pdf-text.ts drawable', // which characters the fonts draw
+  'lib/dates.ts dayFormatters', // Intl formatters by time zone
+  'metrics/metrics.ts processRegistry', // the process's CPU, memory and GC metrics
+  'realtime/hub.ts NO_CLIENTS', // an empty ReadonlySet, never written
+]);
+
+/**
+ * Top-level `let`s and top-level containers made empty (`new Map()`, `new Set()`, `[]`…): the
+ * places a module can keep state between calls. One line per finding: `<file> <name>`.
+ */
+function moduleState(file: string, text: string): string[] {
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true);
+  const found: string[] = [];
+  for (const statement of source.statements) {
+    if (!ts.isVariableStatement(statement)) continue;
+    const isLet = (statement.declarationList.flags & ts.NodeFlags.Let) !== 0;
+    for (const declaration of statement.declarationList.declarations) {
+      const init = declaration.initializer;
+      const emptyContainer =
+        init !== undefined &&
+        ((ts.isNewExpression(init) && (init.arguments?.length ?? 0) === 0) ||
+          (ts.isArrayLiteralExpression(init) && init.elements.length === 0));
+      if ((isLet || emptyContainer) && ts.isIdentifier(declaration.name))
+        found.push(`${file} ${declaration.name.text}`);
+    }
+  }
+  return found;
+}
+
 describe('layering', () => {
   const modules = serverModules().map((file) => ({ file, text: readFileSync(path.join(SRC, file), 'utf8') }));
 
@@ -215,6 +258,30 @@ describe('layering', () => {
     expect(mayHoldSql('features/things/things.repo.ts')).toBe(true);
     expect(mayHoldSql('db/client.ts')).toBe(true);
     expect(mayHoldSql(service)).toBe(false);
+  });
+
+  it('keeps no state in modules beyond the allowed caches', () => {
+    const found = modules
+      .filter(({ file }) => !isTestCode(file))
+      .flatMap(({ file, text }) => moduleState(file, text));
+    expect(
+      found.filter((entry) => !ALLOWED_MODULE_STATE.has(entry)),
+      'keep it in what buildApp makes (deps), or add it to ALLOWED_MODULE_STATE with why it is safe',
+    ).toEqual([]);
+    // The allowance lists only what is there.
+    expect([...ALLOWED_MODULE_STATE].filter((entry) => !found.includes(entry))).toEqual([]);
+  });
+
+  it('finds top-level lets and empty containers, and no constants', () => {
+    const text = [
+      'let counter = 0;',
+      'const cache = new Map<string, number>();',
+      'const seen: string[] = [];',
+      "const NAMES = new Set(['a', 'b']);",
+      'const LIMIT = 3;',
+      'export function f() { let local = 1; const inner = new Map(); return local + inner.size; }',
+    ].join('\n');
+    expect(moduleState('x.ts', text)).toEqual(['x.ts counter', 'x.ts cache', 'x.ts seen']);
   });
 
   it('finds a cycle of imports, and only a cycle', () => {
