@@ -114,8 +114,10 @@ export function ClientFormDialog({ client, onClose }: { client: Client | null; o
           <Button
             size="sm"
             onClick={async () => {
-              update.reset();
+              // The warning stays until the other person's version is in the form (a new version
+              // mounts a new form: the page keys it by version).
               await queryClient.refetchQueries({ queryKey: clientKeys.detail(client.id) });
+              update.reset();
             }}
           >
             {t('clients.reload')}
