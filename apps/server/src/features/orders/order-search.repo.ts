@@ -11,6 +11,12 @@ import { containsPattern } from '../../db/sql-helpers.ts';
  * few dozen (about 2 ms), for the same 550 orders once each is checked against the whole text.
  * So for several words the index gets the one PostgreSQL's statistics expect in the fewest
  * orders, and the list checks the whole text on each field of the orders it finds.
+ *
+ * Only with statistics: before the index's text has any (a bulk load not yet analyzed),
+ * PostgreSQL's estimate of a pattern comes from its length alone, so the longest word looked
+ * the rarest (`client` in `Client 1234`, which every order holds: 385 ms a page on 112 000
+ * orders). The index then gets the whole text, whose cost is bounded (its rarest trigrams cut the
+ * rest).
  */
 
 /** Each word's estimate is a round trip: the longest few are weighed, the others not. */
@@ -40,7 +46,7 @@ export async function searchIndexWord(db: Db, search: string | undefined): Promi
   const key = words.join(' ');
   const known = chosen.get(key);
   if (known && performance.now() - known.at < CHOICE_TTL_MS) return known.word;
-  const word = await rarestWord(db, words);
+  const word = (await hasSearchStatistics(db)) ? await rarestWord(db, words) : undefined;
   // The dashboard asks the page and the count of each search, and again on each refresh: the
   // choice is kept a while (it decides only what the index reads, never which orders match).
   if (chosen.size >= 1_000) chosen.clear();
@@ -51,6 +57,21 @@ export async function searchIndexWord(db: Db, search: string | undefined): Promi
 /** How long a word chosen for a search is reused before PostgreSQL is asked again. */
 const CHOICE_TTL_MS = 60_000;
 const chosen = new Map<string, { word: string | undefined; at: number }>();
+
+/**
+ * Whether ANALYZE has given the trigram index's text statistics (PostgreSQL keeps an expression
+ * index's under the index's name), the only ones a pattern's estimate can come from.
+ */
+async function hasSearchStatistics(db: Db): Promise<boolean> {
+  const [row] = await queryPrepared<{ analyzed: boolean }>(
+    db,
+    'order_search_statistics',
+    `SELECT EXISTS (SELECT 1 FROM pg_stats
+       WHERE schemaname = current_schema() AND tablename = 'orders_search_trgm_idx') AS analyzed`,
+    [],
+  );
+  return row?.analyzed === true;
+}
 
 async function rarestWord(db: Db, words: string[]): Promise<string | undefined> {
   estimateText ??= `EXPLAIN (FORMAT JSON) ${

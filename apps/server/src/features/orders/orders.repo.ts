@@ -316,12 +316,19 @@ export function selectOrderPage(
     withCreatedAtKey?: boolean;
     orderBy: SQL[];
     limit: number;
+    /**
+     * Plan for the first rows (`LIMIT (SELECT n)`): see `orderListStatement`. Otherwise the limit
+     * is a literal and PostgreSQL plans for exactly that many rows of its estimate.
+     */
+    firstRows?: boolean;
   },
 ) {
   if (!Number.isSafeInteger(options.limit) || options.limit < 1)
     throw new Error('limit must be a positive integer');
   // Drizzle sends a number as a parameter and writes an SQL chunk as it is.
-  const literalLimit = sql.raw(String(options.limit)) as unknown as number;
+  const literalLimit = sql.raw(
+    options.firstRows ? `(SELECT ${options.limit})` : String(options.limit),
+  ) as unknown as number;
   return db
     .select({
       id: orders.id,
