@@ -28,4 +28,32 @@ describe('report PDF documents', () => {
     const later = (await pdfPages(await reportWith('Paiement (réf. OM123) e c g'))).join('');
     expect(later).toContain('Paiement (réf. OM123) e c g');
   });
+
+  it('forget the words of earlier pages, so a long list keeps a flat heap', async () => {
+    const pdf = new ReportPdf({
+      businessName: 'Gapal du Faso',
+      title: 'Essai',
+      meta: [],
+      generatedAt: '07/12/2026 09:00',
+      bufferPages: false,
+    });
+    const bytes = buffer(pdf.output);
+    const table = pdf.beginTable<number>([
+      { header: 'N° commande', width: 1, value: (row) => `CMD-${row}` },
+      { header: 'Statut', width: 1, value: (row) => (row % 2 ? 'Livrée' : 'Annulée') },
+    ]);
+    // Some 40 pages, each order number a word of its own.
+    const rows = 2000;
+    for (let row = 0; row < rows; row += 1) table.row(row);
+    table.end();
+    // pdfkit's word layouts of each font (a private field: the one that filled the heap).
+    const fonts = Object.values(
+      (pdf.output as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies,
+    );
+    const remembered = Math.max(...fonts.map((font) => Object.keys(font.layoutCache ?? {}).length));
+    pdf.end();
+    expect((await pdfPages(await bytes)).length).toBeGreaterThan(30);
+    expect(remembered).toBeGreaterThan(0);
+    expect(remembered).toBeLessThan(rows / 2);
+  });
 });
