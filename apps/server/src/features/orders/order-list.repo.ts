@@ -98,6 +98,13 @@ function creatorsOf(actor: Actor, createdBy: string | undefined): string[] | und
 function filterConditions(values: ListValues): SQL[] {
   const has = (name: string) => name in values;
   const value = (name: string) => sql.placeholder(name);
+  // The filters' values as the planner sees a generic plan's parameters, in its first (custom)
+  // plans too: the page's limit is planned for the first rows (`orderListStatement`), so a custom
+  // plan costs in proportion to the rows its values are expected to match, and one for a rare
+  // value costs less than the generic plan. PostgreSQL then never kept the generic plan and
+  // planned each page anew (`payment_status=partielle`: 20 custom plans in 20 runs, about 0.4 ms
+  // each); the plan read was the same.
+  const opaque = (name: string, type: string) => sql`(SELECT ${value(name)}::${sql.raw(type)})`;
   const conditions: SQL[] = [];
   if (has('siteId')) {
     // A vendor's orders and a search are read from an index that does not lead with the site
@@ -110,14 +117,19 @@ function filterConditions(values: ListValues): SQL[] {
     // 0.5 ms now); and with the site's 0.5 % the vendor's page looked too small to walk in order.
     const siteChecked = has('creatorIds') || has('search');
     conditions.push(
-      siteChecked ? sql`uuid_eq(${orders.siteId}, ${value('siteId')})` : eq(orders.siteId, value('siteId')),
+      siteChecked
+        ? sql`uuid_eq(${orders.siteId}, ${opaque('siteId', 'uuid')})`
+        : eq(orders.siteId, opaque('siteId', 'uuid')),
     );
   }
-  // `= ANY`, not `=`: see orderListStatement.
-  if (has('creatorIds')) conditions.push(sql`${orders.createdBy} = ANY(${value('creatorIds')}::uuid[])`);
-  if (has('deliveryStatus')) conditions.push(eq(orders.deliveryStatus, value('deliveryStatus')));
-  if (has('paymentStatus')) conditions.push(eq(orders.paymentStatus, value('paymentStatus')));
-  if (has('priority')) conditions.push(eq(orders.priority, value('priority')));
+  // `= ANY`, not `=`: see orderListStatement. (The cast makes `ANY` read an array, not a subquery.)
+  if (has('creatorIds'))
+    conditions.push(sql`${orders.createdBy} = ANY(${opaque('creatorIds', 'uuid[]')}::uuid[])`);
+  if (has('deliveryStatus'))
+    conditions.push(eq(orders.deliveryStatus, opaque('deliveryStatus', 'delivery_status')));
+  if (has('paymentStatus'))
+    conditions.push(eq(orders.paymentStatus, opaque('paymentStatus', 'payment_status')));
+  if (has('priority')) conditions.push(eq(orders.priority, opaque('priority', 'priority')));
   // On the sort's expression, so the range reads the delivery date's index; an order without a
   // date (infinity there) is in no range.
   const deliveryDay = SORTS.delivery_date.expression;
