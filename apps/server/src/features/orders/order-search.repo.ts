@@ -44,6 +44,11 @@ export async function searchIndexWord(db: Db, search: string | undefined): Promi
   const words = search ? searchWords(search) : [];
   if (words.length < 2) return undefined;
   const key = words.join(' ');
+  let chosen = chosenByDatabase.get(db);
+  if (!chosen) {
+    chosen = new Map();
+    chosenByDatabase.set(db, chosen);
+  }
   const known = chosen.get(key);
   if (known && performance.now() - known.at < CHOICE_TTL_MS) return known.word;
   const word = (await hasSearchStatistics(db)) ? await rarestWord(db, words) : undefined;
@@ -56,7 +61,8 @@ export async function searchIndexWord(db: Db, search: string | undefined): Promi
 
 /** How long a word chosen for a search is reused before PostgreSQL is asked again. */
 const CHOICE_TTL_MS = 60_000;
-const chosen = new Map<string, { word: string | undefined; at: number }>();
+/** Per database (each app has its own): one database's statistics say nothing of another's. */
+const chosenByDatabase = new WeakMap<Db, Map<string, { word: string | undefined; at: number }>>();
 
 /**
  * Whether ANALYZE has given the trigram index's text statistics (PostgreSQL keeps an expression
