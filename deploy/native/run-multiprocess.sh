@@ -70,7 +70,7 @@ export DATABASE_URL="$db_url" REDIS_URL="$redis_url" HOST=127.0.0.1 TRUST_PROXY=
 # Both start at once, as systemd starts them at boot: migrations and first-start setup must cope.
 for port in "$port_a" "$port_b"; do
   # Memory settings as in apps/server's npm start, the Docker image and the systemd unit.
-  (cd "$repo/apps/server" && PORT="$port" MALLOC_ARENA_MAX=2 exec node --max-semi-space-size=8 --conditions=gapal-compiled \
+  (cd "$repo/apps/server" && PORT="$port" MALLOC_ARENA_MAX=2 exec node --max-semi-space-size=8 --max-old-space-size=128 --conditions=gapal-compiled \
     dist/server.js) >"$work/gapal-$port.log" 2>&1 &
   pids+=("$!")
 done
