@@ -3,8 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { pdfPages } from '../test-helpers.ts';
 import { ReportPdf } from './pdf-document.ts';
 
-/** A one-note report, its bytes once pdfkit has written them. */
-async function reportWith(text: string): Promise<Buffer> {
+/** A test report, and its bytes once pdfkit has written them. */
+function testReport(): { pdf: ReportPdf; bytes: Promise<Buffer> } {
   const pdf = new ReportPdf({
     businessName: 'Gapal du Faso',
     title: 'Essai',
@@ -12,7 +12,12 @@ async function reportWith(text: string): Promise<Buffer> {
     generatedAt: '07/12/2026 09:00',
     bufferPages: false,
   });
-  const bytes = buffer(pdf.output);
+  return { pdf, bytes: buffer(pdf.output) };
+}
+
+/** A one-note report's bytes. */
+async function reportWith(text: string): Promise<Buffer> {
+  const { pdf, bytes } = testReport();
   pdf.note(text);
   pdf.end();
   return bytes;
@@ -30,14 +35,7 @@ describe('report PDF documents', () => {
   });
 
   it('forget the words of earlier pages, so a long list keeps a flat heap', async () => {
-    const pdf = new ReportPdf({
-      businessName: 'Gapal du Faso',
-      title: 'Essai',
-      meta: [],
-      generatedAt: '07/12/2026 09:00',
-      bufferPages: false,
-    });
-    const bytes = buffer(pdf.output);
+    const { pdf, bytes } = testReport();
     const table = pdf.beginTable<number>([
       { header: 'N° commande', width: 1, value: (row) => `CMD-${row}` },
       { header: 'Statut', width: 1, value: (row) => (row % 2 ? 'Livrée' : 'Annulée') },
