@@ -12,6 +12,7 @@ import { encodeCursor } from '../../lib/cursor.ts';
 import { catalogProduct, createArgs, mutation, pull, pullAll, push, syncClient } from './test-helpers.ts';
 
 const ids = (rows: { id: string }[]) => rows.map((row) => row.id);
+const decodedCursor = (cursor: string) => JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
 
 describe('sync pull', () => {
   const t = useTestApp({ env: { SYNC_RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -172,7 +173,30 @@ describe('sync pull', () => {
     const { pages } = await pullAll(t, vendor, start.cursor, 2);
     expect(pages.filter((page) => page.has_more).length).toBeGreaterThanOrEqual(3);
     expect(pages.every((page) => page.products.length <= 2)).toBe(true);
-    expect(new Set(pages.flatMap((page) => ids(page.products)))).toEqual(new Set(ids(created)));
+    const pulled = new Set(pages.flatMap((page) => ids(page.products)));
+    // Seen once in CI (one of the seven missing, not reproduced since): on a miss, the log and the
+    // pages say where it went.
+    const missed = created.filter((product) => !pulled.has(product.id));
+    const context =
+      missed.length === 0
+        ? ''
+        : JSON.stringify({
+            missed: ids(missed),
+            start: decodedCursor(start.cursor),
+            log: await selectRows(
+              t.db,
+              sql`SELECT id, txid, stream, entity_id, site_id, pg_current_snapshot()::text AS snapshot
+                  FROM sync_changes WHERE id >= (SELECT min(id) FROM sync_changes
+                    WHERE entity_id = ${created[0]!.id}::uuid) ORDER BY txid, id`,
+            ),
+            pages: pages.map((page) => ({
+              products: ids(page.products),
+              deleted: page.deleted,
+              has_more: page.has_more,
+              cursor: decodedCursor(page.cursor),
+            })),
+          });
+    expect(pulled, context).toEqual(new Set(ids(created)));
   });
 
   it('sends a first catalog of thousands of products in one compressed answer', async () => {
