@@ -9,6 +9,7 @@ import { bootstrap } from '../src/bootstrap/bootstrap.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { type Database, type Db, openDatabase } from '../src/db/client.ts';
 import { TEST_PGLITE, withAdmin, withDatabase } from './global-setup.ts';
+import { openReusedPglite } from './pglite-reuse.ts';
 
 export type TestApp = {
   app: FastifyInstance;
@@ -58,11 +59,9 @@ export async function openTestDatabase(
   }
   const templateFile = inject('pgliteTemplate');
   if (!templateFile) throw new Error('global setup provided no database template');
-  const database = await openDatabase({
-    kind: 'pglite',
-    loadDataDir: templateBlob(templateFile),
-    settings: TEST_PGLITE.settings,
-  });
+  const database = await openReusedPglite(templateFile, () =>
+    openDatabase({ kind: 'pglite', loadDataDir: templateBlob(templateFile), settings: TEST_PGLITE.settings }),
+  );
   return { database, drop: async () => {} };
 }
 

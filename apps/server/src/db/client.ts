@@ -240,6 +240,17 @@ async function openPglite(options: PgliteOptions): Promise<Database> {
     unlock();
     throw error;
   }
+  return pgliteDatabase(client, async () => {
+    await client.close();
+    unlock();
+  });
+}
+
+/**
+ * A Database over an open PGlite; `close` runs `release` (openPglite closes the instance; the
+ * tests' harness may reset it and hand it to the next file instead).
+ */
+export function pgliteDatabase(client: PGlite, release: () => Promise<void>): Database {
   const db = drizzlePglite(client, { schema }) as unknown as Db;
   return {
     kind: 'pglite',
@@ -254,10 +265,7 @@ async function openPglite(options: PgliteOptions): Promise<Database> {
     // One process per data dir (see data-dir-lock.ts): nothing to wait for.
     exclusive: (task) => task(),
     poolStats: () => null,
-    async close() {
-      await client.close();
-      unlock();
-    },
+    close: release,
   };
 }
 
