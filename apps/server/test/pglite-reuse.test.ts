@@ -1,10 +1,11 @@
 import type { PGlite } from '@electric-sql/pglite';
+import { sql } from 'drizzle-orm';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Database, openDatabase } from '../src/db/client.ts';
 import { TEST_PGLITE } from './global-setup.ts';
-import { openReusedPglite } from './pglite-reuse.ts';
+import { openReusedPglite, pgliteInstanceOf } from './pglite-reuse.ts';
 
-const clientOf = (database: Database) => (database.db as unknown as { $client: PGlite }).$client;
+const clientOf = (database: Database) => pgliteInstanceOf(database)!;
 const one = async <T>(client: PGlite, text: string) => (await client.query<T>(text)).rows[0]!;
 
 /** A key of its own: this file's instances never meet the other files'. */
@@ -36,6 +37,11 @@ describe('PGlite instances handed from one test file to the next', () => {
     expect(await one(client, 'SELECT count(*)::int AS n FROM audit_log')).toEqual({ n: 2 });
     expect(await one(client, `SELECT current_setting('TimeZone') AS zone`)).toEqual({ zone: 'Asia/Tokyo' });
     await first.close();
+
+    // What the closed app might still try lands nowhere.
+    await expect(first.db.execute(sql`SELECT 1`)).rejects.toMatchObject({
+      cause: { message: 'this test file closed its database' },
+    });
 
     const second = await open();
     expect(clientOf(second)).toBe(client);

@@ -37,7 +37,9 @@ function workerInstances(template: string): WorkerInstances {
 
 /**
  * A database for one test file: an instance a previous file gave back, or a new one from
- * `start` (which opens the template). Closing it gives the instance back.
+ * `start` (which opens the template). Closing it gives the instance back; from then on this
+ * file's handle refuses every statement, so work a closed app left running can never write into
+ * the next file's database.
  */
 export async function openReusedPglite(template: string, start: () => Promise<Database>): Promise<Database> {
   const instances = workerInstances(template);
@@ -48,14 +50,40 @@ export async function openReusedPglite(template: string, start: () => Promise<Da
   }
   const own = client;
   let released = false;
-  return pgliteDatabase(own, async () => {
-    if (released) return;
-    released = true;
-    if (instances.idle.length < MAX_IDLE && (await resetForNextFile(own, instances.fingerprint))) {
-      instances.idle.push(own);
-    } else {
-      await own.close().catch(() => {});
-    }
+  const database = pgliteDatabase(
+    closedWhenReleased(own, () => released),
+    async () => {
+      if (released) return;
+      released = true;
+      if (instances.idle.length < MAX_IDLE && (await resetForNextFile(own, instances.fingerprint))) {
+        instances.idle.push(own);
+      } else {
+        await own.close().catch(() => {});
+      }
+    },
+  );
+  underlying.set(database, own);
+  return database;
+}
+
+const underlying = new WeakMap<Database, PGlite>();
+
+/** The PGlite instance under a test file's database (to tell whether two files shared one). */
+export function pgliteInstanceOf(database: Database): PGlite | undefined {
+  return underlying.get(database);
+}
+
+/** The instance as one file sees it: every method refuses once the file has closed it. */
+function closedWhenReleased(client: PGlite, isReleased: () => boolean): PGlite {
+  return new Proxy(client, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (isReleased()) throw new Error('this test file closed its database');
+        return (value as (...a: unknown[]) => unknown).apply(target, args);
+      };
+    },
   });
 }
 
