@@ -4,7 +4,9 @@
  * and records the time and the server's peak resident memory for each.
  *
  * The server runs in a child process so its memory is measured alone: the parent samples the
- * child's VmRSS (Linux /proc) every 20 ms while it downloads and discards the file.
+ * child's VmRSS (Linux /proc) every 20 ms while it downloads and discards the file. Meanwhile it
+ * asks the server's liveness route over and over, one request at a time: how long another request
+ * of that process waits behind the export (the event loop it holds).
  */
 
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -25,7 +27,15 @@ await withBench('gapal_bench_reports', {}, async ({ server, db }) => {
   writeFileSync(path.join(here, 'out', 'reports.json'), `${JSON.stringify(results, null, 2)}\n`);
 });
 
-type Export = { label: string; seconds: number; bytes: number; peakRssMb: number; baselineRssMb: number };
+type Export = {
+  label: string;
+  seconds: number;
+  bytes: number;
+  peakRssMb: number;
+  baselineRssMb: number;
+  /** Another request's response time during the export: median, p99 and max, in ms. */
+  otherRequestMs: { median: number; p99: number; max: number; count: number };
+};
 type Results = { orders: number; items: number; seedSeconds: number; exports: Export[]; postgres: string };
 
 async function run(base: string, db: pg.Client, serverPid: number): Promise<Results> {
@@ -114,6 +124,18 @@ async function measure(url: string, token: string, pid: number) {
     peakRssMb = Math.max(peakRssMb, rssMb(pid));
   }, 20);
   const started = performance.now();
+  let downloading = true;
+  const otherRequests = (async () => {
+    const times: number[] = [];
+    const health = new URL('/api/health/', url).href;
+    while (downloading) {
+      const sent = performance.now();
+      await fetch(health).then((response) => response.arrayBuffer());
+      times.push(performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return times.sort((a, b) => a - b);
+  })();
   try {
     const bytes = await new Promise<number>((resolve, reject) => {
       http
@@ -128,13 +150,19 @@ async function measure(url: string, token: string, pid: number) {
         })
         .on('error', reject);
     });
+    const seconds = round((performance.now() - started) / 1000);
+    downloading = false;
+    const times = await otherRequests;
+    const at = (q: number) => round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
     return {
-      seconds: round((performance.now() - started) / 1000),
+      seconds,
       bytes,
       peakRssMb: round(peakRssMb),
       baselineRssMb: round(baselineRssMb),
+      otherRequestMs: { median: at(0.5), p99: at(0.99), max: at(1), count: times.length },
     };
   } finally {
+    downloading = false;
     clearInterval(sampler);
   }
 }
@@ -147,11 +175,14 @@ function print(results: Results): void {
   console.log(
     `\n${results.orders} orders (${results.items} lines) seeded in ${round(results.seedSeconds)} s`,
   );
-  console.log('| export | time | size | server RSS before → peak |');
-  console.log('|---|---:|---:|---:|');
+  console.log(
+    '| export | time | size | server RSS before → peak | another request meanwhile: median / p99 / max |',
+  );
+  console.log('|---|---:|---:|---:|---:|');
   for (const e of results.exports) {
+    const other = e.otherRequestMs;
     console.log(
-      `| ${e.label} | ${e.seconds} s | ${round(e.bytes / 1024 / 1024)} MB | ${e.baselineRssMb} → ${e.peakRssMb} MB |`,
+      `| ${e.label} | ${e.seconds} s | ${round(e.bytes / 1024 / 1024)} MB | ${e.baselineRssMb} → ${e.peakRssMb} MB | ${other.median} / ${other.p99} / ${other.max} ms (${other.count}) |`,
     );
   }
 }

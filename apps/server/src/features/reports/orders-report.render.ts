@@ -3,7 +3,7 @@ import type { OrdersReport } from '@gapal/shared';
 import { formatNumber } from '../../lib/format-number.ts';
 import type { OrderReportRow } from './orders-report.repo.ts';
 import { moneyOf } from './orders-report.sheets.ts';
-import { waitForRoom } from './render/backpressure.ts';
+import { renderWithTurns, waitForRoom } from './render/backpressure.ts';
 import {
   DELIVERY_STATUS_LABELS,
   formatAmount,
@@ -160,13 +160,13 @@ async function streamRows(
   const table = pdf.beginTable(columns);
   const sum = { total: true as const, totalAmount: 0, paidAmount: 0, rest: 0, count: 0 };
   for await (const rows of batches) {
-    for (const row of rows) {
+    await renderWithTurns(rows, (row) => {
       table.row(row);
       sum.count += 1;
       sum.totalAmount += row.totalAmount;
       sum.paidAmount += row.paidAmount;
       sum.rest += restOf(row);
-    }
+    });
     if (!(await waitForRoom(pdf.output))) return false;
   }
   if (withTotal) table.row(sum, { bold: true });

@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
-import { waitForRoom } from './backpressure.ts';
+import { renderWithTurns, waitForRoom } from './backpressure.ts';
 
 export type XlsxKind = 'text' | 'int' | 'amount' | 'date' | 'datetime';
 export type XlsxValue = string | number | Date | null | undefined;
@@ -53,9 +53,9 @@ export function xlsxStream(
       header.commit();
       return {
         async add(rows) {
-          for (const row of rows) {
+          await renderWithTurns(rows, (row) => {
             sheet.addRow(columns.map((column) => column.value(row) ?? null)).commit();
-          }
+          });
           await waitForZip(sheet, output);
           return waitForRoom(output);
         },
