@@ -2,6 +2,7 @@ import { buffer } from 'node:stream/consumers';
 import { describe, expect, it } from 'vitest';
 import { pdfPages } from '../test-helpers.ts';
 import { ReportPdf } from './pdf-document.ts';
+import { fontFamilies } from './writer-memory.ts';
 
 /** A test report, and its bytes once pdfkit has written them. */
 function testReport(): { pdf: ReportPdf; bytes: Promise<Buffer> } {
@@ -45,9 +46,7 @@ describe('report PDF documents', () => {
     for (let row = 0; row < rows; row += 1) table.row(row);
     table.end();
     // pdfkit's word layouts of each font (a private field: the one that filled the heap).
-    const fonts = Object.values(
-      (pdf.output as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })._fontFamilies,
-    );
+    const fonts = Object.values(fontFamilies(pdf.output));
     const remembered = Math.max(...fonts.map((font) => Object.keys(font.layoutCache ?? {}).length));
     pdf.end();
     expect((await pdfPages(await bytes)).length).toBeGreaterThan(30);

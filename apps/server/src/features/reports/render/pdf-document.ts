@@ -1,6 +1,7 @@
 import PDFDocument from 'pdfkit';
 import { pdfFonts } from './pdf-fonts.ts';
 import { pdfText } from './pdf-text.ts';
+import { forgetLayouts, LAYOUT_CACHE_PAGES, releaseWrittenPage } from './writer-memory.ts';
 
 export type PdfAlign = 'left' | 'right' | 'center';
 
@@ -48,8 +49,6 @@ const CELL_PADDING = 4;
 // Noto Sans sets about 5 % wider than Helvetica did at 8 points (and its x-height is a little
 // taller): at 7.6 a column holds the same text as before, and it reads the same size.
 const TABLE_FONT_SIZE = 7.6;
-/** pdfkit's word layouts are kept this many pages (forgetLayouts). */
-const LAYOUT_CACHE_PAGES = 10;
 
 /**
  * An A4 report on pdfkit: letterhead on the first page, a running header on the next ones,
@@ -243,10 +242,7 @@ export class ReportPdf {
     const ended = this.output.page.dictionary;
     if (!this.options.bufferPages) this.drawFooter(this.pageNumber, null);
     this.output.addPage();
-    // Unbuffered, addPage has written the page out; pdfkit still lists it in the page tree, which
-    // needs only its object number, and its dictionary would keep the page's content and resource
-    // objects for the rest of the document (some 1.4 KB a page).
-    if (!this.options.bufferPages) (ended as unknown as { data: object }).data = {};
+    if (!this.options.bufferPages) releaseWrittenPage(ended);
     // A new page starts with the default graphics state.
     this.pen = {};
     this.pageNumber += 1;
@@ -391,21 +387,6 @@ export class ReportPdf {
     if (style.width !== undefined && style.align === 'right') left = x + style.width - textWidth;
     if (style.width !== undefined && style.align === 'center') left = x + (style.width - textWidth) / 2;
     doc.text(text, left, y + this.baselineShift * style.size, { lineBreak: false });
-  }
-}
-
-/**
- * pdfkit remembers the layout of every word it has drawn, per font and per document, and never
- * forgets: a list of 100 000 orders (each number, phone and client a word of its own) filled a
- * 128 MB heap with some 180 000 glyph runs. The cache is emptied every LAYOUT_CACHE_PAGES pages, so
- * it holds a few thousand words, and the statuses, amounts and dates that pages repeat are still
- * laid out once (without the cache, or emptied at every page, a list took 15 to 40 % more CPU).
- */
-function forgetLayouts(doc: PDFKit.PDFDocument): void {
-  const families = (doc as unknown as { _fontFamilies: Record<string, { layoutCache?: object }> })
-    ._fontFamilies;
-  for (const font of Object.values(families)) {
-    if (font.layoutCache) font.layoutCache = Object.create(null) as object;
   }
 }
 

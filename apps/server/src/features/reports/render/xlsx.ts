@@ -1,7 +1,7 @@
 import { PassThrough, type Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import ExcelJS from 'exceljs';
 import { renderWithTurns, waitForRoom } from './backpressure.ts';
+import { waitForZip } from './writer-memory.ts';
 
 export type XlsxKind = 'text' | 'int' | 'amount' | 'date' | 'datetime';
 export type XlsxValue = string | number | Date | null | undefined;
@@ -70,32 +70,4 @@ export function xlsxStream(
       output.destroy(error as Error);
     });
   return output;
-}
-
-/**
- * exceljs's sheet stream (lib/utils/stream-buf.js): its 64 KB buffers, and the zip entry it feeds,
- * a PassThrough of readable-stream 2 (no writableLength: its states' lengths are what is queued).
- */
-type QueueState = { length: number } | undefined;
-type SheetStream = {
-  buffers: unknown[];
-  bufSize: number;
-  pipes: { _writableState?: QueueState; _readableState?: QueueState }[];
-};
-
-/**
- * exceljs queues a sheet's XML without limit until the zip has deflated it (in its own buffers,
- * then in the deflate stream's): rows came faster than zlib took them, and a sheet of 100 000
- * orders queued some 50 MB outside the heap (waitForRoom sees only the zipped output). Waits
- * until less than `limitBytes` of XML is queued, or the output was destroyed.
- */
-async function waitForZip(sheet: object, output: Readable, limitBytes = 1 << 20): Promise<void> {
-  const stream = (sheet as { stream: SheetStream }).stream;
-  const queued = () =>
-    stream.buffers.length * stream.bufSize +
-    stream.pipes.reduce(
-      (sum, pipe) => sum + (pipe._writableState?.length ?? 0) + (pipe._readableState?.length ?? 0),
-      0,
-    );
-  while (!output.destroyed && queued() > limitBytes) await sleep(2);
 }
