@@ -35,6 +35,11 @@ describe('report PDF documents', () => {
     expect(later).toContain('Paiement (réf. OM123) e c g');
   });
 
+  it('draw « ff », « fi », « fl » joined and keep their letters in the text', async () => {
+    const text = (await pdfPages(await reportWith('Maquis Griffon, Officiel, flan, affluence'))).join('');
+    expect(text).toContain('Maquis Griffon, Officiel, flan, affluence');
+  });
+
   it('forget the words of earlier pages, so a long list keeps a flat heap', async () => {
     const { pdf, bytes } = testReport();
     const table = pdf.beginTable<number>([

@@ -35,10 +35,19 @@ export function pdfFonts(): PdfFonts {
     // for; pdfkit's subsetting asks for the parts of composed glyphs (the dots of "…", the "e" of
     // "é") by id alone, which kept them without characters, and every later PDF of the process
     // lost those letters from its text (copy, search, pdftotext). Each glyph is made first from
-    // its character (about 15 ms a face).
-    for (const codePoint of font.characterSet) font.glyphForCodePoint(codePoint);
+    // its character (about 15 ms a face), except the ligatures of the presentation forms block
+    // (ﬀ ﬁ ﬂ ﬃ ﬄ): the layout makes those from the letters they join, and made from « ﬀ » they
+    // would put « ﬀ » in the text of every « ff » (« Griﬀon »).
+    for (const codePoint of font.characterSet) {
+      if (!isPresentationForm(codePoint)) font.glyphForCodePoint(codePoint);
+    }
     return withFastLayout(font);
   };
   loaded = { regular: open('regular'), bold: open('bold'), italic: open('italic') };
   return loaded;
+}
+
+/** Unicode's Alphabetic Presentation Forms (U+FB00–U+FB4F): ligatures the layout makes itself. */
+function isPresentationForm(codePoint: number): boolean {
+  return codePoint >= 0xfb00 && codePoint <= 0xfb4f;
 }
