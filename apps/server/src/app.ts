@@ -9,6 +9,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
+import { registerEmbeddedMaintenance } from './db/maintenance.ts';
 import type { AppDeps } from './deps.ts';
 import { auditRoutes } from './features/audit/audit.routes.ts';
 import { authRoutes } from './features/auth/auth.routes.ts';
@@ -50,7 +51,7 @@ declare module 'fastify' {
 
 export type BuildOptions = {
   logger?: boolean;
-  /** Scheduled jobs (the daily expiry check, the sync log pruning): on in server.ts, off in tests unless asked for. */
+  /** Scheduled jobs (the daily expiry check, the sync log pruning, the embedded database's VACUUM and ANALYZE): on in server.ts, off in tests unless asked for. */
   jobs?: boolean;
 };
 
@@ -98,6 +99,7 @@ export async function buildApp(
   if (options.jobs) {
     registerExpiryScheduler(app, deps);
     registerSyncLogPruning(app, deps);
+    registerEmbeddedMaintenance(app, deps);
   }
 
   app.addHook('onRequest', async (request, reply) => {
