@@ -186,8 +186,7 @@ describe('sync pull', () => {
             log: await selectRows(
               t.db,
               sql`SELECT id, txid, stream, entity_id, site_id, pg_current_snapshot()::text AS snapshot
-                  FROM sync_changes WHERE id >= (SELECT min(id) FROM sync_changes
-                    WHERE entity_id = ${created[0]!.id}::uuid) ORDER BY txid, id`,
+                  FROM sync_changes WHERE txid >= ${decodedCursor(start.cursor).t}::bigint ORDER BY txid, id`,
             ),
             pages: pages.map((page) => ({
               products: ids(page.products),
