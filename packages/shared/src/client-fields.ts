@@ -37,6 +37,21 @@ export function normalizePhone(text: string): string | null {
   return `+${international}`;
 }
 
+/** What a search typed as a phone number may hold: digits, spaces, dots, dashes, slashes, a `+`. */
+const PHONE_SEARCH = /^\+?[0-9 .\-/]+$/;
+
+/**
+ * The digits a directory search matches phone numbers with (two at least), or '' when the search
+ * is a name: one with letters (« Boutique 2000 », « Maquis Kwamé 12 ») would otherwise match every
+ * client whose phone happens to hold its digits. The server and the phone search alike.
+ */
+export function phoneSearchDigits(search: string): string {
+  const trimmed = search.trim();
+  if (!PHONE_SEARCH.test(trimmed)) return '';
+  const digits = trimmed.replace(/\D/g, '');
+  return digits.length >= 2 ? digits : '';
+}
+
 /**
  * A client's name as the directory compares it: lower case, accents stripped, spaces collapsed
  * ("Maquis  Chez Adèle" and "maquis chez adele" are one). Search uses it on both sides.

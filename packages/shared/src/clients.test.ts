@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { CreateClientInputSchema, foldClientName, normalizePhone } from './client-fields.ts';
+import {
+  CreateClientInputSchema,
+  foldClientName,
+  normalizePhone,
+  phoneSearchDigits,
+} from './client-fields.ts';
 import { ClientListQuerySchema, UpdateClientInputSchema } from './clients.ts';
 
 describe('normalizePhone', () => {
@@ -39,6 +44,21 @@ describe('foldClientName', () => {
     expect(foldClientName('  Maquis  Chez\tAdèle ')).toBe('maquis chez adele');
     expect(foldClientName('MAQUIS CHEZ ADELE')).toBe(foldClientName('Maquis chez Adèle'));
     expect(foldClientName('Boutique Ouédraogo & Fils')).toBe('boutique ouedraogo & fils');
+  });
+});
+
+describe('phoneSearchDigits', () => {
+  it('reads a search typed as a phone number, in any of its written forms', () => {
+    expect(phoneSearchDigits('70 12 34')).toBe('701234');
+    expect(phoneSearchDigits(' +226 70-12 ')).toBe('2267012');
+    expect(phoneSearchDigits('70.12/34')).toBe('701234');
+  });
+
+  it('leaves a name with digits, and a single digit, to the name search', () => {
+    expect(phoneSearchDigits('Boutique 2000')).toBe('');
+    expect(phoneSearchDigits('Maquis Kwamé 12')).toBe('');
+    expect(phoneSearchDigits('7')).toBe('');
+    expect(phoneSearchDigits('')).toBe('');
   });
 });
 

@@ -71,7 +71,7 @@ export const CLIENT_SORTS = ['name', 'last_order_at'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
 
 export const ClientListQuerySchema = z.strictObject({
-  /** Name or phone, accents and case ignored; digits match anywhere in the phone. */
+  /** Name or phone, accents and case ignored; a search written as a phone number (digits, spaces, `+`…) matches its digits anywhere in the phone, one with letters is a name. */
   search: singleLineText({ trim: true }).min(1).max(64).optional(),
   kind: ClientKindSchema.optional(),
   /** Default: active clients only; `false` lists the inactive (merged ones included). */

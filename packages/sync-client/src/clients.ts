@@ -1,5 +1,6 @@
 import {
   foldClientName,
+  phoneSearchDigits,
   type SyncClient,
   SyncClientSchema,
   type SyncCreateClientArgs,
@@ -161,7 +162,7 @@ async function matchingStored(db: SyncDatabase, name: string, digits: string, li
  */
 export async function searchClients(db: SyncDatabase, query: string, limit = 20): Promise<DirectoryClient[]> {
   const name = foldClientName(query);
-  const digits = phoneDigits(query);
+  const digits = phoneSearchDigits(query);
   return db.transaction('r', db.clients, db.outbox, async () => {
     const [mine, stored] = await Promise.all([localClients(db), matchingStored(db, name, digits, limit)]);
     const pulled = parseStoredRows(StoredClientSchema, stored, 'clients').map(fromStored);

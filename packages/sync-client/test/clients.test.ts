@@ -62,6 +62,8 @@ describe('the client directory on the phone against the real server', () => {
     const digits = client.phone.slice(-6);
     const byPhone = await searchClients(db, `${digits.slice(0, 2)} ${digits.slice(2)}`);
     expect(byPhone.map((found) => found.id)).toContain(client.id);
+    // A name with digits is a name: those digits in a phone don't make a match.
+    expect(await searchClients(db, `Boutique ${digits}`)).toEqual([]);
     expect(byName[0]).toMatchObject({ balance: 800, credit_limit: 500, local: false });
     expect(overCreditLimit(byName[0]!)).toBe(true);
     expect((await clientOrders(db, client.id)).map((order) => order.total_amount)).toEqual([800]);

@@ -7,6 +7,7 @@ import {
   type DeactivateClientInput,
   foldClientName,
   paymentKindOf,
+  phoneSearchDigits,
   type UpdateClientInput,
 } from '@gapal/shared';
 import { z } from 'zod';
@@ -56,7 +57,7 @@ export async function listClients(db: Db, actor: Actor, query: ClientListQuery):
     }
     after = { key: cursor.key, id: cursor.id };
   }
-  const digits = query.search?.replace(/\D/g, '') ?? '';
+  const digits = phoneSearchDigits(query.search ?? '');
   const rows = await withCursorKey(
     query.cursor,
     selectClientPage(
@@ -66,7 +67,7 @@ export async function listClients(db: Db, actor: Actor, query: ClientListQuery):
         isActive: query.is_active ?? true,
         kind: query.kind,
         nameSearch: query.search ? foldClientName(query.search) : undefined,
-        phoneDigits: digits.length >= 2 ? digits : undefined,
+        phoneDigits: digits || undefined,
       },
       { sort: query.sort, direction, after, limit: query.limit },
     ),

@@ -161,6 +161,11 @@ describe('client directory (REST)', () => {
         token: vendor,
       });
       expect(byPhone.body.items.map((item: { id: string }) => item.id)).toContain(adele.body.id);
+      // A name with digits is a name: those digits in a phone don't make a match.
+      const named = await api(t, 'GET', `/api/clients/?search=${encodeURIComponent(`${tag} ${digits}`)}`, {
+        token: vendor,
+      });
+      expect(named.body.items).toEqual([]);
       const accented = await api(t, 'GET', `/api/clients/?search=${encodeURIComponent(`OUEDRAOGO ${tag}`)}`, {
         token: vendor,
       });
