@@ -55,11 +55,11 @@ export async function openReusedPglite(template: string, start: () => Promise<Da
     async () => {
       if (released) return;
       released = true;
-      if (instances.idle.length < MAX_IDLE && (await resetForNextFile(own, instances.fingerprint))) {
-        instances.idle.push(own);
-      } else {
-        await own.close().catch(() => {});
-      }
+      const reset =
+        instances.idle.length < MAX_IDLE ? await resetForNextFile(own, instances.fingerprint) : 'dropped';
+      if (reset === 'reusable') instances.idle.push(own);
+      // A database still busy would hold its close as long: it is left to the worker's exit.
+      else if (reset !== 'busy') await own.close().catch(() => {});
     },
   );
   underlying.set(database, own);
@@ -91,18 +91,24 @@ function clientOf(database: Database): PGlite {
   return (database.db as unknown as { $client: PGlite }).$client;
 }
 
-/** Empties the app's tables; true when the schema is still the template's. */
-async function resetForNextFile(client: PGlite, fingerprint: string | null): Promise<boolean> {
-  if (client.closed || fingerprint === null) return false;
+/**
+ * Empties the app's tables: `reusable` when the schema is still the template's, `changed` when a
+ * file changed it (or the reset failed), `busy` when a transaction left open kept it from running.
+ */
+async function resetForNextFile(
+  client: PGlite,
+  fingerprint: string | null,
+): Promise<'reusable' | 'changed' | 'busy'> {
+  if (client.closed || fingerprint === null) return 'changed';
   let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), RESET_TIMEOUT_MS);
+  const timeout = new Promise<'busy'>((resolve) => {
+    timer = setTimeout(() => resolve('busy'), RESET_TIMEOUT_MS);
   });
   const reset = (async () => {
     const [statement] = (
       await client.query<{ truncate: string | null; sequences: string | null }>(
         `SELECT (SELECT 'TRUNCATE ' || string_agg(format('%I.%I', schemaname, tablename), ', ')
-                   || ' RESTART IDENTITY' FROM pg_tables WHERE schemaname = 'public') AS truncate,
+                   FROM pg_tables WHERE schemaname = 'public') AS truncate,
                 (SELECT string_agg(format('ALTER SEQUENCE %I.%I RESTART', schemaname, sequencename), '; ')
                    FROM pg_sequences WHERE schemaname = 'public') AS sequences`,
       )
@@ -121,8 +127,8 @@ async function resetForNextFile(client: PGlite, fingerprint: string | null): Pro
     );
     // Session settings, prepared statements, LISTENs, advisory locks, temporary tables.
     await client.exec('DISCARD ALL');
-    return (await schemaFingerprint(client)) === fingerprint;
-  })().catch(() => false);
+    return (await schemaFingerprint(client)) === fingerprint ? ('reusable' as const) : ('changed' as const);
+  })().catch(() => 'changed' as const);
   try {
     return await Promise.race([reset, timeout]);
   } finally {

@@ -94,7 +94,7 @@ async function localClients(db: SyncDatabase): Promise<DirectoryClient[]> {
 function matches(client: { name_folded: string; phone_digits: string }, name: string, digits: string) {
   return (
     (name !== '' && client.name_folded.includes(name)) ||
-    (digits.length >= 2 && client.phone_digits.includes(digits))
+    (digits !== '' && client.phone_digits.includes(digits))
   );
 }
 

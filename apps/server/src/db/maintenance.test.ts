@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm';
 import Fastify from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { useTestApp } from '../../test/harness.ts';
-import type { AppDeps } from '../deps.ts';
 import { selectRows } from './client.ts';
 import { registerEmbeddedMaintenance, vacuumAndAnalyze } from './maintenance.ts';
 
@@ -20,11 +19,7 @@ describe('database maintenance', () => {
   it('runs at start-up on the embedded database (no autovacuum there) and leaves PostgreSQL to its own', async () => {
     expect(await statisticsOf('sites')).toBe(0);
     const app = Fastify({ logger: false });
-    registerEmbeddedMaintenance(app, {
-      database: t.database,
-      db: t.db,
-      config: t.config,
-    } as unknown as AppDeps);
+    registerEmbeddedMaintenance(app, { database: t.database, db: t.db, config: t.config });
     await app.ready();
     // Closing waits for a run in progress.
     await app.close();

@@ -26,7 +26,10 @@ export async function vacuumAndAnalyze(db: Db): Promise<{ tables: number; ms: nu
 }
 
 /** The embedded database's upkeep at start-up and every night; PostgreSQL keeps its own. */
-export function registerEmbeddedMaintenance(app: FastifyInstance, deps: AppDeps): void {
+export function registerEmbeddedMaintenance(
+  app: FastifyInstance,
+  deps: Pick<AppDeps, 'database' | 'db' | 'config'>,
+): void {
   if (deps.database.kind !== 'pglite') return;
   registerDailyJob(app, (log: FastifyBaseLogger) =>
     startDailyJob({
