@@ -12,6 +12,7 @@ import { searchIndexWord } from './order-search.repo.ts';
 type PlanNode = {
   'Node Type': string;
   'Index Name'?: string;
+  'Index Cond'?: string;
   'Relation Name'?: string;
   Plans?: PlanNode[];
 };
@@ -123,18 +124,24 @@ describe("the order list's plans without statistics", () => {
       }
       expect(plans).toEqual(expected);
 
-      // The search: without statistics no word is known to be the rarest (PostgreSQL's estimate
-      // of a pattern is then its length: `client`, in every order, looked the rarest), so the
-      // trigram index gets the whole text, and the site is checked on the orders it finds, not
-      // ANDed as a bitmap of the whole site.
+      // The search: the trigram index gets the rarest word, counted in the newest orders, not
+      // guessed from statistics (without them PostgreSQL's estimate of a pattern is its length:
+      // `client`, in every order, looked the rarest); the site is checked on the orders it finds,
+      // not ANDed as a bitmap of the whole site.
       // (A text of this file's own: a word chosen elsewhere is kept a minute in the process.)
-      expect(await searchIndexWord(tx, 'Client 12345')).toBeUndefined();
+      expect(await searchIndexWord(tx, 'Client 12345')).toBe('12345');
       await tx.execute(sql`SET LOCAL plan_cache_mode = force_custom_plan`);
-      const search = await planNodes(tx, ...statementArgs(tx, manager, { search: 'Client 12345' }));
+      const search = await planNodes(
+        tx,
+        ...statementArgs(tx, manager, { search: 'Client 12345' }, await searchIndexWord(tx, 'Client 12345')),
+      );
       expect(search.filter((node) => node['Index Name']).map((node) => node['Index Name'])).toEqual([
         'orders_search_trgm_idx',
         ...(search.some((node) => node['Index Name'] === 'users_pkey') ? ['users_pkey'] : []),
       ]);
+      // The index reads `12345` alone; the orders it finds are checked against the whole text.
+      const indexRead = search.find((node) => node['Index Name'] === 'orders_search_trgm_idx');
+      expect(indexRead?.['Index Cond']).toMatch(/~~\* '%12345%'::text\)$/);
       expect(search.find((node) => node['Node Type'] === 'BitmapAnd')).toBeUndefined();
       // The pages themselves: what the plans read is what the list shows.
       let newestHaute = ORDERS;
@@ -179,8 +186,13 @@ function actor(role: Role, userId: string, siteId: string | null): Actor {
   return { userId, username: 'plan', role, siteId, deviceId: null, requestId: 'test', ip: '127.0.0.1' };
 }
 
-function statementArgs(db: Db, who: Actor, query: Record<string, string>): [string, unknown[]] {
-  const statement = orderListStatement(db, who, OrderListQuerySchema.parse(query), TZ);
+function statementArgs(
+  db: Db,
+  who: Actor,
+  query: Record<string, string>,
+  searchWord?: string,
+): [string, unknown[]] {
+  const statement = orderListStatement(db, who, OrderListQuerySchema.parse(query), TZ, searchWord);
   return [statement.sql, statement.params];
 }
 
