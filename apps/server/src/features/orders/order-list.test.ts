@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createSite, signedInUser } from '../../../test/factories.ts';
 import { api, useTestApp } from '../../../test/harness.ts';
 import { oggOpus } from '../../../test/ogg-opus.ts';
-import { orders } from '../../db/schema.ts';
+import { selectRows } from '../../db/client.ts';
+import { orders, SEARCH_PENDING_LIST_KB } from '../../db/schema.ts';
 import { orderCountStatement, orderListStatement } from './order-list.repo.ts';
 import { searchIndexWord, searchWords } from './order-search.repo.ts';
 import { actorOf, createOrderAs, createProduct, isoDay } from './test-helpers.ts';
@@ -329,6 +330,16 @@ describe('order list', () => {
     expect(await searchIndexWord(t.db, 'Awa Ouédraogo')).toBe('ouédraogo');
     // One word: the whole text is as good.
     expect(await searchIndexWord(t.db, 'Kaboré 70')).toBeUndefined();
+  });
+
+  it("keeps the search index's pending list small, so no search reads megabytes of it", async () => {
+    // Every search reads the GIN index's whole pending list; the default lets it grow to 4 MB.
+    const [index] = await selectRows<{ options: string[] | null }>(
+      t.db,
+      sql`SELECT reloptions AS options FROM pg_class WHERE relname = 'orders_search_trgm_idx'`,
+    );
+    expect(SEARCH_PENDING_LIST_KB).toBe(256);
+    expect(index!.options).toEqual([`gin_pending_list_limit=${SEARCH_PENDING_LIST_KB}`]);
   });
 
   it('plans a search for its own text on each run', () => {
