@@ -18,4 +18,17 @@ describe('uuidv7', () => {
     expect(new Set(ids).size).toBe(ids.length);
     expect([...ids].sort()).toEqual(ids);
   });
+
+  it('gives ids made in the same millisecond random bits of their own, across refills of its pool', () => {
+    // 2 000 ids take 20 000 random bytes: the 4 kB pool is drawn five times.
+    const ids = Array.from({ length: 2000 }, () => uuidv7(1_700_000_000_000));
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(new Set(ids.map((id) => id.slice(0, 13))).size).toBe(1);
+    // No byte of the random part is stuck: each of its hex digits takes several values.
+    const tails = ids.map((id) => id.replaceAll('-', '').slice(12));
+    for (let position = 0; position < 20; position += 1) {
+      if (position === 0 || position === 4) continue; // the version and variant digits
+      expect(new Set(tails.map((tail) => tail[position])).size, `position ${position}`).toBeGreaterThan(8);
+    }
+  });
 });
