@@ -3,8 +3,8 @@
 -- (src/features/sync/sync-pull.repo.ts) reads the current rows of the entities named, below the
 -- oldest transaction still running, so rows committed out of order are never skipped.
 --
--- A row names one entity (`entity_id`), and more with `entity_ids` (orders written by one
--- statement); the pull reads them all.
+-- A row names one entity (`entity_id`), and more with `entity_ids` (orders, or stock levels,
+-- written by one statement); the pull reads them all.
 --
 -- Streams: 'order' (for the order's site and its vendor), 'client' (for the client's site),
 -- 'product' and 'category' (for every site; a product's stock and nearest expiry for its site
@@ -75,12 +75,16 @@ BEGIN
   RETURN NULL;
 END $$;
 
+-- One row per statement for each site, as for orders: a delivery batch changes some thirty
+-- products' stock in one statement, and logs one row for them, not thirty.
 CREATE OR REPLACE FUNCTION sync_log_site_stock_rows() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  INSERT INTO sync_changes (stream, entity_id, site_id)
-  SELECT 'product', n.product_id, n.site_id
-  FROM new_rows n JOIN old_rows o ON o.product_id = n.product_id AND o.site_id = n.site_id
-  WHERE o.quantity IS DISTINCT FROM n.quantity;
+  INSERT INTO sync_changes (stream, entity_id, entity_ids, site_id)
+  SELECT 'product', ids[1], CASE WHEN cardinality(ids) > 1 THEN ids[2:] END, site_id
+  FROM (SELECT array_agg(n.product_id ORDER BY n.product_id) AS ids, n.site_id
+    FROM new_rows n JOIN old_rows o ON o.product_id = n.product_id AND o.site_id = n.site_id
+    WHERE o.quantity IS DISTINCT FROM n.quantity
+    GROUP BY n.site_id) g;
   RETURN NULL;
 END $$;
 

@@ -71,6 +71,42 @@ describe('sync pull', () => {
     expect(colleague.pages.flatMap((page) => page.orders)).toEqual([]);
   });
 
+  it('a statement’s stock changes are one change-log row for the site, and a pull brings every product’s new stock', async () => {
+    const site = await createSite(t);
+    const vendor = await syncClient(t, 'vendeur', site.id);
+    const elsewhere = await syncClient(t, 'vendeur');
+    const token = await stockToken(site.id);
+    const products = [await catalogProduct(t), await catalogProduct(t), await catalogProduct(t)];
+    for (const product of products) await receive(token, product.id, 10);
+    const start = await pullAll(t, vendor);
+    const elsewhereStart = await pullAll(t, elsewhere);
+
+    // One entry of three products: one statement changes their three stock levels.
+    const entry = await api(t, 'POST', '/api/stock/entry/', {
+      token,
+      body: { items: products.map((product, i) => ({ product_id: product.id, quantity: i + 1 })) },
+    });
+    expect(entry.status, JSON.stringify(entry.body)).toBe(201);
+    const productIds = `{${products.map((product) => product.id).join(',')}}`;
+    const logged = await selectRows<{ entity_id: string; entity_ids: string[] | string | null }>(
+      t.db,
+      sql`SELECT entity_id, entity_ids FROM sync_changes
+          WHERE stream = 'product' AND txid >= ${decodedCursor(start.cursor).t}::bigint
+            AND (entity_id = ANY(${productIds}::uuid[]) OR entity_ids && ${productIds}::uuid[])`,
+    );
+    expect(logged).toHaveLength(1);
+
+    // A page of one log row holds the three products, each with its stock now.
+    const { pages } = await pullAll(t, vendor, start.cursor, 1);
+    const pulled = new Map(pages.flatMap((page) => page.products).map((p) => [p.id, p.stock_quantity]));
+    expect(Object.fromEntries(pulled)).toEqual(
+      Object.fromEntries(products.map((product, i) => [product.id, 10 + i + 1])),
+    );
+    // Another site's phone gets none of it.
+    const other = await pullAll(t, elsewhere, elsewhereStart.cursor);
+    expect(other.pages.flatMap((page) => page.products)).toEqual([]);
+  });
+
   it('starts with a full snapshot of the site’s catalog and stock and the vendor’s own orders', async () => {
     const site = await createSite(t);
     const vendor = await syncClient(t, 'vendeur', site.id);
