@@ -173,7 +173,7 @@ const ALLOWED_MODULE_STATE = new Set([
   'db/data-dir-lock.ts held', // the data directories this process holds, a process fact
   'features/auth/passwords.ts dummyHashes', // a throwaway hash per scrypt cost
   'features/orders/order-list.repo.ts statements', // statement texts by list shape
-  'features/orders/order-search.repo.ts estimateText', // a statement text
+  'features/orders/order-search.repo.ts sampleText', // a statement text
   'features/orders/order-search.repo.ts chosenByDatabase', // the search word the index reads, per database
   'features/reports/render/format.ts partFormats', // Intl formatters by time zone
   'features/reports/render/format.ts offsets', // time zone offsets by hour
