@@ -12,7 +12,7 @@ import { isDatabaseUnavailable } from '../../db/database-errors.ts';
 import type { Actor } from '../../domain/actor.ts';
 import { AppError } from '../../domain/errors.ts';
 import { type BusinessClock, businessClock, runWrite, type WriteDeps } from '../../domain/write-context.ts';
-import { notifyOrdersBatchCreated, notifySyncRejected } from '../notifications/notify.ts';
+import { notifyOrdersBatchCreated, notifySyncRejected, type OrderRef } from '../notifications/notify.ts';
 import { findProducts, type ProductRef } from '../orders/orders.repo.ts';
 import { pushSummary } from './sync.repo.ts';
 import { syncDevice, withTemporaryFailures } from './sync-device.ts';
@@ -76,7 +76,6 @@ export async function pushMutations(
   const fastResults = await withTemporaryFailures(() =>
     createLeadingOrders(deps, push, device.lastSeq, input.mutations, prices, clock, log),
   );
-  const fastCreated = new Set(fastResults.map((result) => result.id));
   const results: SyncMutationResult[] = [...fastResults];
   let stopped: SyncPushResponse['stopped'] = null;
   for (const mutation of input.mutations.slice(fastResults.length)) {
@@ -93,7 +92,6 @@ export async function pushMutations(
     results.push(outcome);
   }
 
-  await notifyFastCreations(deps, push, input.mutations, results, fastCreated, clock);
   await notifyRejections(deps, push, input.mutations, results, clock);
   const { lastSeq, ...counts } = await pushSummary(deps.db, device.id, device.siteId);
   return {
@@ -164,15 +162,19 @@ async function createLeadingOrders(
     const created = await runWrite(
       deps,
       push.actor,
-      (ctx) =>
-        createOrdersFast(ctx.tx, ctx.actor, {
+      async (ctx) => {
+        const results = await createOrdersFast(ctx.tx, ctx.actor, {
           deviceId: push.deviceId,
           siteId: push.deviceSiteId,
           day: ctx.clock.today,
           now: ctx.clock.now,
           orders,
           firstNumber,
-        }),
+        });
+        // The run's one "new orders" notification, committed with the orders it names.
+        if (results) await notifyOrdersBatchCreated(ctx, createdRefs(push, orders, results));
+        return results;
+      },
       { name: 'sync.fast_create', attempts: 1, now: clock.now },
     );
     return created ?? [];
@@ -213,41 +215,22 @@ function plainCreation(
   return { mutation, args, lines };
 }
 
-/**
- * The one-statement creations can't call the notifier inside their statement: their "new orders"
- * notification is stored after the batch (and pushed live after it), one for the whole run.
- * A crash in between loses those notifications, never an order.
- */
-async function notifyFastCreations(
-  deps: WriteDeps,
-  push: PushScope,
-  mutations: SyncMutation[],
-  results: SyncMutationResult[],
-  fastCreated: Set<string>,
-  clock: BusinessClock,
-): Promise<void> {
-  const created = results.flatMap((result, index) => {
-    const mutation = mutations[index];
-    if (!fastCreated.has(result.id) || !result.order || mutation?.name !== 'create_order') return [];
-    const args = mutation.args as { client_name: string };
-    return [
-      {
-        id: result.order.id,
-        number: result.order.number,
-        siteId: push.deviceSiteId,
-        createdBy: push.actor.userId,
-        clientName: args.client_name,
-        totalAmount: result.order.total_amount,
-      },
-    ];
-  });
-  if (created.length === 0) return;
-  // One row for the batch ("N nouvelles commandes"), autocommitted, no transaction around it.
-  await runWrite(deps, push.actor, (ctx) => notifyOrdersBatchCreated(ctx, created), {
-    name: 'sync.notify_created',
-    autocommit: true,
-    now: clock.now,
-  });
+/** What the notification names of each order the fast path made (its results are in run order). */
+function createdRefs(push: PushScope, orders: FastOrder[], results: SyncMutationResult[]): OrderRef[] {
+  return results.flatMap((result, index) =>
+    result.order
+      ? [
+          {
+            id: result.order.id,
+            number: result.order.number,
+            siteId: push.deviceSiteId,
+            createdBy: push.actor.userId,
+            clientName: orders[index]!.args.client_name,
+            totalAmount: result.order.total_amount,
+          },
+        ]
+      : [],
+  );
 }
 
 /** One notification per push for the mutations refused this time (not for replays of old refusals). */
