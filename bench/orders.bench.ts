@@ -15,7 +15,8 @@
  *
  * Knobs: `BENCH_QUICK=1` (100 000 orders, 2 s windows, 1 run: a smoke run), `BENCH_SECONDS`,
  * `BENCH_WARM_UP_SECONDS` (3), `BENCH_RUNS`, `BENCH_LIST_SECONDS`, `BENCH_SEEDED_ORDERS`,
- * `BENCH_DELIVERY_RATE`, `BENCH_NO_ANALYZE=1`, `BENCH_SERVER=compiled`.
+ * `BENCH_DELIVERY_RATE`, `BENCH_NO_ANALYZE=1`, `BENCH_SERVER=compiled`, `BENCH_POOL` (the server's
+ * pool, 20).
  */
 
 import { availableParallelism } from 'node:os';
@@ -44,6 +45,8 @@ const LIST_SECONDS = benchSize('BENCH_LIST_SECONDS', 3, 1);
 const LIST_WARM_UP_SECONDS = Math.min(1, WARM_UP_SECONDS);
 /** The deliveries each stock of orders must last for, per second, over every run and warm-up. */
 const DELIVERY_RATE = benchSize('BENCH_DELIVERY_RATE', 2_500, 2_500);
+/** The server's PostgreSQL pool (`DATABASE_POOL_SIZE`); the delivery queue has a connection of its own. */
+const POOL_SIZE = process.env.BENCH_POOL ?? '20';
 const DELIVERABLE = Math.ceil(RUNS * (SECONDS + WARM_UP_SECONDS) * DELIVERY_RATE);
 const START_LOAD = loadAverage();
 const started = performance.now();
@@ -63,11 +66,11 @@ type Prepared = {
 console.log(
   `orders bench: ${SEEDED_ORDERS} orders of history, ${DELIVERABLE} deliverable orders per delivery workload, ` +
     `${RUNS} run(s) of ${SECONDS} s (lists ${LIST_SECONDS} s each), warm-ups ${WARM_UP_SECONDS} s, ` +
-    `${NO_ANALYZE ? 'NO ANALYZE' : 'VACUUM ANALYZE'} after the load; load average at start ${START_LOAD}`,
+    `${NO_ANALYZE ? 'NO ANALYZE' : 'VACUUM ANALYZE'} after the load; pool ${POOL_SIZE}; load average at start ${START_LOAD}`,
 );
 await withLargeBench(
   'gapal_bench_orders',
-  { env: { DATABASE_POOL_SIZE: '20' }, prepare, load },
+  { env: { DATABASE_POOL_SIZE: POOL_SIZE }, prepare, load },
   (bench, prepared) => measureAll(bench, prepared),
 );
 console.log(`whole bench ${((performance.now() - started) / 1000).toFixed(0)} s`);
