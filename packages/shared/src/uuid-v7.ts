@@ -6,14 +6,13 @@
  * UUID is still accepted wherever one is read.
  */
 export function uuidv7(now = Date.now()): string {
-  const random = randomBytes(RANDOM_BYTES);
+  const bytes = new Uint8Array(16);
+  bytes.set(randomBytes(RANDOM_BYTES), 6);
   let time = now;
-  const bytes = new Array<number>(16);
   for (let index = 5; index >= 0; index -= 1) {
     bytes[index] = time % 256;
     time = Math.floor(time / 256);
   }
-  for (let index = 0; index < RANDOM_BYTES; index += 1) bytes[6 + index] = random.pool[random.at + index]!;
   bytes[6] = (bytes[6]! & 0x0f) | 0x70;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
   let hex = '';
@@ -34,14 +33,14 @@ const POOL_BYTES = 4096;
 let pool = new Uint8Array(0);
 let used = 0;
 
-function randomBytes(count: number): { pool: Uint8Array; at: number } {
+/** The next `count` bytes of the pool, never handed out before. */
+function randomBytes(count: number): Uint8Array {
   if (used + count > pool.length) {
     pool = webCrypto().getRandomValues(new Uint8Array(POOL_BYTES));
     used = 0;
   }
-  const at = used;
   used += count;
-  return { pool, at };
+  return pool.subarray(used - count, used);
 }
 
 /** The Web Crypto API every runtime of ours has (this package is built without DOM or Node types). */

@@ -349,9 +349,6 @@ export function orderSearchKey(t: { clientName: SQLWrapper; clientPhone: SQLWrap
   return sql`(${t.clientName} || ' ' || coalesce(${t.clientPhone}, '') || ' ' || ${t.number})`;
 }
 
-/** The search index's pending list, in kB (`gin_pending_list_limit`, migration 0019). */
-export const SEARCH_PENDING_LIST_KB = 256;
-
 export const orders = pgTable(
   'orders',
   {
@@ -426,7 +423,7 @@ export const orders = pgTable(
     // for no measurable cost per write (bench/RESULTS.md).
     index('orders_search_trgm_idx')
       .using('gin', sql`${orderSearchKey(t)} gin_trgm_ops`)
-      .with({ gin_pending_list_limit: SEARCH_PENDING_LIST_KB }),
+      .with({ gin_pending_list_limit: 256 }), // kB, migration 0019
     // A client's orders, newest first: their balance, last order and page.
     index('orders_client_created_idx').on(t.clientId, t.createdAt.desc(), t.id.desc()),
     // The delivery date's sort and range filter (an order without a date comes last).
